@@ -1,0 +1,103 @@
+package io.madbase.cli;
+
+import io.madbase.ExitCode;
+import io.madbase.MadbaseException;
+import io.madbase.Version;
+import java.io.PrintWriter;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The root command: lists the verbs. {@link #commandLine} is the one factory tests use too. */
+@Command(
+    name = "madbase",
+    mixinStandardHelpOptions = true,
+    versionProvider = Madbase.VersionProvider.class,
+    description = {
+      "Stand up a highly available PostgreSQL + Redis stack, break it on purpose, and report how it lived through it.",
+      ""
+    },
+    footer = {
+      "",
+      "Exit codes: 0 ok, 1 a check or SLO failed, 2 invalid input,",
+      "3 environment (missing binary, port taken, no stack running), 4 internal error.",
+      "Docs: docs/README.md"
+    },
+    subcommands = {Init.class, Validate.class, Render.class, CommandLine.HelpCommand.class})
+public final class Madbase implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    // no verb given: show what there is, and say it was a usage error
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw MadbaseException.invalidInput("a command is required (see the list above)");
+  }
+
+  /** The configured command line: exit codes, error printing, output streams. */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Madbase());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.registerConverter(java.time.Duration.class, new DurationConverter());
+    cl.setExitCodeExceptionMapper(t -> t instanceof MadbaseException m ? m.exitCode() : ExitCode.INTERNAL);
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          PrintWriter e = ex.getCommandLine().getErr();
+          e.println("madbase: " + ex.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, e);
+          e.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          return ExitCode.INVALID_INPUT;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          PrintWriter e = cmd.getErr();
+          boolean verbose = verbose(parseResult.originalArgs());
+          if (ex instanceof MadbaseException m) {
+            e.println("madbase: " + m.getMessage());
+            if (verbose) {
+              m.printStackTrace(e);
+            }
+            return m.exitCode();
+          }
+          e.println("madbase: internal error: " + ex);
+          if (verbose) {
+            ex.printStackTrace(e);
+          } else {
+            e.println("(run again with -v for the stack trace, and please report it)");
+          }
+          return ExitCode.INTERNAL;
+        });
+    return cl;
+  }
+
+  private static boolean verbose(List<String> args) {
+    return args.stream().anyMatch(a -> a.equals("--verbose") || a.matches("-v+"));
+  }
+
+  /** {@code madbase --version}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "madbase " + Version.get(),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+      };
+    }
+  }
+
+  /** Durations in flags read like those in files: 500ms, 30s, 2m. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
+    @Override
+    public java.time.Duration convert(String value) {
+      return io.madbase.stack.Durations.parse(value)
+          .orElseThrow(
+              () ->
+                  new CommandLine.TypeConversionException(
+                      "'" + value + "' is not " + io.madbase.stack.Durations.EXPECTED));
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.madbase.render;
+
+import io.madbase.stack.Member;
+import io.madbase.stack.Role;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One Patroni YAML per PostgreSQL node; they hold the database passwords (mode 0600). */
+final class PatroniRenderer {
+  private PatroniRenderer() {}
+
+  static List<RenderedFile> render(RenderContext ctx) {
+    Template t = Template.load("patroni/patroni.yml");
+    return ctx.topology().of(Role.POSTGRES).stream()
+        .map(m -> new RenderedFile("patroni/" + m.name() + ".yml", t.render(values(ctx, m)), true))
+        .toList();
+  }
+
+  private static Map<String, String> values(RenderContext ctx, Member m) {
+    var spec = ctx.spec();
+    var pg = spec.postgres();
+    var timing = spec.timing().patroni();
+    var secrets = ctx.secrets();
+    var layout = ctx.layout();
+    Map<String, String> v = new HashMap<>();
+    v.put("stack", spec.name());
+    v.put("profile", ctx.profile());
+    v.put("name", m.name());
+    v.put("listen_host", ctx.listenHost(m));
+    v.put("host", m.host());
+    v.put("rest_port", pg.restPort().toString());
+    v.put("pg_port", pg.port().toString());
+    v.put("etcd_hosts", ctx.etcdClientHosts());
+    v.put("ttl", Integer.toString(timing.ttl()));
+    v.put("loop_wait", Integer.toString(timing.loopWait()));
+    v.put("retry_timeout", Integer.toString(timing.retryTimeout()));
+    v.put("maximum_lag_on_failover", Long.toString(timing.maximumLagOnFailover()));
+    v.put("synchronous_mode", pg.synchronousMode().toString());
+    v.put("max_connections", pg.maxConnections().toString());
+    v.put("shared_buffers", pg.sharedBuffers());
+    v.put("superuser_password", secrets.superuser().reveal());
+    v.put("replication_password", secrets.replication().reveal());
+    v.put("rewind_password", secrets.rewind().reveal());
+    if (ctx.local()) {
+      v.put("data_dir", layout.pgDataDir(m.name()).toString());
+      v.put("bin_dir", LocalLayout.POSTGRES_BIN);
+      v.put("pgpass", layout.pgpass(m.name()).toString());
+      v.put("socket_dir", layout.pgSocketDir(m.name()).toString());
+      // connections between loopback addresses arrive from 127.0.0.1 (STACK-NOTES)
+      v.put("client_network", "127.0.0.0/8");
+    } else {
+      v.put("data_dir", "/var/lib/postgresql/data/pgdata");
+      v.put("bin_dir", LocalLayout.POSTGRES_BIN);
+      v.put("pgpass", "/tmp/pgpass");
+      v.put("socket_dir", "/run/postgresql");
+      v.put("client_network", "0.0.0.0/0");
+    }
+    return v;
+  }
+}

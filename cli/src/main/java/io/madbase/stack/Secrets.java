@@ -1,0 +1,98 @@
+package io.madbase.stack;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.madbase.MadbaseException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The stack's passwords, generated once per stack and kept in the state directory in a file of
+ * mode 0600. There is no default password anywhere: a stack without this file gets new ones.
+ */
+public record Secrets(
+    Secret superuser, Secret replication, Secret rewind, Secret app, Secret redis) {
+
+  public static final String FILE = "secrets.json";
+  static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
+
+  public static Secrets generate() {
+    return new Secrets(
+        Secret.generate(), Secret.generate(), Secret.generate(), Secret.generate(), Secret.generate());
+  }
+
+  /** Loads the stack's secrets from {@code stateDir}, generating and saving them the first time. */
+  public static Secrets loadOrCreate(Path stateDir) {
+    Path file = stateDir.resolve(FILE);
+    if (Files.exists(file)) {
+      return load(file);
+    }
+    Secrets fresh = generate();
+    try {
+      Files.createDirectories(stateDir);
+      writeOwnerOnly(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(fresh), false);
+    } catch (FileAlreadyExistsException raced) {
+      return load(file);
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot write " + file + ": " + e.getMessage());
+    }
+    return fresh;
+  }
+
+  /** Loads existing secrets; a file readable by others is refused rather than used. */
+  public static Secrets load(Path file) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      if (!OWNER_ONLY.containsAll(perms)) {
+        throw MadbaseException.environment(
+            file + " is readable by others (mode " + PosixFilePermissions.toString(perms) + "): run chmod 600 " + file);
+      }
+      Secrets s = JSON.readValue(file.toFile(), Secrets.class);
+      if (s.superuser() == null || s.replication() == null || s.rewind() == null || s.app() == null || s.redis() == null) {
+        throw MadbaseException.invalidInput(file + ": a password is missing; delete the file to generate new ones (only on a stack that is down and purged)");
+      }
+      return s;
+    } catch (IOException e) {
+      throw MadbaseException.invalidInput(file + ": cannot read secrets: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Writes {@code content} to {@code file} with mode 0600 from the first byte (the file is created
+   * with that mode, never chmod-ed afterwards), via a temporary file and an atomic rename.
+   */
+  public static void writeOwnerOnly(Path file, String content, boolean replace) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    if (!replace && Files.exists(file)) {
+      throw new FileAlreadyExistsException(file.toString());
+    }
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    try {
+      Files.writeString(tmp, content);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Secrets[all " + Secret.MASK + "]";
+  }
+}

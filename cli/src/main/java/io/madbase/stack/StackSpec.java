@@ -1,0 +1,202 @@
+package io.madbase.stack;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The whole stack as described by {@code madbase.yaml}. Every field has a default, so an empty
+ * file (or none at all) describes the standard stack: 3 etcd, 3 Patroni/PostgreSQL 15, HAProxy,
+ * Redis master + 2 replicas, 3 Sentinels, one gateway and two workers.
+ *
+ * <p>Fields are boxed in the canonical constructors only so that a missing YAML key can be told
+ * from an explicit value; the compact constructors replace every null with its default. Values are
+ * checked by {@link StackSpecValidator}, never here, so that all problems are reported at once.
+ */
+public record StackSpec(
+    String name,
+    Local local,
+    Etcd etcd,
+    Postgres postgres,
+    Haproxy haproxy,
+    Redis redis,
+    Sentinel sentinel,
+    Gateway gateway,
+    Workers workers,
+    Failover failover) {
+
+  public static final String DEFAULT_NAME = "madbase";
+
+  public StackSpec {
+    name = Objects.requireNonNullElse(name, DEFAULT_NAME);
+    local = Objects.requireNonNullElseGet(local, () -> new Local(null, null));
+    etcd = Objects.requireNonNullElseGet(etcd, () -> new Etcd(null, null, null));
+    postgres =
+        Objects.requireNonNullElseGet(postgres, () -> new Postgres(null, null, null, null, null, null));
+    haproxy = Objects.requireNonNullElseGet(haproxy, () -> new Haproxy(null, null, null, null, null));
+    redis = Objects.requireNonNullElseGet(redis, () -> new Redis(null, null, null));
+    sentinel = Objects.requireNonNullElseGet(sentinel, () -> new Sentinel(null, null, null));
+    gateway = Objects.requireNonNullElseGet(gateway, () -> new Gateway(null, null, null, null));
+    workers = Objects.requireNonNullElseGet(workers, () -> new Workers(null, null, null));
+    failover = Objects.requireNonNullElseGet(failover, () -> new Failover(null, null, null, null));
+  }
+
+  /** The standard stack, as if madbase.yaml were empty. */
+  public static StackSpec defaults() {
+    return new StackSpec(null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** The failover timing in force: the profile's values with this file's overrides applied. */
+  public FailoverTiming timing() {
+    return failover.resolve();
+  }
+
+  /**
+   * Where the local driver puts the members: each on its own loopback address {@code
+   * <subnet>.<n>}, with the ports a container would have.
+   */
+  public record Local(String subnet, String postgresUser) {
+    public static final String DEFAULT_SUBNET = "127.0.1";
+
+    public Local {
+      subnet = Objects.requireNonNullElse(subnet, DEFAULT_SUBNET);
+      postgresUser = Objects.requireNonNullElse(postgresUser, "postgres");
+    }
+  }
+
+  /** The etcd cluster Patroni keeps its leader key in. */
+  public record Etcd(Integer members, Integer clientPort, Integer peerPort) {
+    public Etcd {
+      members = Objects.requireNonNullElse(members, 3);
+      clientPort = Objects.requireNonNullElse(clientPort, 2379);
+      peerPort = Objects.requireNonNullElse(peerPort, 2380);
+    }
+  }
+
+  /** PostgreSQL 15 nodes under Patroni: one leader, the rest streaming replicas. */
+  public record Postgres(
+      Integer nodes,
+      Integer port,
+      Integer restPort,
+      Integer maxConnections,
+      String sharedBuffers,
+      Boolean synchronousMode) {
+    public Postgres {
+      nodes = Objects.requireNonNullElse(nodes, 3);
+      port = Objects.requireNonNullElse(port, 5432);
+      restPort = Objects.requireNonNullElse(restPort, 8008);
+      maxConnections = Objects.requireNonNullElse(maxConnections, 200);
+      sharedBuffers = Objects.requireNonNullElse(sharedBuffers, "32MB");
+      synchronousMode = Objects.requireNonNullElse(synchronousMode, false);
+    }
+  }
+
+  /** HAProxy: a primary listener and a round-robin replicas listener, health-checked via Patroni. */
+  public record Haproxy(
+      Integer primaryPort,
+      Integer replicasPort,
+      Integer statsPort,
+      Integer maxconn,
+      Integer serverMaxconn) {
+    public Haproxy {
+      primaryPort = Objects.requireNonNullElse(primaryPort, 5433);
+      replicasPort = Objects.requireNonNullElse(replicasPort, 5434);
+      statsPort = Objects.requireNonNullElse(statsPort, 7000);
+      maxconn = Objects.requireNonNullElse(maxconn, 1000);
+      serverMaxconn = Objects.requireNonNullElse(serverMaxconn, 150);
+    }
+  }
+
+  /** Redis: the first node starts as master, the others replicate it. */
+  public record Redis(Integer nodes, Integer port, String masterName) {
+    public Redis {
+      nodes = Objects.requireNonNullElse(nodes, 3);
+      port = Objects.requireNonNullElse(port, 6379);
+      masterName = Objects.requireNonNullElse(masterName, "mymaster");
+    }
+  }
+
+  /** Redis Sentinels watching the master; {@code quorum} of them must agree it is down. */
+  public record Sentinel(Integer count, Integer port, Integer quorum) {
+    public Sentinel {
+      count = Objects.requireNonNullElse(count, 3);
+      port = Objects.requireNonNullElse(port, 26379);
+      quorum = Objects.requireNonNullElse(quorum, 2);
+    }
+  }
+
+  /** gateway-lite instances in front of the stack. */
+  public record Gateway(
+      Integer instances, Integer port, Duration shutdownGrace, Duration holdDeadline) {
+    public Gateway {
+      instances = Objects.requireNonNullElse(instances, 1);
+      port = Objects.requireNonNullElse(port, 8080);
+      shutdownGrace = Objects.requireNonNullElse(shutdownGrace, Duration.ofSeconds(10));
+      // covers a fast-profile crash failover (ttl 10 s + election + HAProxy rise) with margin
+      holdDeadline = Objects.requireNonNullElse(holdDeadline, Duration.ofSeconds(20));
+    }
+  }
+
+  /**
+   * Tiny HTTP upstreams behind the gateway's {@code /functions/v1/*}; the gateway re-reads the
+   * list of workers every {@code discoveryInterval}.
+   */
+  public record Workers(Integer count, Integer port, Duration discoveryInterval) {
+    public Workers {
+      count = Objects.requireNonNullElse(count, 2);
+      port = Objects.requireNonNullElse(port, 9000);
+      discoveryInterval = Objects.requireNonNullElse(discoveryInterval, Duration.ofSeconds(30));
+    }
+  }
+
+  /**
+   * Failover timing: a named profile, and any of its values overridden. The profile's values are
+   * in {@link FailoverProfile}.
+   */
+  public record Failover(
+      String profile,
+      PatroniOverrides patroni,
+      HaproxyOverrides haproxy,
+      SentinelOverrides sentinel) {
+    public Failover {
+      profile = Objects.requireNonNullElse(profile, FailoverProfile.FAST.id());
+      patroni = Objects.requireNonNullElseGet(patroni, () -> new PatroniOverrides(null, null, null, null));
+      haproxy =
+          Objects.requireNonNullElseGet(haproxy, () -> new HaproxyOverrides(null, null, null, null, null));
+      sentinel = Objects.requireNonNullElseGet(sentinel, () -> new SentinelOverrides(null, null));
+    }
+
+    /** The profile's values with the overrides applied; an unknown profile falls back to fast. */
+    public FailoverTiming resolve() {
+      FailoverTiming base = FailoverProfile.find(profile).orElse(FailoverProfile.FAST).timing();
+      var p = base.patroni();
+      var h = base.haproxy();
+      var s = base.sentinel();
+      return new FailoverTiming(
+          new FailoverTiming.Patroni(
+              Objects.requireNonNullElse(patroni.ttl(), p.ttl()),
+              Objects.requireNonNullElse(patroni.loopWait(), p.loopWait()),
+              Objects.requireNonNullElse(patroni.retryTimeout(), p.retryTimeout()),
+              Objects.requireNonNullElse(patroni.maximumLagOnFailover(), p.maximumLagOnFailover())),
+          new FailoverTiming.HaproxyChecks(
+              Objects.requireNonNullElse(haproxy.inter(), h.inter()),
+              Objects.requireNonNullElse(haproxy.fastinter(), h.fastinter()),
+              Objects.requireNonNullElse(haproxy.downinter(), h.downinter()),
+              Objects.requireNonNullElse(haproxy.fall(), h.fall()),
+              Objects.requireNonNullElse(haproxy.rise(), h.rise())),
+          new FailoverTiming.Sentinel(
+              Objects.requireNonNullElse(sentinel.downAfter(), s.downAfter()),
+              Objects.requireNonNullElse(sentinel.failoverTimeout(), s.failoverTimeout())));
+    }
+  }
+
+  /** Patroni's DCS timing in seconds, as Patroni spells it. Null means "the profile's value". */
+  public record PatroniOverrides(
+      Integer ttl, Integer loopWait, Integer retryTimeout, Long maximumLagOnFailover) {}
+
+  /** HAProxy health-check timing. Null means "the profile's value". */
+  public record HaproxyOverrides(
+      Duration inter, Duration fastinter, Duration downinter, Integer fall, Integer rise) {}
+
+  /** Sentinel timing. Null means "the profile's value". */
+  public record SentinelOverrides(Duration downAfter, Duration failoverTimeout) {}
+}

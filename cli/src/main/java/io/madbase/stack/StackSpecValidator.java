@@ -1,0 +1,235 @@
+package io.madbase.stack;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Every range and contradiction check on a bound {@link StackSpec}, all run so that one pass
+ * reports every problem. Each error names the field the user should change: where a rule involves
+ * several fields, the one set in the file is named (a default cannot be "wrong" on its own).
+ */
+public final class StackSpecValidator {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
+  private static final Pattern SUBNET = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern SIZE = Pattern.compile("\\d{1,6}(kB|MB|GB)");
+  /** Reserved by PostgreSQL for superusers; HAProxy must leave them free. */
+  static final int PG_RESERVED_CONNECTIONS = 3 + 10;
+
+  private final String source;
+  private final YamlLocations where;
+  private final List<SpecError> errors = new ArrayList<>();
+
+  private StackSpecValidator(String source, YamlLocations where) {
+    this.source = source;
+    this.where = where;
+  }
+
+  public static List<SpecError> validate(StackSpec spec, String source, YamlLocations where) {
+    StackSpecValidator v = new StackSpecValidator(source, where);
+    v.check(spec);
+    return List.copyOf(v.errors);
+  }
+
+  private void check(StackSpec s) {
+    if (!NAME.matcher(s.name()).matches()) {
+      error("name", "must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got '" + s.name() + "')");
+    }
+
+    var m = SUBNET.matcher(s.local().subnet());
+    if (!m.matches() || Integer.parseInt(m.group(1)) > 255 || Integer.parseInt(m.group(2)) > 255) {
+      error("local.subnet", "must be a loopback /24 prefix such as 127.0.1 (got '" + s.local().subnet() + "')");
+    } else if (s.local().subnet().equals("127.0.0")) {
+      error("local.subnet", "127.0.0 holds 127.0.0.1, where distribution services listen; use another, such as 127.0.1");
+    }
+    if (s.local().postgresUser().isBlank() || s.local().postgresUser().equals("root")) {
+      error("local.postgres_user", "must name an unprivileged user (PostgreSQL refuses to run as root)");
+    }
+
+    // etcd: an even member count has the fault tolerance of one fewer member, and splits votes
+    int etcd = s.etcd().members();
+    if (etcd < 1 || etcd > 9) {
+      error("etcd.members", "must be between 1 and 9 (got " + etcd + ")");
+    } else if (etcd % 2 == 0) {
+      error("etcd.members", "must be odd: " + etcd + " members tolerate no more failures than " + (etcd - 1) + " and can split votes");
+    }
+    port("etcd.client_port", s.etcd().clientPort());
+    port("etcd.peer_port", s.etcd().peerPort());
+    distinct(Map.of("etcd.client_port", s.etcd().clientPort(), "etcd.peer_port", s.etcd().peerPort()));
+
+    var pg = s.postgres();
+    range("postgres.nodes", pg.nodes(), 1, 9);
+    port("postgres.port", pg.port());
+    port("postgres.rest_port", pg.restPort());
+    distinct(Map.of("postgres.port", pg.port(), "postgres.rest_port", pg.restPort()));
+    range("postgres.max_connections", pg.maxConnections(), 20, 10_000);
+    if (!SIZE.matcher(pg.sharedBuffers()).matches()) {
+      error("postgres.shared_buffers", "must be a size such as 32MB or 1GB (got '" + pg.sharedBuffers() + "')");
+    }
+    if (pg.synchronousMode() && pg.nodes() < 2) {
+      error("postgres.synchronous_mode", "needs at least 2 postgres nodes (there is " + pg.nodes() + ")");
+    }
+
+    var ha = s.haproxy();
+    port("haproxy.primary_port", ha.primaryPort());
+    port("haproxy.replicas_port", ha.replicasPort());
+    port("haproxy.stats_port", ha.statsPort());
+    distinct(
+        Map.of(
+            "haproxy.primary_port", ha.primaryPort(),
+            "haproxy.replicas_port", ha.replicasPort(),
+            "haproxy.stats_port", ha.statsPort()));
+    range("haproxy.maxconn", ha.maxconn(), 10, 100_000);
+    range("haproxy.server_maxconn", ha.serverMaxconn(), 1, 100_000);
+    if (ha.serverMaxconn() > ha.maxconn()) {
+      error(
+          List.of("haproxy.server_maxconn", "haproxy.maxconn"),
+          "server_maxconn (" + ha.serverMaxconn() + ") cannot exceed maxconn (" + ha.maxconn() + ")");
+    }
+    if (ha.serverMaxconn() > pg.maxConnections() - PG_RESERVED_CONNECTIONS) {
+      error(
+          List.of("haproxy.server_maxconn", "postgres.max_connections"),
+          "HAProxy may open "
+              + ha.serverMaxconn()
+              + " connections to one node, but postgres.max_connections ("
+              + pg.maxConnections()
+              + ") leaves only "
+              + (pg.maxConnections() - PG_RESERVED_CONNECTIONS)
+              + " after superuser and replication reserves: lower server_maxconn or raise max_connections");
+    }
+
+    range("redis.nodes", s.redis().nodes(), 1, 9);
+    port("redis.port", s.redis().port());
+    if (!NAME.matcher(s.redis().masterName()).matches()) {
+      error("redis.master_name", "must be lowercase letters, digits and '-' (got '" + s.redis().masterName() + "')");
+    }
+    var sen = s.sentinel();
+    range("sentinel.count", sen.count(), 1, 9);
+    port("sentinel.port", sen.port());
+    if (sen.quorum() < 1) {
+      error("sentinel.quorum", "must be at least 1 (got " + sen.quorum() + ")");
+    } else if (sen.quorum() > sen.count()) {
+      error(
+          List.of("sentinel.quorum", "sentinel.count"),
+          "quorum " + sen.quorum() + " is larger than the number of sentinels (" + sen.count() + "): no failover could ever be agreed");
+    }
+    if (s.redis().port().equals(sen.port())) {
+      error(List.of("sentinel.port", "redis.port"), "sentinel.port and redis.port are both " + sen.port());
+    }
+
+    var gw = s.gateway();
+    range("gateway.instances", gw.instances(), 0, 9);
+    port("gateway.port", gw.port());
+    positive("gateway.shutdown_grace", gw.shutdownGrace());
+    positive("gateway.hold_deadline", gw.holdDeadline());
+    range("workers.count", s.workers().count(), 0, 40);
+    port("workers.port", s.workers().port());
+    positive("workers.discovery_interval", s.workers().discoveryInterval());
+
+    checkFailover(s);
+  }
+
+  private void checkFailover(StackSpec s) {
+    var f = s.failover();
+    if (FailoverProfile.find(f.profile()).isEmpty()) {
+      error("failover.profile", "unknown profile '" + f.profile() + "' (known: " + FailoverProfile.ids() + ")");
+      return;
+    }
+    FailoverTiming t = f.resolve();
+    var p = t.patroni();
+    range("failover.patroni.ttl", p.ttl(), 4, 3600);
+    range("failover.patroni.loop_wait", p.loopWait(), 1, 600);
+    range("failover.patroni.retry_timeout", p.retryTimeout(), 1, 600);
+    if (p.maximumLagOnFailover() < 0) {
+      error("failover.patroni.maximum_lag_on_failover", "must not be negative");
+    }
+    // Patroni's own rule: a leader must be able to retry the DCS twice within one loop before its key expires
+    if (p.loopWait() + 2 * p.retryTimeout() > p.ttl()) {
+      error(
+          List.of("failover.patroni.loop_wait", "failover.patroni.retry_timeout", "failover.patroni.ttl", "failover.profile"),
+          "loop_wait + 2*retry_timeout ("
+              + p.loopWait()
+              + " + 2*"
+              + p.retryTimeout()
+              + " = "
+              + (p.loopWait() + 2 * p.retryTimeout())
+              + ") must be <= ttl ("
+              + p.ttl()
+              + "), as Patroni requires");
+    }
+    var h = t.haproxy();
+    positive("failover.haproxy.inter", h.inter());
+    positive("failover.haproxy.fastinter", h.fastinter());
+    positive("failover.haproxy.downinter", h.downinter());
+    range("failover.haproxy.fall", h.fall(), 1, 100);
+    range("failover.haproxy.rise", h.rise(), 1, 100);
+    if (h.fastinter().compareTo(h.inter()) > 0) {
+      error(
+          List.of("failover.haproxy.fastinter", "failover.haproxy.inter"),
+          "fastinter (" + Durations.format(h.fastinter()) + ") is meant to be shorter than inter (" + Durations.format(h.inter()) + ")");
+    }
+    var sen = t.sentinel();
+    positive("failover.sentinel.down_after", sen.downAfter());
+    positive("failover.sentinel.failover_timeout", sen.failoverTimeout());
+    if (sen.failoverTimeout().compareTo(sen.downAfter()) <= 0) {
+      error(
+          List.of("failover.sentinel.failover_timeout", "failover.sentinel.down_after"),
+          "failover_timeout (" + Durations.format(sen.failoverTimeout()) + ") must be longer than down_after (" + Durations.format(sen.downAfter()) + ")");
+    }
+  }
+
+  private void port(String field, int value) {
+    if (value < 1 || value > 65535) {
+      error(field, "must be a TCP port between 1 and 65535 (got " + value + ")");
+    }
+  }
+
+  private void range(String field, int value, int min, int max) {
+    if (value < min || value > max) {
+      error(field, "must be between " + min + " and " + max + " (got " + value + ")");
+    }
+  }
+
+  private void positive(String field, Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      error(field, "must be longer than zero");
+    }
+  }
+
+  /** Ports one member listens on together: two the same would fail at bind time. */
+  private void distinct(Map<String, Integer> ports) {
+    Map<Integer, String> seen = new HashMap<>();
+    ports.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(
+            e -> {
+              String other = seen.putIfAbsent(e.getValue(), e.getKey());
+              if (other != null) {
+                error(List.of(e.getKey(), other), "port " + e.getValue() + " is also used by " + other);
+              }
+            });
+  }
+
+  private void error(String field, String message) {
+    error(List.of(field), message);
+  }
+
+  /**
+   * Records an error against the first of {@code fields} that the file sets; if none is set, the
+   * first field is named and located by its nearest ancestor in the file.
+   */
+  private void error(List<String> fields, String message) {
+    String field = fields.stream().filter(where::contains).findFirst().orElse(fields.get(0));
+    var pos = where.find(field);
+    errors.add(
+        new SpecError(
+            source,
+            pos.map(YamlLocations.Position::line).orElse(0),
+            pos.map(YamlLocations.Position::column).orElse(0),
+            field,
+            message));
+  }
+}

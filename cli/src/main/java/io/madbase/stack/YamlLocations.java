@@ -1,0 +1,75 @@
+package io.madbase.stack;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where each field of a YAML document stands, so that errors found after binding (a
+ * contradiction between two values, say) can still name the line.
+ */
+public final class YamlLocations {
+  /** A 1-based line and column. */
+  public record Position(int line, int column) {}
+
+  private static final YAMLFactory FACTORY = new YAMLFactory();
+  private final Map<String, Position> byPath;
+
+  private YamlLocations(Map<String, Position> byPath) {
+    this.byPath = byPath;
+  }
+
+  /** Indexes every field of {@code text}; a document that does not parse yields an empty index. */
+  public static YamlLocations index(String text) {
+    Map<String, Position> map = new HashMap<>();
+    try (JsonParser p = FACTORY.createParser(text)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t == JsonToken.FIELD_NAME) {
+          JsonLocation loc = p.currentTokenLocation();
+          String path = dotted(p.getParsingContext().pathAsPointer());
+          map.putIfAbsent(path, new Position(loc.getLineNr(), loc.getColumnNr()));
+        }
+      }
+    } catch (IOException e) {
+      // syntax errors are reported by the binder, with their own location
+    }
+    return new YamlLocations(map);
+  }
+
+  /** The position of {@code path}, or of its nearest ancestor that is in the file. */
+  public Optional<Position> find(String path) {
+    String p = path;
+    while (!p.isEmpty()) {
+      Position pos = byPath.get(p);
+      if (pos != null) {
+        return Optional.of(pos);
+      }
+      int dot = p.lastIndexOf('.');
+      p = dot < 0 ? "" : p.substring(0, dot);
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the file itself sets {@code path} (rather than a default supplying it). */
+  public boolean contains(String path) {
+    return byPath.containsKey(path);
+  }
+
+  static String dotted(JsonPointer pointer) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonPointer ptr = pointer; ptr != null && !ptr.matches(); ptr = ptr.tail()) {
+      if (sb.length() > 0) {
+        sb.append('.');
+      }
+      sb.append(ptr.getMatchingProperty());
+    }
+    return sb.toString();
+  }
+}
