@@ -22,12 +22,14 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.madbase.MadbaseException;
 import java.io.IOException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -77,7 +79,7 @@ public final class StackSpecLoader {
       try {
         spec = MAPPER.readValue(text, StackSpec.class);
       } catch (JsonMappingException e) {
-        throw new SpecException(List.of(bindingError(source, e)));
+        throw new SpecException(List.of(bindingError(source, e, YamlLocations.index(text))));
       } catch (JsonProcessingException e) {
         throw new SpecException(List.of(syntaxError(source, e)));
       }
@@ -117,10 +119,17 @@ public final class StackSpecLoader {
   }
 
   private static SpecError syntaxError(String source, JsonProcessingException e) {
+    // snakeyaml knows where the problem is and what it is; its message spans lines with a drawing
+    if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+      return new SpecError(
+          source,
+          y.getProblemMark().getLine() + 1,
+          y.getProblemMark().getColumn() + 1,
+          "",
+          "not valid YAML: " + y.getProblem() + (y.getContext() != null ? " (" + y.getContext() + ")" : ""));
+    }
     JsonLocation loc = e.getLocation();
-    String msg = e.getOriginalMessage();
-    // snakeyaml's messages span several lines with a caret drawing; the first line says it
-    msg = msg.lines().filter(l -> !l.isBlank()).findFirst().orElse("not valid YAML").strip();
+    String msg = e.getOriginalMessage().lines().filter(l -> !l.isBlank()).findFirst().orElse("?").strip();
     return new SpecError(
         source,
         loc == null ? 0 : loc.getLineNr(),
@@ -129,11 +138,18 @@ public final class StackSpecLoader {
         "not valid YAML: " + msg);
   }
 
-  private static SpecError bindingError(String source, JsonMappingException e) {
-    JsonLocation loc = e.getLocation();
-    int line = loc == null ? 0 : loc.getLineNr();
-    int col = loc == null ? 0 : loc.getColumnNr();
+  private static SpecError bindingError(String source, JsonMappingException e, YamlLocations where) {
     String path = path(e.getPath());
+    // the parser's location is past the offending value (often the next line): the key's own
+    // position, from the index, is where the user looks
+    JsonLocation loc = e.getLocation();
+    boolean duplicate = e.getOriginalMessage().startsWith("Duplicate field");
+    var pos =
+        where.contains(path) && !duplicate
+            ? where.find(path)
+            : Optional.<YamlLocations.Position>empty();
+    int line = pos.map(YamlLocations.Position::line).orElse(loc == null ? 0 : loc.getLineNr());
+    int col = pos.map(YamlLocations.Position::column).orElse(loc == null ? 0 : loc.getColumnNr());
     String message;
     if (e instanceof UnrecognizedPropertyException u) {
       String known =
@@ -145,10 +161,10 @@ public final class StackSpecLoader {
       message = "unknown field '" + u.getPropertyName() + "' (known here: " + known + ")";
     } else if (e instanceof InvalidFormatException f) {
       message = "expected " + describe(f.getTargetType()) + ", got '" + f.getValue() + "'";
-    } else if (e instanceof MismatchedInputException m) {
+    } else if (e instanceof MismatchedInputException m && !duplicate) {
       message = "expected " + describe(m.getTargetType());
-    } else if (e.getCause() instanceof MadbaseException me) {
-      message = me.getMessage();
+    } else if (duplicate) {
+      message = e.getOriginalMessage().replace("Duplicate field", "key") + " is set twice in this mapping";
     } else {
       message = e.getOriginalMessage();
     }

@@ -1,0 +1,174 @@
+package io.madbase.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.madbase.ExitCode;
+import io.madbase.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole command line, as a user runs it: exit codes and what is printed where. */
+class CliTest {
+  @TempDir Path dir;
+
+  @Test
+  void helpListsEveryCommandWithADescription() {
+    CliRun r = CliRun.run("--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("init ", "validate ", "render ").contains("Exit codes:");
+  }
+
+  @Test
+  void versionPrintsTheVersion() {
+    CliRun r = CliRun.run("--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("madbase ").doesNotContain("unknown");
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    CliRun r = CliRun.run();
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("Usage: madbase").contains("a command is required");
+  }
+
+  @Test
+  void unknownCommandIsAUsageErrorWithASuggestion() {
+    CliRun r = CliRun.run("rendr");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("rendr").contains("render");
+  }
+
+  @Test
+  void initWritesTheDefaultsAndRefusesToOverwrite() throws Exception {
+    Path file = dir.resolve("madbase.yaml");
+    assertThat(CliRun.run("init", "-f", file.toString()).exitCode()).isZero();
+    assertThat(Files.readString(file)).contains("profile: fast").contains("quorum: 2");
+    CliRun again = CliRun.run("init", "-f", file.toString());
+    assertThat(again.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(again.err()).contains("already exists").contains("--force");
+    CliRun valid = CliRun.run("validate", "-f", file.toString());
+    assertThat(valid.exitCode()).as(valid.toString()).isZero();
+    assertThat(valid.out()).contains("valid").contains("ttl 10 / loop_wait 2 / retry_timeout 4");
+  }
+
+  @Test
+  void validateNamesFileLineAndFieldAndExitsTwo() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "name: shop\nfailover:\n  patroni:\n    ttl: 6\n");
+    CliRun r = CliRun.run("validate", "-f", file.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains(file + ":4:").contains("failover.patroni.ttl").contains("must be <= ttl (6)");
+    assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void validateJsonShowsTheTimingInForce() {
+    CliRun r = CliRun.run("validate", "-o", "json", "--state-dir", dir.toString(), "-f", write("failover:\n  profile: patroni-defaults\n").toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("\"ttl\" : 30").contains("\"inter\" : \"3s\"");
+  }
+
+  @Test
+  void aMissingSpecFileNamedWithFIsAnError() {
+    CliRun r = CliRun.run("validate", "-f", dir.resolve("nope.yaml").toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("nope.yaml: no such file");
+  }
+
+  @Test
+  void renderWritesEveryConfigWithSecretsOwnerOnly() throws Exception {
+    Path out = dir.resolve("out");
+    Path state = dir.resolve("state");
+    CliRun r = CliRun.run("render", "--state-dir", state.toString(), "--out", out.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(out.resolve("local/haproxy/haproxy.cfg")).exists();
+    assertThat(out.resolve("compose/docker-compose.yml")).exists();
+    assertThat(mode(out.resolve("local/patroni/pg1.yml"))).isEqualTo("rw-------");
+    assertThat(mode(out.resolve("compose/redis/r2.conf"))).isEqualTo("rw-------");
+    assertThat(mode(out.resolve("local/haproxy/haproxy.cfg"))).isEqualTo("rw-r--r--");
+    assertThat(mode(state.resolve("secrets.json"))).isEqualTo("rw-------");
+    // rendering again keeps the same passwords: they are generated once per stack
+    String before = Files.readString(out.resolve("local/patroni/pg1.yml"));
+    assertThat(CliRun.run("render", "--state-dir", state.toString(), "--out", out.toString()).exitCode()).isZero();
+    assertThat(Files.readString(out.resolve("local/patroni/pg1.yml"))).isEqualTo(before);
+  }
+
+  @Test
+  void renderOneTargetWritesStraightIntoOut() {
+    Path out = dir.resolve("out");
+    CliRun r = CliRun.run("render", "--target", "local", "--state-dir", dir.resolve("s").toString(), "--out", out.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(out.resolve("haproxy/haproxy.cfg")).exists();
+    assertThat(out.resolve("docker-compose.yml")).doesNotExist();
+  }
+
+  @Test
+  void renderWithABadSpecWritesNothing() throws Exception {
+    Path out = dir.resolve("out");
+    Path state = dir.resolve("state");
+    CliRun r = CliRun.run("render", "-f", write("etcd:\n  members: 2\n").toString(), "--state-dir", state.toString(), "--out", out.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains(":2:").contains("etcd.members");
+    assertThat(out).doesNotExist();
+    assertThat(state).doesNotExist();
+  }
+
+  @Test
+  void printShowsOneFileWithPasswordsMasked() throws Exception {
+    Path state = dir.resolve("state");
+    assertThat(CliRun.run("render", "--state-dir", state.toString(), "--out", dir.resolve("o").toString()).exitCode()).isZero();
+    String secrets = Files.readString(state.resolve("secrets.json"));
+    CliRun r = CliRun.run("render", "--state-dir", state.toString(), "--print", "patroni/pg1.yml");
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("password: <masked>").contains("scope: madbase");
+    String superuser = secrets.replaceAll("(?s).*\"superuser\" : \"([^\"]+)\".*", "$1");
+    assertThat(superuser).hasSize(32);
+    assertThat(r.out()).doesNotContain(superuser);
+  }
+
+  @Test
+  void printOfAnUnknownFileListsTheRenderedOnes() {
+    CliRun r = CliRun.run("render", "--state-dir", dir.toString(), "--print", "nginx.conf");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("no rendered file 'nginx.conf'").contains("haproxy/haproxy.cfg");
+  }
+
+  @Test
+  void dryRunListsFilesAndWritesNothing() throws Exception {
+    Path out = dir.resolve("out");
+    CliRun r = CliRun.run("render", "--dry-run", "--state-dir", dir.resolve("state").toString(), "--out", out.toString());
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("0600").contains("patroni/pg3.yml").contains("dry run");
+    assertThat(out).doesNotExist();
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s).isEmpty();
+    }
+  }
+
+  @Test
+  void badFlagValueIsAUsageError() {
+    CliRun r = CliRun.run("render", "--target", "kubernetes");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("--target").contains("kubernetes");
+  }
+
+  private Path write(String yaml) {
+    try {
+      Path f = Files.createTempFile(dir, "spec", ".yaml");
+      Files.writeString(f, yaml);
+      return f;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String mode(Path p) throws Exception {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+  }
+}
