@@ -19,6 +19,9 @@ public final class Json {
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
           .addModule(new SimpleModule("madbase-json").addSerializer(Duration.class, new DurationSerializer()))
           .build();
 

@@ -25,7 +25,16 @@ import picocli.CommandLine.Spec;
       "3 environment (missing binary, port taken, no stack running), 4 internal error.",
       "Docs: docs/README.md"
     },
-    subcommands = {Init.class, Validate.class, Render.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      Init.class,
+      Validate.class,
+      Render.class,
+      Doctor.class,
+      Up.class,
+      Status.class,
+      Down.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Madbase implements Runnable {
   @Spec CommandSpec spec;
 

@@ -47,8 +47,8 @@ public final class StackSpecLoader {
 
   private StackSpecLoader() {}
 
-  /** A spec that has passed validation, with where it came from. */
-  public record Loaded(StackSpec spec, String source, boolean fromFile) {}
+  /** A spec that has passed validation, with where it came from and its text ("" for defaults). */
+  public record Loaded(StackSpec spec, String source, String text, boolean fromFile) {}
 
   /**
    * Loads {@code file}. When {@code required} is false and the file does not exist, the defaults
@@ -63,11 +63,11 @@ public final class StackSpecLoader {
       if (required) {
         throw MadbaseException.invalidInput(file + ": no such file");
       }
-      return new Loaded(StackSpec.defaults(), "defaults", false);
+      return new Loaded(StackSpec.defaults(), "defaults", "", false);
     } catch (IOException e) {
       throw MadbaseException.invalidInput(file + ": cannot read: " + e.getMessage());
     }
-    return new Loaded(parse(file.toString(), text), file.toString(), true);
+    return new Loaded(parse(file.toString(), text), file.toString(), text, true);
   }
 
   /** Parses and validates {@code text}; {@code source} names it in errors. */

@@ -1,0 +1,106 @@
+package io.madbase.cli;
+
+import io.madbase.driver.LocalDriver;
+import io.madbase.driver.NodeInfo;
+import io.madbase.driver.OsUser;
+import io.madbase.driver.Preflight;
+import io.madbase.driver.StackState;
+import io.madbase.stack.Member;
+import io.madbase.stack.StackSpec;
+import io.madbase.stack.Topology;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code madbase doctor}: can this machine run the stack? */
+@Command(
+    name = "doctor",
+    description = {
+      "Check that this machine can run the stack: binaries and versions, the PostgreSQL user,",
+      "free addresses and ports, disk space. Prints the exact install command for what is missing."
+    },
+    mixinStandardHelpOptions = true)
+public final class Doctor implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin StackOptions stack;
+
+  @Option(names = "--install", description = "Install missing packages with apt-get (root only).")
+  boolean install;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    StackSpec s = stack.load().spec();
+    List<Preflight.Finding> findings = new ArrayList<>(Preflight.binaries(true));
+    Set<String> missingPackages = new LinkedHashSet<>();
+    for (Preflight.Binary b : Preflight.BINARIES) {
+      if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(b.path()))) {
+        missingPackages.add(b.pkg());
+      }
+    }
+    if (install && !missingPackages.isEmpty()) {
+      if (!OsUser.isRoot()) {
+        out.println("--install needs root; run: " + Preflight.installCommand(missingPackages));
+      } else {
+        out.println("installing " + String.join(" ", missingPackages) + " ...");
+        List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y", "-qq"));
+        cmd.addAll(missingPackages);
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        p.waitFor();
+        findings = new ArrayList<>(Preflight.binaries(true));
+      }
+    }
+    String pgUser = s.local().postgresUser();
+    if (OsUser.isRoot()) {
+      findings.add(
+          OsUser.lookup(pgUser)
+              .map(u -> new Preflight.Finding("user", true, "running as root: PostgreSQL will run as '" + u.name() + "' (uid " + u.uid() + ")", ""))
+              .orElse(new Preflight.Finding("user", false, "running as root, and user '" + pgUser + "' does not exist", Preflight.installCommand(Set.of("postgresql-15")))));
+    } else {
+      findings.add(new Preflight.Finding("user", true, "running as " + System.getProperty("user.name") + ": PostgreSQL runs as this user", ""));
+    }
+    Topology topo = Topology.local(s);
+    Set<String> members = topo.members().stream().map(Member::name).collect(Collectors.toCollection(LinkedHashSet::new));
+    if (StackState.load(stack.stateDir()).isPresent()) {
+      try (LocalDriver d = LocalDriver.attach(stack.stateDir())) {
+        Set<String> running = d.nodes().stream().filter(NodeInfo::alive).map(NodeInfo::name).collect(Collectors.toSet());
+        if (!running.isEmpty()) {
+          findings.add(new Preflight.Finding("stack", true, "a stack is running in " + stack.stateDir() + " (" + running.size() + " members): its ports are not checked", ""));
+          members.removeAll(running);
+        }
+      }
+    }
+    findings.addAll(Preflight.ports(s, topo, members).stream().filter(f -> !f.ok()).toList());
+    long free = Preflight.ports(s, topo, members).stream().filter(Preflight.Finding::ok).count();
+    findings.add(new Preflight.Finding("port", true, free + " addresses:ports free for the stack's members", ""));
+    findings.add(Preflight.disk(stack.stateDir()));
+
+    boolean ok = true;
+    Set<String> fixes = new LinkedHashSet<>();
+    for (Preflight.Finding f : findings) {
+      out.printf("%s %-7s %s%n", f.ok() ? "ok  " : "FAIL", f.area(), f.what());
+      if (!f.ok()) {
+        ok = false;
+        if (!f.fix().isEmpty()) {
+          fixes.add(f.fix());
+        }
+      }
+    }
+    if (!missingPackages.isEmpty() && !install) {
+      fixes.add(Preflight.installCommand(missingPackages) + (OsUser.isRoot() ? "   (or: madbase doctor --install)" : ""));
+    }
+    fixes.forEach(f -> out.println("fix: " + f));
+    out.println(ok ? "this machine can run the stack" : "this machine cannot run the stack yet");
+    return ok ? 0 : 3;
+  }
+}

@@ -1,0 +1,35 @@
+package io.madbase.cli;
+
+import io.madbase.driver.LocalDriver;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code madbase down}: stops everything the stack started, by PID, in a safe order. */
+@Command(
+    name = "down",
+    description = {
+      "Stop every member the stack started (by PID, never by name): gateway, workers, Sentinels,",
+      "Redis, HAProxy, Patroni/PostgreSQL, etcd. --purge also removes data, logs and configs."
+    },
+    mixinStandardHelpOptions = true)
+public final class Down implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin StackOptions stack;
+  @Mixin VerbosityOptions verbosity;
+
+  @Option(names = "--purge", description = "Also remove data, logs and rendered configs (the stack's passwords are kept).")
+  boolean purge;
+
+  @Override
+  public Integer call() {
+    try (LocalDriver driver = LocalDriver.attach(stack.stateDir())) {
+      driver.down(purge, new TerminalProgress(spec.commandLine().getErr(), verbosity.quiet()));
+      spec.commandLine().getOut().printf("stack '%s' stopped%s%n", driver.spec().name(), purge ? " and its data removed" : "");
+      return 0;
+    }
+  }
+}

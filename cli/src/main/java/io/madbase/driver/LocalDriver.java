@@ -1,0 +1,783 @@
+package io.madbase.driver;
+
+import io.madbase.ExitCode;
+import io.madbase.MadbaseException;
+import io.madbase.observe.Check;
+import io.madbase.observe.StackObserver;
+import io.madbase.render.LocalLayout;
+import io.madbase.render.RenderContext;
+import io.madbase.render.RenderTarget;
+import io.madbase.render.StackRenderer;
+import io.madbase.stack.Member;
+import io.madbase.stack.Role;
+import io.madbase.stack.Secrets;
+import io.madbase.stack.StackSpec;
+import io.madbase.stack.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The default driver: every member a native process from the distribution's packages, each on its
+ * own loopback address with the port a container would have, all files under the state directory
+ * (STACK-NOTES.md has the facts this relies on). PostgreSQL and Patroni run as an unprivileged
+ * user when madbase runs as root.
+ */
+public final class LocalDriver implements StackDriver {
+  /** How long {@link #up} waits for each phase before it gives up and says what it saw. */
+  static final Duration PHASE_DEADLINE = Duration.ofSeconds(90);
+
+  static final Duration POLL = Duration.ofMillis(200);
+  static final String GATEWAY_MAIN = "io.madbase.cli.Main";
+
+  private final Path stateDir;
+  private final StackSpec spec;
+  private final String specSource;
+  private final String specText;
+  private final Topology topology;
+  private final Secrets secrets;
+  private final OsUser pgUser;
+  private final LocalLayout layout;
+  private final ProcessLauncher launcher;
+  private final StackObserver observer;
+
+  private LocalDriver(Path stateDir, StackSpec spec, String specSource, String specText, Path pgRoot) {
+    this.stateDir = stateDir.toAbsolutePath().normalize();
+    this.spec = spec;
+    this.specSource = specSource;
+    this.specText = specText;
+    this.topology = Topology.local(spec);
+    this.secrets = Secrets.loadOrCreate(this.stateDir);
+    this.pgUser = OsUser.forPostgres(spec.local().postgresUser());
+    this.layout = new LocalLayout(this.stateDir, pgRoot);
+    this.launcher = new ProcessLauncher(pgUser);
+    this.observer = new StackObserver(spec, topology, secrets);
+  }
+
+  /**
+   * A driver for bringing up {@code spec} in {@code stateDir}. If a stack already lives there it
+   * must have been started from the same spec (change a running stack with `down` first).
+   */
+  public static LocalDriver forUp(Path stateDir, StackSpec spec, String specSource, String specText) {
+    Path dir = stateDir.toAbsolutePath().normalize();
+    Optional<StackState> existing = StackState.load(dir);
+    if (existing.isPresent()) {
+      StackState st = existing.get();
+      if (!st.specText().equals(specText)) {
+        LocalDriver running = attach(dir);
+        boolean anyAlive = running.nodes().stream().anyMatch(NodeInfo::alive);
+        running.close();
+        if (anyAlive) {
+          throw MadbaseException.invalidInput(
+              "a stack is running in "
+                  + dir
+                  + " with a different spec (from "
+                  + st.specSource()
+                  + "); run `madbase down` first, or use another --state-dir");
+        }
+      }
+      return new LocalDriver(dir, spec, specSource, specText, Path.of(st.pgRoot()));
+    }
+    return new LocalDriver(dir, spec, specSource, specText, choosePgRoot(dir, spec));
+  }
+
+  /** A driver for the stack that lives in {@code stateDir}; exit 3 if there is none. */
+  public static LocalDriver attach(Path stateDir) {
+    Path dir = stateDir.toAbsolutePath().normalize();
+    StackState st = StackState.require(dir);
+    return new LocalDriver(dir, st.spec(), st.specSource(), st.specText(), Path.of(st.pgRoot()));
+  }
+
+  /**
+   * PostgreSQL's files go in the state directory when its user can reach it; otherwise (a state
+   * directory under /root, say) in /var/lib/madbase/<name>-<hash>, which it can.
+   */
+  private static Path choosePgRoot(Path stateDir, StackSpec spec) {
+    OsUser pg = OsUser.forPostgres(spec.local().postgresUser());
+    Path probe = stateDir;
+    while (probe != null && !Files.exists(probe)) {
+      probe = probe.getParent();
+    }
+    if (pg.isCurrent() || (probe != null && probe.equals(stateDir) && pg.canReach(stateDir))) {
+      return stateDir;
+    }
+    if (probe != null && !probe.equals(stateDir)) {
+      // the state directory does not exist yet: it will be created 0755 under the nearest parent
+      if (pg.canReach(probe)) {
+        return stateDir;
+      }
+    }
+    return Path.of("/var/lib/madbase", spec.name() + "-" + shortHash(stateDir.toString()));
+  }
+
+  private static String shortHash(String s) {
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public StackSpec spec() {
+    return spec;
+  }
+
+  @Override
+  public Topology topology() {
+    return topology;
+  }
+
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  public LocalLayout layout() {
+    return layout;
+  }
+
+  public Secrets secrets() {
+    return secrets;
+  }
+
+  public StackObserver observer() {
+    return observer;
+  }
+
+  // ------------------------------------------------------------------ up
+
+  @Override
+  public UpResult up(Progress progress) {
+    long t0 = System.nanoTime();
+    Set<String> running =
+        nodes().stream().filter(NodeInfo::alive).map(NodeInfo::name).collect(Collectors.toCollection(LinkedHashSet::new));
+    List<Member> toStart = topology.members().stream().filter(m -> !running.contains(m.name())).toList();
+    if (toStart.isEmpty()) {
+      return new UpResult(List.of(), Duration.ofNanos(System.nanoTime() - t0));
+    }
+    preflight(toStart.stream().map(Member::name).collect(Collectors.toSet()));
+
+    // From here on, the state file exists: a half-failed up can always be taken down.
+    new StackState(name(), specSource, specText, layout.pgRoot().toString(), Instant.now()).save(stateDir);
+    prepareDirectories();
+    StackRenderer.write(StackRenderer.render(RenderContext.of(spec, secrets, RenderTarget.LOCAL, layout)), layout.confDir());
+    Wait wait = new Wait(PHASE_DEADLINE, POLL, progress);
+    List<String> started = new ArrayList<>();
+
+    List<Member> etcd = pending(toStart, Role.ETCD);
+    if (!etcd.isEmpty()) {
+      progress.step("starting etcd (" + names(etcd) + ")");
+      etcd.forEach(m -> started.add(startEtcd(m)));
+      wait.until("etcd: every member healthy", guarded(etcd, observer::etcd), logHint(etcd));
+    }
+
+    List<Member> pg = pending(toStart, Role.POSTGRES);
+    if (!pg.isEmpty()) {
+      progress.step("starting Patroni + PostgreSQL (" + names(pg) + ")");
+      boolean fresh = pg.size() == topology.of(Role.POSTGRES).size() && !Files.exists(layout.pgDataDir(pg.get(0).name()));
+      if (fresh) {
+        // the first node bootstraps the cluster; the others clone it once it leads
+        started.add(startPatroni(pg.get(0)));
+        wait.until(
+            "Patroni on " + pg.get(0).name() + " to answer",
+            guarded(List.of(pg.get(0)), () -> observer.patroni(pg.get(0)).node().map(s -> Check.pass("patroni", s.role())).orElse(Check.fail("patroni", "no answer yet"))),
+            logHint(List.of(pg.get(0))));
+        pg.stream().skip(1).forEach(m -> started.add(startPatroni(m)));
+      } else {
+        pg.forEach(m -> started.add(startPatroni(m)));
+      }
+      wait.until(
+          "Patroni: one leader and " + (topology.of(Role.POSTGRES).size() - 1) + " streaming replicas",
+          guarded(pg, observer::patroniCluster),
+          logHint(pg));
+    }
+    String leader = observer.leader().map(Member::name).orElseThrow(() -> new MadbaseException(ExitCode.CHECK_FAILED, "no Patroni leader after the cluster was healthy"));
+    new DatabaseBootstrap(spec, topology, secrets).ensure(topology.member(leader));
+
+    List<Member> haproxy = pending(toStart, Role.HAPROXY);
+    if (!haproxy.isEmpty()) {
+      progress.step("starting HAProxy");
+      haproxy.forEach(m -> started.add(startHaproxy(m)));
+    }
+    wait.until(
+        "HAProxy: " + leader + " the one UP primary, the others UP replicas",
+        guarded(haproxy, () -> observer.haproxy(observer.leader().map(Member::name).orElse(leader))),
+        logHint(haproxy));
+
+    List<Member> redis = new ArrayList<>(pending(toStart, Role.REDIS));
+    redis.addAll(pending(toStart, Role.SENTINEL));
+    if (!redis.isEmpty()) {
+      progress.step("starting Redis and Sentinel (" + names(redis) + ")");
+      pending(toStart, Role.REDIS).forEach(m -> started.add(startRedis(m, true)));
+      pending(toStart, Role.SENTINEL).forEach(m -> started.add(startSentinel(m, true)));
+      wait.until("Sentinel: every sentinel agrees on the master and its replicas", guarded(redis, observer::sentinels), logHint(redis));
+    }
+
+    List<Member> workers = pending(toStart, Role.WORKER);
+    writeWorkersFile();
+    if (!workers.isEmpty()) {
+      progress.step("starting workers (" + names(workers) + ")");
+      workers.forEach(m -> started.add(startWorker(m.name(), m.host())));
+      wait.until("workers: /health", guarded(workers, observer::workers), logHint(workers));
+    }
+    List<Member> gateways = pending(toStart, Role.GATEWAY);
+    if (!gateways.isEmpty()) {
+      progress.step("starting gateway (" + names(gateways) + ")");
+      gateways.forEach(m -> started.add(startGateway(m)));
+      wait.until("gateway: /ready", guarded(gateways, observer::gateways), logHint(gateways));
+    }
+    return new UpResult(List.copyOf(started), Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  private void preflight(Set<String> members) {
+    List<Preflight.Finding> problems = new ArrayList<>();
+    Preflight.binaries(false).stream().filter(f -> !f.ok()).forEach(problems::add);
+    Preflight.ports(spec, topology, members).stream().filter(f -> !f.ok()).forEach(problems::add);
+    Preflight.Finding disk = Preflight.disk(stateDir);
+    if (!disk.ok()) {
+      problems.add(disk);
+    }
+    if (!problems.isEmpty()) {
+      Set<String> fixes = new LinkedHashSet<>();
+      problems.forEach(p -> fixes.add(p.fix()));
+      fixes.remove("");
+      throw MadbaseException.environment(
+          "cannot start the stack; nothing was started:\n"
+              + problems.stream().map(p -> "  - " + p.what()).collect(Collectors.joining("\n"))
+              + (fixes.isEmpty() ? "" : "\n" + fixes.stream().map(f -> "  fix: " + f).collect(Collectors.joining("\n"))));
+    }
+  }
+
+  private static List<Member> pending(List<Member> toStart, Role role) {
+    return toStart.stream().filter(m -> m.role() == role).toList();
+  }
+
+  private static String names(List<Member> ms) {
+    return ms.stream().map(Member::name).collect(Collectors.joining(", "));
+  }
+
+  private String logHint(List<Member> ms) {
+    return ms.isEmpty() ? "" : "logs: " + ms.stream().map(m -> layout.logFile(m.name()).toString()).collect(Collectors.joining(" "));
+  }
+
+  /** A probe that first checks the members it waits for are still alive: a dead one fails at once. */
+  private java.util.function.Supplier<Check> guarded(List<Member> members, java.util.function.Supplier<Check> probe) {
+    return () -> {
+      for (Member m : members) {
+        Optional<ManagedProcess> p = ManagedProcess.load(layout.pidFile(m.name()));
+        if (p.isPresent() && !p.get().alive()) {
+          throw new MadbaseException(
+              ExitCode.CHECK_FAILED,
+              m.name() + " exited while starting; last lines of " + layout.logFile(m.name()) + ":\n" + tail(layout.logFile(m.name()), 15)
+                  + "\n(run `madbase down` to stop what did start)");
+        }
+      }
+      return probe.get();
+    };
+  }
+
+  static String tail(Path file, int lines) {
+    try (Stream<String> s = Files.lines(file, StandardCharsets.UTF_8)) {
+      List<String> all = s.toList();
+      return all.subList(Math.max(0, all.size() - lines), all.size()).stream().map(l -> "    " + l).collect(Collectors.joining("\n"));
+    } catch (IOException | UncheckedIOException e) {
+      return "    (no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private void prepareDirectories() {
+    try {
+      for (Path d : List.of(layout.confDir(), layout.logDir(), layout.runDir(), stateDir.resolve("data"))) {
+        Files.createDirectories(d);
+      }
+      for (Member m : topology.members()) {
+        if (m.role() != Role.POSTGRES) {
+          Files.createDirectories(layout.dataDir(m.name()));
+        }
+      }
+      // PostgreSQL's own directories belong to its user, mode 0700 (PostgreSQL insists)
+      List<Path> pgDirs = new ArrayList<>();
+      if (!layout.pgRoot().equals(stateDir)) {
+        pgDirs.add(layout.pgRoot());
+      }
+      for (String d : List.of("pgdata", "pgsock", "pgrun", "pgconf")) {
+        pgDirs.add(layout.pgRoot().resolve(d));
+      }
+      for (Path d : pgDirs) {
+        Files.createDirectories(d);
+        chownToPg(d);
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+      }
+      for (Member m : topology.of(Role.POSTGRES)) {
+        Path sock = layout.pgSocketDir(m.name());
+        Files.createDirectories(sock);
+        chownToPg(sock);
+        Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rwx------"));
+      }
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot prepare " + stateDir + ": " + e.getMessage());
+    }
+  }
+
+  private void chownToPg(Path p) throws IOException {
+    if (pgUser.isCurrent()) {
+      return;
+    }
+    UserPrincipalLookupService lookup = p.getFileSystem().getUserPrincipalLookupService();
+    Files.setOwner(p, lookup.lookupPrincipalByName(pgUser.name()));
+    Files.getFileAttributeView(p, PosixFileAttributeView.class).setGroup(lookup.lookupPrincipalByGroupName(pgUser.group()));
+  }
+
+  // ------------------------------------------------------------------ starting members
+
+  private String startEtcd(Member m) {
+    Map<String, String> env = readEnvFile(layout.confDir().resolve("etcd/" + m.name() + ".env"));
+    return launch(m.name(), List.of("/usr/bin/etcd"), env, stateDir, false);
+  }
+
+  private String startPatroni(Member m) {
+    try {
+      // Patroni's config holds passwords and must be readable by its user: a private copy in pgRoot
+      Path conf = layout.pgRoot().resolve("pgconf").resolve(m.name() + ".yml");
+      Path tmp = Files.createTempFile(conf.getParent(), "." + m.name(), ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.copy(layout.confDir().resolve("patroni/" + m.name() + ".yml"), tmp, StandardCopyOption.REPLACE_EXISTING);
+      chownToPg(tmp);
+      Files.move(tmp, conf, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return launch(m.name(), List.of("/usr/bin/patroni", conf.toString()), Map.of(), layout.pgRoot(), true);
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot prepare Patroni's config for " + m.name() + ": " + e.getMessage());
+    }
+  }
+
+  private String startHaproxy(Member m) {
+    // -db: stay in the foreground, one process, so the PID we keep is HAProxy's
+    return launch(m.name(), List.of("/usr/sbin/haproxy", "-db", "-f", layout.confDir().resolve("haproxy/haproxy.cfg").toString()), Map.of(), stateDir, false);
+  }
+
+  /**
+   * Redis and Sentinel rewrite their config files on failover, so each runs from its own copy in
+   * its data directory: a fresh one on {@code up}, the rewritten one when a single member restarts
+   * (so a restarted old master comes back knowing the new topology).
+   */
+  private String startRedis(Member m, boolean fresh) {
+    Path conf = runtimeCopy(layout.confDir().resolve("redis/" + m.name() + ".conf"), layout.dataDir(m.name()).resolve("redis.conf"), fresh);
+    return launch(m.name(), List.of("/usr/bin/redis-server", conf.toString()), Map.of(), layout.dataDir(m.name()), false);
+  }
+
+  private String startSentinel(Member m, boolean fresh) {
+    Path conf = runtimeCopy(layout.confDir().resolve("sentinel/" + m.name() + ".conf"), layout.dataDir(m.name()).resolve("sentinel.conf"), fresh);
+    return launch(m.name(), List.of("/usr/bin/redis-sentinel", conf.toString()), Map.of(), layout.dataDir(m.name()), false);
+  }
+
+  private static Path runtimeCopy(Path rendered, Path copy, boolean fresh) {
+    try {
+      if (fresh || !Files.exists(copy)) {
+        Files.createDirectories(copy.getParent());
+        Path tmp = Files.createTempFile(copy.getParent(), ".conf", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.copy(rendered, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return copy;
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot copy " + rendered + ": " + e.getMessage());
+    }
+  }
+
+  private String startGateway(Member m) {
+    Map<String, String> env = readEnvFile(layout.confDir().resolve("gateway/" + m.name() + ".env"));
+    List<String> cmd = new ArrayList<>(JavaLauncher.command(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError")));
+    cmd.addAll(List.of(GATEWAY_MAIN, "gateway"));
+    return launch(m.name(), cmd, env, stateDir, false);
+  }
+
+  private String startWorker(String name, String host) {
+    List<String> cmd =
+        new ArrayList<>(JavaLauncher.command(List.of("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError")));
+    cmd.addAll(List.of(GATEWAY_MAIN, "worker", "--name", name, "--bind", host, "--port", spec.workers().port().toString()));
+    return launch(name, cmd, Map.of(), stateDir, false);
+  }
+
+  private String launch(String name, List<String> command, Map<String, String> env, Path workDir, boolean asPg) {
+    try {
+      ManagedProcess p = launcher.start(name, command, env, layout.logFile(name), workDir, asPg);
+      p.save(layout.pidFile(name));
+      return name;
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot start " + name + " (" + command.get(0) + "): " + e.getMessage());
+    }
+  }
+
+  static Map<String, String> readEnvFile(Path file) {
+    try {
+      Map<String, String> env = new LinkedHashMap<>();
+      for (String line : Files.readAllLines(file)) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          env.put(line.substring(0, eq).strip(), line.substring(eq + 1));
+        }
+      }
+      return env;
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** The gateway's discovery list: the spec's workers plus any added at run time that are alive. */
+  private void writeWorkersFile() {
+    List<String> urls = new ArrayList<>();
+    for (NodeInfo n : allProcesses()) {
+      if (n.role() == Role.WORKER && (n.alive() || topology.members().stream().anyMatch(m -> m.name().equals(n.name())))) {
+        urls.add("http://" + n.address() + ":" + spec.workers().port());
+      }
+    }
+    try {
+      Path f = layout.workersFile();
+      Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+      Files.writeString(tmp, urls.stream().map(u -> u + "\n").collect(Collectors.joining()));
+      Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot write " + layout.workersFile() + ": " + e.getMessage());
+    }
+  }
+
+  // ------------------------------------------------------------------ observing processes
+
+  @Override
+  public List<NodeInfo> nodes() {
+    List<NodeInfo> out = new ArrayList<>();
+    for (Member m : topology.members()) {
+      out.add(node(m.name(), m.role(), m.host()));
+    }
+    // workers added at run time (beyond the spec) have pid files too
+    for (NodeInfo n : allProcesses()) {
+      if (out.stream().noneMatch(o -> o.name().equals(n.name()))) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  private NodeInfo node(String name, Role role, String host) {
+    Optional<ManagedProcess> p = ManagedProcess.load(layout.pidFile(name));
+    List<Long> children = role == Role.POSTGRES ? postmaster(name).filter(ManagedProcess::alive).map(mp -> List.of(mp.pid())).orElse(List.of()) : List.of();
+    return new NodeInfo(name, role, host, p.map(ManagedProcess::pid).orElse(0L), p.map(ManagedProcess::alive).orElse(false), children);
+  }
+
+  /** Every process with a pid file, including workers added at run time. */
+  private List<NodeInfo> allProcesses() {
+    List<NodeInfo> out = new ArrayList<>();
+    if (!Files.isDirectory(layout.runDir())) {
+      return out;
+    }
+    try (Stream<Path> s = Files.list(layout.runDir())) {
+      for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".pid")).sorted().toList()) {
+        String name = f.getFileName().toString().replaceFirst("\\.pid$", "");
+        Optional<Member> m = topology.members().stream().filter(x -> x.name().equals(name)).findFirst();
+        if (m.isPresent()) {
+          out.add(node(name, m.get().role(), m.get().host()));
+        } else if (name.matches("w\\d+")) {
+          int i = Integer.parseInt(name.substring(1));
+          out.add(node(name, Role.WORKER, Topology.localWorkerAddress(spec, i)));
+        }
+      }
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot read " + layout.runDir() + ": " + e.getMessage());
+    }
+    return out;
+  }
+
+  /** The postmaster of a postgres node, from line 1 of postmaster.pid (Patroni detaches it). */
+  Optional<ManagedProcess> postmaster(String member) {
+    Path pidFile = layout.pgDataDir(member).resolve("postmaster.pid");
+    try {
+      if (!Files.isRegularFile(pidFile)) {
+        return Optional.empty();
+      }
+      String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+      return first.isEmpty() ? Optional.empty() : ManagedProcess.of(Long.parseLong(first), "postgres " + member);
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Member member(String name) {
+    return topology.members().stream()
+        .filter(m -> m.name().equals(name))
+        .findFirst()
+        .orElseGet(
+            () -> {
+              if (name.matches("w\\d+") && Files.exists(layout.pidFile(name))) {
+                return new Member(Role.WORKER, name, Integer.parseInt(name.substring(1)), Topology.localWorkerAddress(spec, Integer.parseInt(name.substring(1))));
+              }
+              throw MadbaseException.invalidInput(
+                  "no member '" + name + "' in this stack (members: " + topology.members().stream().map(Member::name).collect(Collectors.joining(", ")) + ")");
+            });
+  }
+
+  private ManagedProcess process(String name) {
+    member(name);
+    return ManagedProcess.load(layout.pidFile(name))
+        .filter(ManagedProcess::alive)
+        .orElseThrow(() -> MadbaseException.environment(name + " is not running"));
+  }
+
+  // ------------------------------------------------------------------ acting on members
+
+  @Override
+  public void signal(String member, Signal signal) {
+    process(member).signal(signal);
+  }
+
+  @Override
+  public void crash(String member) {
+    Member m = member(member);
+    ManagedProcess main = process(member);
+    if (m.role() != Role.POSTGRES) {
+      main.signal(Signal.KILL);
+      main.awaitExit(Duration.ofSeconds(5));
+      return;
+    }
+    // Patroni first, so it cannot restart postgres; then the postmaster and every child at once
+    List<ProcessHandle> pg = new ArrayList<>();
+    postmaster(member).flatMap(ManagedProcess::handle).ifPresent(h -> {
+      pg.add(h);
+      h.descendants().forEach(pg::add);
+    });
+    main.signal(Signal.KILL);
+    pg.forEach(ProcessHandle::destroyForcibly);
+    main.awaitExit(Duration.ofSeconds(5));
+    for (ProcessHandle h : pg) {
+      try {
+        h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // reported by the caller's observation: the node still answering
+      }
+    }
+  }
+
+  @Override
+  public void signalPostgres(String member, Signal signal) {
+    if (member(member).role() != Role.POSTGRES) {
+      throw MadbaseException.invalidInput(member + " is not a postgres node");
+    }
+    postmaster(member)
+        .filter(ManagedProcess::alive)
+        .orElseThrow(() -> MadbaseException.environment("postgres on " + member + " is not running"))
+        .signal(signal);
+  }
+
+  @Override
+  public void stop(String member, Duration grace) {
+    process(member).stop(Signal.TERM, grace);
+  }
+
+  @Override
+  public void start(String member, Progress progress) {
+    Member m = member(member);
+    if (ManagedProcess.load(layout.pidFile(member)).map(ManagedProcess::alive).orElse(false)) {
+      return;
+    }
+    Set<String> one = Set.of(member);
+    List<Preflight.Finding> ports = Preflight.ports(spec, topology, one).stream().filter(f -> !f.ok()).toList();
+    if (!ports.isEmpty() && m.role() != Role.WORKER) {
+      throw MadbaseException.environment(ports.get(0).what());
+    }
+    progress.step("starting " + member);
+    switch (m.role()) {
+      case ETCD -> startEtcd(m);
+      case POSTGRES -> startPatroni(m);
+      case HAPROXY -> startHaproxy(m);
+      case REDIS -> startRedis(m, false);
+      case SENTINEL -> startSentinel(m, false);
+      case GATEWAY -> startGateway(m);
+      case WORKER -> startWorker(m.name(), m.host());
+    }
+  }
+
+  @Override
+  public void awaitPostgresHealthy(Duration deadline, Progress progress) {
+    new Wait(deadline, POLL, progress)
+        .until(
+            "Patroni: one leader and " + (topology.of(Role.POSTGRES).size() - 1) + " streaming replicas",
+            observer::patroniCluster,
+            logHint(topology.of(Role.POSTGRES)));
+  }
+
+  @Override
+  public String addWorker(Progress progress) {
+    int next =
+        nodes().stream().filter(n -> n.role() == Role.WORKER).mapToInt(n -> Integer.parseInt(n.name().substring(1))).max().orElse(0) + 1;
+    String name = "w" + next;
+    String host = Topology.localWorkerAddress(spec, next);
+    progress.step("starting worker " + name + " on " + host);
+    startWorker(name, host);
+    Member m = new Member(Role.WORKER, name, next, host);
+    new Wait(Duration.ofSeconds(60), POLL, progress)
+        .until(
+            name + ": /health",
+            guarded(
+                List.of(m),
+                () ->
+                    io.madbase.observe.Http.get("http://" + host + ":" + spec.workers().port() + "/health", Duration.ofSeconds(1))
+                        .filter(io.madbase.observe.Http.Response::ok)
+                        .map(r -> Check.pass(name, "up"))
+                        .orElse(Check.fail(name, "not answering"))),
+            logHint(List.of(m)));
+    writeWorkersFile();
+    return name;
+  }
+
+  // ------------------------------------------------------------------ down
+
+  @Override
+  public void down(boolean purge, Progress progress) {
+    List<NodeInfo> all = nodes();
+    Duration gatewayGrace = spec.gateway().shutdownGrace().plusSeconds(5);
+    stopAll(all, Role.GATEWAY, gatewayGrace, progress);
+    stopAll(all, Role.WORKER, Duration.ofSeconds(10), progress);
+    stopAll(all, Role.SENTINEL, Duration.ofSeconds(5), progress);
+    stopAll(all, Role.REDIS, Duration.ofSeconds(5), progress);
+    stopAll(all, Role.HAPROXY, Duration.ofSeconds(5), progress);
+    // Patroni stops its postgres cleanly on SIGTERM; give it time for a checkpoint
+    stopAll(all, Role.POSTGRES, Duration.ofSeconds(30), progress);
+    for (Member m : topology.of(Role.POSTGRES)) {
+      // a postmaster left behind (Patroni was killed alone, say): fast shutdown, then kill
+      postmaster(m.name()).filter(ManagedProcess::alive).ifPresent(pm -> {
+        progress.step("stopping postgres left running on " + m.name());
+        List<ProcessHandle> children = pm.handle().map(h -> h.descendants().toList()).orElse(List.of());
+        if (pm.stop(Signal.INT, Duration.ofSeconds(20))) {
+          children.forEach(ProcessHandle::destroyForcibly);
+        }
+      });
+    }
+    stopEtcd(progress);
+
+    List<String> left = nodes().stream().filter(NodeInfo::alive).map(NodeInfo::name).toList();
+    if (!left.isEmpty()) {
+      throw MadbaseException.environment("could not stop: " + String.join(", ", left));
+    }
+    try {
+      deleteTree(layout.runDir());
+      Files.deleteIfExists(stateDir.resolve(StackState.FILE));
+      if (purge) {
+        progress.step("removing data, logs and configs (keeping secrets.json)");
+        for (Path p : List.of(stateDir.resolve("data"), layout.confDir(), layout.logDir(), stateDir.resolve("rendered"), layout.workersFile())) {
+          deleteTree(p);
+        }
+        for (String d : List.of("pgdata", "pgsock", "pgrun", "pgconf")) {
+          deleteTree(layout.pgRoot().resolve(d));
+        }
+        if (!layout.pgRoot().equals(stateDir)) {
+          deleteTree(layout.pgRoot());
+        }
+      }
+    } catch (IOException e) {
+      throw MadbaseException.environment("stopped everything, but cannot clean " + stateDir + ": " + e.getMessage());
+    }
+  }
+
+  private void stopAll(List<NodeInfo> all, Role role, Duration grace, Progress progress) {
+    List<ManagedProcess> procs = new ArrayList<>();
+    for (NodeInfo n : all) {
+      if (n.role() == role && n.alive()) {
+        ManagedProcess.load(layout.pidFile(n.name())).filter(ManagedProcess::alive).ifPresent(procs::add);
+      }
+    }
+    if (procs.isEmpty()) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    progress.step("stopping " + role.label() + " (" + procs.stream().map(ManagedProcess::command).collect(Collectors.joining(", ")) + ")");
+    procs.forEach(p -> p.signal(Signal.TERM));
+    List<String> killed = new ArrayList<>();
+    for (ManagedProcess p : procs) {
+      Duration left = grace.minus(Duration.ofNanos(System.nanoTime() - t0));
+      if (!p.awaitExit(left.isNegative() ? Duration.ZERO : left)) {
+        p.signal(Signal.KILL);
+        p.awaitExit(Duration.ofSeconds(5));
+        killed.add(p.command());
+      }
+    }
+    if (!killed.isEmpty()) {
+      progress.note("had to SIGKILL " + String.join(", ", killed) + " after " + grace.toSeconds() + " s");
+    }
+  }
+
+  /**
+   * etcd members one at a time, the current leader first: a leader stopped after its followers
+   * tries to hand over leadership and waits 7 s for the attempt to time out; stopped while its
+   * followers run, it hands over in milliseconds.
+   */
+  private void stopEtcd(Progress progress) {
+    List<Member> left = new ArrayList<>(topology.of(Role.ETCD));
+    left.removeIf(m -> ManagedProcess.load(layout.pidFile(m.name())).map(p -> !p.alive()).orElse(true));
+    if (left.isEmpty()) {
+      return;
+    }
+    progress.step("stopping etcd (" + names(left) + "), leader first");
+    while (!left.isEmpty()) {
+      Member next =
+          left.stream()
+              .filter(m -> new io.madbase.observe.EtcdHealth(m.host(), spec.etcd().clientPort(), Duration.ofMillis(500)).status().map(io.madbase.observe.EtcdHealth.Status::leader).orElse(false))
+              .findFirst()
+              .orElse(left.get(0));
+      ManagedProcess.load(layout.pidFile(next.name()))
+          .filter(ManagedProcess::alive)
+          .ifPresent(p -> {
+            if (p.stop(Signal.TERM, Duration.ofSeconds(10))) {
+              progress.note("had to SIGKILL " + next.name());
+            }
+          });
+      left.remove(next);
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    observer.close();
+  }
+}

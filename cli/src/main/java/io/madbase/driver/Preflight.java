@@ -1,0 +1,174 @@
+package io.madbase.driver;
+
+import io.madbase.render.LocalLayout;
+import io.madbase.stack.Member;
+import io.madbase.stack.Role;
+import io.madbase.stack.StackSpec;
+import io.madbase.stack.Topology;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the machine must offer before the local driver starts anything: the binaries, free ports on
+ * each member's address, disk space. {@code madbase doctor} prints these; {@code madbase up} runs
+ * them first and starts nothing when one fails (exit 3).
+ */
+public final class Preflight {
+  /** One finding: ok or not, what, and what to do. */
+  public record Finding(String area, boolean ok, String what, String fix) {}
+
+  /** A binary the local stack needs, and the Debian package that provides it. */
+  public record Binary(String name, String path, String pkg, String versionFlag) {}
+
+  public static final List<Binary> BINARIES =
+      List.of(
+          new Binary("etcd", "/usr/bin/etcd", "etcd-server", "--version"),
+          new Binary("patroni", "/usr/bin/patroni", "patroni", "--version"),
+          new Binary("postgres", LocalLayout.POSTGRES_BIN + "/postgres", "postgresql-15", "--version"),
+          new Binary("pg_basebackup", LocalLayout.POSTGRES_BIN + "/pg_basebackup", "postgresql-15", null),
+          new Binary("pg_rewind", LocalLayout.POSTGRES_BIN + "/pg_rewind", "postgresql-15", null),
+          new Binary("haproxy", "/usr/sbin/haproxy", "haproxy", "-v"),
+          new Binary("redis-server", "/usr/bin/redis-server", "redis-server", "--version"),
+          new Binary("redis-sentinel", "/usr/bin/redis-sentinel", "redis-sentinel", "--version"),
+          new Binary("setsid", "/usr/bin/setsid", "util-linux", null),
+          new Binary("setpriv", "/usr/bin/setpriv", "util-linux", null));
+
+  /** Bytes the stack needs: etcd preallocates ~122 MB a member (STACK-NOTES), plus PostgreSQL. */
+  static final long MIN_FREE_BYTES = 1L << 30;
+
+  private Preflight() {}
+
+  public static List<Finding> binaries(boolean withVersions) {
+    List<Finding> out = new ArrayList<>();
+    for (Binary b : BINARIES) {
+      Path p = Path.of(b.path());
+      if (!Files.isExecutable(p)) {
+        out.add(new Finding("binary", false, b.name() + " missing (" + b.path() + ")", installCommand(Set.of(b.pkg()))));
+      } else {
+        String version = withVersions && b.versionFlag() != null ? " " + version(b) : "";
+        out.add(new Finding("binary", true, b.name() + version, ""));
+      }
+    }
+    return out;
+  }
+
+  /** The exact command that installs {@code packages}. */
+  public static String installCommand(Set<String> packages) {
+    String sudo = OsUser.isRoot() ? "" : "sudo ";
+    return sudo + "apt-get install -y " + String.join(" ", new java.util.TreeSet<>(packages)) + "   (or: " + sudo + "scripts/install-deps.sh)";
+  }
+
+  /** Every address:port the stack's members listen on, by member name. */
+  public static Map<String, List<InetSocketAddress>> listenAddresses(StackSpec spec, Topology topo) {
+    Map<String, List<InetSocketAddress>> out = new LinkedHashMap<>();
+    for (Member m : topo.members()) {
+      List<Integer> ports =
+          switch (m.role()) {
+            case ETCD -> List.of(spec.etcd().clientPort(), spec.etcd().peerPort());
+            case POSTGRES -> List.of(spec.postgres().port(), spec.postgres().restPort());
+            case HAPROXY -> List.of(spec.haproxy().primaryPort(), spec.haproxy().replicasPort(), spec.haproxy().statsPort());
+            case REDIS -> List.of(spec.redis().port());
+            case SENTINEL -> List.of(spec.sentinel().port());
+            case GATEWAY -> List.of(spec.gateway().port());
+            case WORKER -> List.of(spec.workers().port());
+          };
+      out.put(m.name(), ports.stream().map(p -> new InetSocketAddress(m.host(), p)).toList());
+    }
+    return out;
+  }
+
+  /**
+   * Checks that every address:port of the members in {@code members} can be bound now; a taken one
+   * is reported with the process holding it, as {@code ss} tells.
+   */
+  public static List<Finding> ports(StackSpec spec, Topology topo, Set<String> members) {
+    List<Finding> out = new ArrayList<>();
+    for (var e : listenAddresses(spec, topo).entrySet()) {
+      if (!members.contains(e.getKey())) {
+        continue;
+      }
+      for (InetSocketAddress a : e.getValue()) {
+        String where = a.getHostString() + ":" + a.getPort();
+        try (ServerSocket s = new ServerSocket()) {
+          s.bind(a);
+          out.add(new Finding("port", true, where + " free (" + e.getKey() + ")", ""));
+        } catch (BindException ex) {
+          String holder = holder(a.getPort());
+          out.add(
+              new Finding(
+                  "port",
+                  false,
+                  where + " is taken" + (holder.isEmpty() ? "" : " by " + holder) + " (needed by " + e.getKey() + ")",
+                  "stop what holds it, or move the stack: change local.subnet or the port in madbase.yaml"));
+        } catch (IOException ex) {
+          out.add(new Finding("port", false, where + ": cannot bind: " + ex.getMessage() + " (needed by " + e.getKey() + ")", "check that " + a.getHostString() + " is a loopback address on this machine"));
+        }
+      }
+    }
+    return out;
+  }
+
+  public static Finding disk(Path stateDir) {
+    Path existing = stateDir.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    try {
+      long free = Files.getFileStore(existing).getUsableSpace();
+      boolean ok = free >= MIN_FREE_BYTES;
+      return new Finding(
+          "disk",
+          ok,
+          (free >> 20) + " MiB free under " + existing + (ok ? "" : " (the stack needs about 1 GiB)"),
+          ok ? "" : "free some space or use --state-dir on a larger file system");
+    } catch (IOException e) {
+      return new Finding("disk", false, "cannot read free space of " + existing + ": " + e.getMessage(), "");
+    }
+  }
+
+  /** Which process listens on {@code port} ("postgres pid 1234"), from ss; empty if unknown. */
+  static String holder(int port) {
+    try {
+      Process p = new ProcessBuilder("ss", "-H", "-ltnp", "sport = :" + port).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(5, TimeUnit.SECONDS);
+      var m = java.util.regex.Pattern.compile("\\(\\(\"([^\"]+)\",pid=(\\d+)").matcher(out);
+      return m.find() ? m.group(1) + " pid " + m.group(2) : "";
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  private static String version(Binary b) {
+    try {
+      Process p = new ProcessBuilder(b.path(), b.versionFlag()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out.lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
+    } catch (IOException e) {
+      return "(version unknown)";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** Members of {@code role} in topological order, for callers that want names. */
+  public static List<String> names(Topology topo, Role role) {
+    return topo.of(role).stream().map(Member::name).toList();
+  }
+}

@@ -1,0 +1,56 @@
+package io.madbase.driver;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the stack's members as detached processes: in their own session (setsid, so a closed
+ * terminal does not take them down), stdin from /dev/null, output appended to their log file,
+ * and, for PostgreSQL when madbase runs as root, as the unprivileged user (setpriv). Both setsid
+ * and setpriv exec in place, so the PID returned is the member's own (STACK-NOTES, "Patroni").
+ */
+public final class ProcessLauncher {
+  private final OsUser runAs;
+
+  /** @param runAs the user PostgreSQL runs as, or {@link OsUser#current()} when not root */
+  public ProcessLauncher(OsUser runAs) {
+    this.runAs = runAs;
+  }
+
+  /**
+   * Starts {@code command}; {@code asPostgresUser} drops privileges for PostgreSQL/Patroni.
+   *
+   * @param env the environment: exactly these variables (plus PATH/HOME/LANG), nothing inherited
+   */
+  public ManagedProcess start(
+      String name, List<String> command, Map<String, String> env, Path logFile, Path workDir, boolean asPostgresUser)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("setsid");
+    if (asPostgresUser && OsUser.isRoot() && !runAs.isCurrent()) {
+      cmd.addAll(List.of("setpriv", "--reuid=" + runAs.name(), "--regid=" + runAs.group(), "--init-groups", "--reset-env"));
+    }
+    cmd.addAll(command);
+    Files.createDirectories(logFile.getParent());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> e = pb.environment();
+    String path = e.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+    e.clear();
+    e.put("PATH", path + ":/usr/sbin:/sbin");
+    e.put("LANG", "C.UTF-8");
+    e.put("HOME", asPostgresUser ? runAs.home() : System.getProperty("user.home"));
+    e.putAll(env);
+    pb.directory(workDir.toFile());
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    Process p = pb.start();
+    return ManagedProcess.of(p.pid(), name)
+        .orElseThrow(() -> new IOException(name + " exited at once; see " + logFile));
+  }
+}

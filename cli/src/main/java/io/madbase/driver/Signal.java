@@ -1,0 +1,17 @@
+package io.madbase.driver;
+
+/** The signals madbase sends, by name (as {@code kill -s} spells them). */
+public enum Signal {
+  TERM,
+  KILL,
+  INT,
+  HUP,
+  STOP,
+  CONT;
+
+  /** Parses TERM, SIGTERM, term. */
+  public static Signal parse(String text) {
+    String t = text.toUpperCase(java.util.Locale.ROOT);
+    return valueOf(t.startsWith("SIG") ? t.substring(3) : t);
+  }
+}

@@ -1,0 +1,248 @@
+package io.madbase.observe;
+
+import io.madbase.stack.Member;
+import io.madbase.stack.Role;
+import io.madbase.stack.Secrets;
+import io.madbase.stack.StackSpec;
+import io.madbase.stack.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Looks at a running stack, member by member, each from its own source: etcd's /health, Patroni's
+ * REST API, HAProxy's stats, Redis INFO and Sentinel, the gateway's /ready. The checks here are
+ * the definition of "healthy" that {@code madbase up} waits for and {@code madbase status} shows.
+ */
+public final class StackObserver implements AutoCloseable {
+  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+  private final StackSpec spec;
+  private final Topology topology;
+  private final Secrets secrets;
+  private RedisInspector redis;
+
+  public StackObserver(StackSpec spec, Topology topology, Secrets secrets) {
+    this.spec = spec;
+    this.topology = topology;
+    this.secrets = secrets;
+  }
+
+  public PatroniClient patroni(Member node) {
+    return new PatroniClient(node.host(), spec.postgres().restPort(), TIMEOUT);
+  }
+
+  public HaproxyStats haproxyStats() {
+    return new HaproxyStats(topology.haproxy().host(), spec.haproxy().statsPort(), TIMEOUT);
+  }
+
+  public synchronized RedisInspector redis() {
+    if (redis == null) {
+      redis = new RedisInspector(TIMEOUT);
+    }
+    return redis;
+  }
+
+  // ---- etcd
+
+  /** Every etcd member healthy: the cluster has a leader and all members answer. */
+  public Check etcd() {
+    List<String> bad = new ArrayList<>();
+    for (Member m : topology.of(Role.ETCD)) {
+      if (!new EtcdHealth(m.host(), spec.etcd().clientPort(), TIMEOUT).healthy()) {
+        bad.add(m.name());
+      }
+    }
+    int n = topology.of(Role.ETCD).size();
+    return bad.isEmpty()
+        ? Check.pass("etcd", n + "/" + n + " members healthy")
+        : Check.fail("etcd", (n - bad.size()) + "/" + n + " members healthy; not healthy: " + String.join(", ", bad));
+  }
+
+  // ---- Patroni
+
+  /** Each node's own view; empty for a node that does not answer. */
+  public Map<Member, Optional<PatroniClient.NodeState>> patroniNodes() {
+    Map<Member, Optional<PatroniClient.NodeState>> out = new LinkedHashMap<>();
+    for (Member m : topology.of(Role.POSTGRES)) {
+      out.put(m, patroni(m).node());
+    }
+    return out;
+  }
+
+  /** Exactly one running leader, and every other node streaming from it. */
+  public Check patroniCluster() {
+    return patroniCluster(patroniNodes());
+  }
+
+  public Check patroniCluster(Map<Member, Optional<PatroniClient.NodeState>> nodes) {
+    List<Member> leaders =
+        nodes.entrySet().stream()
+            .filter(e -> e.getValue().map(s -> s.leader() && "running".equals(s.state())).orElse(false))
+            .map(Map.Entry::getKey)
+            .toList();
+    String seen =
+        nodes.entrySet().stream()
+            .map(e -> e.getKey().name() + " " + e.getValue().map(s -> roleName(s) + "/" + s.state()).orElse("no answer"))
+            .collect(Collectors.joining(", "));
+    if (leaders.size() != 1) {
+      return Check.fail("patroni", leaders.size() + " leaders (" + seen + ")");
+    }
+    PatroniClient.NodeState leader = nodes.get(leaders.get(0)).orElseThrow();
+    List<String> streaming =
+        leader.replication().stream().filter(r -> "streaming".equals(r.state())).map(PatroniClient.Replication::name).toList();
+    List<String> expected =
+        nodes.keySet().stream().filter(m -> !m.equals(leaders.get(0))).map(Member::name).toList();
+    List<String> missing = expected.stream().filter(n -> !streaming.contains(n)).toList();
+    String desc = "leader " + leaders.get(0).name() + ", streaming: " + (streaming.isEmpty() ? "none" : String.join(" ", streaming));
+    return missing.isEmpty()
+        ? Check.pass("patroni", desc)
+        : Check.fail("patroni", desc + "; not streaming yet: " + String.join(" ", missing) + " (" + seen + ")");
+  }
+
+  /** The current leader's name, if exactly one node says it leads. */
+  public Optional<Member> leader() {
+    List<Member> l =
+        patroniNodes().entrySet().stream()
+            .filter(e -> e.getValue().map(PatroniClient.NodeState::leader).orElse(false))
+            .map(Map.Entry::getKey)
+            .toList();
+    return l.size() == 1 ? Optional.of(l.get(0)) : Optional.empty();
+  }
+
+  private static String roleName(PatroniClient.NodeState s) {
+    return s.leader() ? "leader" : s.role();
+  }
+
+  // ---- HAProxy
+
+  /**
+   * Exactly one server UP (after a passed check) in the primary listener, and it is the leader;
+   * every other node UP in the replicas listener.
+   */
+  public Check haproxy(String leaderName) {
+    Optional<List<HaproxyStats.Server>> servers = haproxyStats().servers();
+    if (servers.isEmpty()) {
+      return Check.fail("haproxy", "stats page does not answer");
+    }
+    List<String> primaryUp = up(servers.get(), "primary");
+    List<String> replicasUp = up(servers.get(), "replicas");
+    List<String> expectedReplicas =
+        topology.of(Role.POSTGRES).stream().map(Member::name).filter(n -> !n.equals(leaderName)).toList();
+    String seen = "primary UP: " + join(primaryUp) + "; replicas UP: " + join(replicasUp);
+    boolean ok =
+        primaryUp.equals(List.of(leaderName))
+            && replicasUp.containsAll(expectedReplicas)
+            && replicasUp.size() == expectedReplicas.size();
+    return new Check("haproxy", ok, seen);
+  }
+
+  private static List<String> up(List<HaproxyStats.Server> servers, String proxy) {
+    return servers.stream().filter(s -> s.proxy().equals(proxy) && s.up()).map(HaproxyStats.Server::server).toList();
+  }
+
+  private static String join(List<String> names) {
+    return names.isEmpty() ? "none" : String.join(" ", names);
+  }
+
+  // ---- Redis and Sentinel
+
+  /**
+   * Every Sentinel names the same master, knows every other Sentinel and every replica, and the
+   * master itself has every replica connected.
+   */
+  public Check sentinels() {
+    String name = spec.redis().masterName();
+    int port = spec.sentinel().port();
+    List<String> problems = new ArrayList<>();
+    String master = null;
+    for (Member s : topology.of(Role.SENTINEL)) {
+      Optional<RedisInspector.SentinelView> v = redis().sentinel(s.host(), port, name);
+      if (v.isEmpty()) {
+        problems.add(s.name() + " no answer");
+        continue;
+      }
+      var view = v.get();
+      if (master == null) {
+        master = view.masterHost();
+      } else if (!master.equals(view.masterHost())) {
+        problems.add(s.name() + " says master " + view.masterHost() + " (others " + master + ")");
+      }
+      if (view.otherSentinels() < topology.of(Role.SENTINEL).size() - 1) {
+        problems.add(s.name() + " knows " + view.otherSentinels() + " other sentinels");
+      }
+      if (view.replicas() < topology.of(Role.REDIS).size() - 1) {
+        problems.add(s.name() + " knows " + view.replicas() + " replicas");
+      }
+      if (!view.flags().equals("master")) {
+        problems.add(s.name() + " flags " + view.flags());
+      }
+    }
+    if (master != null && problems.isEmpty()) {
+      Member m = redisMember(master).orElse(null);
+      Optional<RedisInspector.NodeInfo> info =
+          m == null ? Optional.empty() : redis().node(m.host(), spec.redis().port(), secrets.redis().reveal());
+      int expected = topology.of(Role.REDIS).size() - 1;
+      if (info.isEmpty() || !info.get().master() || info.get().connectedReplicas() < expected) {
+        problems.add(
+            "master " + master + " " + info.map(i -> i.role() + " with " + i.connectedReplicas() + " replicas connected").orElse("no answer"));
+      }
+      // a replica counts once its initial sync is done: master_link_status:up
+      for (Member r : topology.of(Role.REDIS)) {
+        if (r.host().equals(master)) {
+          continue;
+        }
+        Optional<RedisInspector.NodeInfo> ri = redis().node(r.host(), spec.redis().port(), secrets.redis().reveal());
+        if (ri.isEmpty() || ri.get().master() || !ri.get().linkUp()) {
+          problems.add(r.name() + " " + ri.map(i -> i.master() ? "is a master" : "link to master down").orElse("no answer"));
+        }
+      }
+    }
+    String masterName = master == null ? "?" : redisMember(master).map(Member::name).orElse(master);
+    return problems.isEmpty()
+        ? Check.pass("sentinel", "master " + masterName + "; " + topology.of(Role.SENTINEL).size() + " sentinels agree")
+        : Check.fail("sentinel", String.join("; ", problems));
+  }
+
+  public Optional<Member> redisMember(String host) {
+    return topology.of(Role.REDIS).stream().filter(m -> m.host().equals(host)).findFirst();
+  }
+
+  // ---- gateway and workers
+
+  /** Every gateway answers 200 on /ready. */
+  public Check gateways() {
+    return endpoints("gateway", Role.GATEWAY, spec.gateway().port(), "/ready");
+  }
+
+  /** Every worker answers 200 on /health. */
+  public Check workers() {
+    return endpoints("workers", Role.WORKER, spec.workers().port(), "/health");
+  }
+
+  private Check endpoints(String name, Role role, int port, String path) {
+    List<String> bad = new ArrayList<>();
+    for (Member m : topology.of(role)) {
+      boolean ok = Http.get("http://" + m.host() + ":" + port + path, TIMEOUT).map(Http.Response::ok).orElse(false);
+      if (!ok) {
+        bad.add(m.name());
+      }
+    }
+    int n = topology.of(role).size();
+    return bad.isEmpty()
+        ? Check.pass(name, n + "/" + n + " ready")
+        : Check.fail(name, "not ready: " + String.join(", ", bad));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (redis != null) {
+      redis.close();
+      redis = null;
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package io.madbase.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.madbase.ExitCode;
+import io.madbase.observe.StackObserver;
+import io.madbase.stack.Member;
+import io.madbase.stack.Role;
+import io.madbase.testing.CliRun;
+import io.madbase.testing.TestStack;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The local driver against the real stack: etcd, Patroni + PostgreSQL 15, HAProxy, Redis and
+ * Sentinel as native processes on 127.0.9.x. One stack for the class; each test leaves it whole.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalDriverIT {
+  static final String SPEC =
+      """
+      name: drivertest
+      local:
+        subnet: 127.0.9
+      gateway:
+        instances: 0
+      workers:
+        count: 0
+      """;
+
+  static Path dir;
+  static Path state;
+  static Path specFile;
+  /** Every PID the stack ever had, checked gone at the end. */
+  static final List<Long> seenPids = new ArrayList<>();
+
+  @BeforeAll
+  static void up() {
+    dir = TestStack.newDir("madbase-driver-it");
+    state = dir.resolve(".madbase");
+    specFile = TestStack.spec(dir, SPEC);
+    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    rememberPids();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("is up in");
+  }
+
+  @AfterAll
+  static void down() {
+    try {
+      rememberPids();
+      CliRun r = CliRun.run("down", "--purge", "--state-dir", state.toString());
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      List<Long> alive = seenPids.stream().filter(p -> ProcessHandle.of(p).map(h -> h.isAlive() && !ManagedProcess.zombie(p)).orElse(false)).toList();
+      assertThat(alive).as("processes left running after down").isEmpty();
+      assertThat(state.resolve("stack.json")).doesNotExist();
+      assertThat(state.resolve("pgdata")).doesNotExist();
+    } finally {
+      TestStack.deleteQuietly(dir);
+    }
+  }
+
+  static void rememberPids() {
+    if (!Files.exists(state.resolve("stack.json"))) {
+      return;
+    }
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      for (NodeInfo n : d.nodes()) {
+        if (n.pid() > 0) {
+          seenPids.add(n.pid());
+        }
+        seenPids.addAll(n.childPids());
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void statusJsonShowsOneLeaderTwoStreamingReplicasAndTheRedisSet() throws Exception {
+    CliRun r = CliRun.run("status", "-o", "json", "--state-dir", state.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode s = new ObjectMapper().readTree(r.out());
+    assertThat(s.path("healthy").asBoolean()).isTrue();
+    Map<String, List<JsonNode>> byKind = new java.util.HashMap<>();
+    s.path("members").forEach(m -> byKind.computeIfAbsent(m.path("kind").asText(), k -> new ArrayList<>()).add(m));
+    assertThat(roles(byKind.get("postgres"))).containsExactlyInAnyOrder("leader", "replica", "replica");
+    assertThat(byKind.get("postgres").stream().filter(m -> m.path("role").asText().equals("replica")).map(m -> m.path("state").asText()))
+        .containsOnly("streaming");
+    assertThat(roles(byKind.get("redis"))).containsExactlyInAnyOrder("master", "replica", "replica");
+    assertThat(byKind.get("sentinel")).hasSize(3).allSatisfy(m -> assertThat(m.path("state").asText()).contains("master r1").contains("2 other sentinels"));
+    assertThat(roles(byKind.get("etcd"))).containsExactlyInAnyOrder("leader", "follower", "follower");
+    assertThat(byKind.values().stream().flatMap(List::stream)).allSatisfy(m -> assertThat(m.path("pid").asLong()).isPositive());
+    assertThat(byKind.get("postgres")).extracting(m -> m.path("address").asText()).containsExactlyInAnyOrder("127.0.9.1", "127.0.9.2", "127.0.9.3");
+  }
+
+  @Test
+  @Order(2)
+  void secondUpChangesNothing() {
+    Map<String, Long> before = pids();
+    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("already running").contains("nothing changed");
+    assertThat(pids()).isEqualTo(before);
+  }
+
+  @Test
+  @Order(3)
+  void upWithADifferentSpecOnARunningStackIsRefused() {
+    Path other = TestStack.spec(TestStack.newDir("madbase-other"), SPEC + "postgres:\n  max_connections: 250\n");
+    CliRun r = CliRun.run("up", "-f", other.toString(), "--state-dir", state.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("different spec").contains("madbase down");
+    TestStack.deleteQuietly(other.getParent());
+  }
+
+  @Test
+  @Order(4)
+  void crashedLeaderNodeFailsOverThenRestartsAndRejoinsAsStreamingReplica() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      StackObserver obs = d.observer();
+      Member leader = obs.leader().orElseThrow();
+      NodeInfo before = d.nodes().stream().filter(n -> n.name().equals(leader.name())).findFirst().orElseThrow();
+      assertThat(before.childPids()).as("postmaster of %s", leader.name()).hasSize(1);
+      long postmaster = before.childPids().get(0);
+
+      d.crash(leader.name());
+      assertThat(ProcessHandle.of(before.pid()).filter(h -> h.isAlive() && !ManagedProcess.zombie(before.pid()))).as("patroni").isEmpty();
+      assertThat(ProcessHandle.of(postmaster).filter(h -> h.isAlive() && !ManagedProcess.zombie(postmaster))).as("postmaster").isEmpty();
+
+      // a replica takes over once the leader key expires (ttl 10 s on the fast profile)
+      org.awaitility.Awaitility.await("new leader")
+          .atMost(Duration.ofSeconds(40))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> obs.leader().map(m -> !m.equals(leader)).orElse(false));
+      Member newLeader = obs.leader().orElseThrow();
+
+      d.start(leader.name(), Progress.NONE);
+      d.awaitPostgresHealthy(Duration.ofSeconds(90), Progress.NONE);
+      var state = obs.patroniNodes();
+      assertThat(state.get(leader).orElseThrow().leader()).as("old leader is now a replica").isFalse();
+      assertThat(state.get(newLeader).orElseThrow().replication())
+          .anySatisfy(rep -> {
+            assertThat(rep.name()).isEqualTo(leader.name());
+            assertThat(rep.state()).isEqualTo("streaming");
+          });
+      org.awaitility.Awaitility.await("HAProxy routes to the new leader")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> obs.haproxy(newLeader.name()).ok());
+    }
+  }
+
+  @Test
+  @Order(5)
+  void killingOnlyPostgresLetsPatroniRestartItOnTheSameNode() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      Member replica = d.topology().of(Role.POSTGRES).stream().filter(m -> !m.equals(d.observer().leader().orElseThrow())).findFirst().orElseThrow();
+      long oldPostmaster = d.postmaster(replica.name()).orElseThrow().pid();
+      d.signalPostgres(replica.name(), Signal.KILL);
+      org.awaitility.Awaitility.await("postgres restarted by Patroni")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> d.postmaster(replica.name()).map(p -> p.alive() && p.pid() != oldPostmaster).orElse(false));
+      d.awaitPostgresHealthy(Duration.ofSeconds(60), Progress.NONE);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void crashedRedisMasterIsReplacedBySentinelAndRejoinsAsReplica() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      StackObserver obs = d.observer();
+      d.crash("r1");
+      org.awaitility.Awaitility.await("sentinels elect a new master")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () ->
+                  obs.redis().sentinel("127.0.9.31", 26379, "mymaster").map(v -> !v.masterHost().equals("127.0.9.21")).orElse(false));
+      d.start("r1", Progress.NONE);
+      org.awaitility.Awaitility.await("the set is whole again, r1 a replica")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(300))
+          .until(() -> obs.sentinels().ok());
+      assertThat(obs.redis().node("127.0.9.21", 6379, d.secrets().redis().reveal()).orElseThrow().master()).isFalse();
+    }
+  }
+
+  @Test
+  @Order(7)
+  void upStartsAMemberThatIsDownAndLeavesTheRestAlone() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      d.stop("s2", Duration.ofSeconds(10));
+    }
+    Map<String, Long> before = pids();
+    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("(1 members started)");
+    Map<String, Long> after = pids();
+    assertThat(after.get("s2")).isNotEqualTo(before.get("s2"));
+    before.remove("s2");
+    after.remove("s2");
+    assertThat(after).isEqualTo(before);
+  }
+
+  @Test
+  @Order(8)
+  void aTakenPortStopsUpBeforeAnythingStarts() throws Exception {
+    Path other = TestStack.newDir("madbase-conflict");
+    Path otherState = other.resolve(".madbase");
+    Path spec = TestStack.spec(other, "name: conflict\nlocal:\n  subnet: 127.0.8\ngateway:\n  instances: 0\nworkers:\n  count: 0\n");
+    try (ServerSocket squatter = new ServerSocket()) {
+      squatter.bind(new InetSocketAddress("127.0.8.10", 5433));
+      CliRun r = CliRun.run("up", "-f", spec.toString(), "--state-dir", otherState.toString());
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+      assertThat(r.err()).contains("127.0.8.10:5433 is taken").contains("needed by haproxy").contains("nothing was started");
+      assertThat(otherState.resolve("run")).doesNotExist();
+      assertThat(otherState.resolve("stack.json")).doesNotExist();
+      CliRun status = CliRun.run("status", "--state-dir", otherState.toString());
+      assertThat(status.exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
+      assertThat(status.err()).contains("no stack in").contains("madbase up");
+    } finally {
+      TestStack.deleteQuietly(other);
+    }
+  }
+
+  @Test
+  @Order(9)
+  void statusIsUnhealthyWhileAMemberIsDown() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      d.stop("s3", Duration.ofSeconds(10));
+      CliRun r = CliRun.run("status", "--state-dir", state.toString());
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.CHECK_FAILED);
+      assertThat(r.out()).contains("FAIL sentinel").contains("s3 no answer").contains("NOT healthy");
+      d.start("s3", Progress.NONE);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> d.observer().sentinels().ok());
+    }
+  }
+
+  private static Map<String, Long> pids() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      return d.nodes().stream().collect(Collectors.toMap(NodeInfo::name, NodeInfo::pid));
+    }
+  }
+
+  private static List<String> roles(List<JsonNode> members) {
+    return members.stream().map(m -> m.path("role").asText()).toList();
+  }
+}

@@ -1,0 +1,52 @@
+package io.madbase.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Directories and specs for tests that run the real stack. Each test class uses its own loopback
+ * subnet, so tests never collide with each other or with a stack a developer runs on the default
+ * 127.0.1.x.
+ */
+public final class TestStack {
+  private TestStack() {}
+
+  /**
+   * A fresh directory under /tmp that the postgres user can reach (mode 0755, unlike @TempDir's
+   * 0700), holding the state directory and the spec file.
+   */
+  public static Path newDir(String prefix) {
+    try {
+      Path d = Files.createTempDirectory(Path.of("/tmp"), prefix);
+      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes {@code yaml} to {@code dir}/madbase.yaml. */
+  public static Path spec(Path dir, String yaml) {
+    try {
+      Path f = dir.resolve("madbase.yaml");
+      Files.writeString(f, yaml);
+      return f;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (var s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temp dir is not worth failing a test for
+    }
+  }
+}
