@@ -1,7 +1,6 @@
 package io.madbase.stack;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,19 +18,16 @@ public final class StackSpecValidator {
   /** Reserved by PostgreSQL for superusers; HAProxy must leave them free. */
   static final int PG_RESERVED_CONNECTIONS = 3 + 10;
 
-  private final String source;
-  private final YamlLocations where;
-  private final List<SpecError> errors = new ArrayList<>();
+  private final Problems problems;
 
   private StackSpecValidator(String source, YamlLocations where) {
-    this.source = source;
-    this.where = where;
+    this.problems = new Problems(source, where);
   }
 
   public static List<SpecError> validate(StackSpec spec, String source, YamlLocations where) {
     StackSpecValidator v = new StackSpecValidator(source, where);
     v.check(spec);
-    return List.copyOf(v.errors);
+    return v.problems.list();
   }
 
   private void check(StackSpec s) {
@@ -214,22 +210,10 @@ public final class StackSpecValidator {
   }
 
   private void error(String field, String message) {
-    error(List.of(field), message);
+    problems.add(field, message);
   }
 
-  /**
-   * Records an error against the first of {@code fields} that the file sets; if none is set, the
-   * first field is named and located by its nearest ancestor in the file.
-   */
   private void error(List<String> fields, String message) {
-    String field = fields.stream().filter(where::contains).findFirst().orElse(fields.get(0));
-    var pos = where.find(field);
-    errors.add(
-        new SpecError(
-            source,
-            pos.map(YamlLocations.Position::line).orElse(0),
-            pos.map(YamlLocations.Position::column).orElse(0),
-            field,
-            message));
+    problems.add(fields, message);
   }
 }

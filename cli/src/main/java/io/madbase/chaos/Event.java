@@ -1,0 +1,32 @@
+package io.madbase.chaos;
+
+/**
+ * Something a watcher observed, at a time on the run's clock.
+ *
+ * @param nanos when, on the {@link RunClock}
+ * @param source who observed it: etcd, patroni, haproxy, sentinel, process, madbase
+ * @param kind what happened (see the constants)
+ * @param subject which member, if any (pg2, s1, gw1)
+ * @param detail the value observed
+ */
+public record Event(long nanos, String source, String kind, String subject, String detail) {
+  public static final String FAULT = "fault";
+  public static final String LEADER_KEY_DELETED = "leader_key_deleted";
+  public static final String LEADER_KEY_SET = "leader_key_set";
+  public static final String PATRONI_ROLE = "patroni_role";
+  public static final String SPLIT_BRAIN = "split_brain";
+  public static final String HAPROXY_PRIMARY = "haproxy_primary";
+  public static final String HAPROXY_REPLICAS = "haproxy_replicas";
+  public static final String SENTINEL_MASTER = "sentinel_master";
+  public static final String SENTINEL_FLAGS = "sentinel_flags";
+  public static final String PROCESS_EXITED = "process_exited";
+  public static final String READY = "ready";
+  public static final String LISTENER_CLOSED = "listener_closed";
+  public static final String POSTMASTER = "postmaster";
+  public static final String ETCD_MEMBER = "etcd_member";
+  public static final String ETCD_LEADER = "etcd_leader";
+  public static final String WORKER_STARTED = "worker_started";
+  public static final String STALE_ROUTE = "stale_route";
+  public static final String ROLLBACK = "rollback";
+  public static final String WATCH_ERROR = "watch_error";
+}

@@ -1,0 +1,48 @@
+package io.madbase.chaos;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/** The run's events, appended by watchers from their own threads, read by the timeline. */
+public final class EventLog {
+  private final RunClock clock;
+  private final List<Event> events = new ArrayList<>();
+  private final List<Consumer<Event>> listeners = new ArrayList<>();
+
+  public EventLog(RunClock clock) {
+    this.clock = clock;
+  }
+
+  public RunClock clock() {
+    return clock;
+  }
+
+  /** Records an event now. */
+  public Event add(String source, String kind, String subject, String detail) {
+    Event e = new Event(clock.now(), source, kind, subject, detail);
+    List<Consumer<Event>> ls;
+    synchronized (this) {
+      events.add(e);
+      ls = List.copyOf(listeners);
+    }
+    ls.forEach(l -> l.accept(e));
+    return e;
+  }
+
+  /** Called for every event from now on (the live progress view). */
+  public synchronized void listen(Consumer<Event> listener) {
+    listeners.add(listener);
+  }
+
+  public synchronized List<Event> all() {
+    return List.copyOf(events);
+  }
+
+  /** The first event at or after {@code fromNanos} matching {@code p}. */
+  public synchronized Optional<Event> first(long fromNanos, Predicate<Event> p) {
+    return events.stream().filter(e -> e.nanos() >= fromNanos && p.test(e)).findFirst();
+  }
+}

@@ -1,0 +1,83 @@
+package io.madbase.chaos;
+
+import io.madbase.driver.NodeInfo;
+import io.madbase.driver.StackDriver;
+import io.madbase.observe.EtcdHealth;
+import io.madbase.observe.Http;
+import io.madbase.stack.Role;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Polls the members' processes through the driver and their endpoints: a process exiting, a
+ * gateway's readiness turning false, its listener refusing connections, a postmaster replaced
+ * (Patroni restarted postgres), an etcd member going silent or the etcd leader changing.
+ */
+public final class MemberWatcher extends Watcher {
+  private final StackDriver driver;
+  private final int gatewayPort;
+  private final int etcdPort;
+  private final Map<String, String> last = new HashMap<>();
+
+  public MemberWatcher(StackDriver driver, EventLog log) {
+    super("members", log);
+    this.driver = driver;
+    this.gatewayPort = driver.spec().gateway().port();
+    this.etcdPort = driver.spec().etcd().clientPort();
+  }
+
+  @Override
+  protected void poll() {
+    List<NodeInfo> nodes = driver.nodes();
+    String etcdLeader = null;
+    for (NodeInfo n : nodes) {
+      if (n.role() == Role.GATEWAY || n.role() == Role.WORKER) {
+        change(n.name() + ".alive", n.alive() ? "alive" : "exited", v -> { if (v.equals("exited")) log.add("process", Event.PROCESS_EXITED, n.name(), ""); });
+      }
+      if (n.role() == Role.GATEWAY) {
+        String ready = Http.get("http://" + n.address() + ":" + gatewayPort + "/ready", Duration.ofMillis(500)).map(r -> r.ok() ? "ready" : "not ready").orElse("no answer");
+        change(n.name() + ".ready", ready, v -> log.add("process", Event.READY, n.name(), v));
+        change(n.name() + ".listener", listening(n.address(), gatewayPort) ? "open" : "refused", v -> { if (v.equals("refused")) log.add("process", Event.LISTENER_CLOSED, n.name(), ""); });
+      }
+      if (n.role() == Role.POSTGRES) {
+        String pm = n.childPids().isEmpty() ? "none" : Long.toString(n.childPids().get(0));
+        change(n.name() + ".postmaster", pm, v -> log.add("process", Event.POSTMASTER, n.name(), v));
+      }
+      if (n.role() == Role.ETCD) {
+        var st = new EtcdHealth(n.address(), etcdPort, Duration.ofMillis(300)).status();
+        change(n.name() + ".etcd", st.isPresent() ? "up" : "down", v -> log.add("etcd", Event.ETCD_MEMBER, n.name(), v));
+        if (st.isPresent() && st.get().leader()) {
+          etcdLeader = n.name();
+        }
+      }
+    }
+    if (etcdLeader != null) {
+      change("etcd.leader", etcdLeader, v -> log.add("etcd", Event.ETCD_LEADER, v, ""));
+    }
+  }
+
+  private void change(String key, String value, java.util.function.Consumer<String> onChange) {
+    String prev = last.put(key, value);
+    if (prev != null && !prev.equals(value)) {
+      onChange.accept(value);
+    }
+  }
+
+  /** Whether something accepts connections there (refused means the listener is closed). */
+  private static boolean listening(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 300);
+      return true;
+    } catch (ConnectException e) {
+      return false;
+    } catch (IOException e) {
+      return true; // a timeout is not a refusal: the listener may be busy
+    }
+  }
+}

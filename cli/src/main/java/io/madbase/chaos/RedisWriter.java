@@ -1,0 +1,98 @@
+package io.madbase.chaos;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes sequence-numbered keys to the Redis master found through the Sentinels (Lettuce), as a
+ * Sentinel-aware client does: a broken connection, or a READONLY answer from a demoted master,
+ * makes the next write ask the Sentinels again.
+ */
+public final class RedisWriter extends Probe {
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final RedisURI uri;
+  private final String keyPrefix;
+  private StatefulRedisConnection<String, String> conn;
+
+  public RedisWriter(List<String> sentinelHosts, int sentinelPort, String masterName, String password, String probeId, Duration interval, RunClock clock, OpLog ops) {
+    super("redis_writer", interval, clock, ops);
+    this.keyPrefix = "madbase-probe:" + probeId + ":";
+    RedisURI.Builder b = RedisURI.builder();
+    for (String h : sentinelHosts) {
+      b.withSentinel(h, sentinelPort);
+    }
+    this.uri = b.withSentinelMasterId(masterName).withPassword(password.toCharArray()).withTimeout(Duration.ofSeconds(1)).build();
+    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+    this.client = RedisClient.create(resources);
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(false)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).build())
+            .build());
+  }
+
+  public String key(long seq) {
+    return keyPrefix + seq;
+  }
+
+  @Override
+  protected void operate(long seq, long intended) {
+    boolean sent = false;
+    try {
+      if (conn == null || !conn.isOpen()) {
+        conn = client.connect(uri);
+      }
+      sent = true;
+      conn.sync().set(key(seq), Long.toString(seq));
+      record(seq, intended, Op.Outcome.OK, "", "", 0, "");
+    } catch (RedisCommandTimeoutException e) {
+      record(seq, intended, Op.Outcome.UNKNOWN, "timeout", firstLine(e), 0, "");
+      reset();
+    } catch (RedisConnectionException e) {
+      record(seq, intended, sent ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED, "connection", firstLine(e), 0, "");
+      reset();
+    } catch (RedisException e) {
+      String msg = firstLine(e);
+      String kind = msg.startsWith("READONLY") ? "read_only" : msg.contains("Connection closed") || msg.contains("not connected") ? "connection" : "redis_error";
+      record(seq, intended, kind.equals("connection") && sent ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED, kind, msg, 0, "");
+      reset();
+    }
+  }
+
+  private void reset() {
+    if (conn != null) {
+      conn.closeAsync();
+      conn = null;
+    }
+  }
+
+  private static String firstLine(Exception e) {
+    return HaproxyWriter.firstLine(String.valueOf(e.getMessage()));
+  }
+
+  /** A connection to the current master, for the ledger check after recovery. */
+  public StatefulRedisConnection<String, String> connectToMaster() {
+    return client.connect(uri);
+  }
+
+  @Override
+  public void close() {
+    super.close();
+    reset();
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
+  }
+}

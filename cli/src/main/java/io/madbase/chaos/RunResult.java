@@ -1,0 +1,90 @@
+package io.madbase.chaos;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one scenario run observed and concluded: the source of every report. Times are
+ * seconds; phase times count from the fault, other times from the start of the run.
+ */
+public record RunResult(
+    String scenario,
+    String description,
+    String source,
+    String runId,
+    Instant startedAt,
+    Stack stack,
+    List<FaultRecord> faults,
+    List<PhaseResult> phases,
+    boolean recovered,
+    Double recoverySeconds,
+    List<ProbeSummary> probes,
+    List<LedgerCheck> ledger,
+    List<Anomaly> anomalies,
+    List<SloResult> slos,
+    boolean passed,
+    List<TimedEvent> events,
+    List<String> notes,
+    double durationSeconds) {
+
+  /** The stack the run was made against, with the settings the predictions come from. */
+  public record Stack(String name, String driver, String profile, Map<String, Object> timing) {}
+
+  /** A fault as injected: what, on which member, when (seconds since the run started). */
+  public record FaultRecord(String action, String target, double atSeconds, String detail) {}
+
+  /**
+   * One phase: when it was observed (seconds after the fault; null when it was not), what the
+   * settings predicted, and what the probes went through between the previous phase and this one.
+   */
+  public record PhaseResult(
+      String id,
+      String label,
+      String source,
+      boolean required,
+      Double atSeconds,
+      Bound predicted,
+      Boolean withinPrediction,
+      int failed,
+      int unknown,
+      int held,
+      Map<String, Integer> errorsByKind) {}
+
+  /**
+   * What one probe saw over the whole run.
+   *
+   * @param held requests the gateway held and retried (X-Gateway-Retries > 0) that then succeeded
+   * @param unavailabilitySeconds the longest time between two successful operations
+   */
+  public record ProbeSummary(
+      String probe,
+      int total,
+      int ok,
+      int failed,
+      int unknown,
+      int notSent,
+      int held,
+      Map<String, Integer> errorsByKind,
+      double p50Ms,
+      double p99Ms,
+      double maxMs,
+      double unavailabilitySeconds) {}
+
+  /**
+   * The acknowledged-write check of one writer probe after recovery.
+   *
+   * @param lostSeqs the first lost sequence numbers, to look up
+   * @param unknownPresent writes of unknown outcome that turned out to be applied
+   */
+  public record LedgerCheck(String probe, String where, int acknowledged, int present, int lost, List<Long> lostSeqs, int unknown, int unknownPresent) {}
+
+  /** A split brain or stale route, observed live. */
+  public record Anomaly(String kind, double atSeconds, String detail) {}
+
+  /** One SLO: its limit, what was measured, and whether it held. */
+  public record SloResult(String name, String limit, String measured, boolean passed) {}
+
+  /** An event for the report, seconds since the run started. */
+  public record TimedEvent(double atSeconds, String source, String kind, String subject, String detail) {}
+}

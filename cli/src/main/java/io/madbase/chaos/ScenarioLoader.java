@@ -1,0 +1,230 @@
+package io.madbase.chaos;
+
+import io.madbase.MadbaseException;
+import io.madbase.driver.Signal;
+import io.madbase.stack.Problems;
+import io.madbase.stack.SpecException;
+import io.madbase.stack.YamlBinder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Loads scenarios: bundled ones by name (packaged from chaos-scenarios/), others by path. Every
+ * problem in a file is reported at once with file, line and field (exit 2).
+ */
+public final class ScenarioLoader {
+  /** The bundled scenarios, in the order `madbase chaos list` shows them. */
+  static final String INDEX = "chaos-scenarios/scenarios.list";
+
+  static final Set<String> ROLLBACKS = Set.of("restart_faulted", "remove_added_workers");
+  static final Set<String> STEADY_STATES = Set.of("stack_healthy");
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
+  private static final Pattern TARGET = Pattern.compile("leader|replica|follower|(pg|e|r|s|gw|w)[1-9][0-9]?");
+
+  private ScenarioLoader() {}
+
+  /** A loaded scenario and where it came from. */
+  public record Loaded(ScenarioSpec spec, String source) {}
+
+  /** The names of the bundled scenarios. */
+  public static List<String> bundled() {
+    return read(INDEX).orElseThrow(() -> new IllegalStateException("missing " + INDEX))
+        .lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .toList();
+  }
+
+  /** A bundled scenario by name, or a file by path. */
+  public static Loaded load(String nameOrPath) {
+    if (bundled().contains(nameOrPath)) {
+      String resource = "chaos-scenarios/" + nameOrPath + ".yaml";
+      return new Loaded(parse(resource, read(resource).orElseThrow(() -> new IllegalStateException("missing " + resource))), resource);
+    }
+    Path p = Path.of(nameOrPath);
+    if (!Files.isRegularFile(p)) {
+      throw MadbaseException.invalidInput(
+          "no scenario '" + nameOrPath + "': not a bundled one (" + String.join(", ", bundled()) + ") and no such file");
+    }
+    try {
+      return new Loaded(parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8)), p.toString());
+    } catch (IOException e) {
+      throw MadbaseException.invalidInput(p + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Parses and validates a scenario; {@code source} names it in errors. */
+  public static ScenarioSpec parse(String source, String text) {
+    YamlBinder.Bound<ScenarioSpec> b =
+        YamlBinder.bind(source, text, ScenarioSpec.class, () -> { throw emptyFile(source); });
+    Problems p = new Problems(source, b.where());
+    validate(b.value(), p);
+    p.throwIfAny();
+    return b.value();
+  }
+
+  private static SpecException emptyFile(String source) {
+    return new SpecException(List.of(new io.madbase.stack.SpecError(source, 1, 1, "", "the scenario is empty: it needs at least a name and a method")));
+  }
+
+  static void validate(ScenarioSpec s, Problems p) {
+    if (s.name() == null) {
+      p.add("name", "a scenario needs a name");
+    } else if (!NAME.matcher(s.name()).matches()) {
+      p.add("name", "must be lowercase letters, digits and '-' (got '" + s.name() + "')");
+    }
+    for (int i = 0; i < s.steadyState().size(); i++) {
+      if (!STEADY_STATES.contains(s.steadyState().get(i))) {
+        p.add("steady_state." + i, "unknown check '" + s.steadyState().get(i) + "' (known: " + String.join(", ", STEADY_STATES) + ")");
+      }
+    }
+    checkProbe(p, "gateway_writer", s.probes().gatewayWriter());
+    checkProbe(p, "haproxy_writer", s.probes().haproxyWriter());
+    checkProbe(p, "replica_reader", s.probes().replicaReader());
+    checkProbe(p, "redis_writer", s.probes().redisWriter());
+    checkProbe(p, "gateway_reader", s.probes().gatewayReader());
+    checkProbe(p, "function_caller", s.probes().functionCaller());
+
+    if (s.method().isEmpty()) {
+      p.add("method", "the method needs at least one step, and one of them a fault");
+    }
+    boolean faultSeen = false;
+    for (int i = 0; i < s.method().size(); i++) {
+      ScenarioSpec.Step st = s.method().get(i);
+      String at = "method." + i;
+      if (st.action() == null) {
+        p.add(at, "a step needs an action (one of: " + Action.ids() + ")");
+        continue;
+      }
+      Optional<Action> a = Action.find(st.action());
+      if (a.isEmpty()) {
+        p.add(at + ".action", "unknown action '" + st.action() + "' (known: " + Action.ids() + ")");
+        continue;
+      }
+      Action action = a.get();
+      faultSeen |= action.isFault();
+      unused(p, at, action, "target", st.target());
+      unused(p, at, action, "signal", st.signal());
+      unused(p, at, action, "candidate", st.candidate());
+      unused(p, at, action, "duration", st.duration());
+      unused(p, at, action, "timeout", st.timeout());
+      if (st.target() != null && action.fields().contains("target") && !TARGET.matcher(st.target()).matches()) {
+        p.add(at + ".target", "'" + st.target() + "' is not a target: leader, replica, follower, or a member name such as pg2, e1, gw1, w1");
+      }
+      if (st.signal() != null && action.fields().contains("signal")) {
+        try {
+          Signal.parse(st.signal());
+        } catch (IllegalArgumentException e) {
+          p.add(at + ".signal", "unknown signal '" + st.signal() + "' (known: TERM, KILL, INT, HUP, STOP, CONT)");
+        }
+      }
+      if (action == Action.SLEEP && (st.duration() == null || !positive(st.duration()))) {
+        p.add(at + (st.duration() == null ? "" : ".duration"), "sleep needs a duration longer than zero, such as 5s");
+      }
+      if (action == Action.AWAIT_RECOVERY && !faultSeen) {
+        p.add(at + ".action", "await_recovery needs a fault before it");
+      }
+      if (st.timeout() != null && !positive(st.timeout())) {
+        p.add(at + ".timeout", "must be longer than zero");
+      }
+    }
+    if (!s.method().isEmpty() && !faultSeen) {
+      p.add("method", "the method has no fault (one of: crash_node, stop_node, switchover, kill_postgres, crash_redis_master, signal_gateway, signal_worker, add_worker, crash_etcd_member)");
+    }
+    for (int i = 0; i < s.rollback().size(); i++) {
+      if (!ROLLBACKS.contains(s.rollback().get(i))) {
+        p.add("rollback." + i, "unknown rollback '" + s.rollback().get(i) + "' (known: remove_added_workers, restart_faulted)");
+      }
+    }
+    checkSlo(s, p);
+  }
+
+  private static void checkProbe(Problems p, String name, ScenarioSpec.ProbeSettings settings) {
+    if (settings == null) {
+      return;
+    }
+    if (settings.interval() != null && settings.interval().compareTo(Duration.ofMillis(10)) < 0) {
+      p.add("probes." + name + ".interval", "must be at least 10ms");
+    }
+    if (settings.delay() != null && !name.equals("function_caller")) {
+      p.add("probes." + name + ".delay", "only function_caller uses a delay");
+    }
+  }
+
+  private static void checkSlo(ScenarioSpec s, Problems p) {
+    var slo = s.slo();
+    var probes = s.probes();
+    boolean writer = probes.gatewayWriter() != null || probes.haproxyWriter() != null || probes.redisWriter() != null;
+    nonNegative(p, "slo.failed_gateway_requests", slo.failedGatewayRequests());
+    nonNegative(p, "slo.failed_haproxy_writes", slo.failedHaproxyWrites());
+    nonNegative(p, "slo.failed_redis_writes", slo.failedRedisWrites());
+    nonNegative(p, "slo.lost_acknowledged_writes", slo.lostAcknowledgedWrites());
+    nonNegative(p, "slo.split_brain", slo.splitBrain());
+    nonNegative(p, "slo.failed_in_flight_requests", slo.failedInFlightRequests());
+    if (slo.writeUnavailability() != null && probes.gatewayWriter() == null && probes.haproxyWriter() == null) {
+      p.add("slo.write_unavailability", "needs a gateway_writer or haproxy_writer probe to measure it");
+    }
+    if (slo.lostAcknowledgedWrites() != null && !writer) {
+      p.add("slo.lost_acknowledged_writes", "needs a writer probe (gateway_writer, haproxy_writer or redis_writer)");
+    }
+    if (slo.failedGatewayRequests() != null && probes.gatewayWriter() == null && probes.gatewayReader() == null && probes.functionCaller() == null) {
+      p.add("slo.failed_gateway_requests", "needs a probe through the gateway (gateway_writer, gateway_reader or function_caller)");
+    }
+    if (slo.failedHaproxyWrites() != null && probes.haproxyWriter() == null) {
+      p.add("slo.failed_haproxy_writes", "needs the haproxy_writer probe");
+    }
+    if (slo.failedRedisWrites() != null && probes.redisWriter() == null) {
+      p.add("slo.failed_redis_writes", "needs the redis_writer probe");
+    }
+    boolean adds = s.method().stream().anyMatch(st -> Action.ADD_WORKER.id().equals(st.action()));
+    if (slo.discoveryTime() != null && (!adds || probes.functionCaller() == null)) {
+      p.add("slo.discovery_time", "needs an add_worker step and the function_caller probe");
+    }
+    boolean signals = s.method().stream().anyMatch(st -> Action.SIGNAL_GATEWAY.id().equals(st.action()) || Action.SIGNAL_WORKER.id().equals(st.action()));
+    if (slo.cleanExit() != null && !signals) {
+      p.add("slo.clean_exit", "needs a signal_gateway or signal_worker step");
+    }
+    if (slo.failedInFlightRequests() != null && probes.functionCaller() == null) {
+      p.add("slo.failed_in_flight_requests", "needs the function_caller probe (its calls are the requests in flight)");
+    }
+    for (var d : List.of(new Object[] {"slo.write_unavailability", slo.writeUnavailability()}, new Object[] {"slo.recovery_time", slo.recoveryTime()}, new Object[] {"slo.discovery_time", slo.discoveryTime()})) {
+      if (d[1] != null && !positive((Duration) d[1])) {
+        p.add((String) d[0], "must be longer than zero");
+      }
+    }
+  }
+
+  private static void unused(Problems p, String at, Action action, String field, Object value) {
+    if (value != null && !action.fields().contains(field)) {
+      p.add(
+          at + "." + field,
+          action.id() + " does not use '" + field + "'" + (action.fields().isEmpty() ? "" : " (it uses: " + String.join(", ", new java.util.TreeSet<>(action.fields())) + ")"));
+    }
+  }
+
+  private static void nonNegative(Problems p, String field, Integer v) {
+    if (v != null && v < 0) {
+      p.add(field, "must not be negative");
+    }
+  }
+
+  private static boolean positive(Duration d) {
+    return !d.isNegative() && !d.isZero();
+  }
+
+  private static Optional<String> read(String resource) {
+    try (InputStream in = ScenarioLoader.class.getClassLoader().getResourceAsStream(resource)) {
+      return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.madbase.stack;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Binds madbase's YAML files (madbase.yaml, scenario files) to records, strictly: snake_case keys,
+ * unknown keys refused, no coercion of "3" to 3, durations with a unit. Every problem comes back
+ * located (file, line, column, field) as a {@link SpecException}.
+ */
+public final class YamlBinder {
+  private static final ObjectMapper MAPPER = strictYamlMapper();
+
+  private YamlBinder() {}
+
+  /** A bound value and where each of its fields stood in the file. */
+  public record Bound<T>(T value, YamlLocations where) {}
+
+  /**
+   * Binds {@code text} to {@code type}; an empty (or comments-only) document yields {@code
+   * whenEmpty}.
+   */
+  public static <T> Bound<T> bind(String source, String text, Class<T> type, Supplier<T> whenEmpty) {
+    YamlLocations where = YamlLocations.index(text);
+    if (text.isBlank() || isOnlyComments(text)) {
+      return new Bound<>(whenEmpty.get(), where);
+    }
+    T value;
+    try {
+      value = MAPPER.readValue(text, type);
+    } catch (JsonMappingException e) {
+      throw new SpecException(List.of(bindingError(source, e, where)));
+    } catch (JsonProcessingException e) {
+      throw new SpecException(List.of(syntaxError(source, e)));
+    }
+    return new Bound<>(value == null ? whenEmpty.get() : value, where);
+  }
+
+  /** The mapper used for madbase files: snake_case keys, no coercion, durations as "2s". */
+  static ObjectMapper strictYamlMapper() {
+    ObjectMapper m =
+        JsonMapper.builder(new YAMLFactory())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+    for (LogicalType t : List.of(LogicalType.Integer, LogicalType.Boolean, LogicalType.Float)) {
+      m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    }
+    m.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
+    m.registerModule(new SimpleModule("madbase-durations").addDeserializer(Duration.class, new DurationDeserializer()));
+    return m;
+  }
+
+  private static boolean isOnlyComments(String text) {
+    return text.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#") || l.equals("---"));
+  }
+
+  private static SpecError syntaxError(String source, JsonProcessingException e) {
+    // snakeyaml knows where the problem is and what it is; its message spans lines with a drawing
+    if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+      return new SpecError(
+          source,
+          y.getProblemMark().getLine() + 1,
+          y.getProblemMark().getColumn() + 1,
+          "",
+          "not valid YAML: " + y.getProblem() + (y.getContext() != null ? " (" + y.getContext() + ")" : ""));
+    }
+    JsonLocation loc = e.getLocation();
+    String msg = e.getOriginalMessage().lines().filter(l -> !l.isBlank()).findFirst().orElse("?").strip();
+    return new SpecError(
+        source,
+        loc == null ? 0 : loc.getLineNr(),
+        loc == null ? 0 : loc.getColumnNr(),
+        "",
+        "not valid YAML: " + msg);
+  }
+
+  private static SpecError bindingError(String source, JsonMappingException e, YamlLocations where) {
+    String path = path(e.getPath());
+    // the parser's location is past the offending value (often the next line): the key's own
+    // position, from the index, is where the user looks
+    JsonLocation loc = e.getLocation();
+    boolean duplicate = e.getOriginalMessage().startsWith("Duplicate field");
+    Optional<YamlLocations.Position> pos = where.contains(path) && !duplicate ? where.find(path) : Optional.empty();
+    int line = pos.map(YamlLocations.Position::line).orElse(loc == null ? 0 : loc.getLineNr());
+    int col = pos.map(YamlLocations.Position::column).orElse(loc == null ? 0 : loc.getColumnNr());
+    String message;
+    if (e instanceof UnrecognizedPropertyException u) {
+      String known =
+          u.getKnownPropertyIds().stream()
+              .map(Object::toString)
+              .collect(Collectors.toCollection(TreeSet::new))
+              .stream()
+              .collect(Collectors.joining(", "));
+      message = "unknown field '" + u.getPropertyName() + "' (known here: " + known + ")";
+    } else if (e instanceof InvalidFormatException f) {
+      message = "expected " + describe(f.getTargetType()) + ", got '" + f.getValue() + "'";
+    } else if (e instanceof MismatchedInputException m && !duplicate) {
+      message = "expected " + describe(m.getTargetType());
+    } else if (duplicate) {
+      message = e.getOriginalMessage().replace("Duplicate field", "key") + " is set twice in this mapping";
+    } else {
+      message = e.getOriginalMessage();
+    }
+    return new SpecError(source, line, col, path, message);
+  }
+
+  private static String path(List<JsonMappingException.Reference> refs) {
+    return refs.stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : Integer.toString(r.getIndex()))
+        .collect(Collectors.joining("."));
+  }
+
+  static String describe(Class<?> type) {
+    if (type == null) {
+      return "a different value";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a text value";
+    }
+    if (type == Duration.class) {
+      return Durations.EXPECTED;
+    }
+    if (type.isRecord() || Map.class.isAssignableFrom(type)) {
+      return "a mapping of fields (key: value)";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "a " + type.getSimpleName();
+  }
+
+  /** Reads "500ms", "2s", "1m"; refuses bare numbers, whose unit a reader would have to guess. */
+  private static final class DurationDeserializer extends JsonDeserializer<Duration> {
+    @Override
+    public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() != JsonToken.VALUE_STRING) {
+        throw InvalidFormatException.from(
+            p, "duration needs a unit", p.getText(), Duration.class);
+      }
+      String text = p.getText();
+      return Durations.parse(text)
+          .orElseThrow(
+              () -> InvalidFormatException.from(p, "bad duration", text, Duration.class));
+    }
+  }
+}
