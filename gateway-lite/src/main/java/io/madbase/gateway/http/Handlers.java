@@ -88,7 +88,8 @@ public final class Handlers {
   }
 
   void notFound(Context ctx) {
-    if (ctx.result() == null || ctx.result().isEmpty()) {
+    String type = ctx.res().getContentType();
+    if (type == null || !type.startsWith("application/json")) {
       Responses.error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
     }
   }

@@ -43,9 +43,10 @@ public final class Routes {
 
   private static String routeOf(io.javalin.http.Context ctx) {
     try {
-      return ctx.endpoint().path;
+      var matched = ctx.endpoints().matchedHttpEndpoint();
+      return matched == null ? "unmatched" : matched.path;
     } catch (RuntimeException e) {
-      return "unmatched"; // bounded label set: never the raw path
+      return "unmatched"; // a bounded label set: never the raw path
     }
   }
 }

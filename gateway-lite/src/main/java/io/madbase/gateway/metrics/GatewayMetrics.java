@@ -67,12 +67,12 @@ public final class GatewayMetrics {
     Gauge.builder(name, value).register(registry);
   }
 
-  /** Active, idle and total connections of one pool, tagged {@code pool}; removed by {@link #unregisterPool}. */
+  /** Active, idle and all ({@code gateway_pool_connections}) connections of one pool, tagged {@code pool}; removed by {@link #unregisterPool}. */
   public void registerPool(String pool, HikariDataSource ds) {
     List<Meter> meters = new ArrayList<>();
     meters.add(Gauge.builder("gateway.pool.active", ds, d -> stat(d, true, false)).tag("pool", pool).register(registry));
     meters.add(Gauge.builder("gateway.pool.idle", ds, d -> stat(d, false, true)).tag("pool", pool).register(registry));
-    meters.add(Gauge.builder("gateway.pool.total", ds, d -> stat(d, true, true)).tag("pool", pool).register(registry));
+    meters.add(Gauge.builder("gateway.pool.connections", ds, d -> stat(d, true, true)).tag("pool", pool).register(registry));
     poolMeters.put(pool, meters);
   }
 

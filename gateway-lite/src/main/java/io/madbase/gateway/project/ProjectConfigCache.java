@@ -58,7 +58,9 @@ public final class ProjectConfigCache {
       String v = r.get(KEY_PREFIX + ref);
       return v == null ? null : List.of(v, Long.toString(r.pttl(KEY_PREFIX + ref)));
     });
-    metrics.cache("project_config_redis", hit.isPresent());
+    if (redis.isConfigured()) {
+      metrics.cache("project_config_redis", hit.isPresent());
+    }
     if (hit.isEmpty()) {
       return Optional.empty();
     }

@@ -109,6 +109,10 @@ public final class RedisAccess implements AutoCloseable {
     }
   }
 
+  public boolean isConfigured() {
+    return client != null;
+  }
+
   public boolean isConnected() {
     StatefulRedisConnection<String, String> c = connection;
     return c != null && c.isOpen();
