@@ -47,7 +47,7 @@ class PrimaryOutageTest {
           post(gw, "/rest/v1/items", "{\"name\":\"held\"}")));
       CompletableFuture<HttpResponse<String>> read = CompletableFuture.supplyAsync(() -> call(() -> get(gw, "/rest/v1/items")));
       Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> get(gw, "/metrics").body().contains("gateway_retries_total"));
-      assertThat(get(gw, "/ready").statusCode()).isEqualTo(503);
+      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> get(gw, "/ready").statusCode() == 503);
       pg.restart();
 
       HttpResponse<String> w = write.get(20, TimeUnit.SECONDS);

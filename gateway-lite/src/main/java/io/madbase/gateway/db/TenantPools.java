@@ -73,8 +73,9 @@ public final class TenantPools implements AutoCloseable {
     pools.cleanUp();
   }
 
+  /** Whether project {@code ref} has a pool; looking does not count as using it. */
   public boolean isOpen(String ref) {
-    return pools.getIfPresent(ref) != null;
+    return pools.policy().getIfPresentQuietly(ref) != null;
   }
 
   public long size() {
