@@ -1,5 +1,6 @@
 package io.madbase.gateway.db;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.madbase.gateway.metrics.GatewayMetrics;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -54,6 +55,9 @@ public final class HoldingExecutor {
       SQLException failure;
       try (Connection c = acquire(ds)) {
         try {
+          if (safety == Safety.ONCE_SENT_UNSAFE) {
+            checkBeforeSending(ds, c);
+          }
           T value = work.run(c);
           if (retries > 0) {
             metrics.held("served");
@@ -84,6 +88,22 @@ public final class HoldingExecutor {
       retries++;
       log.debug("{} database unavailable ({}), retry {} in {} ms", route, failure.getSQLState(), retries, backoff);
       sleep(backoff);
+    }
+  }
+
+  /**
+   * A write that cannot be retried once sent first proves its connection alive with a round trip:
+   * a session the server ended while it sat in the pool (a switchover's fast shutdown sends FATAL
+   * 57P01 to idle sessions) would otherwise fail the write after it was sent, and the write would be
+   * reported unknown although it never ran. HikariCP skips its own check for connections used in
+   * the last 500 ms.
+   */
+  private static void checkBeforeSending(DataSource ds, Connection c) throws SQLException {
+    if (!c.isValid(1)) {
+      if (ds instanceof HikariDataSource h) {
+        h.evictConnection(c);
+      }
+      throw new SQLException("the connection was closed before the write was sent", "08003");
     }
   }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -43,26 +42,8 @@ final class Rows {
     if (v == null) {
       return f.nullNode();
     }
-    if (v instanceof Integer n) {
-      return f.numberNode(n);
-    }
-    if (v instanceof Long n) {
-      return f.numberNode(n);
-    }
-    if (v instanceof Short n) {
-      return f.numberNode(n);
-    }
-    if (v instanceof Double n) {
-      return f.numberNode(n);
-    }
-    if (v instanceof Float n) {
-      return f.numberNode(n);
-    }
-    if (v instanceof BigDecimal n) {
-      return f.numberNode(n);
-    }
-    if (v instanceof Boolean b) {
-      return f.booleanNode(b);
+    if (v instanceof Number || v instanceof Boolean) {
+      return JSON.valueToTree(v); // Integer, Long, BigDecimal… keep their exact JSON number form
     }
     if (v instanceof PGobject o && ("json".equals(o.getType()) || "jsonb".equals(o.getType())) && o.getValue() != null) {
       try {
