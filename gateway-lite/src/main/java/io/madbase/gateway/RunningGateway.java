@@ -1,0 +1,95 @@
+package io.madbase.gateway;
+
+import io.javalin.Javalin;
+import java.net.URI;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A serving gateway. {@link #close()} is the graceful shutdown: readiness turns false, the
+ * listener closes (new connections are refused), in-flight requests complete up to the grace
+ * period, then the pools close. Closing twice is safe; {@link #shutDownCleanly()} tells whether
+ * every in-flight request finished in time.
+ */
+public final class RunningGateway implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RunningGateway.class);
+
+  private final GatewayApp app;
+  private final Javalin javalin;
+  private final ServerConnector connector;
+  private final GracefulHandler graceful;
+  private final int port;
+  private boolean closed;
+  private boolean clean;
+
+  RunningGateway(GatewayApp app, Javalin javalin, ServerConnector connector, GracefulHandler graceful, int port) {
+    this.app = app;
+    this.javalin = javalin;
+    this.connector = connector;
+    this.graceful = graceful;
+    this.port = port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public GatewayApp app() {
+    return app;
+  }
+
+  /** {@code http://127.0.0.1:port} (or https), for clients on this machine. */
+  public URI localUri() {
+    String host = "0.0.0.0".equals(app.config().bindHost()) ? "127.0.0.1" : app.config().bindHost();
+    return URI.create((app.config().tls().isPresent() ? "https" : "http") + "://" + host + ":" + port);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long start = System.nanoTime();
+    var grace = app.config().shutdownGrace();
+    app.beginShutdown();
+    log.info("shutting down: not ready, listener closed, waiting up to {} for {} in-flight requests",
+        Durations.format(grace), graceful.getCurrentRequestCount());
+    connector.shutdown(); // closes the listening socket: new connections are refused
+    try {
+      graceful.shutdown().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      clean = true;
+    } catch (TimeoutException e) {
+      log.warn("{} requests still in flight after the {} grace period: cutting them off",
+          graceful.getCurrentRequestCount(), Durations.format(grace));
+    } catch (ExecutionException e) {
+      log.warn("waiting for in-flight requests failed: {}", e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        javalin.stop();
+      } catch (RuntimeException e) {
+        clean = false;
+        log.warn("stopping the HTTP server failed: {}", e.toString());
+      }
+      app.close();
+    }
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    if (clean) {
+      log.info("gateway {} shut down cleanly in {} ms", app.config().name(), ms);
+    } else {
+      log.warn("gateway {} shut down in {} ms, not cleanly", app.config().name(), ms);
+    }
+  }
+
+  /** After {@link #close()}: whether every in-flight request completed within the grace period. */
+  public synchronized boolean shutDownCleanly() {
+    return closed && clean;
+  }
+}

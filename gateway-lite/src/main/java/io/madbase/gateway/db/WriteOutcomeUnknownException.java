@@ -1,0 +1,19 @@
+package io.madbase.gateway.db;
+
+/**
+ * The connection died after a write was sent and before its result came back: it may or may not
+ * have committed. Never retried behind the client's back (HTTP 504, {@code write_outcome_unknown}).
+ */
+public final class WriteOutcomeUnknownException extends RuntimeException {
+  private final int retries;
+
+  public WriteOutcomeUnknownException(int retries, Throwable cause) {
+    super("the connection to the primary was lost after the write was sent; it may or may not have been applied: "
+        + io.madbase.gateway.Secrets.mask(String.valueOf(cause.getMessage())), cause);
+    this.retries = retries;
+  }
+
+  public int retries() {
+    return retries;
+  }
+}

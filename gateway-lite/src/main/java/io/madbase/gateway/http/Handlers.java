@@ -1,0 +1,127 @@
+package io.madbase.gateway.http;
+
+import io.javalin.http.Context;
+import io.madbase.gateway.db.DbRouter;
+import io.madbase.gateway.db.SeedSchema;
+import io.madbase.gateway.metrics.GatewayMetrics;
+import io.madbase.gateway.project.ProjectConfig;
+import io.madbase.gateway.project.ProjectConfigCache;
+import io.madbase.gateway.redis.RateLimiter;
+import io.madbase.gateway.rest.DataApi;
+import io.madbase.gateway.workers.WorkerProxy;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+/** The route handlers: each resolves its inputs, calls one domain object, and writes JSON. */
+public final class Handlers {
+  public static final String PROJECT_HEADER = "X-Project-Ref";
+  public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+  private static final Pattern PROJECT_REF = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+  private final String name;
+  private final ProjectConfigCache projects;
+  private final RateLimiter rateLimiter;
+  private final DataApi data;
+  private final WorkerProxy workers;
+  private final DbRouter router;
+  private final GatewayMetrics metrics;
+  private final BooleanSupplier shuttingDown;
+
+  public Handlers(String name, ProjectConfigCache projects, RateLimiter rateLimiter, DataApi data, WorkerProxy workers,
+      DbRouter router, GatewayMetrics metrics, BooleanSupplier shuttingDown) {
+    this.name = name;
+    this.projects = projects;
+    this.rateLimiter = rateLimiter;
+    this.data = data;
+    this.workers = workers;
+    this.router = router;
+    this.metrics = metrics;
+    this.shuttingDown = shuttingDown;
+  }
+
+  void health(Context ctx) {
+    Responses.json(ctx, 200, Responses.JSON.createObjectNode().put("status", "live").put("gateway", name));
+  }
+
+  void ready(Context ctx) {
+    boolean primary = router.primaryUp();
+    boolean stopping = shuttingDown.getAsBoolean();
+    boolean ready = primary && !stopping;
+    Responses.json(ctx, ready ? 200 : 503, Responses.JSON.createObjectNode()
+        .put("ready", ready).put("primary", primary ? "up" : "down").put("shutting_down", stopping));
+  }
+
+  void metrics(Context ctx) {
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+  }
+
+  void select(Context ctx) throws SQLException {
+    ProjectConfig project = project(ctx);
+    respond(ctx, data.select(project, ctx.pathParam("table"), ctx.queryParamMap()));
+  }
+
+  void insert(Context ctx) throws SQLException {
+    ProjectConfig project = project(ctx);
+    Optional<String> key = Optional.ofNullable(ctx.header(IDEMPOTENCY_HEADER));
+    DataApi.Result result = data.insert(project, ctx.pathParam("table"), ctx.body(), key);
+    if (result.replayed()) {
+      ctx.header("Idempotent-Replayed", "true");
+    }
+    respond(ctx, result);
+  }
+
+  void functions(Context ctx) {
+    String query = ctx.queryString();
+    WorkerProxy.Forwarded f = workers.forward(ctx.method().name(), ctx.path() + (query == null ? "" : "?" + query),
+        headers(ctx), ctx.bodyAsBytes());
+    f.headers().forEach((k, values) -> {
+      if (k.equalsIgnoreCase("content-type") || k.toLowerCase(java.util.Locale.ROOT).startsWith("x-")) {
+        values.forEach(v -> ctx.header(k, v));
+      }
+    });
+    ctx.header("X-Upstream", f.upstream().toString());
+    ctx.header("X-Served-By", name);
+    ctx.status(f.status()).result(f.body());
+  }
+
+  void notFound(Context ctx) {
+    String type = ctx.res().getContentType();
+    if (type == null || !type.startsWith("application/json")) {
+      Responses.error(ctx, 404, "not_found", "no route " + ctx.method() + " " + ctx.path());
+    }
+  }
+
+  private ProjectConfig project(Context ctx) {
+    String ref = Optional.ofNullable(ctx.header(PROJECT_HEADER)).map(String::trim).orElse(SeedSchema.DEFAULT_PROJECT);
+    if (!PROJECT_REF.matcher(ref).matches()) {
+      throw ApiException.badRequest("invalid_project", PROJECT_HEADER + " must be a project ref (a-z, 0-9, _ and -)");
+    }
+    ProjectConfig p = projects.get(ref).orElseThrow(() -> ApiException.notFound("unknown_project", "no project " + ref));
+    if (!p.enabled()) {
+      throw new ApiException(403, "project_disabled", "project " + ref + " is disabled");
+    }
+    if (!rateLimiter.allow(p)) {
+      throw new ApiException(429, "rate_limited", "project " + ref + " is over " + p.rateLimitPerMinute() + " requests a minute",
+          Map.of("Retry-After", "60"));
+    }
+    ctx.header(PROJECT_HEADER, ref);
+    return p;
+  }
+
+  private void respond(Context ctx, DataApi.Result r) {
+    ctx.header(Errors.RETRIES, Integer.toString(r.retries()));
+    ctx.header("X-Db-Route", r.route());
+    ctx.header("X-Db-Pool", r.pool());
+    ctx.header("X-Served-By", name);
+    Responses.json(ctx, r.status(), r.body());
+  }
+
+  private static Map<String, java.util.List<String>> headers(Context ctx) {
+    Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();
+    ctx.headerMap().forEach((k, v) -> out.put(k, java.util.List.of(v)));
+    return out;
+  }
+}

@@ -1,0 +1,135 @@
+package io.madbase.gateway.workers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.madbase.gateway.Secrets;
+import io.madbase.gateway.WorkerSource;
+import io.madbase.gateway.metrics.GatewayMetrics;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The current worker upstreams, refreshed by polling the discovery source every interval, and
+ * picked round-robin. A source that cannot be read keeps the last good list.
+ */
+public final class WorkerDiscovery implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(WorkerDiscovery.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final WorkerSource source;
+  private final HttpClient http;
+  private final ScheduledExecutorService poller;
+  private final AtomicInteger next = new AtomicInteger();
+  private volatile List<URI> upstreams = List.of();
+
+  public WorkerDiscovery(WorkerSource source, Duration interval, HttpClient http, GatewayMetrics metrics) {
+    this.source = source;
+    this.http = http;
+    metrics.gauge("gateway.worker.upstreams", () -> upstreams.size());
+    if (source instanceof WorkerSource.Static s) {
+      upstreams = s.urls();
+      poller = null;
+    } else if (source instanceof WorkerSource.None) {
+      poller = null;
+    } else {
+      poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "worker-discovery");
+        t.setDaemon(true);
+        return t;
+      });
+      refresh();
+      poller.scheduleWithFixedDelay(this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Reads the source now; keeps the last list when it cannot. */
+  public void refresh() {
+    try {
+      List<URI> fresh = read();
+      if (!fresh.equals(upstreams)) {
+        log.info("worker upstreams now {}", fresh);
+      }
+      upstreams = List.copyOf(fresh);
+    } catch (IOException | RuntimeException e) {
+      log.warn("worker discovery from {} failed ({}); keeping {}", describe(), Secrets.mask(e.getMessage()), upstreams);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private List<URI> read() throws IOException, InterruptedException {
+    if (source instanceof WorkerSource.File f) {
+      return parseList(Files.readAllLines(f.path()));
+    }
+    if (source instanceof WorkerSource.ControlPlane cp) {
+      URI uri = URI.create(cp.baseUrl().toString().replaceAll("/+$", "") + "/workers");
+      HttpResponse<String> res = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() != 200) {
+        throw new IOException("control plane answered " + res.statusCode());
+      }
+      JsonNode workers = JSON.readTree(res.body()).path("workers");
+      List<String> lines = new ArrayList<>();
+      workers.forEach(w -> lines.add(w.asText()));
+      return parseList(lines);
+    }
+    return upstreams;
+  }
+
+  static List<URI> parseList(List<String> lines) {
+    List<URI> out = new ArrayList<>();
+    for (String line : lines) {
+      String s = line.strip();
+      if (s.isEmpty() || s.startsWith("#")) {
+        continue;
+      }
+      URI u = URI.create(s);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        throw new IllegalArgumentException("not an http:// URL: " + s);
+      }
+      out.add(u);
+    }
+    return out;
+  }
+
+  private String describe() {
+    if (source instanceof WorkerSource.File f) {
+      return f.path().toString();
+    }
+    return source instanceof WorkerSource.ControlPlane cp ? Secrets.mask(cp.baseUrl().toString()) : "static list";
+  }
+
+  public List<URI> upstreams() {
+    return upstreams;
+  }
+
+  /** The next upstream round-robin, or empty when there is none. */
+  public Optional<URI> nextUpstream() {
+    List<URI> list = upstreams;
+    if (list.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(list.get(Math.floorMod(next.getAndIncrement(), list.size())));
+  }
+
+  @Override
+  public void close() {
+    if (poller != null) {
+      poller.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.madbase.gateway;
+
+import static io.madbase.gateway.TestGateway.get;
+import static io.madbase.gateway.TestGateway.post;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.madbase.testkit.PostgresServer;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two independent servers: rows tell which one answered. */
+class ReadReplicaRoutingTest {
+  static PostgresServer primary;
+  static PostgresServer replica;
+
+  @BeforeAll
+  static void start() {
+    primary = TestGateway.database();
+    replica = TestGateway.database();
+    primary.execute("madbase", "INSERT INTO items (name) VALUES ('on-primary')");
+    replica.execute("madbase", "INSERT INTO items (name) VALUES ('on-replica')");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (primary != null) {
+      primary.close();
+    }
+    if (replica != null) {
+      replica.close();
+    }
+  }
+
+  private static Map<String, String> envWithReplica() {
+    Map<String, String> env = TestGateway.env(primary);
+    env.put("READ_REPLICA_URL", TestGateway.url(replica));
+    return env;
+  }
+
+  @Test
+  void selectGoesToReplicaWhenReplicaUrlIsSet() throws Exception {
+    try (RunningGateway gw = TestGateway.start(envWithReplica())) {
+      var r = get(gw, "/rest/v1/items?select=name");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("on-replica").doesNotContain("on-primary");
+      assertThat(r.headers().firstValue("X-Db-Route")).contains("replica");
+    }
+  }
+
+  @Test
+  void writesGoToThePrimaryEvenWhenReplicaUrlIsSet() throws Exception {
+    try (RunningGateway gw = TestGateway.start(envWithReplica())) {
+      var w = post(gw, "/rest/v1/items", "{\"name\":\"written\"}");
+      assertThat(w.statusCode()).isEqualTo(201);
+      assertThat(w.headers().firstValue("X-Db-Route")).contains("primary");
+      assertThat(primary.sessionsNamed("gateway-lite")).isPositive();
+      try (var c = primary.connectAsSuperuser("madbase"); var s = c.createStatement();
+          var rs = s.executeQuery("SELECT count(*) FROM items WHERE name = 'written'")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void selectGoesToPrimaryWhenNoReplicaUrlIsSet() throws Exception {
+    try (RunningGateway gw = TestGateway.start(TestGateway.env(primary))) {
+      var r = get(gw, "/rest/v1/items?select=name");
+      assertThat(r.body()).contains("on-primary").doesNotContain("on-replica");
+      assertThat(r.headers().firstValue("X-Db-Route")).contains("primary");
+    }
+  }
+
+  @Test
+  void readReplicaFallsBackToPrimaryWhenTheReplicaIsDown() throws Exception {
+    try (RunningGateway gw = TestGateway.start(envWithReplica())) {
+      assertThat(get(gw, "/rest/v1/items?select=name").headers().firstValue("X-Db-Route")).contains("replica");
+      replica.stop();
+      try {
+        var r = get(gw, "/rest/v1/items?select=name");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("on-primary");
+        assertThat(r.headers().firstValue("X-Db-Route")).contains("primary");
+        assertThat(get(gw, "/metrics").body()).contains("gateway_replica_fallbacks_total 1.0");
+      } finally {
+        replica.restart();
+      }
+    }
+  }
+}

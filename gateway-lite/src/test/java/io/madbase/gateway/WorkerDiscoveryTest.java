@@ -1,0 +1,101 @@
+package io.madbase.gateway;
+
+import static io.madbase.gateway.TestGateway.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.madbase.gateway.workers.WorkerServer;
+import io.madbase.testkit.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerDiscoveryTest {
+  static PostgresServer pg;
+
+  @BeforeAll
+  static void start() {
+    pg = TestGateway.database();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  static String workerOf(RunningGateway gw) throws Exception {
+    var r = get(gw, "/functions/v1/hello?x=1");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new ObjectMapper().readTree(r.body()).get("worker").asText();
+  }
+
+  static Set<String> workersSeen(RunningGateway gw, int requests) throws Exception {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < requests; i++) {
+      seen.add(workerOf(gw));
+    }
+    return seen;
+  }
+
+  static String url(WorkerServer w) {
+    return "http://127.0.0.1:" + w.port();
+  }
+
+  @Test
+  void dynamicWorkerDiscoveryRoutesToANewWorkerAndStopsRoutingToARemovedOne(@TempDir Path dir) throws Exception {
+    Path list = dir.resolve("workers.list");
+    try (WorkerServer w1 = WorkerServer.start("w1", "127.0.0.1", 0, Duration.ofSeconds(1));
+        WorkerServer w2 = WorkerServer.start("w2", "127.0.0.1", 0, Duration.ofSeconds(1))) {
+      Files.writeString(list, url(w1) + "\n");
+      Map<String, String> env = TestGateway.env(pg);
+      env.put("WORKER_DISCOVERY_FILE", list.toString());
+      env.put("WORKER_DISCOVERY_INTERVAL", "200ms");
+      try (RunningGateway gw = TestGateway.start(env)) {
+        assertThat(workersSeen(gw, 4)).containsExactly("w1");
+
+        Files.writeString(list, url(w1) + "\n" + url(w2) + "\n");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> workersSeen(gw, 2).contains("w2"));
+        assertThat(workersSeen(gw, 4)).containsExactlyInAnyOrder("w1", "w2");
+
+        Files.writeString(list, url(w2) + "\n");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> gw.app().workerDiscovery().upstreams().size() == 1);
+        assertThat(workersSeen(gw, 4)).containsExactly("w2");
+      }
+    }
+  }
+
+  @Test
+  void staticUpstreamsAreUsedRoundRobinAndNamedInTheResponse() throws Exception {
+    try (WorkerServer w1 = WorkerServer.start("a", "127.0.0.1", 0, Duration.ofSeconds(1));
+        WorkerServer w2 = WorkerServer.start("b", "127.0.0.1", 0, Duration.ofSeconds(1))) {
+      Map<String, String> env = TestGateway.env(pg);
+      env.put("WORKER_UPSTREAM_URLS", url(w1) + "," + url(w2));
+      try (RunningGateway gw = TestGateway.start(env)) {
+        String first = workerOf(gw);
+        String second = workerOf(gw);
+        assertThat(Set.of(first, second)).containsExactlyInAnyOrder("a", "b");
+        var r = get(gw, "/functions/v1/x");
+        assertThat(r.headers().firstValue("X-Upstream")).isPresent();
+      }
+    }
+  }
+
+  @Test
+  void noWorkersAnswers503() throws Exception {
+    try (RunningGateway gw = TestGateway.start(TestGateway.env(pg))) {
+      var r = get(gw, "/functions/v1/x");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body()).contains("\"no_workers\"");
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package io.madbase.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL 15 server on 127.0.0.1 and a free port, in a temporary directory, with
+ * password (scram) authentication over TCP. It can be stopped and started again on the same port
+ * and data to simulate an outage. {@link #close()} stops it by PID and deletes its files.
+ */
+public final class PostgresServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
+  public static final String SUPERUSER = "postgres";
+
+  private final Path root;
+  private final Path dataDir;
+  private final Path socketDir;
+  private final int port;
+  private final String superuserPassword;
+  private ManagedProcess process;
+  private boolean closed;
+
+  private PostgresServer(Path root, int port, String superuserPassword) {
+    this.root = root;
+    this.dataDir = root.resolve("data");
+    this.socketDir = root.resolve("sock");
+    this.port = port;
+    this.superuserPassword = superuserPassword;
+  }
+
+  /** initdb a new cluster and start it. */
+  public static PostgresServer start() {
+    Path initdb = Binaries.postgres("initdb");
+    PostgresServer pg = new PostgresServer(TempDirs.create("testkit-pg-"), FreePorts.next(), randomSecret());
+    try {
+      pg.init(initdb);
+      pg.startProcess();
+      return pg;
+    } catch (RuntimeException e) {
+      pg.close();
+      throw e;
+    }
+  }
+
+  private void init(Path initdb) {
+    try {
+      Files.createDirectory(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(socketDir);
+      Path pwfile = root.resolve("pwfile");
+      Files.writeString(pwfile, superuserPassword + "\n", StandardCharsets.UTF_8);
+      for (Path p : List.of(dataDir, socketDir, pwfile)) {
+        Unprivileged.chown(p);
+      }
+      Commands.run(
+          Unprivileged.command(List.of(
+              initdb.toString(), "-D", dataDir.toString(), "-U", SUPERUSER, "--pwfile=" + pwfile,
+              "-E", "UTF8", "--no-locale", "--no-sync", "--auth-host=scram-sha-256", "--auth-local=trust")),
+          Duration.ofSeconds(120));
+      Files.delete(pwfile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare a PostgreSQL data directory under " + root, e);
+    }
+  }
+
+  private void startProcess() {
+    List<String> cmd = new ArrayList<>(List.of(
+        Binaries.postgres("postgres").toString(), "-D", dataDir.toString(),
+        "-p", Integer.toString(port), "-k", socketDir.toString(),
+        "-c", "listen_addresses=" + FreePorts.HOST,
+        // throwaway test data: durability off makes the suite faster
+        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+        "-c", "max_connections=100", "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning"));
+    process = ManagedProcess.start("postgres:" + port, Unprivileged.command(cmd), root.resolve("postgres.log"));
+    Wait.until("PostgreSQL on port " + port + " to accept connections", Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("postgres exited:\n" + process.logTail());
+      }
+      try (Connection c = connectAsSuperuser("postgres")) {
+        return c.isValid(2) ? null : "connection not valid";
+      }
+    });
+    log.info("PostgreSQL up on {}:{} (pid {}, data {})", FreePorts.HOST, port, process.pid(), dataDir);
+  }
+
+  /** Fast shutdown (SIGINT): clients are disconnected, the data stays for {@link #restart()}. */
+  public synchronized void stop() {
+    if (process != null) {
+      process.stop("INT", Duration.ofSeconds(30));
+      process = null;
+    }
+  }
+
+  /** Starts the server again on the same port and data after {@link #stop()}. */
+  public synchronized void restart() {
+    if (process == null || !process.isAlive()) {
+      startProcess();
+    }
+  }
+
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** The postmaster's PID, while running. */
+  public synchronized long pid() {
+    if (process == null) {
+      throw new IllegalStateException("PostgreSQL on port " + port + " is not running");
+    }
+    return process.pid();
+  }
+
+  public String host() {
+    return FreePorts.HOST;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String superuserPassword() {
+    return superuserPassword;
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://" + FreePorts.HOST + ":" + port + "/" + database;
+  }
+
+  /** The URL form the gateway reads ({@code postgresql://user:password@host:port/db}). */
+  public String url(String user, String password, String database) {
+    return "postgresql://" + user + ":" + password + "@" + FreePorts.HOST + ":" + port + "/" + database;
+  }
+
+  public Connection connectAsSuperuser(String database) throws SQLException {
+    return connect(SUPERUSER, superuserPassword, database);
+  }
+
+  public Connection connect(String user, String password, String database) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    p.setProperty("password", password);
+    p.setProperty("connectTimeout", "5");
+    p.setProperty("ApplicationName", "testkit");
+    return DriverManager.getConnection(jdbcUrl(database), p);
+  }
+
+  /** {@code CREATE ROLE role LOGIN PASSWORD ...} and {@code CREATE DATABASE database OWNER role}. */
+  public void createRoleAndDatabase(String role, String password, String database) {
+    try (Connection c = connectAsSuperuser("postgres"); Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE " + quoteIdent(role) + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+      s.execute("CREATE DATABASE " + quoteIdent(database) + " OWNER " + quoteIdent(role));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create role " + role + " and database " + database + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs SQL as the superuser in {@code database}. */
+  public void execute(String database, String sql) {
+    try (Connection c = connectAsSuperuser(database); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed on port " + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** How many sessions {@code pg_stat_activity} shows with this {@code application_name}. */
+  public int sessionsNamed(String applicationName) {
+    try (Connection c = connectAsSuperuser("postgres");
+        var ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+      ps.setString(1, applicationName);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read pg_stat_activity on port " + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String quoteIdent(String ident) {
+    return "\"" + ident.replace("\"", "\"\"") + "\"";
+  }
+
+  static String randomSecret() {
+    byte[] b = new byte[12];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      stop();
+    } finally {
+      TempDirs.deleteQuietly(root);
+    }
+  }
+}
