@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Everything one scenario run observed and concluded: the source of every report. Times are
- * seconds; phase times count from the fault, other times from the start of the run.
+ * seconds; phase times count from the fault, other times from the start of the run. {@code
+ * operations} is every probe operation, in nanoseconds on the run's monotonic clock.
  */
 public record RunResult(
     String scenario,
@@ -26,10 +27,11 @@ public record RunResult(
     boolean passed,
     List<TimedEvent> events,
     List<String> notes,
-    double durationSeconds) {
+    double durationSeconds,
+    List<Op> operations) {
 
   /** The stack the run was made against, with the settings the predictions come from. */
-  public record Stack(String name, String driver, String profile, Map<String, Object> timing) {}
+  public record Stack(String name, String driver, String profile, String summary, Map<String, Object> timing) {}
 
   /** A fault as injected: what, on which member, when (seconds since the run started). */
   public record FaultRecord(String action, String target, double atSeconds, String detail) {}
@@ -79,7 +81,7 @@ public record RunResult(
    */
   public record LedgerCheck(String probe, String where, int acknowledged, int present, int lost, List<Long> lostSeqs, int unknown, int unknownPresent) {}
 
-  /** A split brain or stale route, observed live. */
+  /** A split brain or stale route, observed live; seconds after the first fault. */
   public record Anomaly(String kind, double atSeconds, String detail) {}
 
   /** One SLO: its limit, what was measured, and whether it held. */

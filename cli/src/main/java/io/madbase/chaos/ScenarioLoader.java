@@ -169,6 +169,7 @@ public final class ScenarioLoader {
     nonNegative(p, "slo.lost_acknowledged_writes", slo.lostAcknowledgedWrites());
     nonNegative(p, "slo.split_brain", slo.splitBrain());
     nonNegative(p, "slo.failed_in_flight_requests", slo.failedInFlightRequests());
+    nonNegative(p, "slo.leader_changes", slo.leaderChanges());
     if (slo.writeUnavailability() != null && probes.gatewayWriter() == null && probes.haproxyWriter() == null) {
       p.add("slo.write_unavailability", "needs a gateway_writer or haproxy_writer probe to measure it");
     }

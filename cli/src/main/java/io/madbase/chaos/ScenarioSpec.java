@@ -24,7 +24,7 @@ public record ScenarioSpec(
     probes = Objects.requireNonNullElseGet(probes, () -> new Probes(null, null, null, null, null, null));
     method = Objects.requireNonNullElse(method, List.of());
     rollback = Objects.requireNonNullElse(rollback, List.of("restart_faulted"));
-    slo = Objects.requireNonNullElseGet(slo, () -> new Slo(null, null, null, null, null, null, null, null, null, null));
+    slo = Objects.requireNonNullElseGet(slo, () -> new Slo(null, null, null, null, null, null, null, null, null, null, null));
   }
 
   /**
@@ -79,6 +79,7 @@ public record ScenarioSpec(
    * @param discoveryTime for add_worker: from the worker's start to its first routed request
    * @param failedInFlightRequests for signal_gateway: requests in flight at SIGTERM that failed
    * @param cleanExit for signal_gateway/worker: the process exits 0 and says it shut down cleanly
+   * @param leaderChanges how often the Patroni leader key may change hands (0: no failover)
    */
   public record Slo(
       Duration writeUnavailability,
@@ -90,5 +91,6 @@ public record ScenarioSpec(
       Duration recoveryTime,
       Duration discoveryTime,
       Integer failedInFlightRequests,
-      Boolean cleanExit) {}
+      Boolean cleanExit,
+      Integer leaderChanges) {}
 }

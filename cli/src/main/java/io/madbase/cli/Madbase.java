@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
       Up.class,
       Status.class,
       Down.class,
+      Chaos.class,
+      io.madbase.gateway.cli.GatewayCommand.class,
+      io.madbase.gateway.cli.WorkerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Madbase implements Runnable {
@@ -48,6 +51,7 @@ public final class Madbase implements Runnable {
   /** The configured command line: exit codes, error printing, output streams. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Madbase());
+    Chaos.addBundled(cl.getSubcommands().get("chaos"));
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

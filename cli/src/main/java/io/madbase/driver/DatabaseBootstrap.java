@@ -1,6 +1,7 @@
 package io.madbase.driver;
 
 import io.madbase.MadbaseException;
+import io.madbase.gateway.db.SeedSchema;
 import io.madbase.render.RenderContext;
 import io.madbase.stack.Member;
 import io.madbase.stack.Secrets;
@@ -43,6 +44,13 @@ final class DatabaseBootstrap {
       }
     } catch (SQLException e) {
       throw MadbaseException.environment("cannot create the application role and database on " + leader.name() + ": " + e.getMessage());
+    }
+    // the seed schema (probe ledger, demo tables, projects) belongs to the gateway; applied as its user
+    String appUrl = "jdbc:postgresql://" + leader.host() + ":" + spec.postgres().port() + "/" + RenderContext.DATABASE;
+    try (Connection c = DriverManager.getConnection(appUrl, props(RenderContext.APP_USER, secrets.app().reveal()))) {
+      SeedSchema.apply(c);
+    } catch (SQLException e) {
+      throw MadbaseException.environment("cannot apply the seed schema on " + leader.name() + ": " + e.getMessage());
     }
   }
 

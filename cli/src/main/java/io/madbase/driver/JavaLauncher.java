@@ -15,17 +15,42 @@ import java.util.jar.Manifest;
  * The command that runs madbase's own classes in a new JVM (the gateway and the workers are
  * madbase subcommands): this JVM's java binary and classpath. A manifest-only classpath jar (as
  * Maven's test runners use) is expanded, so the child does not depend on a temporary file.
+ *
+ * <p>When madbase runs from its jar, the children run from a copy of it in the state directory,
+ * named by its content: the launcher rebuilds cli/target/madbase.jar whenever a source changes,
+ * and a JVM whose jar is replaced under it fails to load classes (seen as a gateway spinning in
+ * NoClassDefFoundError). A copy is never overwritten, so every running member keeps its own.
  */
 final class JavaLauncher {
   private JavaLauncher() {}
 
-  static List<String> command(List<String> jvmOptions) {
+  static List<String> command(List<String> jvmOptions, Path libDir) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
-    cmd.add(classpath());
+    cmd.add(privateCopy(classpath(), libDir));
     return cmd;
+  }
+
+  private static String privateCopy(String classpath, Path libDir) {
+    if (classpath.contains(File.pathSeparator) || !classpath.endsWith(".jar")) {
+      return classpath;
+    }
+    Path jar = Path.of(classpath);
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar));
+      Path copy = libDir.resolve("madbase-" + java.util.HexFormat.of().formatHex(digest, 0, 6) + ".jar");
+      if (!Files.exists(copy)) {
+        Files.createDirectories(libDir);
+        Path tmp = Files.createTempFile(libDir, ".madbase", ".jar");
+        Files.copy(jar, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      }
+      return copy.toString();
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      return classpath;
+    }
   }
 
   static String classpath() {

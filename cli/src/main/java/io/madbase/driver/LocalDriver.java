@@ -163,10 +163,12 @@ public final class LocalDriver implements StackDriver {
     return layout;
   }
 
+  @Override
   public Secrets secrets() {
     return secrets;
   }
 
+  @Override
   public StackObserver observer() {
     return observer;
   }
@@ -198,6 +200,22 @@ public final class LocalDriver implements StackDriver {
       wait.until("etcd: every member healthy", guarded(etcd, observer::etcd), logHint(etcd));
     }
 
+    // Redis, the Sentinels and the workers need nothing from PostgreSQL: they start now and get
+    // ready while Patroni bootstraps, which is most of the wait.
+    List<Member> redis = new ArrayList<>(pending(toStart, Role.REDIS));
+    redis.addAll(pending(toStart, Role.SENTINEL));
+    if (!redis.isEmpty()) {
+      progress.step("starting Redis and Sentinel (" + names(redis) + ")");
+      pending(toStart, Role.REDIS).forEach(m -> started.add(startRedis(m, true)));
+      pending(toStart, Role.SENTINEL).forEach(m -> started.add(startSentinel(m, true)));
+    }
+    List<Member> workers = pending(toStart, Role.WORKER);
+    writeWorkersFile();
+    if (!workers.isEmpty()) {
+      progress.step("starting workers (" + names(workers) + ")");
+      workers.forEach(m -> started.add(startWorker(m.name(), m.host())));
+    }
+
     List<Member> pg = pending(toStart, Role.POSTGRES);
     if (!pg.isEmpty()) {
       progress.step("starting Patroni + PostgreSQL (" + names(pg) + ")");
@@ -226,31 +244,23 @@ public final class LocalDriver implements StackDriver {
       progress.step("starting HAProxy");
       haproxy.forEach(m -> started.add(startHaproxy(m)));
     }
+    List<Member> gateways = pending(toStart, Role.GATEWAY);
+    if (!gateways.isEmpty()) {
+      // the gateway holds its first requests until HAProxy routes: it can start alongside
+      progress.step("starting gateway (" + names(gateways) + ")");
+      gateways.forEach(m -> started.add(startGateway(m)));
+    }
     wait.until(
         "HAProxy: " + leader + " the one UP primary, the others UP replicas",
         guarded(haproxy, () -> observer.haproxy(observer.leader().map(Member::name).orElse(leader))),
         logHint(haproxy));
-
-    List<Member> redis = new ArrayList<>(pending(toStart, Role.REDIS));
-    redis.addAll(pending(toStart, Role.SENTINEL));
-    if (!redis.isEmpty()) {
-      progress.step("starting Redis and Sentinel (" + names(redis) + ")");
-      pending(toStart, Role.REDIS).forEach(m -> started.add(startRedis(m, true)));
-      pending(toStart, Role.SENTINEL).forEach(m -> started.add(startSentinel(m, true)));
+    if (!topology.of(Role.SENTINEL).isEmpty()) {
       wait.until("Sentinel: every sentinel agrees on the master and its replicas", guarded(redis, observer::sentinels), logHint(redis));
     }
-
-    List<Member> workers = pending(toStart, Role.WORKER);
-    writeWorkersFile();
     if (!workers.isEmpty()) {
-      progress.step("starting workers (" + names(workers) + ")");
-      workers.forEach(m -> started.add(startWorker(m.name(), m.host())));
       wait.until("workers: /health", guarded(workers, observer::workers), logHint(workers));
     }
-    List<Member> gateways = pending(toStart, Role.GATEWAY);
     if (!gateways.isEmpty()) {
-      progress.step("starting gateway (" + names(gateways) + ")");
-      gateways.forEach(m -> started.add(startGateway(m)));
       wait.until("gateway: /ready", guarded(gateways, observer::gateways), logHint(gateways));
     }
     return new UpResult(List.copyOf(started), Duration.ofNanos(System.nanoTime() - t0));
@@ -412,14 +422,14 @@ public final class LocalDriver implements StackDriver {
 
   private String startGateway(Member m) {
     Map<String, String> env = readEnvFile(layout.confDir().resolve("gateway/" + m.name() + ".env"));
-    List<String> cmd = new ArrayList<>(JavaLauncher.command(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError")));
+    List<String> cmd = new ArrayList<>(JavaLauncher.command(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), stateDir.resolve("lib")));
     cmd.addAll(List.of(GATEWAY_MAIN, "gateway"));
     return launch(m.name(), cmd, env, stateDir, false);
   }
 
   private String startWorker(String name, String host) {
     List<String> cmd =
-        new ArrayList<>(JavaLauncher.command(List.of("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError")));
+        new ArrayList<>(JavaLauncher.command(List.of("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"), stateDir.resolve("lib")));
     cmd.addAll(List.of(GATEWAY_MAIN, "worker", "--name", name, "--bind", host, "--port", spec.workers().port().toString()));
     return launch(name, cmd, Map.of(), stateDir, false);
   }
@@ -455,8 +465,11 @@ public final class LocalDriver implements StackDriver {
   /** The gateway's discovery list: the spec's workers plus any added at run time that are alive. */
   private void writeWorkersFile() {
     List<String> urls = new ArrayList<>();
+    for (Member m : topology.of(Role.WORKER)) {
+      urls.add("http://" + m.host() + ":" + spec.workers().port());
+    }
     for (NodeInfo n : allProcesses()) {
-      if (n.role() == Role.WORKER && (n.alive() || topology.members().stream().anyMatch(m -> m.name().equals(n.name())))) {
+      if (n.role() == Role.WORKER && n.alive() && topology.members().stream().noneMatch(m -> m.name().equals(n.name()))) {
         urls.add("http://" + n.address() + ":" + spec.workers().port());
       }
     }
@@ -660,6 +673,30 @@ public final class LocalDriver implements StackDriver {
     return name;
   }
 
+  @Override
+  public void removeWorker(String name) {
+    if (topology.members().stream().anyMatch(m -> m.name().equals(name))) {
+      throw MadbaseException.invalidInput(name + " is one of the spec's workers, not an added one");
+    }
+    ManagedProcess.load(layout.pidFile(name)).ifPresent(p -> p.stop(Signal.TERM, Duration.ofSeconds(10)));
+    try {
+      Files.deleteIfExists(layout.pidFile(name));
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot remove " + layout.pidFile(name) + ": " + e.getMessage());
+    }
+    writeWorkersFile();
+  }
+
+  @Override
+  public List<String> logTail(String member, int lines) {
+    try (Stream<String> s = Files.lines(layout.logFile(member), StandardCharsets.UTF_8)) {
+      List<String> all = s.toList();
+      return all.subList(Math.max(0, all.size() - lines), all.size());
+    } catch (IOException | UncheckedIOException e) {
+      return List.of();
+    }
+  }
+
   // ------------------------------------------------------------------ down
 
   @Override
@@ -694,7 +731,7 @@ public final class LocalDriver implements StackDriver {
       Files.deleteIfExists(stateDir.resolve(StackState.FILE));
       if (purge) {
         progress.step("removing data, logs and configs (keeping secrets.json)");
-        for (Path p : List.of(stateDir.resolve("data"), layout.confDir(), layout.logDir(), stateDir.resolve("rendered"), layout.workersFile())) {
+        for (Path p : List.of(stateDir.resolve("data"), layout.confDir(), layout.logDir(), stateDir.resolve("rendered"), stateDir.resolve("lib"), layout.workersFile())) {
           deleteTree(p);
         }
         for (String d : List.of("pgdata", "pgsock", "pgrun", "pgconf")) {

@@ -26,6 +26,12 @@ public interface StackDriver extends AutoCloseable {
   /** Stops every member it started, in a safe order; {@code purge} also removes the data. */
   void down(boolean purge, Progress progress);
 
+  /** Observes the running stack's members from their own sources. */
+  io.madbase.observe.StackObserver observer();
+
+  /** The stack's passwords. */
+  io.madbase.stack.Secrets secrets();
+
   /** Every member with its process. */
   List<NodeInfo> nodes();
 
@@ -52,6 +58,12 @@ public interface StackDriver extends AutoCloseable {
 
   /** Starts a worker beyond the spec's count and adds it to the gateway's discovery list. */
   String addWorker(Progress progress);
+
+  /** Stops a worker added by {@link #addWorker} and takes it off the discovery list. */
+  void removeWorker(String name);
+
+  /** The last lines a member wrote to its log (for reports: why did it exit?). */
+  java.util.List<String> logTail(String member, int lines);
 
   @Override
   void close();

@@ -208,6 +208,17 @@ public final class StackObserver implements AutoCloseable {
         : Check.fail("sentinel", String.join("; ", problems));
   }
 
+  /** Where the first Sentinel that answers says the master is (its host). */
+  public Optional<String> sentinelsView() {
+    for (Member s : topology.of(Role.SENTINEL)) {
+      Optional<RedisInspector.SentinelView> v = redis().sentinel(s.host(), spec.sentinel().port(), spec.redis().masterName());
+      if (v.isPresent()) {
+        return Optional.of(v.get().masterHost());
+      }
+    }
+    return Optional.empty();
+  }
+
   public Optional<Member> redisMember(String host) {
     return topology.of(Role.REDIS).stream().filter(m -> m.host().equals(host)).findFirst();
   }

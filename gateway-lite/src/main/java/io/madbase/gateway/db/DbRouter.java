@@ -29,12 +29,15 @@ public final class DbRouter implements AutoCloseable {
   /** After a failed replica read, reads skip the replica for this long. */
   static final Duration REPLICA_MARK_DOWN = Duration.ofSeconds(2);
   private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+  /** While the primary is down it is looked at five times as often, to notice its return. */
+  private static final Duration PROBE_INTERVAL_DOWN = Duration.ofMillis(200);
 
   /** A result with where it was served and how many retries it took. */
   public record Routed<T>(T value, int retries, String route, String pool) {}
 
   private final DbUrl primaryUrl;
-  private final HikariDataSource primary;
+  private final int poolSize;
+  private volatile HikariDataSource primary;
   private final Optional<HikariDataSource> replica;
   private final TenantPools tenants;
   private final HoldingExecutor executor;
@@ -50,6 +53,7 @@ public final class DbRouter implements AutoCloseable {
     this.tenants = tenants;
     this.executor = executor;
     this.metrics = metrics;
+    this.poolSize = poolSize;
     this.primary = Pools.open("gateway-primary", primaryUrl, Pools.APP_NAME, poolSize, 2, Pools.CONNECTION_TIMEOUT);
     metrics.registerPool(PRIMARY, primary);
     this.replica = replicaUrl.map(u -> Pools.open("gateway-replica", u, Pools.APP_NAME, poolSize, 2, Pools.REPLICA_CONNECTION_TIMEOUT));
@@ -60,7 +64,7 @@ public final class DbRouter implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    prober.scheduleWithFixedDelay(this::probePrimary, 0, PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    prober.execute(this::probePrimary);
   }
 
   /** Whether the primary answered the last probe as a primary (not in recovery). */
@@ -68,21 +72,62 @@ public final class DbRouter implements AutoCloseable {
     return primaryUp;
   }
 
+  /**
+   * Looks at the primary over a connection of its own, not the pool's: during an outage HikariCP
+   * backs off its attempts to open connections (up to 5 s between tries), which would hide the
+   * primary's return. When the primary comes back after being down, the pool is replaced by a
+   * fresh one, so held requests get connections at once instead of after the old pool's backoff.
+   */
   private void probePrimary() {
-    boolean up;
-    try {
-      up = HoldingExecutor.once(primary, c -> {
-        try (Statement s = c.createStatement(); var rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
-          return rs.next() && !rs.getBoolean(1);
-        }
-      });
-    } catch (SQLException | RuntimeException e) {
-      up = false;
-    }
+    boolean up = primaryAnswersAsPrimary();
     if (up != primaryUp && !closed) {
       log.info("primary {} is {}", primaryUrl, up ? "up" : "down");
+      if (up && everUp) {
+        replacePrimaryPool();
+      }
     }
+    everUp |= up;
     primaryUp = up;
+    if (!closed) {
+      try {
+        prober.schedule(this::probePrimary, (up ? PROBE_INTERVAL : PROBE_INTERVAL_DOWN).toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // closing
+      }
+    }
+  }
+
+  private volatile boolean everUp;
+
+  private boolean primaryAnswersAsPrimary() {
+    java.util.Properties props = new java.util.Properties();
+    primaryUrl.userName().ifPresent(u -> props.setProperty("user", u));
+    if (primaryUrl.password() != null) {
+      props.setProperty("password", primaryUrl.password());
+    }
+    props.setProperty("connectTimeout", "1");
+    props.setProperty("socketTimeout", "2");
+    props.setProperty("ApplicationName", Pools.APP_NAME + "/probe");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(primaryUrl.jdbcUrl(), props);
+        Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+      return rs.next() && !rs.getBoolean(1);
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private void replacePrimaryPool() {
+    HikariDataSource fresh = Pools.open("gateway-primary", primaryUrl, Pools.APP_NAME, poolSize, 2, Pools.CONNECTION_TIMEOUT);
+    HikariDataSource old = primary;
+    primary = fresh;
+    metrics.unregisterPool(PRIMARY);
+    metrics.registerPool(PRIMARY, fresh);
+    // close the old pool off this thread: close() waits for its borrowed connections
+    Thread closer = new Thread(old::close, "primary-pool-close");
+    closer.setDaemon(true);
+    closer.start();
+    log.info("primary pool replaced after the primary came back");
   }
 
   /** A read for {@code project}: its tenant pool, else the replica (falling back), else the primary. */
@@ -115,7 +160,7 @@ public final class DbRouter implements AutoCloseable {
   }
 
   private <T> Routed<T> onPrimary(HoldingExecutor.Safety safety, SqlWork<T> work) throws SQLException {
-    HoldingExecutor.Held<T> held = executor.hold(PRIMARY, primary, safety, work);
+    HoldingExecutor.Held<T> held = executor.hold(PRIMARY, () -> primary, safety, work);
     return new Routed<>(held.value(), held.retries(), PRIMARY, Pools.APP_NAME);
   }
 

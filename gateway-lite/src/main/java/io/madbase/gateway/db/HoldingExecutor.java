@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 public final class HoldingExecutor {
   private static final Logger log = LoggerFactory.getLogger(HoldingExecutor.class);
   private static final long FIRST_BACKOFF_MS = 50;
-  private static final long MAX_BACKOFF_MS = 1000;
+  // short: a held request should notice the new primary within a quarter second of it being
+  // routed to; the tries are cheap (a pool checkout) and bounded by the hold deadline
+  private static final long MAX_BACKOFF_MS = 250;
 
   /** Whether work may run again after its connection died mid-way. */
   public enum Safety {
@@ -48,11 +50,21 @@ public final class HoldingExecutor {
 
   /** Runs {@code work}, retrying what is safe to retry until the hold deadline. */
   public <T> Held<T> hold(String route, DataSource ds, Safety safety, SqlWork<T> work) throws SQLException {
+    return hold(route, () -> ds, safety, work);
+  }
+
+  /**
+   * As {@link #hold(String, DataSource, Safety, SqlWork)}, asking {@code pool} for the data source
+   * on every try: the router replaces the primary pool when the primary comes back.
+   */
+  public <T> Held<T> hold(String route, java.util.function.Supplier<? extends DataSource> pool, Safety safety, SqlWork<T> work)
+      throws SQLException {
     long start = System.nanoTime();
     long deadline = start + holdDeadline.toNanos();
     int retries = 0;
     while (true) {
       SQLException failure;
+      DataSource ds = pool.get();
       try (Connection c = acquire(ds)) {
         try {
           if (safety == Safety.ONCE_SENT_UNSAFE) {

@@ -1,0 +1,503 @@
+package io.madbase.chaos;
+
+import io.madbase.ExitCode;
+import io.madbase.MadbaseException;
+import io.madbase.driver.Progress;
+import io.madbase.driver.Signal;
+import io.madbase.driver.StackDriver;
+import io.madbase.driver.Wait;
+import io.madbase.observe.Check;
+import io.madbase.observe.EtcdHealth;
+import io.madbase.observe.StackObserver;
+import io.madbase.render.RenderContext;
+import io.madbase.stack.Member;
+import io.madbase.stack.Role;
+import io.madbase.stack.StackSpec;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one scenario against a running stack: steady state, watchers and probes, the method's
+ * faults and waits, recovery, rollback, the acknowledged-write check, and the verdict.
+ */
+public final class ScenarioRunner {
+  /** How long probes keep going after recovery, so the report shows the stack settled. */
+  static final Duration SETTLE = Duration.ofSeconds(2);
+
+  static final Duration DEFAULT_RECOVERY_TIMEOUT = Duration.ofSeconds(90);
+  static final Duration ROLLBACK_DEADLINE = Duration.ofSeconds(120);
+
+  private final StackDriver driver;
+  private final RunListener listener;
+
+  public ScenarioRunner(StackDriver driver, RunListener listener) {
+    this.driver = driver;
+    this.listener = listener;
+  }
+
+  /** A fault injected during the run, with the phases it leads to. */
+  private record Injected(Expectations.Fault fault, List<PhaseSpec> phases, String restart, String added) {}
+
+  public RunResult run(ScenarioSpec scenario, String source) {
+    StackSpec spec = driver.spec();
+    StackObserver obs = driver.observer();
+    RunClock clock = new RunClock();
+    EventLog events = new EventLog(clock);
+    OpLog ops = new OpLog();
+    String runId =
+        scenario.name()
+            + "-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(clock.wallOrigin())
+            + "-"
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    List<String> notes = new ArrayList<>();
+    List<Injected> injected = new ArrayList<>();
+    Set<String> reported = new HashSet<>();
+    long[] faultAt = {-1};
+    events.listen(e -> listener.event(e, faultAt[0] < 0 ? -1 : RunClock.seconds(e.nanos() - faultAt[0])));
+
+    listener.step("steady state: is the stack healthy?");
+    steadyState(scenario, obs);
+
+    List<AutoCloseable> closeables = new ArrayList<>();
+    Map<String, Probe> probes = new LinkedHashMap<>();
+    List<RunResult.LedgerCheck> ledger = List.of();
+    try {
+      listener.step("watchers: etcd leader key, Patroni REST, HAProxy stats, Sentinels, processes");
+      startWatchers(spec, obs, events, closeables);
+      listener.step("probes: " + probeNames(scenario));
+      startProbes(scenario, spec, runId, clock, ops, probes);
+      closeables.add(ticker(probes, ops));
+      warmUp(probes, ops);
+
+      for (ScenarioSpec.Step step : scenario.method()) {
+        Action action = Action.find(step.action()).orElseThrow();
+        switch (action) {
+          case SLEEP -> {
+            listener.step("sleep " + step.duration().toSeconds() + " s");
+            sleep(step.duration());
+          }
+          case AWAIT_RECOVERY -> awaitRecovery(injected, events, ops, step.timeout(), reported);
+          default -> {
+            Injected in = inject(action, step, spec, obs, events, scenario);
+            injected.add(in);
+            if (faultAt[0] < 0) {
+              faultAt[0] = in.fault().nanos();
+            }
+          }
+        }
+      }
+      if (!injected.isEmpty() && scenario.method().stream().noneMatch(s -> Action.AWAIT_RECOVERY.id().equals(s.action()))) {
+        awaitRecovery(injected, events, ops, null, reported);
+      }
+      sleep(SETTLE);
+
+      rollback(scenario, injected, events, obs, notes);
+      listener.step("stopping probes, letting requests in flight finish");
+      probes.values().forEach(Probe::stop);
+      for (Probe p : probes.values()) {
+        if (p instanceof GatewayProbe g) {
+          g.drain(spec.gateway().holdDeadline().plusSeconds(10));
+        }
+      }
+      listener.step("checking every acknowledged write");
+      ledger = new LedgerVerifier(spec, driver.topology(), driver.secrets()).verify(probes, ops);
+    } finally {
+      for (Probe p : probes.values()) {
+        p.close();
+      }
+      for (AutoCloseable c : closeables) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          notes.add("closing a watcher: " + e.getMessage());
+        }
+      }
+    }
+    return RunAnalysis.analyze(scenario, source, runId, driver, clock, events, ops, injected.stream().map(i -> new RunAnalysis.FaultPhases(i.fault(), i.phases())).toList(), ledger, notes);
+  }
+
+  private void steadyState(ScenarioSpec scenario, StackObserver obs) {
+    if (!scenario.steadyState().contains("stack_healthy")) {
+      return;
+    }
+    List<Check> checks = new ArrayList<>(List.of(obs.etcd(), obs.patroniCluster()));
+    String leader = obs.leader().map(Member::name).orElse("?");
+    checks.add(obs.haproxy(leader));
+    if (!driver.topology().of(Role.SENTINEL).isEmpty()) {
+      checks.add(obs.sentinels());
+    }
+    if (!driver.topology().of(Role.WORKER).isEmpty()) {
+      checks.add(obs.workers());
+    }
+    if (!driver.topology().of(Role.GATEWAY).isEmpty()) {
+      checks.add(obs.gateways());
+    }
+    List<Check> failed = checks.stream().filter(c -> !c.ok()).toList();
+    if (!failed.isEmpty()) {
+      throw new MadbaseException(
+          ExitCode.CHECK_FAILED,
+          "steady state not met, so the scenario was not run:\n"
+              + failed.stream().map(c -> "  - " + c.name() + ": " + c.seen()).collect(Collectors.joining("\n"))
+              + "\n  (madbase status shows the whole stack; madbase up starts what is missing)");
+    }
+  }
+
+  private void startWatchers(StackSpec spec, StackObserver obs, EventLog events, List<AutoCloseable> closeables) {
+    List<String> endpoints =
+        driver.topology().of(Role.ETCD).stream().map(m -> "http://" + m.host() + ":" + spec.etcd().clientPort()).toList();
+    closeables.add(new EtcdLeaderWatch(endpoints, spec.name(), events));
+    closeables.add(new PatroniWatcher(driver.topology().of(Role.POSTGRES), spec.postgres().restPort(), events).start(Duration.ofMillis(50)));
+    closeables.add(new HaproxyWatcher(obs.haproxyStats(), events).start(Duration.ofMillis(100)));
+    if (!driver.topology().of(Role.SENTINEL).isEmpty()) {
+      closeables.add(
+          new SentinelWatcher(
+                  driver.topology().of(Role.SENTINEL),
+                  spec.sentinel().port(),
+                  spec.redis().masterName(),
+                  obs.redis(),
+                  host -> obs.redisMember(host).map(Member::name).orElse(host),
+                  events)
+              .start(Duration.ofMillis(150)));
+    }
+    closeables.add(new MemberWatcher(driver, events).start(Duration.ofMillis(100)));
+  }
+
+  private void startProbes(ScenarioSpec scenario, StackSpec spec, String runId, RunClock clock, OpLog ops, Map<String, Probe> probes) {
+    var p = scenario.probes();
+    Member haproxy = driver.topology().haproxy();
+    String app = RenderContext.APP_USER;
+    String appPw = driver.secrets().app().reveal();
+    Optional<Member> gw = driver.topology().of(Role.GATEWAY).stream().findFirst();
+    Duration requestTimeout = spec.gateway().holdDeadline().plusSeconds(10);
+    boolean needsGateway = p.gatewayWriter() != null || p.gatewayReader() != null || p.functionCaller() != null;
+    if (needsGateway && gw.isEmpty()) {
+      throw MadbaseException.invalidInput("scenario " + scenario.name() + " probes through the gateway, and this stack has none (gateway.instances: 0)");
+    }
+    String gwUrl = gw.map(m -> "http://" + m.host() + ":" + spec.gateway().port()).orElse("");
+    if (p.haproxyWriter() != null) {
+      probes.put("haproxy_writer", new HaproxyWriter(haproxy.host(), spec.haproxy().primaryPort(), RenderContext.DATABASE, app, appPw, runId + "/haproxy", p.haproxyWriter().intervalOrDefault(), clock, ops));
+    }
+    if (p.gatewayWriter() != null) {
+      probes.put("gateway_writer", new GatewayProbe(GatewayProbe.Kind.WRITER, gwUrl, runId + "/gateway", p.gatewayWriter().intervalOrDefault(), null, requestTimeout, clock, ops));
+    }
+    if (p.replicaReader() != null) {
+      probes.put("replica_reader", new ReplicaReader(haproxy.host(), spec.haproxy().replicasPort(), RenderContext.DATABASE, app, appPw, p.replicaReader().intervalOrDefault(), clock, ops));
+    }
+    if (p.gatewayReader() != null) {
+      probes.put("gateway_reader", new GatewayProbe(GatewayProbe.Kind.READER, gwUrl, runId + "/reader", p.gatewayReader().intervalOrDefault(), null, requestTimeout, clock, ops));
+    }
+    if (p.functionCaller() != null) {
+      probes.put("function_caller", new GatewayProbe(GatewayProbe.Kind.FUNCTION_CALLER, gwUrl, runId + "/fn", p.functionCaller().intervalOrDefault(), p.functionCaller().delay(), requestTimeout, clock, ops));
+    }
+    if (p.redisWriter() != null) {
+      if (driver.topology().of(Role.SENTINEL).isEmpty()) {
+        throw MadbaseException.invalidInput("scenario " + scenario.name() + " writes to Redis, and this stack has no sentinels");
+      }
+      probes.put(
+          "redis_writer",
+          new RedisWriter(
+              driver.topology().of(Role.SENTINEL).stream().map(Member::host).toList(),
+              spec.sentinel().port(),
+              spec.redis().masterName(),
+              driver.secrets().redis().reveal(),
+              runId + "/redis",
+              p.redisWriter().intervalOrDefault(),
+              clock,
+              ops));
+    }
+    probes.values().forEach(Probe::start);
+  }
+
+  /** Every probe must succeed before the fault: a probe failing already would prove nothing. */
+  private void warmUp(Map<String, Probe> probes, OpLog ops) {
+    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    for (String name : probes.keySet()) {
+      while (ops.of(name).stream().noneMatch(Op::ok)) {
+        if (System.nanoTime() > end) {
+          String last = ops.of(name).stream().reduce((a, b) -> b).map(o -> o.errorKind() + " " + o.detail()).orElse("no operation finished");
+          throw new MadbaseException(ExitCode.CHECK_FAILED, "steady state not met: probe " + name + " never succeeded before the fault (last: " + last + ")");
+        }
+        sleep(Duration.ofMillis(50));
+      }
+    }
+    sleep(Duration.ofSeconds(1));
+  }
+
+  private Injected inject(Action action, ScenarioSpec.Step step, StackSpec spec, StackObserver obs, EventLog events, ScenarioSpec scenario) {
+    String oldLeader = obs.leader().map(Member::name).orElse("");
+    String oldMaster = redisMaster(obs).orElse("");
+    String target = resolveTarget(action, step, obs, oldLeader, oldMaster);
+    String detail = "";
+    String restart = null;
+    String added = null;
+    listener.step("fault: " + action.id() + (target.isEmpty() ? "" : " " + target));
+    Event fault;
+    switch (action) {
+      case CRASH_NODE -> {
+        fault = events.add("madbase", Event.FAULT, target, "crash (SIGKILL of Patroni, postmaster and children)");
+        driver.crash(target);
+        restart = target;
+      }
+      case STOP_NODE -> {
+        fault = events.add("madbase", Event.FAULT, target, "SIGTERM to Patroni");
+        driver.signal(target, Signal.TERM);
+        restart = target;
+      }
+      case SWITCHOVER -> {
+        fault = events.add("madbase", Event.FAULT, oldLeader, "switchover" + (step.candidate() == null ? "" : " to " + step.candidate()));
+        Member leader = driver.topology().member(oldLeader);
+        // Patroni answers when the switchover is done: in the background, so watchers keep the time
+        Thread t = new Thread(() -> {
+          var r = obs.patroni(leader).switchover(oldLeader, step.candidate());
+          events.add("patroni", "switchover_answer", oldLeader, r.status() + " " + r.body().strip());
+        }, "switchover");
+        t.setDaemon(true);
+        t.start();
+        target = oldLeader;
+      }
+      case KILL_POSTGRES -> {
+        Signal sig = step.signal() == null ? Signal.KILL : Signal.parse(step.signal());
+        fault = events.add("madbase", Event.FAULT, target, "SIG" + sig + " to the postmaster only");
+        driver.signalPostgres(target, sig);
+      }
+      case CRASH_REDIS_MASTER -> {
+        fault = events.add("madbase", Event.FAULT, target, "SIGKILL of the Redis master");
+        driver.crash(target);
+        restart = target;
+      }
+      case SIGNAL_GATEWAY, SIGNAL_WORKER -> {
+        Signal sig = step.signal() == null ? Signal.TERM : Signal.parse(step.signal());
+        fault = events.add("madbase", Event.FAULT, target, "SIG" + sig);
+        driver.signal(target, sig);
+        restart = sig == Signal.STOP || sig == Signal.CONT || sig == Signal.HUP ? null : target;
+      }
+      case ADD_WORKER -> {
+        fault = events.add("madbase", Event.FAULT, "", "a new worker starts");
+        added = driver.addWorker(Progress.NONE);
+        events.add("madbase", Event.WORKER_STARTED, added, "healthy; on the discovery list");
+        target = added;
+      }
+      case CRASH_ETCD_MEMBER -> {
+        fault = events.add("madbase", Event.FAULT, target, "SIGKILL of an etcd member");
+        driver.crash(target);
+        restart = target;
+      }
+      default -> throw new IllegalStateException(action.id());
+    }
+    Expectations.Fault f = new Expectations.Fault(action, target, oldLeader, oldMaster, fault.nanos());
+    Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
+    return new Injected(f, Expectations.phases(f, spec, probeNames), restart, added);
+  }
+
+  private String resolveTarget(Action action, ScenarioSpec.Step step, StackObserver obs, String leader, String redisMaster) {
+    String t = step.target() != null ? step.target() : action.defaultTarget();
+    return switch (action) {
+      case CRASH_NODE, STOP_NODE, KILL_POSTGRES -> {
+        if ("leader".equals(t)) {
+          if (leader.isEmpty()) {
+            throw new MadbaseException(ExitCode.CHECK_FAILED, "no Patroni leader to hit");
+          }
+          yield leader;
+        }
+        if ("replica".equals(t)) {
+          yield driver.topology().of(Role.POSTGRES).stream().map(Member::name).filter(n -> !n.equals(leader)).findFirst()
+              .orElseThrow(() -> new MadbaseException(ExitCode.CHECK_FAILED, "no replica to hit"));
+        }
+        yield member(t, Role.POSTGRES);
+      }
+      case CRASH_REDIS_MASTER -> {
+        if (redisMaster.isEmpty()) {
+          throw new MadbaseException(ExitCode.CHECK_FAILED, "the sentinels name no Redis master");
+        }
+        yield redisMaster;
+      }
+      case SIGNAL_GATEWAY -> member(t, Role.GATEWAY);
+      case SIGNAL_WORKER -> member(t, Role.WORKER);
+      case CRASH_ETCD_MEMBER -> {
+        List<Member> etcd = driver.topology().of(Role.ETCD);
+        Optional<String> etcdLeader =
+            etcd.stream()
+                .filter(m -> new EtcdHealth(m.host(), driver.spec().etcd().clientPort(), Duration.ofSeconds(1)).status().map(EtcdHealth.Status::leader).orElse(false))
+                .map(Member::name)
+                .findFirst();
+        if ("leader".equals(t)) {
+          yield etcdLeader.orElseThrow(() -> new MadbaseException(ExitCode.CHECK_FAILED, "etcd has no leader"));
+        }
+        if ("follower".equals(t)) {
+          yield etcd.stream().map(Member::name).filter(n -> !etcdLeader.map(n::equals).orElse(false)).findFirst().orElseThrow();
+        }
+        yield member(t, Role.ETCD);
+      }
+      default -> "";
+    };
+  }
+
+  private String member(String name, Role role) {
+    return driver.topology().of(role).stream()
+        .map(Member::name)
+        .filter(name::equals)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                MadbaseException.invalidInput(
+                    "target '" + name + "' is not a " + role.label() + " of this stack (" + driver.topology().of(role).stream().map(Member::name).collect(Collectors.joining(", ")) + ")"));
+  }
+
+  private static Optional<String> redisMaster(StackObserver obs) {
+    return obs.sentinelsView().flatMap(host -> obs.redisMember(host).map(Member::name));
+  }
+
+  private void awaitRecovery(List<Injected> injected, EventLog events, OpLog ops, Duration timeout, Set<String> reported) {
+    Duration limit = timeout == null ? DEFAULT_RECOVERY_TIMEOUT : timeout;
+    listener.step("waiting for recovery (at most " + limit.toSeconds() + " s)");
+    long end = System.nanoTime() + limit.toNanos();
+    while (true) {
+      boolean all = true;
+      for (Injected in : injected) {
+        Observed o = new Observed(events, ops, in.fault().nanos());
+        for (PhaseSpec ps : in.phases()) {
+          Optional<Long> at = ps.find().apply(o);
+          if (at.isPresent() && reported.add(in.fault().nanos() + ps.id())) {
+            double s = RunClock.seconds(at.get() - in.fault().nanos());
+            listener.phase(new RunResult.PhaseResult(ps.id(), ps.label(), ps.source(), ps.required(), s, ps.predicted(), ps.predicted().contains(s), 0, 0, 0, Map.of()));
+          }
+          if (ps.required() && at.isEmpty()) {
+            all = false;
+          }
+        }
+      }
+      if (all) {
+        return;
+      }
+      if (System.nanoTime() > end) {
+        listener.step("not recovered within " + limit.toSeconds() + " s");
+        return;
+      }
+      sleep(Duration.ofMillis(100));
+    }
+  }
+
+  private void rollback(ScenarioSpec scenario, List<Injected> injected, EventLog events, StackObserver obs, List<String> notes) {
+    if (scenario.rollback().isEmpty()) {
+      return;
+    }
+    listener.step("rollback: " + String.join(", ", scenario.rollback()));
+    if (scenario.rollback().contains("remove_added_workers")) {
+      for (Injected in : injected) {
+        if (in.added() != null) {
+          driver.removeWorker(in.added());
+          events.add("madbase", Event.ROLLBACK, in.added(), "removed");
+        }
+      }
+    }
+    if (scenario.rollback().contains("restart_faulted")) {
+      for (Injected in : injected) {
+        if (in.restart() != null) {
+          boolean running = driver.nodes().stream().anyMatch(n -> n.name().equals(in.restart()) && n.alive());
+          if (!running) {
+            driver.start(in.restart(), Progress.NONE);
+            events.add("madbase", Event.ROLLBACK, in.restart(), "restarted");
+          }
+        }
+      }
+    }
+    try {
+      new Wait(ROLLBACK_DEADLINE, Duration.ofMillis(250), Progress.NONE)
+          .until(
+              "the stack to be whole again",
+              () -> {
+                List<Check> checks = new ArrayList<>(List.of(obs.etcd(), obs.patroniCluster()));
+                checks.add(obs.haproxy(obs.leader().map(Member::name).orElse("?")));
+                if (!driver.topology().of(Role.SENTINEL).isEmpty()) {
+                  checks.add(obs.sentinels());
+                }
+                if (!driver.topology().of(Role.GATEWAY).isEmpty()) {
+                  checks.add(obs.gateways());
+                }
+                List<Check> bad = checks.stream().filter(c -> !c.ok()).toList();
+                return bad.isEmpty() ? Check.pass("stack", "healthy") : Check.fail("stack", bad.stream().map(c -> c.name() + ": " + c.seen()).collect(Collectors.joining("; ")));
+              },
+              "");
+      events.add("madbase", Event.ROLLBACK, "", "stack healthy again");
+    } catch (MadbaseException e) {
+      notes.add("rollback did not bring the stack back to healthy: " + e.getMessage());
+      events.add("madbase", Event.ROLLBACK, "", "not healthy after " + ROLLBACK_DEADLINE.toSeconds() + " s");
+    }
+  }
+
+  /** Every two seconds, a line about the probes for the live view. */
+  private AutoCloseable ticker(Map<String, Probe> probes, OpLog ops) {
+    var exec = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "probe-ticker");
+      t.setDaemon(true);
+      return t;
+    });
+    exec.scheduleAtFixedRate(
+        () -> {
+          List<String> parts = new ArrayList<>();
+          for (var e : probes.entrySet()) {
+            List<Op> list = ops.of(e.getKey());
+            long ok = list.stream().filter(Op::ok).count();
+            long bad = list.stream().filter(o -> !o.ok()).count();
+            long held = list.stream().filter(o -> o.ok() && o.retries() > 0).count();
+            String inFlight = e.getValue() instanceof GatewayProbe g && g.inFlight() > 0 ? " " + g.inFlight() + " in flight" : "";
+            parts.add(e.getKey() + " " + ok + " ok " + bad + " failed" + (held > 0 ? " " + held + " held" : "") + inFlight);
+          }
+          listener.tick(String.join(" | ", parts));
+        },
+        2,
+        2,
+        java.util.concurrent.TimeUnit.SECONDS);
+    return exec::shutdownNow;
+  }
+
+  static List<String> probeNameList(ScenarioSpec s) {
+    var p = s.probes();
+    List<String> out = new ArrayList<>();
+    if (p.gatewayWriter() != null) {
+      out.add("gateway_writer");
+    }
+    if (p.haproxyWriter() != null) {
+      out.add("haproxy_writer");
+    }
+    if (p.replicaReader() != null) {
+      out.add("replica_reader");
+    }
+    if (p.gatewayReader() != null) {
+      out.add("gateway_reader");
+    }
+    if (p.functionCaller() != null) {
+      out.add("function_caller");
+    }
+    if (p.redisWriter() != null) {
+      out.add("redis_writer");
+    }
+    return out;
+  }
+
+  private static String probeNames(ScenarioSpec s) {
+    List<String> l = probeNameList(s);
+    return l.isEmpty() ? "none" : String.join(", ", l);
+  }
+
+  static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MadbaseException(ExitCode.CHECK_FAILED, "interrupted");
+    }
+  }
+}

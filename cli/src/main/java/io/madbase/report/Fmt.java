@@ -1,0 +1,46 @@
+package io.madbase.report;
+
+import io.madbase.chaos.Bound;
+import io.madbase.chaos.RunResult;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Small formatting helpers shared by the report formats. */
+final class Fmt {
+  private Fmt() {}
+
+  static String s(Double seconds) {
+    return seconds == null ? "not observed" : String.format(Locale.ROOT, "%.2f s", seconds);
+  }
+
+  static String ms(double millis) {
+    return millis >= 1000 ? String.format(Locale.ROOT, "%.2f s", millis / 1000) : String.format(Locale.ROOT, "%.0f ms", millis);
+  }
+
+  static String predicted(RunResult.PhaseResult p) {
+    Bound b = p.predicted();
+    return p.id().equals("fault_injected") ? "" : b.toString();
+  }
+
+  /** "yes"/"no"/"" for within-prediction. */
+  static String within(RunResult.PhaseResult p) {
+    if (p.withinPrediction() == null || p.id().equals("fault_injected")) {
+      return "";
+    }
+    return p.withinPrediction() ? "within" : "outside";
+  }
+
+  static String kinds(Map<String, Integer> kinds) {
+    return kinds.isEmpty() ? "" : kinds.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
+  }
+
+  static String verdict(RunResult r) {
+    long failed = r.slos().stream().filter(x -> !x.passed()).count();
+    return r.passed() ? "PASS (all " + r.slos().size() + " SLOs met)" : "FAIL (" + failed + " of " + r.slos().size() + " SLOs missed)";
+  }
+
+  static String stackLine(RunResult r) {
+    return "stack " + r.stack().name() + " (" + r.stack().driver() + " driver, " + r.stack().profile() + " profile: " + r.stack().summary() + ")";
+  }
+}
