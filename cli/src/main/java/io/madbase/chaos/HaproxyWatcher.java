@@ -22,11 +22,11 @@ public final class HaproxyWatcher extends Watcher {
     String replicas = servers.map(s -> up(s, "replicas")).orElse("unreachable");
     if (!primary.equals(lastPrimary)) {
       lastPrimary = primary;
-      log.add("haproxy", Event.HAPROXY_PRIMARY, "", primary);
+      emit("haproxy", Event.HAPROXY_PRIMARY, "", primary);
     }
     if (!replicas.equals(lastReplicas)) {
       lastReplicas = replicas;
-      log.add("haproxy", Event.HAPROXY_REPLICAS, "", replicas);
+      emit("haproxy", Event.HAPROXY_REPLICAS, "", replicas);
     }
   }
 

@@ -37,12 +37,12 @@ public final class PatroniWatcher extends Watcher {
       String name = e.getKey().name();
       if (!now.equals(last.get(name))) {
         last.put(name, now);
-        log.add("patroni", Event.PATRONI_ROLE, name, now);
+        emit("patroni", Event.PATRONI_ROLE, name, now);
       }
     }
     boolean both = primaries.size() > 1;
     if (both && !splitBrain) {
-      log.add("patroni", Event.SPLIT_BRAIN, String.join(",", primaries), "two nodes report a running primary");
+      emit("patroni", Event.SPLIT_BRAIN, String.join(",", primaries), "two nodes report a running primary");
     }
     splitBrain = both;
   }

@@ -19,8 +19,12 @@ import org.HdrHistogram.Histogram;
 final class RunAnalysis {
   private RunAnalysis() {}
 
-  /** A fault and the phases it was expected to lead to. */
-  record FaultPhases(Expectations.Fault fault, List<PhaseSpec> phases) {}
+  /**
+   * A fault and the phases it was expected to lead to.
+   *
+   * @param logAfter for a signalled process: what it logged after the signal
+   */
+  record FaultPhases(Expectations.Fault fault, List<PhaseSpec> phases, List<String> logAfter) {}
 
   static RunResult analyze(
       ScenarioSpec scenario,
@@ -338,11 +342,13 @@ final class RunAnalysis {
       out.add(count("failed_in_flight_requests", slo.failedInFlightRequests(), n));
     }
     if (slo.cleanExit() != null) {
-      List<String> signalled = faults.stream().filter(f -> f.fault().action() == Action.SIGNAL_GATEWAY || f.fault().action() == Action.SIGNAL_WORKER).map(f -> f.fault().target()).toList();
+      List<FaultPhases> signalledFaults = faults.stream().filter(f -> f.fault().action() == Action.SIGNAL_GATEWAY || f.fault().action() == Action.SIGNAL_WORKER).toList();
+      List<String> signalled = signalledFaults.stream().map(f -> f.fault().target()).toList();
       List<String> unclean = new ArrayList<>();
-      for (String m : signalled) {
-        boolean exited = events.first(firstFault, e -> e.kind().equals(Event.PROCESS_EXITED) && e.subject().equals(m)).isPresent();
-        boolean saidSo = driver.logTail(m, 200).stream().anyMatch(l -> l.contains("shut down cleanly"));
+      for (FaultPhases fp : signalledFaults) {
+        String m = fp.fault().target();
+        boolean exited = events.first(fp.fault().nanos(), e -> e.kind().equals(Event.PROCESS_EXITED) && e.subject().equals(m)).isPresent();
+        boolean saidSo = fp.logAfter().stream().anyMatch(l -> l.contains("shut down cleanly"));
         if (!exited || !saidSo) {
           unclean.add(m + (exited ? " exited without saying it shut down cleanly" : " did not exit"));
         }

@@ -47,7 +47,7 @@ public final class ScenarioRunner {
   }
 
   /** A fault injected during the run, with the phases it leads to. */
-  private record Injected(Expectations.Fault fault, List<PhaseSpec> phases, String restart, String added) {}
+  private record Injected(Expectations.Fault fault, List<PhaseSpec> phases, String restart, String added, long logOffset) {}
 
   public RunResult run(ScenarioSpec scenario, String source) {
     StackSpec spec = driver.spec();
@@ -125,7 +125,7 @@ public final class ScenarioRunner {
         }
       }
     }
-    return RunAnalysis.analyze(scenario, source, runId, driver, clock, events, ops, injected.stream().map(i -> new RunAnalysis.FaultPhases(i.fault(), i.phases())).toList(), ledger, notes);
+    return RunAnalysis.analyze(scenario, source, runId, driver, clock, events, ops, injected.stream().map(i -> new RunAnalysis.FaultPhases(i.fault(), i.phases(), i.logOffset() < 0 ? List.of() : driver.logSince(i.fault().target(), i.logOffset()))).toList(), ledger, notes);
   }
 
   private void steadyState(ScenarioSpec scenario, StackObserver obs) {
@@ -242,6 +242,7 @@ public final class ScenarioRunner {
     String detail = "";
     String restart = null;
     String added = null;
+    long logOffset = -1;
     listener.step("fault: " + action.id() + (target.isEmpty() ? "" : " " + target));
     Event fault;
     switch (action) {
@@ -279,6 +280,7 @@ public final class ScenarioRunner {
       }
       case SIGNAL_GATEWAY, SIGNAL_WORKER -> {
         Signal sig = step.signal() == null ? Signal.TERM : Signal.parse(step.signal());
+        logOffset = driver.logOffset(target);
         fault = events.add("madbase", Event.FAULT, target, "SIG" + sig);
         driver.signal(target, sig);
         restart = sig == Signal.STOP || sig == Signal.CONT || sig == Signal.HUP ? null : target;
@@ -298,7 +300,7 @@ public final class ScenarioRunner {
     }
     Expectations.Fault f = new Expectations.Fault(action, target, oldLeader, oldMaster, fault.nanos());
     Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
-    return new Injected(f, Expectations.phases(f, spec, probeNames), restart, added);
+    return new Injected(f, Expectations.phases(f, spec, probeNames), restart, added, logOffset);
   }
 
   private String resolveTarget(Action action, ScenarioSpec.Step step, StackObserver obs, String leader, String redisMaster) {
@@ -389,11 +391,9 @@ public final class ScenarioRunner {
     }
   }
 
+  /** Rolls back, then waits until the stack is whole again: the next run starts from health. */
   private void rollback(ScenarioSpec scenario, List<Injected> injected, EventLog events, StackObserver obs, List<String> notes) {
-    if (scenario.rollback().isEmpty()) {
-      return;
-    }
-    listener.step("rollback: " + String.join(", ", scenario.rollback()));
+    listener.step(scenario.rollback().isEmpty() ? "waiting for the stack to be whole again" : "rollback: " + String.join(", ", scenario.rollback()));
     if (scenario.rollback().contains("remove_added_workers")) {
       for (Injected in : injected) {
         if (in.added() != null) {

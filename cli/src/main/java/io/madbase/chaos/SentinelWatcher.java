@@ -34,11 +34,11 @@ public final class SentinelWatcher extends Watcher {
       String flags = view.map(RedisInspector.SentinelView::flags).orElse("unreachable");
       if (!master.equals(lastMaster.get(s.name()))) {
         lastMaster.put(s.name(), master);
-        log.add("sentinel", Event.SENTINEL_MASTER, s.name(), master);
+        emit("sentinel", Event.SENTINEL_MASTER, s.name(), master);
       }
       if (!flags.equals(lastFlags.get(s.name()))) {
         lastFlags.put(s.name(), flags);
-        log.add("sentinel", Event.SENTINEL_FLAGS, s.name(), flags);
+        emit("sentinel", Event.SENTINEL_FLAGS, s.name(), flags);
       }
     }
   }

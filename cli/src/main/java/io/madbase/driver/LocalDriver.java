@@ -688,11 +688,26 @@ public final class LocalDriver implements StackDriver {
   }
 
   @Override
-  public List<String> logTail(String member, int lines) {
-    try (Stream<String> s = Files.lines(layout.logFile(member), StandardCharsets.UTF_8)) {
-      List<String> all = s.toList();
-      return all.subList(Math.max(0, all.size() - lines), all.size());
-    } catch (IOException | UncheckedIOException e) {
+  public long logOffset(String member) {
+    try {
+      return Files.size(layout.logFile(member));
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  @Override
+  public List<String> logSince(String member, long offset) {
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(layout.logFile(member).toFile(), "r")) {
+      long len = f.length();
+      if (offset >= len) {
+        return List.of();
+      }
+      f.seek(offset);
+      byte[] buf = new byte[(int) Math.min(len - offset, 4 << 20)];
+      f.readFully(buf);
+      return new String(buf, StandardCharsets.UTF_8).lines().toList();
+    } catch (IOException e) {
       return List.of();
     }
   }

@@ -37,6 +37,11 @@ public record ManagedProcess(long pid, Instant startedAt, String command) {
         .filter(h -> h.info().startInstant().map(startedAt::equals).orElse(false));
   }
 
+  /** Whether a process with this PID is running (not gone, not a zombie). */
+  public static boolean running(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+  }
+
   /**
    * A process that has exited but not been reaped yet (state Z in /proc) counts as gone: our
    * members are reparented to PID 1 once madbase exits, and PID 1 may reap late.

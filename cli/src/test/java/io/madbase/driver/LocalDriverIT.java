@@ -66,7 +66,7 @@ class LocalDriverIT {
       rememberPids();
       CliRun r = CliRun.run("down", "--purge", "--state-dir", state.toString());
       assertThat(r.exitCode()).as(r.toString()).isZero();
-      List<Long> alive = seenPids.stream().filter(p -> ProcessHandle.of(p).map(h -> h.isAlive() && !ManagedProcess.zombie(p)).orElse(false)).toList();
+      List<Long> alive = seenPids.stream().filter(p -> ManagedProcess.running(p)).toList();
       assertThat(alive).as("processes left running after down").isEmpty();
       assertThat(state.resolve("stack.json")).doesNotExist();
       assertThat(state.resolve("pgdata")).doesNotExist();
@@ -139,8 +139,8 @@ class LocalDriverIT {
       long postmaster = before.childPids().get(0);
 
       d.crash(leader.name());
-      assertThat(ProcessHandle.of(before.pid()).filter(h -> h.isAlive() && !ManagedProcess.zombie(before.pid()))).as("patroni").isEmpty();
-      assertThat(ProcessHandle.of(postmaster).filter(h -> h.isAlive() && !ManagedProcess.zombie(postmaster))).as("postmaster").isEmpty();
+      assertThat(java.util.Optional.of(before.pid()).filter(ManagedProcess::running)).as("patroni").isEmpty();
+      assertThat(java.util.Optional.of(postmaster).filter(ManagedProcess::running)).as("postmaster").isEmpty();
 
       // a replica takes over once the leader key expires (ttl 10 s on the fast profile)
       org.awaitility.Awaitility.await("new leader")

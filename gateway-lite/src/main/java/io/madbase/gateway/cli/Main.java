@@ -8,7 +8,14 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
+  /** The standalone jar's logging config; inside madbase's own jar, madbase's logback.xml rules. */
+  static final String LOGGING_CONFIG = "gateway-logback.xml";
+
   public static void main(String[] args) {
+    // before the first logger exists: one config per jar, never two logback.xml on a classpath
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGGING_CONFIG);
+    }
     System.exit(commandLine(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
   }
 
