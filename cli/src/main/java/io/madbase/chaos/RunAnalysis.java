@@ -267,6 +267,9 @@ final class RunAnalysis {
     return out;
   }
 
+  /** A call counts as in flight at a signal when it was sent at least this long before it. */
+  static final Duration IN_FLIGHT_MARGIN = Duration.ofMillis(100);
+
   /** Both watchers poll every 100 ms: a disagreement shorter than this is their skew. */
   static final Duration STALE_ROUTE_MIN = Duration.ofMillis(300);
 
@@ -337,7 +340,9 @@ final class RunAnalysis {
       int n = 0;
       for (FaultPhases fp : faults) {
         long at = fp.fault().nanos();
-        n += (int) ops.of("function_caller").stream().filter(o -> o.intendedNanos() <= at && o.endNanos() >= at && !o.ok()).count();
+        // in flight: sent well before the signal (the sender has had time to put it on the wire)
+        long sentBy = at - IN_FLIGHT_MARGIN.toNanos();
+        n += (int) ops.of("function_caller").stream().filter(o -> o.intendedNanos() <= sentBy && o.endNanos() >= at && !o.ok()).count();
       }
       out.add(count("failed_in_flight_requests", slo.failedInFlightRequests(), n));
     }
