@@ -31,7 +31,7 @@ body=$(mktemp)
     echo
     sed -e 's/^## /#### /' "$summary/summary.md"
     echo
-    echo "Acknowledged writes lost, per run: $(grep -h '"lost"' "$summary"/run-*/report.json | sed 's/[^0-9]//g' | paste -sd' ')."
+    echo "Acknowledged writes lost, per run and writer probe: $(grep -h '"lost"' "$summary"/run-*/report.json | sed 's/[^0-9]//g' | paste -sd' ')."
   done
 } > "$body"
 replace_section failover "$body"
