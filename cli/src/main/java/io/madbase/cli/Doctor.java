@@ -80,9 +80,9 @@ public final class Doctor implements Callable<Integer> {
         }
       }
     }
-    findings.addAll(Preflight.ports(s, topo, members).stream().filter(f -> !f.ok()).toList());
-    long free = Preflight.ports(s, topo, members).stream().filter(Preflight.Finding::ok).count();
-    findings.add(new Preflight.Finding("port", true, free + " addresses:ports free for the stack's members", ""));
+    List<Preflight.Finding> ports = Preflight.ports(s, topo, members);
+    findings.addAll(ports.stream().filter(f -> !f.ok()).toList());
+    findings.add(new Preflight.Finding("port", true, ports.stream().filter(Preflight.Finding::ok).count() + " addresses:ports free for the stack's members", ""));
     findings.add(Preflight.disk(stack.stateDir()));
 
     boolean ok = true;
