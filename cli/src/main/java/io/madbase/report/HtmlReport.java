@@ -2,7 +2,6 @@ package io.madbase.report;
 
 import io.madbase.chaos.Op;
 import io.madbase.chaos.RunResult;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -67,36 +66,59 @@ public final class HtmlReport {
     return h.toString();
   }
 
-  /** The timeline: time runs left to right, in seconds after the (first) fault. */
+  /**
+   * The timeline: time runs left to right, in seconds after the (first) fault. One row per phase
+   * (its predicted window as a band, its observed time as a marker), then one lane per probe
+   * (every operation a mark at its end, coloured by outcome; held or slow ones with a bar back to
+   * their intended start).
+   */
   static String svg(RunResult r) {
     double fault = r.faults().isEmpty() ? 0 : r.faults().get(0).atSeconds();
     double last = r.phases().stream().filter(p -> p.atSeconds() != null).mapToDouble(RunResult.PhaseResult::atSeconds).max().orElse(5);
     double from = -2;
     double to = Math.max(last + 3, 6);
+    List<RunResult.PhaseResult> phases = r.phases().stream().filter(p -> !p.id().equals("fault_injected")).toList();
     List<String> probes = r.probes().stream().map(RunResult.ProbeSummary::probe).toList();
-    int top = 70;
-    int height = top + LANE * (probes.size() + 1) + 40;
-    Scale x = new Scale(from, to, LEFT, WIDTH - RIGHT);
+    int axisY = 24;
+    int phaseTop = 36;
+    int phaseRow = 20;
+    int probeTop = phaseTop + phaseRow * phases.size() + 14;
+    int height = probeTop + LANE * probes.size() + 30;
+    Scale x = new Scale(from, to, LEFT + 70, WIDTH - RIGHT);
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"system-ui,sans-serif\" font-size=\"11\">%n", WIDTH, height, WIDTH, height));
-    // predicted windows, one band per phase, in the top row
-    int i = 0;
-    for (RunResult.PhaseResult p : r.phases()) {
-      if (p.id().equals("fault_injected") || p.predicted() == null) {
-        continue;
-      }
-      double a = x.at(p.predicted().min());
-      double b = Math.max(x.at(p.predicted().max()), a + 2);
-      s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"6\" fill=\"#9db4ff\" opacity=\"0.45\"><title>%s predicted %s: %s</title></rect>%n",
-          a, 12 + (i % 6) * 8, b - a, esc(p.label()), esc(p.predicted().toString()), esc(p.predicted().why())));
-      i++;
+    // axis and grid
+    double step = to - from > 30 ? 5 : to - from > 12 ? 2 : 1;
+    for (double t = Math.ceil(from / step) * step; t <= to; t += step) {
+      s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\"/><text x=\"%.1f\" y=\"%d\" fill=\"#667085\" text-anchor=\"middle\">%s</text>%n",
+          x.at(t), x.at(t), axisY + 4, height - 24, t == 0 ? "#cf222e" : "#f0f2f5", x.at(t), axisY, t == 0 ? "fault" : String.format(Locale.ROOT, "%+.0fs", t)));
     }
-    s.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"30\" fill=\"#667085\">predicted</text>%n"));
+    // phases: predicted band, observed marker
+    for (int i = 0; i < phases.size(); i++) {
+      RunResult.PhaseResult p = phases.get(i);
+      int y = phaseTop + phaseRow * i;
+      s.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"%d\" fill=\"#1d2433\">%s</text>%n", y + 13, esc(trim(p.label(), 36))));
+      if (p.predicted() != null) {
+        double a = x.at(p.predicted().min());
+        double b = Math.max(x.at(p.predicted().max()), a + 2);
+        s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"12\" rx=\"3\" fill=\"#c7d4fe\"><title>predicted %s: %s</title></rect>%n",
+            a, y + 3, b - a, esc(p.predicted().toString()), esc(p.predicted().why())));
+      }
+      if (p.atSeconds() != null) {
+        double px = x.at(p.atSeconds());
+        String color = Boolean.FALSE.equals(p.withinPrediction()) ? "#cf222e" : "#1f3fbf";
+        s.append(String.format(Locale.ROOT, "<path d=\"M%.1f %d l5 6 l-5 6 l-5 -6 z\" fill=\"%s\"><title>%s: %.2f s (predicted %s)</title></path>%n",
+            px, y + 3, color, esc(p.label()), p.atSeconds(), esc(p.predicted().toString())));
+        s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\">%.2f s</text>%n", px + 8, y + 13, color, p.atSeconds()));
+      } else {
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"#cf222e\">not observed</text>%n", LEFT + 70, y + 13));
+      }
+    }
     // probe lanes
     for (int l = 0; l < probes.size(); l++) {
-      int y = top + LANE * l;
-      s.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"%d\" fill=\"#1d2433\">%s</text>%n", y + 20, esc(probes.get(l))));
-      s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#eef0f3\"/>%n", LEFT, WIDTH - RIGHT, y + LANE - 2, y + LANE - 2));
+      int y = probeTop + LANE * l;
+      s.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"%d\" fill=\"#1d2433\" font-weight=\"600\">%s</text>%n", y + 20, esc(probes.get(l))));
+      s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#eef0f3\"/>%n", LEFT + 70, WIDTH - RIGHT, y + LANE - 2, y + LANE - 2));
     }
     for (Op o : r.operations()) {
       int lane = probes.indexOf(o.probe());
@@ -108,50 +130,26 @@ public final class HtmlReport {
       if (end < from || start > to) {
         continue;
       }
-      int y = top + LANE * lane + 6;
+      int y = probeTop + LANE * lane + 6;
+      boolean slow = o.ok() && (o.retries() > 0 || o.latencyNanos() > 500_000_000L);
       String color =
           switch (o.outcome()) {
-            case OK -> o.retries() > 0 || o.latencyNanos() > 500_000_000L ? "#e8a317" : "#2da44e";
+            case OK -> slow ? "#e8a317" : "#2da44e";
             case FAILED, NOT_SENT -> "#cf222e";
             case UNKNOWN -> "#8250df";
           };
-      if (o.ok() && (o.retries() > 0 || o.latencyNanos() > 500_000_000L)) {
-        s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1\" opacity=\"0.5\"/>%n", x.at(Math.max(start, from)), x.at(end), y + 18, y + 18, color));
+      if (slow) {
+        s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1\" opacity=\"0.35\"/>%n", x.at(Math.max(start, from)), x.at(end), y + 18, y + 18, color));
       }
       s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"16\" fill=\"%s\"><title>%s #%d %s %s %.0f ms</title></rect>%n",
           x.at(end) - 1, y, color, esc(o.probe()), o.seq(), o.outcome(), esc(o.errorKind()), o.latencyNanos() / 1e6));
     }
-    // phase lines
-    int axis = top + LANE * probes.size() + 8;
-    List<Double> labelled = new ArrayList<>();
-    for (RunResult.PhaseResult p : r.phases()) {
-      if (p.atSeconds() == null) {
-        continue;
-      }
-      double px = x.at(p.atSeconds());
-      String color = p.id().equals("fault_injected") ? "#cf222e" : "#3b5bdb";
-      s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"3,3\"><title>%s at %.2f s</title></line>%n", px, px, 58, axis, color, esc(p.label()), p.atSeconds()));
-      int row = 0;
-      for (double other : labelled) {
-        if (Math.abs(other - px) < 90) {
-          row++;
-        }
-      }
-      labelled.add(px);
-      s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\">%s</text>%n", px + 3, axis + 14 + 12 * (row % 3), color, esc(shortLabel(p))));
-    }
-    // axis
-    double step = to - from > 30 ? 5 : to - from > 12 ? 2 : 1;
-    for (double t = Math.ceil(from / step) * step; t <= to; t += step) {
-      s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#98a2b3\"/><text x=\"%.1f\" y=\"%d\" fill=\"#667085\" text-anchor=\"middle\">%s</text>%n",
-          x.at(t), x.at(t), 58, 62, x.at(t), 54, t == 0 ? "fault" : String.format(Locale.ROOT, "%+.0fs", t)));
-    }
-    s.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"%d\" fill=\"#667085\">green ok &#183; amber held/slow (bar from intended start) &#183; red failed &#183; purple outcome unknown</text>%n", height - 6));
+    s.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"%d\" fill=\"#667085\">&#9670; observed (red: outside the prediction) &#183; band: predicted &#183; green ok &#183; amber held or slow (faint bar back to its intended start) &#183; red failed &#183; purple outcome unknown</text>%n", height - 8));
     return s.append("</svg>\n").toString();
   }
 
-  private static String shortLabel(RunResult.PhaseResult p) {
-    return p.id().equals("fault_injected") ? "fault" : p.label().length() > 28 ? p.label().substring(0, 27) + "~" : p.label();
+  private static String trim(String s, int n) {
+    return s.length() <= n ? s : s.substring(0, n - 1) + "~";
   }
 
   private record Scale(double from, double to, double left, double right) {
