@@ -23,14 +23,7 @@ public final class HaproxyWriter extends Probe {
     super("haproxy_writer", interval, clock, ops);
     this.url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
     this.probeId = probeId;
-    this.props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
-    props.setProperty("ApplicationName", "madbase-probe");
-    // fail fast: a dead primary must show up as an error in seconds, not minutes (STACK-NOTES)
-    props.setProperty("connectTimeout", "2");
-    props.setProperty("socketTimeout", "5");
-    props.setProperty("tcpKeepAlive", "true");
+    this.props = SqlErrors.probeConnection(user, password);
   }
 
   public String probeId() {
@@ -63,14 +56,8 @@ public final class HaproxyWriter extends Probe {
   }
 
   private void closeQuietly() {
-    if (conn != null) {
-      try {
-        conn.close();
-      } catch (SQLException ignored) {
-        // the connection is already broken
-      }
-      conn = null;
-    }
+    SqlErrors.closeQuietly(conn);
+    conn = null;
   }
 
   static String firstLine(String s) {

@@ -20,12 +20,7 @@ public final class ReplicaReader extends Probe {
   public ReplicaReader(String host, int port, String database, String user, String password, Duration interval, RunClock clock, OpLog ops) {
     super("replica_reader", interval, clock, ops);
     this.url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
-    this.props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
-    props.setProperty("ApplicationName", "madbase-probe");
-    props.setProperty("connectTimeout", "2");
-    props.setProperty("socketTimeout", "5");
+    this.props = SqlErrors.probeConnection(user, password);
     props.setProperty("readOnly", "true");
   }
 
@@ -44,13 +39,7 @@ public final class ReplicaReader extends Probe {
     } catch (SQLException e) {
       record(seq, intended, Op.Outcome.FAILED, SqlErrors.kind(e), HaproxyWriter.firstLine(e.getMessage()), 0, "");
       if (SqlErrors.connectionBroken(e)) {
-        try {
-          if (conn != null) {
-            conn.close();
-          }
-        } catch (SQLException ignored) {
-          // already broken
-        }
+        SqlErrors.closeQuietly(conn);
         conn = null;
       }
     }
@@ -59,12 +48,6 @@ public final class ReplicaReader extends Probe {
   @Override
   public void close() {
     super.close();
-    try {
-      if (conn != null) {
-        conn.close();
-      }
-    } catch (SQLException ignored) {
-      // closing anyway
-    }
+    SqlErrors.closeQuietly(conn);
   }
 }

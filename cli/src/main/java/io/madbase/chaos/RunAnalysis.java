@@ -1,7 +1,7 @@
 package io.madbase.chaos;
 
 import io.madbase.driver.StackDriver;
-import io.madbase.stack.Durations;
+import io.madbase.gateway.Durations;
 import io.madbase.stack.FailoverTiming;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -463,7 +463,8 @@ public final class ScenarioRunner {
     return exec::shutdownNow;
   }
 
-  static List<String> probeNameList(ScenarioSpec s) {
+  /** The probes a scenario runs, by name, in a fixed order. */
+  public static List<String> probeNameList(ScenarioSpec s) {
     var p = s.probes();
     List<String> out = new ArrayList<>();
     if (p.gatewayWriter() != null) {

@@ -14,7 +14,7 @@ import io.madbase.driver.StackState;
 import io.madbase.report.RepeatSummary;
 import io.madbase.report.ReportWriter;
 import io.madbase.report.TextReport;
-import io.madbase.stack.Durations;
+import io.madbase.gateway.Durations;
 import io.madbase.stack.StackSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -114,7 +114,7 @@ final class ChaosRunner {
       String target = st.target() != null ? st.target() : a.defaultTarget() == null ? "" : a.defaultTarget();
       // for a prediction the leader is whoever leads: call it "leader"
       var f = new Expectations.Fault(a, target, "leader", "master", 0);
-      for (PhaseSpec ps : Expectations.phases(f, spec, new LinkedHashSet<>(probeNames(s)))) {
+      for (PhaseSpec ps : Expectations.phases(f, spec, new LinkedHashSet<>(ScenarioRunner.probeNameList(s)))) {
         sb.append(String.format(Locale.ROOT, "    %-42s %-12s %s%n", ps.label() + (ps.required() ? "" : " (optional)"), ps.predicted(), ps.predicted().why()));
       }
     }
@@ -146,15 +146,4 @@ final class ChaosRunner {
     }
   }
 
-  static List<String> probeNames(ScenarioSpec s) {
-    List<String> out = new ArrayList<>();
-    var p = s.probes();
-    if (p.gatewayWriter() != null) out.add("gateway_writer");
-    if (p.haproxyWriter() != null) out.add("haproxy_writer");
-    if (p.replicaReader() != null) out.add("replica_reader");
-    if (p.gatewayReader() != null) out.add("gateway_reader");
-    if (p.functionCaller() != null) out.add("function_caller");
-    if (p.redisWriter() != null) out.add("redis_writer");
-    return out;
-  }
 }

@@ -1,7 +1,7 @@
 package io.madbase.render;
 
 import io.madbase.Version;
-import io.madbase.stack.Durations;
+import io.madbase.gateway.Durations;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.madbase.render;
 
-import io.madbase.stack.Durations;
 import io.madbase.stack.Role;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +9,12 @@ import java.util.stream.Collectors;
 /** haproxy.cfg: a primary and a replicas listener, checked against Patroni's REST API. */
 final class HaproxyRenderer {
   private HaproxyRenderer() {}
+
+  /** HAProxy's spelling: whole seconds where exact, else milliseconds. */
+  static String haproxyDuration(java.time.Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+  }
 
   static List<RenderedFile> render(RenderContext ctx) {
     var spec = ctx.spec();
@@ -46,11 +51,11 @@ final class HaproxyRenderer {
     v.put(
         "check_timing",
         "inter "
-            + Durations.haproxy(checks.inter())
+            + haproxyDuration(checks.inter())
             + " fastinter "
-            + Durations.haproxy(checks.fastinter())
+            + haproxyDuration(checks.fastinter())
             + " downinter "
-            + Durations.haproxy(checks.downinter())
+            + haproxyDuration(checks.downinter())
             + " fall "
             + checks.fall()
             + " rise "

@@ -1,6 +1,5 @@
 package io.madbase.render;
 
-import io.madbase.stack.Durations;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.util.ArrayList;
@@ -51,8 +50,8 @@ final class RedisRenderer {
       v.put("redis_port", spec.redis().port().toString());
       v.put("quorum", spec.sentinel().quorum().toString());
       v.put("password", password);
-      v.put("down_after_ms", Durations.millis(timing.downAfter()));
-      v.put("failover_timeout_ms", Durations.millis(timing.failoverTimeout()));
+      v.put("down_after_ms", Long.toString(timing.downAfter().toMillis()));
+      v.put("failover_timeout_ms", Long.toString(timing.failoverTimeout().toMillis()));
       out.add(new RenderedFile("sentinel/" + m.name() + ".conf", sentinelConf.render(v), true));
     }
     return out;

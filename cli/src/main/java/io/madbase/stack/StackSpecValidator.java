@@ -1,5 +1,7 @@
 package io.madbase.stack;
 
+import io.madbase.gateway.Durations;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

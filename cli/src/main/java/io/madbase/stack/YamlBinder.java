@@ -1,5 +1,7 @@
 package io.madbase.stack;
 
+import io.madbase.gateway.Durations;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -69,17 +69,9 @@ class ChaosIT {
   }
 
   static void remember() {
-    if (Files.exists(state.resolve("stack.json"))) {
-      try (LocalDriver d = LocalDriver.attach(state)) {
-        for (NodeInfo n : d.nodes()) {
-          if (n.pid() > 0) {
-            pids.add(n.pid());
-          }
-          pids.addAll(n.childPids());
-        }
-      }
-    }
+    pids.addAll(TestStack.pids(state));
   }
+
 
   /** Runs a command, then reads the report.json it wrote (the newest run directory). */
   static JsonNode report(String scenarioName) throws IOException {

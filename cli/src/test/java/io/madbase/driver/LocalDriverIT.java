@@ -76,18 +76,9 @@ class LocalDriverIT {
   }
 
   static void rememberPids() {
-    if (!Files.exists(state.resolve("stack.json"))) {
-      return;
-    }
-    try (LocalDriver d = LocalDriver.attach(state)) {
-      for (NodeInfo n : d.nodes()) {
-        if (n.pid() > 0) {
-          seenPids.add(n.pid());
-        }
-        seenPids.addAll(n.childPids());
-      }
-    }
+    seenPids.addAll(TestStack.pids(state));
   }
+
 
   @Test
   @Order(1)
