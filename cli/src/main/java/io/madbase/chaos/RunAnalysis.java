@@ -231,25 +231,19 @@ final class RunAnalysis {
    */
   static List<RunResult.Anomaly> anomalies(EventLog events, long firstFault) {
     List<RunResult.Anomaly> out = new ArrayList<>();
-    Map<String, String> roles = new HashMap<>();
-    List<String> routed = List.of();
+    RouteState routes = new RouteState();
     Long staleSince = null;
     String staleNode = null;
     long origin = firstFault == Long.MAX_VALUE ? 0 : firstFault;
     for (Event e : events.all()) {
-      switch (e.kind()) {
-        case Event.SPLIT_BRAIN -> out.add(new RunResult.Anomaly("split_brain", RunClock.seconds(e.nanos() - origin), e.subject() + ": " + e.detail()));
-        case Event.PATRONI_ROLE -> roles.put(e.subject(), e.detail());
-        case Event.HAPROXY_PRIMARY -> routed = e.detail().isBlank() || e.detail().equals("unreachable") ? List.of() : List.of(e.detail().split(" "));
-        default -> {
-          continue;
-        }
+      if (e.kind().equals(Event.SPLIT_BRAIN)) {
+        out.add(new RunResult.Anomaly("split_brain", RunClock.seconds(e.nanos() - origin), e.subject() + ": " + e.detail()));
+        continue;
       }
-      Optional<String> demoted =
-          routed.stream()
-              .filter(n -> roles.getOrDefault(n, "").startsWith("replica/"))
-              .filter(n -> roles.entrySet().stream().anyMatch(r -> !r.getKey().equals(n) && r.getValue().equals("primary/running")))
-              .findFirst();
+      if (!e.kind().equals(Event.PATRONI_ROLE) && !e.kind().equals(Event.HAPROXY_PRIMARY)) {
+        continue;
+      }
+      Optional<String> demoted = routes.apply(e);
       if (demoted.isPresent() && staleSince == null) {
         staleSince = e.nanos();
         staleNode = demoted.get();

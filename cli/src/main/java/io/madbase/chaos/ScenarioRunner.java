@@ -172,6 +172,7 @@ public final class ScenarioRunner {
               .start(Duration.ofMillis(150)));
     }
     closeables.add(new MemberWatcher(driver, events).start(Duration.ofMillis(100)));
+    closeables.add(new StaleRouteWatcher(events).start(Duration.ofMillis(100)));
   }
 
   private void startProbes(ScenarioSpec scenario, StackSpec spec, String runId, RunClock clock, OpLog ops, Map<String, Probe> probes) {

@@ -13,7 +13,7 @@ final class TerminalRunListener implements RunListener {
       Set.of(
           Event.FAULT, Event.LEADER_KEY_DELETED, Event.LEADER_KEY_SET, Event.PATRONI_ROLE, Event.SPLIT_BRAIN, Event.HAPROXY_PRIMARY,
           Event.SENTINEL_MASTER, Event.PROCESS_EXITED, Event.READY, Event.LISTENER_CLOSED, Event.POSTMASTER, Event.ETCD_MEMBER,
-          Event.ETCD_LEADER, Event.WORKER_STARTED, Event.ROLLBACK);
+          Event.ETCD_LEADER, Event.WORKER_STARTED, Event.ROLLBACK, Event.STALE_ROUTE);
   private final PrintWriter err;
   private final boolean quiet;
   private final long start = System.nanoTime();

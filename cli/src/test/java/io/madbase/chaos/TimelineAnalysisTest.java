@@ -111,6 +111,23 @@ class TimelineAnalysisTest {
   }
 
   @Test
+  void theLiveDetectorReportsAStaleRouteOnceItOutlastsTheSkew() {
+    ev(0.0, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
+    ev(0.0, "patroni", Event.PATRONI_ROLE, "pg2", "replica/running");
+    ev(0.0, "haproxy", Event.HAPROXY_PRIMARY, "", "pg1");
+    ev(2.0, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
+    ev(2.1, "patroni", Event.PATRONI_ROLE, "pg2", "primary/running");
+    try (StaleRouteWatcher w = new StaleRouteWatcher(events)) {
+      w.poll();
+      assertThat(events.all()).noneMatch(e -> e.kind().equals(Event.STALE_ROUTE));
+      ev(2.5, "haproxy", Event.HAPROXY_REPLICAS, "", "pg2");
+      w.poll();
+      w.poll();
+      assertThat(events.all()).filteredOn(e -> e.kind().equals(Event.STALE_ROUTE)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo("pg1"));
+    }
+  }
+
+  @Test
   void twoRunningPrimariesAreASplitBrain() {
     ev(4.0, "patroni", Event.SPLIT_BRAIN, "pg1,pg2", "two nodes report a running primary");
     assertThat(RunAnalysis.anomalies(events, s(1))).extracting(RunResult.Anomaly::kind).containsExactly("split_brain");
