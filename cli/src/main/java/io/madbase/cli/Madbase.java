@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       Status.class,
       Down.class,
       Chaos.class,
+      LoadTest.class,
       io.madbase.gateway.cli.GatewayCommand.class,
       io.madbase.gateway.cli.WorkerCommand.class,
       CommandLine.HelpCommand.class

@@ -57,6 +57,8 @@ public final class RunningLoad implements AutoCloseable {
   private static final long SECOND = 1_000_000_000L;
   /** How long in-flight requests may still finish after the schedule ends, beyond their timeout. */
   private static final Duration DRAIN_MARGIN = Duration.ofSeconds(1);
+  /** How long the server side's count may take to catch up with the client's (a retransmitted handshake). */
+  private static final Duration SERVER_SIDE_SETTLE = Duration.ofMillis(3500);
 
   private final LoadConfig config;
   private final LoadListener listener;
@@ -195,7 +197,22 @@ public final class RunningLoad implements AutoCloseable {
     }
     established = openInPool();
     kernelEstablished = SocketCensus.ownTo(targetAddress).orElse(null);
-    serverSide = SocketCensus.isLocal(targetAddress.getAddress()) ? SocketCensus.atServer(targetAddress).orElse(null) : null;
+    serverSide = SocketCensus.isLocal(targetAddress.getAddress()) ? serverSideCount(established) : null;
+  }
+
+  /**
+   * The server side's count, given a moment to catch up: the client sees a connection established
+   * when the SYN-ACK arrives, the server when the last ACK does; a server whose listen backlog
+   * overflowed drops that ACK and completes the handshake only on a retransmit, a second later.
+   */
+  private Integer serverSideCount(int expected) {
+    long until = System.nanoTime() + SERVER_SIDE_SETTLE.toNanos();
+    Integer n = SocketCensus.atServer(targetAddress).orElse(null);
+    while (n != null && n < expected && System.nanoTime() < until) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      n = SocketCensus.atServer(targetAddress).orElse(null);
+    }
+    return n;
   }
 
   /** Open connections: the pool's idle + active count (connections still opening are not counted). */
