@@ -19,14 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * answers at once; {@code /slow} takes {@link #slowMillis}; {@code /stall-once} answers at once
  * except for the first request after {@link #armStall}, which takes the stall's length.
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
   final HttpServer server;
   final ExecutorService handlers = Executors.newCachedThreadPool();
   final AtomicInteger served = new AtomicInteger();
-  volatile long slowMillis = 0;
+  public volatile long slowMillis = 0;
   private final AtomicLong stallMillis = new AtomicLong();
 
-  TestServer() throws IOException {
+  public TestServer() throws IOException {
     // the JDK server writes headers and body separately: without TCP_NODELAY, Nagle and the
     // client's delayed ACK hold every response on a busy keep-alive connection for ~40 ms
     System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -50,7 +50,7 @@ final class TestServer implements AutoCloseable {
     stallMillis.set(millis);
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
