@@ -136,21 +136,19 @@ public final class LoadTest implements Callable<Integer> {
     if (settleTimeout.isNegative() || settleTimeout.isZero()) {
       problems.add("--settle-timeout must be > 0");
     }
-    URI base = url != null ? url : URI.create("http://placeholder");
-    LoadConfig config = new LoadConfig(base, workload == null ? new Workload.Get("/") : workload, rate, connections, duration, warmup, timeout,
-        connectTimeout, maxQueue, lateAfter, threads, hdrs);
-    problems.addAll(config.problems());
+    // the stack's gateway is looked up only once the flags are known to be sound
+    LoadConfig.Builder config = LoadConfig.builder(url != null ? url : URI.create("http://gateway"), workload == null ? new Workload.Get("/") : workload)
+        .rate(rate).connections(connections).duration(duration).warmup(warmup).timeout(timeout).connectTimeout(connectTimeout)
+        .maxQueue(maxQueue).lateAfter(lateAfter).threads(threads).headers(hdrs);
+    problems.addAll(config.build().problems());
     if (!problems.isEmpty()) {
       throw MadbaseException.invalidInput(String.join("\n  ", problems));
     }
     boolean needStack = url == null || checkPoolLeaks;
     try (LocalDriver driver = needStack ? LocalDriver.attach(stack.stateDir()) : null) {
-      Member gateway = null;
-      if (url == null) {
-        gateway = gateway(driver);
-        config = new LoadConfig(URI.create("http://" + gateway.host() + ":" + driver.spec().gateway().port()), config.workload(), rate, connections,
-            duration, warmup, timeout, connectTimeout, maxQueue, lateAfter, threads, hdrs);
-      }
+      Member gateway = url == null ? gateway(driver) : null;
+      LoadConfig load = gateway == null ? config.build()
+          : config.target(URI.create("http://" + gateway.host() + ":" + driver.spec().gateway().port())).build();
       PoolLeakCheck leaks = checkPoolLeaks ? poolLeakCheck(driver) : null;
       ProcessWatch watch = null;
       try {
@@ -160,9 +158,9 @@ public final class LoadTest implements Callable<Integer> {
         }
         watch = gateway == null ? null : processOf(driver, gateway);
         LoadResult result;
-        progress.note(String.format(java.util.Locale.ROOT, "loadtest: %s %s at %s/s over %d connections for %s (+ %s warmup)", config.target(),
-            config.workload().describe(), fmt(rate), connections, io.madbase.stack.Durations.format(duration), io.madbase.stack.Durations.format(warmup)));
-        try (RunningLoad run = LoadGenerator.start(config, progress)) {
+        progress.note(String.format(java.util.Locale.ROOT, "loadtest: %s %s at %s/s over %d connections for %s (+ %s warmup)", load.target(),
+            load.workload().describe(), fmt(rate), connections, io.madbase.stack.Durations.format(duration), io.madbase.stack.Durations.format(warmup)));
+        try (RunningLoad run = LoadGenerator.start(load, progress)) {
           if (leaks != null) {
             leaks.startSampling();
           }

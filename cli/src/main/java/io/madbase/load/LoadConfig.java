@@ -61,45 +61,62 @@ public record LoadConfig(
 
   /** The defaults of {@code madbase loadtest}, aimed at {@code target} with {@code workload}. */
   public static LoadConfig defaults(URI target, Workload workload) {
-    return new LoadConfig(target, workload, DEFAULT_RATE, DEFAULT_CONNECTIONS, DEFAULT_DURATION, DEFAULT_WARMUP, DEFAULT_TIMEOUT,
-        DEFAULT_CONNECT_TIMEOUT, 0, null, 1, Map.of(PROJECT_HEADER, "default"));
+    return builder(target, workload).build();
   }
 
-  public LoadConfig withRate(double r) {
-    return new LoadConfig(target, workload, r, connections, duration, warmup, timeout, connectTimeout, maxQueue, lateAfter, threads, headers);
+  /** A builder starting from the defaults of {@code madbase loadtest}. */
+  public static Builder builder(URI target, Workload workload) {
+    return new Builder(target, workload);
   }
 
-  public LoadConfig withConnections(int c) {
-    return new LoadConfig(target, workload, rate, c, duration, warmup, timeout, connectTimeout, maxQueue, lateAfter, threads, headers);
-  }
+  /** The config with some values changed; unset ones keep the defaults. */
+  public static final class Builder {
+    private URI target;
+    private final Workload workload;
+    private double rate = DEFAULT_RATE;
+    private int connections = DEFAULT_CONNECTIONS;
+    private Duration duration = DEFAULT_DURATION;
+    private Duration warmup = DEFAULT_WARMUP;
+    private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private int maxQueue;
+    private Duration lateAfter;
+    private int threads = 1;
+    private Map<String, String> headers = Map.of(PROJECT_HEADER, "default");
 
-  /** {@code null}: run until {@link RunningLoad#stop()}. */
-  public LoadConfig withDuration(Duration d) {
-    return new LoadConfig(target, workload, rate, connections, d, warmup, timeout, connectTimeout, maxQueue, lateAfter, threads, headers);
-  }
+    private Builder(URI target, Workload workload) {
+      this.target = target;
+      this.workload = workload;
+    }
 
-  public LoadConfig withWarmup(Duration w) {
-    return new LoadConfig(target, workload, rate, connections, duration, w, timeout, connectTimeout, maxQueue, lateAfter, threads, headers);
-  }
+    /** Another server (scheme, host, port). */
+    public Builder target(URI v) { target = v; return this; }
 
-  public LoadConfig withTimeout(Duration t) {
-    return new LoadConfig(target, workload, rate, connections, duration, warmup, t, connectTimeout, maxQueue, lateAfter, threads, headers);
-  }
+    public Builder rate(double v) { rate = v; return this; }
 
-  public LoadConfig withMaxQueue(int q) {
-    return new LoadConfig(target, workload, rate, connections, duration, warmup, timeout, connectTimeout, q, lateAfter, threads, headers);
-  }
+    public Builder connections(int v) { connections = v; return this; }
 
-  public LoadConfig withLateAfter(Duration l) {
-    return new LoadConfig(target, workload, rate, connections, duration, warmup, timeout, connectTimeout, maxQueue, l, threads, headers);
-  }
+    /** {@code null}: run until {@link RunningLoad#stop()}. */
+    public Builder duration(Duration v) { duration = v; return this; }
 
-  public LoadConfig withThreads(int t) {
-    return new LoadConfig(target, workload, rate, connections, duration, warmup, timeout, connectTimeout, maxQueue, lateAfter, t, headers);
-  }
+    public Builder warmup(Duration v) { warmup = v; return this; }
 
-  public LoadConfig withHeaders(Map<String, String> h) {
-    return new LoadConfig(target, workload, rate, connections, duration, warmup, timeout, connectTimeout, maxQueue, lateAfter, threads, h);
+    public Builder timeout(Duration v) { timeout = v; return this; }
+
+    public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+
+    public Builder maxQueue(int v) { maxQueue = v; return this; }
+
+    public Builder lateAfter(Duration v) { lateAfter = v; return this; }
+
+    public Builder threads(int v) { threads = v; return this; }
+
+    /** Replaces the default headers ({@code X-Project-Ref: default}). */
+    public Builder headers(Map<String, String> v) { headers = v; return this; }
+
+    public LoadConfig build() {
+      return new LoadConfig(target, workload, rate, connections, duration, warmup, timeout, connectTimeout, maxQueue, lateAfter, threads, headers);
+    }
   }
 
   /** Nanoseconds between two intended send times. */
@@ -129,6 +146,13 @@ public record LoadConfig(
       p.add("--url must be an http:// or https:// URL (got " + target + ")");
     } else if (target.getHost() == null) {
       p.add("--url has no host (got " + target + ")");
+    }
+    if (workload instanceof Workload.Get g) {
+      try {
+        URI.create("http://host" + g.path());
+      } catch (IllegalArgumentException e) {
+        p.add("--path is not a valid path and query (" + e.getMessage() + ")");
+      }
     }
     if (!(rate > 0) || Double.isInfinite(rate)) {
       p.add("--rate must be > 0 (got " + fmt(rate) + ")");

@@ -7,7 +7,8 @@ import io.madbase.MadbaseException;
  * beside something else (a chaos scenario's {@code --load}):
  *
  * <pre>{@code
- * try (RunningLoad load = LoadGenerator.start(LoadConfig.defaults(uri, new Workload.Mix(9, 1)).withRate(500).withDuration(null))) {
+ * LoadConfig config = LoadConfig.builder(uri, new Workload.Mix(9, 1)).rate(500).duration(null).build();
+ * try (RunningLoad load = LoadGenerator.start(config)) {
  *   ... break something ...
  *   LoadResult r = load.stop();   // r.seconds(): per-second throughput, p99, errors on System.nanoTime()
  * }

@@ -57,7 +57,7 @@ final class Outcome {
     if (t instanceof EOFException || t instanceof ClosedChannelException || t instanceof org.eclipse.jetty.io.EofException || msg.contains("closed")) {
       return "connection_closed";
     }
-    if (t instanceof org.eclipse.jetty.client.HttpResponseException || t instanceof org.eclipse.jetty.http.BadMessageException) {
+    if (t instanceof org.eclipse.jetty.client.HttpResponseException || t instanceof org.eclipse.jetty.http.HttpException) {
       return "bad_response";
     }
     return "error_" + t.getClass().getSimpleName().toLowerCase(Locale.ROOT);

@@ -1,6 +1,7 @@
 package io.madbase.load;
 
 import io.madbase.observe.Http;
+import io.madbase.observe.PgConnect;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -290,13 +290,8 @@ public final class PoolLeakCheck implements AutoCloseable {
     if (c != null) {
       return c;
     }
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    p.setProperty("password", password);
-    p.setProperty("connectTimeout", "2");
-    p.setProperty("socketTimeout", "5");
-    p.setProperty("ApplicationName", "madbase-loadtest");
-    c = DriverManager.getConnection("jdbc:postgresql://" + n.host() + ":" + n.port() + "/postgres", p);
+    c = DriverManager.getConnection("jdbc:postgresql://" + n.host() + ":" + n.port() + "/postgres",
+        PgConnect.properties(user, password, "madbase-loadtest", 2, 5));
     connections.put(n.name(), c);
     return c;
   }

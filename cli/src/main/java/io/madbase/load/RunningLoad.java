@@ -245,13 +245,21 @@ public final class RunningLoad implements AutoCloseable {
   private final class Sender implements FixedConnections.Sender<Exchange> {
     @Override
     public void send(Connection c, Exchange x) {
-      Workload.Shape shape = config.workload().request(x.index);
-      Request r = client.newRequest(uri(shape.pathAndQuery())).method(shape.method()).timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      if (!headers.isEmpty()) {
-        r.headers(h -> headers.forEach(h::put));
-      }
-      if (shape.body() != null) {
-        r.body(new StringRequestContent("application/json", shape.body()));
+      Request r;
+      try {
+        Workload.Shape shape = config.workload().request(x.index);
+        r = client.newRequest(uri(shape.pathAndQuery())).method(shape.method()).timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (!headers.isEmpty()) {
+          r.headers(h -> headers.forEach(h::put));
+        }
+        if (shape.body() != null) {
+          r.body(new StringRequestContent("application/json", shape.body()));
+        }
+      } catch (RuntimeException e) {
+        // a request that cannot even be built is this run's error, not the scheduler's end
+        x.end(Outcome.failure(e, false, false), false);
+        connections.release(c);
+        return;
       }
       x.connection = c;
       c.send(r.onRequestBegin(x), x);

@@ -28,13 +28,17 @@ class LoadGeneratorTest {
     server.close();
   }
 
+  LoadConfig.Builder builder(String path, double rate, int connections, Duration duration) {
+    return LoadConfig.builder(server.uri(), new Workload.Get(path))
+        .rate(rate)
+        .connections(connections)
+        .duration(duration)
+        .warmup(Duration.ZERO)
+        .headers(Map.of());
+  }
+
   LoadConfig config(String path, double rate, int connections, Duration duration) {
-    return LoadConfig.defaults(server.uri(), new Workload.Get(path))
-        .withRate(rate)
-        .withConnections(connections)
-        .withDuration(duration)
-        .withWarmup(Duration.ZERO)
-        .withHeaders(Map.of());
+    return builder(path, rate, connections, duration).build();
   }
 
   @Test
@@ -79,7 +83,7 @@ class LoadGeneratorTest {
   @Test
   void requestsThatCannotBeQueuedAreCountedAsNotSentAndAsErrors() {
     server.slowMillis = 700;
-    LoadConfig c = config("/slow", 100, 2, Duration.ofSeconds(1)).withMaxQueue(5).withTimeout(Duration.ofSeconds(3));
+    LoadConfig c = builder("/slow", 100, 2, Duration.ofSeconds(1)).maxQueue(5).timeout(Duration.ofSeconds(3)).build();
     LoadResult r = LoadGenerator.run(c, LoadListener.NONE);
     assertThat(r.counts().scheduled()).isEqualTo(100);
     assertThat(r.counts().notSent()).isGreaterThanOrEqualTo(50);
@@ -112,11 +116,9 @@ class LoadGeneratorTest {
   void aServerThatTakesFewerConnectionsThanRequestedIsReportedAsNotHeld() throws Exception {
     // a listening socket that never accepts: the kernel completes at most backlog + 1 handshakes
     try (ServerSocket s = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
-      LoadConfig c = LoadConfig.defaults(URI.create("http://127.0.0.1:" + s.getLocalPort()), new Workload.Get("/"))
-          .withRate(10).withConnections(10).withDuration(Duration.ofMillis(300)).withWarmup(Duration.ZERO)
-          .withTimeout(Duration.ofMillis(300));
-      c = new LoadConfig(c.target(), c.workload(), c.rate(), c.connections(), c.duration(), c.warmup(), c.timeout(),
-          Duration.ofMillis(500), 0, null, 1, Map.of());
+      LoadConfig c = LoadConfig.builder(URI.create("http://127.0.0.1:" + s.getLocalPort()), new Workload.Get("/"))
+          .rate(10).connections(10).duration(Duration.ofMillis(300)).warmup(Duration.ZERO)
+          .timeout(Duration.ofMillis(300)).connectTimeout(Duration.ofMillis(500)).build();
       LoadResult r = LoadGenerator.run(c, LoadListener.NONE);
       assertThat(r.connections().serverSide()).isLessThanOrEqualTo(3);
       assertThat(r.connections().held()).isFalse();
@@ -129,7 +131,7 @@ class LoadGeneratorTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    LoadConfig c = LoadConfig.defaults(URI.create("http://127.0.0.1:" + port), new Workload.Get("/")).withDuration(Duration.ofSeconds(1));
+    LoadConfig c = LoadConfig.builder(URI.create("http://127.0.0.1:" + port), new Workload.Get("/")).duration(Duration.ofSeconds(1)).build();
     assertThatThrownBy(() -> LoadGenerator.start(c))
         .isInstanceOf(MadbaseException.class)
         .hasMessageContaining("cannot connect to http://127.0.0.1:" + port)
