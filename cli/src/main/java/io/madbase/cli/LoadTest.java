@@ -39,10 +39,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "loadtest",
     description = {
-      "Send requests at a constant rate over a fixed number of connections, whatever the server does",
-      "(open model, as wrk2: latency runs from each request's intended send time), and report",
-      "p50/p90/p99/p99.9/max, throughput, errors by kind, late and not-sent requests, and the",
-      "connections actually established. Thresholds turn a miss into exit code 1 (docs/loadtest.md)."
+      "Send requests at a constant rate over a fixed number of connections, whatever the server does (open model, as wrk2: "
+          + "latency runs from each request's intended send time), and report p50/p90/p99/p99.9/max, throughput, errors by kind, "
+          + "late and not-sent requests, and the connections actually established. Thresholds turn a miss into exit code 1 "
+          + "(docs/loadtest.md).",
+      ""
     },
     footer = {
       "",
@@ -98,7 +99,7 @@ public final class LoadTest implements Callable<Integer> {
   @Option(names = "--late-after", paramLabel = "D", description = "A request going out later than this after its intended time counts as late (default: one interval, at least 1ms).")
   Duration lateAfter;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Scheduler threads (each sends every N-th request); more only for rates of many thousands (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Scheduler threads, each sending every N-th request (default: ${DEFAULT-VALUE}, which keeps up with tens of thousands a second).")
   int threads;
 
   @Option(names = "--p99", paramLabel = "D", description = "Threshold: p99 latency at most D (e.g. 500ms).")
