@@ -10,7 +10,7 @@ public interface LoadListener {
   /** The connections were pre-opened (before the first request). */
   default void connected(int requested, int established, Integer kernelEstablished) {}
 
-  /** One second ended. */
+  /** One second ended (a last bucket shorter than half a second is in the result only). */
   default void second(LoadResult.Second bucket, Live live) {}
 
   /**

@@ -419,6 +419,9 @@ public final class RunningLoad implements AutoCloseable {
           cur[3] - last[3], cur[4] - last[4], ms(interval.getValueAtPercentile(50)), ms(interval.getValueAtPercentile(99)), ms(interval.getMaxValue()), open);
       if (!(finalBucket && s.completed() == 0 && s.scheduled() == 0 && bucketEnd - bucketStart < SECOND / 10)) {
         seconds.add(s);
+      }
+      // a last bucket of a fraction of a second is kept in the result, not shown as a rate
+      if (!finalBucket || bucketEnd - bucketStart >= SECOND / 2) {
         double p99SoFar;
         synchronized (measuredTotal) {
           p99SoFar = ms(inWarmup ? interval.getValueAtPercentile(99) : measuredTotal.getValueAtPercentile(99));
