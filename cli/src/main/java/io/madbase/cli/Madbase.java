@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       Down.class,
       Chaos.class,
       Demo.class,
+      LoadTest.class,
       io.madbase.gateway.cli.GatewayCommand.class,
       io.madbase.gateway.cli.WorkerCommand.class,
       CommandLine.HelpCommand.class

@@ -55,13 +55,7 @@ final class DatabaseBootstrap {
   }
 
   static Properties props(String user, String password) {
-    Properties p = new Properties();
-    p.setProperty("user", user);
-    p.setProperty("password", password);
-    p.setProperty("connectTimeout", "5");
-    p.setProperty("socketTimeout", "30");
-    p.setProperty("ApplicationName", "madbase");
-    return p;
+    return io.madbase.observe.PgConnect.properties(user, password, "madbase", 5, 30);
   }
 
   private static boolean exists(Connection c, String sql, String arg) throws SQLException {

@@ -462,6 +462,11 @@ public final class LocalDriver implements StackDriver {
     }
   }
 
+  /** The environment a gateway member was started with (its rendered env file; holds a password). */
+  public Map<String, String> gatewayEnv(String member) {
+    return readEnvFile(layout.confDir().resolve("gateway/" + member + ".env"));
+  }
+
   /** The gateway's discovery list: the spec's workers plus any added at run time that are alive. */
   private void writeWorkersFile() {
     List<String> urls = new ArrayList<>();

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
+  /** The listen backlog: room for a thousand connections arriving at once (the kernel caps it at net.core.somaxconn). */
+  static final int ACCEPT_QUEUE = 1024;
 
   /** What tests may replace: the caches' ticker, the rate limiter's clock, the executor that closes evicted pools. */
   public record Timing(Ticker ticker, Clock clock, Executor poolCloser) {
@@ -145,6 +147,10 @@ public final class GatewayApp implements AutoCloseable {
     }
     c.setHost(config.bindHost());
     c.setPort(port);
+    // Jetty's default (0) leaves the JDK's listen backlog of 50: a thousand clients connecting at
+    // once overflowed it (TcpExtListenOverflows), their handshakes completed only after SYN-ACK
+    // retransmits and their first requests took 200 ms to 1 s more (issue 6, madbase loadtest)
+    c.setAcceptQueueSize(ACCEPT_QUEUE);
     return c;
   }
 

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TenantPools implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TenantPools.class);
-  static final int TENANT_POOL_SIZE = 5;
+  /** Connections of one tenant pool (its maximum); public for the load test's pool-leak ceiling. */
+  public static final int TENANT_POOL_SIZE = 5;
 
   private record TenantPool(DbUrl url, HikariDataSource dataSource) {}
 
