@@ -160,7 +160,7 @@ public final class LoadTest implements Callable<Integer> {
         watch = gateway == null ? null : processOf(driver, gateway);
         LoadResult result;
         progress.note(String.format(java.util.Locale.ROOT, "loadtest: %s %s at %s/s over %d connections for %s (+ %s warmup)", load.target(),
-            load.workload().describe(), fmt(rate), connections, io.madbase.stack.Durations.format(duration), io.madbase.stack.Durations.format(warmup)));
+            load.workload().describe(), fmt(rate), connections, io.madbase.gateway.Durations.format(duration), io.madbase.gateway.Durations.format(warmup)));
         try (RunningLoad run = LoadGenerator.start(load, progress)) {
           if (leaks != null) {
             leaks.startSampling();
@@ -172,7 +172,7 @@ public final class LoadTest implements Callable<Integer> {
         ProcessWatch.Result gw = watch == null ? null : watch.stop();
         PoolLeakCheck.Result leakResult = null;
         if (leaks != null) {
-          progress.note("pool-leak check: waiting for the pools to settle (at most " + io.madbase.stack.Durations.format(settleTimeout) + ")");
+          progress.note("pool-leak check: waiting for the pools to settle (at most " + io.madbase.gateway.Durations.format(settleTimeout) + ")");
           leakResult = leaks.settle(settleTimeout, waitForBaseline);
         }
         LoadReport report = LoadReport.of(result, leakResult, gw, new LoadReport.Thresholds(p99, errorRate, !allowFewerConnections, checkPoolLeaks));

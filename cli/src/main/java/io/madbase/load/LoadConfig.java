@@ -193,8 +193,8 @@ public record LoadConfig(
     m.put("workload", workload.describe());
     m.put("rate", fmt(rate) + "/s");
     m.put("connections", Integer.toString(connections));
-    m.put("duration", duration == null ? "until stopped" : io.madbase.stack.Durations.format(duration));
-    m.put("warmup", io.madbase.stack.Durations.format(warmup));
+    m.put("duration", duration == null ? "until stopped" : io.madbase.gateway.Durations.format(duration));
+    m.put("warmup", io.madbase.gateway.Durations.format(warmup));
     return m;
   }
 

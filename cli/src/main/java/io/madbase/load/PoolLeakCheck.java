@@ -215,7 +215,7 @@ public final class PoolLeakCheck implements AutoCloseable {
       why.add("the count kept growing after the run (" + atEnd.sessions() + " at its end, " + last.sessions() + " later)");
     }
     if (waitForBaseline && !returned) {
-      why.add("the count did not return to the baseline " + baseline.sessions() + " within " + io.madbase.stack.Durations.format(timeout)
+      why.add("the count did not return to the baseline " + baseline.sessions() + " within " + io.madbase.gateway.Durations.format(timeout)
           + " (" + last.sessions() + " left)");
     }
     boolean leak = !why.isEmpty();

@@ -4,7 +4,7 @@ import io.madbase.load.LoadReport;
 import io.madbase.load.LoadResult;
 import io.madbase.load.PoolLeakCheck;
 import io.madbase.load.ProcessWatch;
-import io.madbase.stack.Durations;
+import io.madbase.gateway.Durations;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
