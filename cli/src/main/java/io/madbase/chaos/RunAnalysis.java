@@ -36,7 +36,9 @@ final class RunAnalysis {
       OpLog ops,
       List<FaultPhases> faults,
       List<RunResult.LedgerCheck> ledger,
-      List<String> notes) {
+      List<String> notes,
+      LoadPlan loadPlan,
+      io.madbase.load.LoadResult loadResult) {
     List<RunResult.FaultRecord> faultRecords = new ArrayList<>();
     List<RunResult.PhaseResult> phases = new ArrayList<>();
     boolean recovered = true;
@@ -130,7 +132,36 @@ final class RunAnalysis {
         timed,
         notes,
         RunClock.seconds(clock.now()),
-        ops.all().stream().sorted(Comparator.comparingLong(Op::intendedNanos)).toList());
+        ops.all().stream().sorted(Comparator.comparingLong(Op::intendedNanos)).toList(),
+        loadResult == null ? null : loadRun(loadPlan, loadResult, clock, firstFault == Long.MAX_VALUE ? 0 : firstFault));
+  }
+
+  /** The --load run seen from the fault: steady p99 before it, the worst second after it. */
+  static RunResult.LoadRun loadRun(LoadPlan plan, io.madbase.load.LoadResult r, RunClock clock, long faultNanos) {
+    List<RunResult.LoadSecond> seconds = new ArrayList<>();
+    List<Double> before = new ArrayList<>();
+    double worst = 0;
+    double worstAt = 0;
+    long errorsAfter = 0;
+    for (io.madbase.load.LoadResult.Second s : r.seconds()) {
+      double at = RunClock.seconds(clock.fromSystemNanos(s.startNanos()) - faultNanos);
+      seconds.add(new RunResult.LoadSecond(at, s.completed(), s.ok(), s.errors(), s.p99(), s.max()));
+      if (at + 1 <= 0) {
+        if (s.completed() > 0) {
+          before.add(s.p99());
+        }
+      } else {
+        errorsAfter += s.errors();
+        if (s.p99() > worst) {
+          worst = s.p99();
+          worstAt = at;
+        }
+      }
+    }
+    List<Double> sorted = before.stream().sorted().toList();
+    double steady = sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+    return new RunResult.LoadRun(
+        plan.workload().describe(), plan.rate(), plan.connections(), r.counts(), r.latency(), r.errorsByKind(), r.connections(), steady, worst, worstAt, errorsAfter, seconds);
   }
 
   /** "Patroni ttl 10 / loop_wait 2 / retry_timeout 4; HAProxy inter 1s ...": the settings in force. */

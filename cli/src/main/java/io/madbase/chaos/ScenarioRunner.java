@@ -40,10 +40,17 @@ public final class ScenarioRunner {
 
   private final StackDriver driver;
   private final RunListener listener;
+  private final LoadPlan loadPlan;
 
   public ScenarioRunner(StackDriver driver, RunListener listener) {
+    this(driver, listener, null);
+  }
+
+  /** With {@code loadPlan} (may be null): load through the gateway for the whole run. */
+  public ScenarioRunner(StackDriver driver, RunListener listener, LoadPlan loadPlan) {
     this.driver = driver;
     this.listener = listener;
+    this.loadPlan = loadPlan;
   }
 
   /** A fault injected during the run, with the phases it leads to. */
@@ -73,12 +80,18 @@ public final class ScenarioRunner {
     List<AutoCloseable> closeables = new ArrayList<>();
     Map<String, Probe> probes = new LinkedHashMap<>();
     List<RunResult.LedgerCheck> ledger = List.of();
+    io.madbase.load.RunningLoad load = null;
+    io.madbase.load.LoadResult loadResult = null;
     try {
       listener.step("watchers: etcd leader key, Patroni REST, HAProxy stats, Sentinels, processes");
       startWatchers(spec, obs, events, closeables);
       listener.step("probes: " + probeNames(scenario));
       startProbes(scenario, spec, runId, clock, ops, probes);
       closeables.add(ticker(probes, ops));
+      if (loadPlan != null) {
+        load = startLoad(spec);
+        closeables.add(load);
+      }
       warmUp(probes, ops);
 
       for (ScenarioSpec.Step step : scenario.method()) {
@@ -106,6 +119,9 @@ public final class ScenarioRunner {
       rollback(scenario, injected, events, obs, notes);
       listener.step("stopping probes, letting requests in flight finish");
       probes.values().forEach(Probe::stop);
+      if (load != null) {
+        loadResult = load.stop();
+      }
       for (Probe p : probes.values()) {
         if (p instanceof GatewayProbe g) {
           g.drain(spec.gateway().holdDeadline().plusSeconds(10));
@@ -125,7 +141,7 @@ public final class ScenarioRunner {
         }
       }
     }
-    return RunAnalysis.analyze(scenario, source, runId, driver, clock, events, ops, injected.stream().map(i -> new RunAnalysis.FaultPhases(i.fault(), i.phases(), i.logOffset() < 0 ? List.of() : driver.logSince(i.fault().target(), i.logOffset()))).toList(), ledger, notes);
+    return RunAnalysis.analyze(scenario, source, runId, driver, clock, events, ops, injected.stream().map(i -> new RunAnalysis.FaultPhases(i.fault(), i.phases(), i.logOffset() < 0 ? List.of() : driver.logSince(i.fault().target(), i.logOffset()))).toList(), ledger, notes, loadPlan, loadResult);
   }
 
   private void steadyState(ScenarioSpec scenario, StackObserver obs) {
@@ -219,6 +235,30 @@ public final class ScenarioRunner {
               ops));
     }
     probes.values().forEach(Probe::start);
+  }
+
+  /** The --load generator through the first gateway, running until stopped. */
+  private io.madbase.load.RunningLoad startLoad(StackSpec spec) {
+    Member gw =
+        driver.topology().of(Role.GATEWAY).stream()
+            .findFirst()
+            .orElseThrow(() -> MadbaseException.invalidInput("--load runs through the gateway, and this stack has none (gateway.instances: 0)"));
+    java.net.URI target = java.net.URI.create("http://" + gw.host() + ":" + spec.gateway().port());
+    var config =
+        io.madbase.load.LoadConfig.builder(target, loadPlan.workload())
+            .rate(loadPlan.rate())
+            .connections(loadPlan.connections())
+            .duration(null)
+            .warmup(Duration.ZERO)
+            // a request held through a failover must be able to outlast the gateway's hold deadline
+            .timeout(spec.gateway().holdDeadline().plusSeconds(10))
+            .build();
+    List<String> problems = config.problems();
+    if (!problems.isEmpty()) {
+      throw MadbaseException.invalidInput("--load: " + String.join("; ", problems));
+    }
+    listener.step(String.format(java.util.Locale.ROOT, "load: %.0f req/s over %d connections (%s) through %s", loadPlan.rate(), loadPlan.connections(), loadPlan.workload().describe(), target));
+    return io.madbase.load.LoadGenerator.start(config);
   }
 
   /** Every probe must succeed before the fault: a probe failing already would prove nothing. */

@@ -39,12 +39,13 @@ final class ChaosRunner {
       return ExitCode.OK;
     }
     List<RunResult> results = new ArrayList<>();
+    var loadPlan = opts.loadPlan();
     try (LocalDriver driver = LocalDriver.attach(stack.stateDir())) {
       for (int i = 1; i <= opts.repeat; i++) {
         if (opts.repeat > 1) {
           err.printf("=== run %d of %d%n", i, opts.repeat);
         }
-        RunResult r = new ScenarioRunner(driver, new TerminalRunListener(err, verbosity.quiet())).run(loaded.spec(), loaded.source());
+        RunResult r = new ScenarioRunner(driver, new TerminalRunListener(err, verbosity.quiet()), loadPlan).run(loaded.spec(), loaded.source());
         results.add(r);
         out.println();
         out.print(TextReport.render(r));

@@ -49,6 +49,8 @@ public final class Demo implements Callable<Integer> {
     ChaosOptions opts = new ChaosOptions();
     opts.repeat = 1;
     opts.reportDir = reportDir;
+    opts.loadConnections = 100;
+    opts.loadMix = "9:1";
     int code = ChaosRunner.run(scenario, stack, opts, verbosity, out, err);
     out.println("the stack is still up: madbase status | madbase chaos list | madbase down");
     return code;

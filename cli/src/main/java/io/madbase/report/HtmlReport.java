@@ -83,7 +83,9 @@ public final class HtmlReport {
     int phaseTop = 36;
     int phaseRow = 20;
     int probeTop = phaseTop + phaseRow * phases.size() + 14;
-    int height = probeTop + LANE * probes.size() + 30;
+    int loadTop = probeTop + LANE * probes.size();
+    int loadHeight = r.load() == null ? 0 : 60;
+    int height = loadTop + loadHeight + 30;
     Scale x = new Scale(from, to, LEFT + 70, WIDTH - RIGHT);
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"system-ui,sans-serif\" font-size=\"11\">%n", WIDTH, height, WIDTH, height));
@@ -143,6 +145,28 @@ public final class HtmlReport {
       }
       s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"2\" height=\"16\" fill=\"%s\"><title>%s #%d %s %s %.0f ms</title></rect>%n",
           x.at(end) - 1, y, color, esc(o.probe()), o.seq(), o.outcome(), esc(o.errorKind()), o.latencyNanos() / 1e6));
+    }
+    if (r.load() != null) {
+      // per-second p99 of the --load traffic, on a log scale (1 ms at the bottom, the worst at the top)
+      double worst = Math.max(2, r.load().seconds().stream().mapToDouble(RunResult.LoadSecond::p99Ms).max().orElse(2));
+      s.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"%d\" fill=\"#1d2433\" font-weight=\"600\">load p99</text><text x=\"8\" y=\"%d\" fill=\"#667085\">top: %s</text>%n", loadTop + 24, loadTop + 38, esc(Fmt.ms(worst))));
+      for (RunResult.LoadSecond sec : r.load().seconds()) {
+        if (sec.atSeconds() + 1 < from || sec.atSeconds() > to) {
+          continue;
+        }
+        if (sec.completed() == 0) {
+          // nothing ended in this second: every request was held (or the generator had stopped)
+          double a0 = x.at(sec.atSeconds());
+          s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"3\" fill=\"#98a2b3\"><title>%+.0f s: no request ended (held)</title></rect>%n",
+              a0 + 0.5, loadTop + 51, Math.max(1, x.at(sec.atSeconds() + 1) - a0 - 1), sec.atSeconds()));
+          continue;
+        }
+        double h = Math.max(1, 48 * Math.log(Math.max(1, sec.p99Ms())) / Math.log(worst));
+        double a = x.at(sec.atSeconds());
+        double b = x.at(sec.atSeconds() + 1);
+        s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%+.0f s: %d ended, %d errors, p99 %s, max %s</title></rect>%n",
+            a + 0.5, loadTop + 54 - h, Math.max(1, b - a - 1), h, sec.errors() > 0 ? "#cf222e" : "#e8a317", sec.atSeconds(), sec.completed(), sec.errors(), esc(Fmt.ms(sec.p99Ms())), esc(Fmt.ms(sec.maxMs()))));
+      }
     }
     s.append(String.format(Locale.ROOT, "<text x=\"8\" y=\"%d\" fill=\"#667085\">&#9670; observed (red: outside the prediction) &#183; band: predicted &#183; green ok &#183; amber held or slow (faint bar back to its intended start) &#183; red failed &#183; purple outcome unknown</text>%n", height - 8));
     return s.append("</svg>\n").toString();

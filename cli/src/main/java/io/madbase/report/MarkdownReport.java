@@ -50,6 +50,18 @@ public final class MarkdownReport {
         sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %d%s | %d (%d) |%n", l.probe(), l.where(), l.acknowledged(), l.present(), l.lost(), l.lost() == 0 ? "" : " " + l.lostSeqs(), l.unknown(), l.unknownPresent()));
       }
     }
+    if (r.load() != null) {
+      var l = r.load();
+      sb.append("\n### Load beside the run\n\n");
+      sb.append(String.format(Locale.ROOT, "%s at %.0f req/s over %d connections (`--load`): %d requests, %d errors; latency from the intended send time p50 %s, p99 %s, max %s. Steady p99 before the fault %s; the worst second after it %s at %+.0f s.%n%n",
+          l.workload(), l.rate(), l.connections(), l.counts().scheduled(), l.counts().errors(), Fmt.ms(l.latency().p50()), Fmt.ms(l.latency().p99()), Fmt.ms(l.latency().max()), Fmt.ms(l.steadyP99Ms()), Fmt.ms(l.worstP99Ms()), l.worstAtSeconds()));
+      sb.append("| second (after the fault) | requests ended | errors | p99 | max |\n|---|---|---|---|---|\n");
+      for (RunResult.LoadSecond s2 : l.seconds()) {
+        if (s2.atSeconds() >= -3 && (r.recoverySeconds() == null || s2.atSeconds() <= r.recoverySeconds() + 3)) {
+          sb.append(String.format(Locale.ROOT, "| %+.0f | %d | %d | %s | %s |%n", s2.atSeconds(), s2.completed(), s2.errors(), Fmt.ms(s2.p99Ms()), Fmt.ms(s2.maxMs())));
+        }
+      }
+    }
     if (!r.anomalies().isEmpty()) {
       sb.append("\n### Anomalies\n\n");
       r.anomalies().forEach(a -> sb.append(String.format(Locale.ROOT, "- **%s** at %.2f s: %s%n", a.kind(), a.atSeconds(), a.detail())));

@@ -130,6 +130,20 @@ class ChaosIT {
 
   @Test
   @Order(2)
+  void aSwitchoverUnderLoadReportsWhatItCostsSecondBySecond() throws IOException {
+    CliRun r = CliRun.run("chaos", "switchover", "--load", "100", "--load-connections", "50", "--state-dir", state.toString(), "--report-dir", reports.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("load: mix 9:1").contains("over 50 connections");
+    JsonNode load = report("switchover").path("load");
+    assertThat(load.path("counts").path("scheduled").asLong()).as("requests at 100/s for the whole run").isGreaterThan(500);
+    assertThat(load.path("counts").path("errors").asLong()).as("the gateway holds load through a switchover").isZero();
+    assertThat(load.path("seconds").size()).isGreaterThan(5);
+    assertThat(load.path("steady_p99_ms").asDouble()).isPositive();
+    assertHealthy();
+  }
+
+  @Test
+  @Order(3)
   void aCrashedRedisMasterIsReplacedAndNoAcknowledgedRedisWriteIsLost() throws IOException {
     CliRun r = CliRun.run("chaos", "kill-sentinel-master", "--state-dir", state.toString(), "--report-dir", reports.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -143,7 +157,7 @@ class ChaosIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void sigtermedGatewayFinishesInFlightRequestsRefusesNewOnesAndExitsCleanly() throws IOException {
     CliRun r = CliRun.run("chaos", "sigterm-gateway", "--state-dir", state.toString(), "--report-dir", reports.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -168,7 +182,7 @@ class ChaosIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void anAddedWorkerIsRoutedToWithinTheDiscoveryInterval() throws IOException {
     CliRun r = CliRun.run("chaos", "add-worker", "--state-dir", state.toString(), "--report-dir", reports.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -52,7 +52,33 @@ class ReportsTest {
         List.of(new RunResult.TimedEvent(3.0, "madbase", "fault", "pg1", "crash")),
         List.of(),
         25.0,
-        List.of(new Op("gateway_writer", 1, 3_100_000_000L, 13_000_000_000L, Op.Outcome.OK, "", "", 12, "primary")));
+        List.of(new Op("gateway_writer", 1, 3_100_000_000L, 13_000_000_000L, Op.Outcome.OK, "", "", 12, "primary")),
+        null);
+  }
+
+  static RunResult withLoad(RunResult r) {
+    var seconds =
+        List.of(
+            new RunResult.LoadSecond(-2, 200, 200, 0, 4.0, 6.0),
+            new RunResult.LoadSecond(-1, 200, 200, 0, 5.0, 7.0),
+            new RunResult.LoadSecond(9, 180, 178, 2, 9100.0, 9800.0),
+            new RunResult.LoadSecond(10, 400, 400, 0, 12.0, 50.0));
+    var load =
+        new RunResult.LoadRun(
+            "mix 9:1", 200, 100, new io.madbase.load.LoadResult.Counts(980, 980, 980, 978, 2, 0, 0),
+            new io.madbase.load.LoadResult.Latency(978, 5, 8, 9000, 9700, 9800, 400), Map.of("http_503", 2L), null, 4.5, 9100, 9, 2, seconds);
+    return new RunResult(r.scenario(), r.description(), r.source(), r.runId(), r.startedAt(), r.stack(), r.faults(), r.phases(), r.recovered(), r.recoverySeconds(),
+        r.probes(), r.ledger(), r.anomalies(), r.slos(), r.passed(), r.events(), r.notes(), r.durationSeconds(), r.operations(), load);
+  }
+
+  @Test
+  void aLoadRunShowsTheCostOfTheFailoverInEveryFormat() throws Exception {
+    RunResult r = withLoad(run(false));
+    assertThat(TextReport.render(r)).contains("load: mix 9:1 at 200 req/s over 100 connections").contains("worst second p99 9.10 s at +9 s").contains("2 errors from the fault on");
+    assertThat(MarkdownReport.render(r)).contains("### Load beside the run").contains("| +9 | 180 | 2 | 9.10 s | 9.80 s |");
+    assertThat(HtmlReport.render(r)).contains("load p99");
+    JsonNode json = new ObjectMapper().readTree(io.madbase.Json.write(r));
+    assertThat(json.path("load").path("seconds").size()).isEqualTo(4);
   }
 
   @Test
