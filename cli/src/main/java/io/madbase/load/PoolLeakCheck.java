@@ -36,8 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  *       settle timeout.
  * </ul>
  *
- * The gateway's readiness probe ({@code gateway-lite/probe}) opens and closes a session every
- * second: it is not a pool and is not counted.
+ * The gateway's readiness probe ({@code gateway-lite/probe}) keeps one session of its own,
+ * reopened when it breaks: it is not a pool and is not counted.
  */
 public final class PoolLeakCheck implements AutoCloseable {
   /** Sessions of the gateway's pools: {@code gateway-lite} and {@code gateway-lite/<ref>}, not its probe. */
