@@ -32,6 +32,12 @@ public final class HaproxyWatcher extends Watcher {
 
   /** The servers UP (after a passed check) in {@code proxy}, space-separated; "" for none. */
   static String up(List<HaproxyStats.Server> servers, String proxy) {
-    return String.join(" ", servers.stream().filter(s -> s.proxy().equals(proxy) && s.up()).map(HaproxyStats.Server::server).sorted().toList());
+    return String.join(
+        " ",
+        servers.stream()
+            .filter(s -> s.proxy().equals(proxy) && s.up())
+            .map(HaproxyStats.Server::server)
+            .sorted()
+            .toList());
   }
 }

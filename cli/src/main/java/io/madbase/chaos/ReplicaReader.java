@@ -17,7 +17,15 @@ public final class ReplicaReader extends Probe {
   private final Properties props;
   private Connection conn;
 
-  public ReplicaReader(String host, int port, String database, String user, String password, Duration interval, RunClock clock, OpLog ops) {
+  public ReplicaReader(
+      String host,
+      int port,
+      String database,
+      String user,
+      String password,
+      Duration interval,
+      RunClock clock,
+      OpLog ops) {
     super("replica_reader", interval, clock, ops);
     this.url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
     this.props = SqlErrors.probeConnection(user, password);
@@ -34,10 +42,18 @@ public final class ReplicaReader extends Probe {
           ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery(), inet_server_addr()::text")) {
         rs.next();
         boolean replica = rs.getBoolean(1);
-        record(seq, intended, Op.Outcome.OK, "", replica ? "replica" : "primary", 0, rs.getString(2));
+        record(
+            seq, intended, Op.Outcome.OK, "", replica ? "replica" : "primary", 0, rs.getString(2));
       }
     } catch (SQLException e) {
-      record(seq, intended, Op.Outcome.FAILED, SqlErrors.kind(e), HaproxyWriter.firstLine(e.getMessage()), 0, "");
+      record(
+          seq,
+          intended,
+          Op.Outcome.FAILED,
+          SqlErrors.kind(e),
+          HaproxyWriter.firstLine(e.getMessage()),
+          0,
+          "");
       if (SqlErrors.connectionBroken(e)) {
         SqlErrors.closeQuietly(conn);
         conn = null;

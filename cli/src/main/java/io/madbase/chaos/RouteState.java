@@ -18,7 +18,11 @@ final class RouteState {
   Optional<String> apply(Event e) {
     switch (e.kind()) {
       case Event.PATRONI_ROLE -> roles.put(e.subject(), e.detail());
-      case Event.HAPROXY_PRIMARY -> routed = e.detail().isBlank() || e.detail().equals("unreachable") ? List.of() : List.of(e.detail().split(" "));
+      case Event.HAPROXY_PRIMARY ->
+          routed =
+              e.detail().isBlank() || e.detail().equals("unreachable")
+                  ? List.of()
+                  : List.of(e.detail().split(" "));
       default -> {
         // other events change nothing here
       }
@@ -29,7 +33,10 @@ final class RouteState {
   Optional<String> staleNode() {
     return routed.stream()
         .filter(n -> roles.getOrDefault(n, "").startsWith("replica/"))
-        .filter(n -> roles.entrySet().stream().anyMatch(r -> !r.getKey().equals(n) && r.getValue().equals("primary/running")))
+        .filter(
+            n ->
+                roles.entrySet().stream()
+                    .anyMatch(r -> !r.getKey().equals(n) && r.getValue().equals("primary/running")))
         .findFirst();
   }
 }

@@ -32,7 +32,8 @@ public record RunResult(
     LoadRun load) {
 
   /** The stack the run was made against, with the settings the predictions come from. */
-  public record Stack(String name, String driver, String profile, String summary, Map<String, Object> timing) {}
+  public record Stack(
+      String name, String driver, String profile, String summary, Map<String, Object> timing) {}
 
   /** A fault as injected: what, on which member, when (seconds since the run started). */
   public record FaultRecord(String action, String target, double atSeconds, String detail) {}
@@ -80,7 +81,15 @@ public record RunResult(
    * @param lostSeqs the first lost sequence numbers, to look up
    * @param unknownPresent writes of unknown outcome that turned out to be applied
    */
-  public record LedgerCheck(String probe, String where, int acknowledged, int present, int lost, List<Long> lostSeqs, int unknown, int unknownPresent) {}
+  public record LedgerCheck(
+      String probe,
+      String where,
+      int acknowledged,
+      int present,
+      int lost,
+      List<Long> lostSeqs,
+      int unknown,
+      int unknownPresent) {}
 
   /** A split brain or stale route, observed live; seconds after the first fault. */
   public record Anomaly(String kind, double atSeconds, String detail) {}
@@ -112,8 +121,10 @@ public record RunResult(
       List<LoadSecond> seconds) {}
 
   /** One second of the load, {@code atSeconds} after the fault (its start). */
-  public record LoadSecond(double atSeconds, long completed, long ok, long errors, double p99Ms, double maxMs) {}
+  public record LoadSecond(
+      double atSeconds, long completed, long ok, long errors, double p99Ms, double maxMs) {}
 
   /** An event for the report, seconds since the run started. */
-  public record TimedEvent(double atSeconds, String source, String kind, String subject, String detail) {}
+  public record TimedEvent(
+      double atSeconds, String source, String kind, String subject, String detail) {}
 }

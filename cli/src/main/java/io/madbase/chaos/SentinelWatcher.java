@@ -17,7 +17,13 @@ public final class SentinelWatcher extends Watcher {
   private final Map<String, String> lastMaster = new HashMap<>();
   private final Map<String, String> lastFlags = new HashMap<>();
 
-  public SentinelWatcher(List<Member> sentinels, int port, String masterName, RedisInspector inspector, Function<String, String> nameOfHost, EventLog log) {
+  public SentinelWatcher(
+      List<Member> sentinels,
+      int port,
+      String masterName,
+      RedisInspector inspector,
+      Function<String, String> nameOfHost,
+      EventLog log) {
     super("sentinel", log);
     this.sentinels = sentinels;
     this.port = port;

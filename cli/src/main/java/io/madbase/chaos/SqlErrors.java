@@ -4,15 +4,15 @@ import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 
 /**
- * What the JDBC probes share: their connection settings, and naming the kind of a PostgreSQL
- * client error for the timeline's "failed by kind".
+ * What the JDBC probes share: their connection settings, and naming the kind of a PostgreSQL client
+ * error for the timeline's "failed by kind".
  */
 final class SqlErrors {
   private SqlErrors() {}
 
   /**
-   * Connection settings of a probe: fail fast (a dead primary must show as an error in seconds,
-   * not minutes: STACK-NOTES), and say who we are in pg_stat_activity.
+   * Connection settings of a probe: fail fast (a dead primary must show as an error in seconds, not
+   * minutes: STACK-NOTES), and say who we are in pg_stat_activity.
    */
   static java.util.Properties probeConnection(String user, String password) {
     java.util.Properties p = new java.util.Properties();

@@ -36,7 +36,11 @@ final class StaleRouteWatcher extends Watcher {
       }
     }
     if (since != null && !reported && now - since >= RunAnalysis.STALE_ROUTE_MIN.toNanos()) {
-      emit("haproxy", Event.STALE_ROUTE, node, "HAProxy routes writes to a replica while another node is primary");
+      emit(
+          "haproxy",
+          Event.STALE_ROUTE,
+          node,
+          "HAProxy routes writes to a replica while another node is primary");
       reported = true;
     }
   }

@@ -25,10 +25,18 @@ public final class Demo implements Callable<Integer> {
   @Mixin StackOptions stack;
   @Mixin VerbosityOptions verbosity;
 
-  @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "kill-primary", description = "The scenario to run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--scenario",
+      paramLabel = "NAME",
+      defaultValue = "kill-primary",
+      description = "The scenario to run (default: ${DEFAULT-VALUE}).")
   String scenario;
 
-  @Option(names = "--report-dir", paramLabel = "DIR", defaultValue = "madbase-reports", description = "Where the reports go (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--report-dir",
+      paramLabel = "DIR",
+      defaultValue = "madbase-reports",
+      description = "Where the reports go (default: ${DEFAULT-VALUE}).")
   java.nio.file.Path reportDir;
 
   @Override
@@ -36,15 +44,24 @@ public final class Demo implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     var loaded = stack.load();
-    try (LocalDriver driver = LocalDriver.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
+    try (LocalDriver driver =
+        LocalDriver.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
       if (!verbosity.quiet()) {
-        err.println("madbase demo: 1/2 the stack (3 etcd, 3 PostgreSQL under Patroni, HAProxy, Redis + 3 Sentinels, gateway, workers)");
+        err.println(
+            "madbase demo: 1/2 the stack (3 etcd, 3 PostgreSQL under Patroni, HAProxy, Redis + 3 Sentinels, gateway, workers)");
       }
       StackDriver.UpResult up = driver.up(new TerminalProgress(err, verbosity.quiet()));
-      out.printf(Locale.ROOT, up.changedNothing() ? "stack '%s' was already up%n" : "stack '%s' up in %.1f s%n", driver.spec().name(), up.took().toMillis() / 1000.0);
+      out.printf(
+          Locale.ROOT,
+          up.changedNothing() ? "stack '%s' was already up%n" : "stack '%s' up in %.1f s%n",
+          driver.spec().name(),
+          up.took().toMillis() / 1000.0);
     }
     if (!verbosity.quiet()) {
-      err.println("madbase demo: 2/2 chaos " + scenario + " (watch the phases arrive; the full report follows)");
+      err.println(
+          "madbase demo: 2/2 chaos "
+              + scenario
+              + " (watch the phases arrive; the full report follows)");
     }
     ChaosOptions opts = new ChaosOptions();
     opts.repeat = 1;

@@ -58,7 +58,8 @@ public final class Madbase implements Runnable {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.registerConverter(java.time.Duration.class, new DurationConverter());
-    cl.setExitCodeExceptionMapper(t -> t instanceof MadbaseException m ? m.exitCode() : ExitCode.INTERNAL);
+    cl.setExitCodeExceptionMapper(
+        t -> t instanceof MadbaseException m ? m.exitCode() : ExitCode.INTERNAL);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter e = ex.getCommandLine().getErr();
@@ -99,7 +100,11 @@ public final class Madbase implements Runnable {
     public String[] getVersion() {
       return new String[] {
         "madbase " + Version.get(),
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")"
       };
     }
   }

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Runs a stack and acts on its members. Scenarios only ever see this interface, never which
- * driver runs them (DESIGN.md, "Two ways to run it").
+ * Runs a stack and acts on its members. Scenarios only ever see this interface, never which driver
+ * runs them (DESIGN.md, "Two ways to run it").
  */
 public interface StackDriver extends AutoCloseable {
   /** "local" or "docker". */

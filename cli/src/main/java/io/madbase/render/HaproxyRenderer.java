@@ -42,7 +42,9 @@ final class HaproxyRenderer {
     v.put(
         "stats_socket",
         ctx.local()
-            ? "    stats socket " + ctx.layout().runDir().resolve("haproxy.sock") + " mode 600 level admin\n"
+            ? "    stats socket "
+                + ctx.layout().runDir().resolve("haproxy.sock")
+                + " mode 600 level admin\n"
             : "");
     v.put("bind_host", ctx.listenHost(ctx.topology().haproxy()));
     v.put("stats_port", ha.statsPort().toString());
@@ -70,6 +72,8 @@ final class HaproxyRenderer {
     v.put("server_resolution", ctx.local() ? "" : " resolvers docker init-addr last,libc,none");
     v.put("primary_servers", servers);
     v.put("replica_servers", servers);
-    return List.of(new RenderedFile("haproxy/haproxy.cfg", Template.load("haproxy/haproxy.cfg").render(v), false));
+    return List.of(
+        new RenderedFile(
+            "haproxy/haproxy.cfg", Template.load("haproxy/haproxy.cfg").render(v), false));
   }
 }

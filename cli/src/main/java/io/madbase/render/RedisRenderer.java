@@ -28,7 +28,8 @@ final class RedisRenderer {
       v.put("dir", ctx.local() ? ctx.layout().dataDir(m.name()).toString() : "/data");
       v.put("password", password);
       v.put("host", m.host());
-      v.put("replicaof", m == master ? "" : "replicaof " + master.host() + " " + spec.redis().port());
+      v.put(
+          "replicaof", m == master ? "" : "replicaof " + master.host() + " " + spec.redis().port());
       out.add(new RenderedFile("redis/" + m.name() + ".conf", redisConf.render(v), true));
     }
 
@@ -43,7 +44,9 @@ final class RedisRenderer {
       v.put("port", spec.sentinel().port().toString());
       v.put("dir", ctx.local() ? ctx.layout().dataDir(m.name()).toString() : "/data");
       // in containers members are names: sentinel must resolve them and announce them as names
-      v.put("hostnames", ctx.local() ? "" : "sentinel resolve-hostnames yes\nsentinel announce-hostnames yes\n");
+      v.put(
+          "hostnames",
+          ctx.local() ? "" : "sentinel resolve-hostnames yes\nsentinel announce-hostnames yes\n");
       v.put("host", m.host());
       v.put("master_name", spec.redis().masterName());
       v.put("master_host", master.host());

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.madbase.driver.LocalDriver;
 import io.madbase.driver.ManagedProcess;
-import io.madbase.driver.NodeInfo;
 import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
 import java.io.IOException;
@@ -72,7 +71,6 @@ class ChaosIT {
     pids.addAll(TestStack.pids(state));
   }
 
-
   /** Runs a command, then reads the report.json it wrote (the newest run directory). */
   static JsonNode report(String scenarioName) throws IOException {
     try (Stream<Path> s = Files.list(reports)) {
@@ -100,30 +98,54 @@ class ChaosIT {
 
   @Test
   @Order(1)
-  void demoBringsTheStackUpAndSurvivesAKilledPrimaryWithoutLosingOrFailingAWrite() throws IOException {
-    CliRun r = CliRun.run("demo", "-f", specFile.toString(), "--state-dir", state.toString(), "--report-dir", reports.toString());
+  void demoBringsTheStackUpAndSurvivesAKilledPrimaryWithoutLosingOrFailingAWrite()
+      throws IOException {
+    CliRun r =
+        CliRun.run(
+            "demo",
+            "-f",
+            specFile.toString(),
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
     remember();
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("verdict: PASS").contains("reports: ");
     JsonNode rep = report("kill-primary");
     Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
     // every phase from its own observation, in a plausible order
-    for (String id : List.of("leader_key_gone", "new_leader_key", "new_primary_writable", "haproxy_routes", "first_write_haproxy", "first_write_gateway")) {
+    for (String id :
+        List.of(
+            "leader_key_gone",
+            "new_leader_key",
+            "new_primary_writable",
+            "haproxy_routes",
+            "first_write_haproxy",
+            "first_write_gateway")) {
       assertThat(phases.get(id).path("at_seconds").isNumber()).as(id).isTrue();
     }
     double keyGone = phases.get("leader_key_gone").path("at_seconds").asDouble();
     assertThat(keyGone).as("lease expiry on ttl 10 / loop_wait 2").isBetween(7.0, 12.0);
-    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble()).isGreaterThanOrEqualTo(keyGone);
-    assertThat(phases.get("first_write_gateway").path("at_seconds").asDouble()).isGreaterThanOrEqualTo(phases.get("new_leader_key").path("at_seconds").asDouble());
+    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble())
+        .isGreaterThanOrEqualTo(keyGone);
+    assertThat(phases.get("first_write_gateway").path("at_seconds").asDouble())
+        .isGreaterThanOrEqualTo(phases.get("new_leader_key").path("at_seconds").asDouble());
     Map<String, JsonNode> probes = byId(rep.path("probes"), "probe");
     JsonNode gw = probes.get("gateway_writer");
-    assertThat(gw.path("failed").asInt() + gw.path("unknown").asInt()).as("failed gateway writes").isZero();
+    assertThat(gw.path("failed").asInt() + gw.path("unknown").asInt())
+        .as("failed gateway writes")
+        .isZero();
     assertThat(gw.path("held").asInt()).as("writes held through the failover").isPositive();
-    assertThat(probes.get("haproxy_writer").path("failed").asInt()).as("direct clients do see the outage").isPositive();
-    rep.path("ledger").forEach(l -> {
-      assertThat(l.path("lost").asInt()).as("lost %s", l.path("probe").asText()).isZero();
-      assertThat(l.path("acknowledged").asInt()).isPositive();
-    });
+    assertThat(probes.get("haproxy_writer").path("failed").asInt())
+        .as("direct clients do see the outage")
+        .isPositive();
+    rep.path("ledger")
+        .forEach(
+            l -> {
+              assertThat(l.path("lost").asInt()).as("lost %s", l.path("probe").asText()).isZero();
+              assertThat(l.path("acknowledged").asInt()).isPositive();
+            });
     assertThat(rep.path("passed").asBoolean()).isTrue();
     assertHealthy();
   }
@@ -131,12 +153,27 @@ class ChaosIT {
   @Test
   @Order(2)
   void aSwitchoverUnderLoadReportsWhatItCostsSecondBySecond() throws IOException {
-    CliRun r = CliRun.run("chaos", "switchover", "--load", "100", "--load-connections", "50", "--state-dir", state.toString(), "--report-dir", reports.toString());
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "switchover",
+            "--load",
+            "100",
+            "--load-connections",
+            "50",
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("load: mix 9:1").contains("over 50 connections");
     JsonNode load = report("switchover").path("load");
-    assertThat(load.path("counts").path("scheduled").asLong()).as("requests at 100/s for the whole run").isGreaterThan(500);
-    assertThat(load.path("counts").path("errors").asLong()).as("the gateway holds load through a switchover").isZero();
+    assertThat(load.path("counts").path("scheduled").asLong())
+        .as("requests at 100/s for the whole run")
+        .isGreaterThan(500);
+    assertThat(load.path("counts").path("errors").asLong())
+        .as("the gateway holds load through a switchover")
+        .isZero();
     assertThat(load.path("seconds").size()).isGreaterThan(5);
     assertThat(load.path("steady_p99_ms").asDouble()).isPositive();
     assertHealthy();
@@ -145,21 +182,38 @@ class ChaosIT {
   @Test
   @Order(3)
   void aCrashedRedisMasterIsReplacedAndNoAcknowledgedRedisWriteIsLost() throws IOException {
-    CliRun r = CliRun.run("chaos", "kill-sentinel-master", "--state-dir", state.toString(), "--report-dir", reports.toString());
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "kill-sentinel-master",
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode rep = report("kill-sentinel-master");
-    assertThat(byId(rep.path("phases"), "id").get("new_redis_master").path("at_seconds").asDouble()).isBetween(1.5, 8.0);
+    assertThat(byId(rep.path("phases"), "id").get("new_redis_master").path("at_seconds").asDouble())
+        .isBetween(1.5, 8.0);
     JsonNode ledger = rep.path("ledger").get(0);
     assertThat(ledger.path("probe").asText()).isEqualTo("redis_writer");
     assertThat(ledger.path("lost").asInt()).isZero();
-    assertThat(byId(rep.path("probes"), "probe").get("gateway_reader").path("failed").asInt()).as("the gateway does not fail when Redis does").isZero();
+    assertThat(byId(rep.path("probes"), "probe").get("gateway_reader").path("failed").asInt())
+        .as("the gateway does not fail when Redis does")
+        .isZero();
     assertHealthy();
   }
 
   @Test
   @Order(4)
   void sigtermedGatewayFinishesInFlightRequestsRefusesNewOnesAndExitsCleanly() throws IOException {
-    CliRun r = CliRun.run("chaos", "sigterm-gateway", "--state-dir", state.toString(), "--report-dir", reports.toString());
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "sigterm-gateway",
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode rep = report("sigterm-gateway");
     Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
@@ -173,7 +227,9 @@ class ChaosIT {
     double faultAt = rep.path("faults").get(0).path("at_seconds").asDouble();
     long completedAcross = 0;
     for (JsonNode op : rep.path("operations")) {
-      if (op.path("outcome").asText().equals("OK") && op.path("intended_nanos").asLong() / 1e9 < faultAt && op.path("end_nanos").asLong() / 1e9 > faultAt) {
+      if (op.path("outcome").asText().equals("OK")
+          && op.path("intended_nanos").asLong() / 1e9 < faultAt
+          && op.path("end_nanos").asLong() / 1e9 > faultAt) {
         completedAcross++;
       }
     }
@@ -184,11 +240,20 @@ class ChaosIT {
   @Test
   @Order(5)
   void anAddedWorkerIsRoutedToWithinTheDiscoveryInterval() throws IOException {
-    CliRun r = CliRun.run("chaos", "add-worker", "--state-dir", state.toString(), "--report-dir", reports.toString());
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "add-worker",
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode rep = report("add-worker");
     Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
-    double routed = phases.get("worker_routed").path("at_seconds").asDouble() - phases.get("worker_started").path("at_seconds").asDouble();
+    double routed =
+        phases.get("worker_routed").path("at_seconds").asDouble()
+            - phases.get("worker_started").path("at_seconds").asDouble();
     assertThat(routed).as("within one 5 s discovery interval (+ margin)").isLessThan(7.0);
     String added = rep.path("faults").get(0).path("target").asText();
     long servedByNew = 0;

@@ -24,12 +24,23 @@ class TimelineAnalysisTest {
   }
 
   void op(String probe, long seq, double intended, double end, Op.Outcome outcome, int retries) {
-    ops.add(new Op(probe, seq, s(intended), s(end), outcome, outcome == Op.Outcome.OK ? "" : "connect_failed", "", retries, ""));
+    ops.add(
+        new Op(
+            probe,
+            seq,
+            s(intended),
+            s(end),
+            outcome,
+            outcome == Op.Outcome.OK ? "" : "connect_failed",
+            "",
+            retries,
+            ""));
   }
 
   Map<String, Optional<Long>> phases(Expectations.Fault f, String... probes) {
     Observed o = new Observed(events, ops, f.nanos());
-    return Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>(List.of(probes))).stream()
+    return Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>(List.of(probes)))
+        .stream()
         .collect(Collectors.toMap(PhaseSpec::id, p -> p.find().apply(o)));
   }
 
@@ -60,7 +71,10 @@ class TimelineAnalysisTest {
   void theCrashPredictionFollowsTheLeaseArithmetic() {
     var f = new Expectations.Fault(Action.CRASH_NODE, "pg1", "pg1", "r1", 0);
     PhaseSpec keyGone =
-        Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>()).stream().filter(p -> p.id().equals("leader_key_gone")).findFirst().orElseThrow();
+        Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>()).stream()
+            .filter(p -> p.id().equals("leader_key_gone"))
+            .findFirst()
+            .orElseThrow();
     // fast profile: ttl 10, loop_wait 2
     assertThat(keyGone.predicted().min()).isEqualTo(8.0);
     assertThat(keyGone.predicted().max()).isEqualTo(10.5);
@@ -88,11 +102,14 @@ class TimelineAnalysisTest {
     ev(2.1, "patroni", Event.PATRONI_ROLE, "pg2", "primary/running");
     ev(3.3, "haproxy", Event.HAPROXY_PRIMARY, "", "pg2");
     List<RunResult.Anomaly> a = RunAnalysis.anomalies(events, s(1.0));
-    assertThat(a).singleElement().satisfies(x -> {
-      assertThat(x.kind()).isEqualTo("stale_route");
-      assertThat(x.atSeconds()).isCloseTo(1.1, org.assertj.core.data.Offset.offset(0.01));
-      assertThat(x.detail()).contains("pg1").contains("1.20 s");
-    });
+    assertThat(a)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.kind()).isEqualTo("stale_route");
+              assertThat(x.atSeconds()).isCloseTo(1.1, org.assertj.core.data.Offset.offset(0.01));
+              assertThat(x.detail()).contains("pg1").contains("1.20 s");
+            });
   }
 
   @Test
@@ -123,14 +140,19 @@ class TimelineAnalysisTest {
       ev(2.5, "haproxy", Event.HAPROXY_REPLICAS, "", "pg2");
       w.poll();
       w.poll();
-      assertThat(events.all()).filteredOn(e -> e.kind().equals(Event.STALE_ROUTE)).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo("pg1"));
+      assertThat(events.all())
+          .filteredOn(e -> e.kind().equals(Event.STALE_ROUTE))
+          .singleElement()
+          .satisfies(e -> assertThat(e.subject()).isEqualTo("pg1"));
     }
   }
 
   @Test
   void twoRunningPrimariesAreASplitBrain() {
     ev(4.0, "patroni", Event.SPLIT_BRAIN, "pg1,pg2", "two nodes report a running primary");
-    assertThat(RunAnalysis.anomalies(events, s(1))).extracting(RunResult.Anomaly::kind).containsExactly("split_brain");
+    assertThat(RunAnalysis.anomalies(events, s(1)))
+        .extracting(RunResult.Anomaly::kind)
+        .containsExactly("split_brain");
   }
 
   @Test
@@ -146,8 +168,10 @@ class TimelineAnalysisTest {
     assertThat(sum.failed()).isEqualTo(1);
     assertThat(sum.unknown()).isEqualTo(1);
     assertThat(sum.held()).isEqualTo(2);
-    assertThat(sum.unavailabilitySeconds()).isCloseTo(9.39, org.assertj.core.data.Offset.offset(0.001));
-    // latency runs from the intended start: the held write took 9.3 s, not the time it spent on the wire
+    assertThat(sum.unavailabilitySeconds())
+        .isCloseTo(9.39, org.assertj.core.data.Offset.offset(0.001));
+    // latency runs from the intended start: the held write took 9.3 s, not the time it spent on the
+    // wire
     assertThat(sum.maxMs()).isCloseTo(9300, org.assertj.core.data.Offset.offset(10.0));
   }
 }

@@ -23,9 +23,14 @@ class DoctorTest {
 
   @Test
   void aMachineWithTheStacksPackagesCanRunIt() throws Exception {
-    CliRun r = CliRun.run("doctor", "-f", spec().toString(), "--state-dir", dir.resolve("state").toString());
+    CliRun r =
+        CliRun.run(
+            "doctor", "-f", spec().toString(), "--state-dir", dir.resolve("state").toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("ok   binary  patroni").contains("ok   binary  haproxy").contains("ok   binary  etcd");
+    assertThat(r.out())
+        .contains("ok   binary  patroni")
+        .contains("ok   binary  haproxy")
+        .contains("ok   binary  etcd");
     assertThat(r.out()).contains("addresses:ports free").contains("this machine can run the stack");
   }
 
@@ -33,9 +38,14 @@ class DoctorTest {
   void aTakenPortIsNamedWithItsAddressAndTheMemberThatNeedsIt() throws Exception {
     try (ServerSocket squatter = new ServerSocket()) {
       squatter.bind(new InetSocketAddress("127.0.4.31", 26379));
-      CliRun r = CliRun.run("doctor", "-f", spec().toString(), "--state-dir", dir.resolve("state").toString());
+      CliRun r =
+          CliRun.run(
+              "doctor", "-f", spec().toString(), "--state-dir", dir.resolve("state").toString());
       assertThat(r.exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
-      assertThat(r.out()).contains("FAIL port    127.0.4.31:26379 is taken").contains("needed by s1").contains("cannot run the stack yet");
+      assertThat(r.out())
+          .contains("FAIL port    127.0.4.31:26379 is taken")
+          .contains("needed by s1")
+          .contains("cannot run the stack yet");
       assertThat(r.out()).contains("fix: ");
     }
   }

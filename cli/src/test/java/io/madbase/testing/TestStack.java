@@ -39,7 +39,10 @@ public final class TestStack {
     }
   }
 
-  /** Every PID the stack in {@code state} has now (members and postmasters), for a "nothing left" check. */
+  /**
+   * Every PID the stack in {@code state} has now (members and postmasters), for a "nothing left"
+   * check.
+   */
   public static java.util.List<Long> pids(Path state) {
     java.util.List<Long> out = new java.util.ArrayList<>();
     if (Files.exists(state.resolve("stack.json"))) {

@@ -6,9 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as written in env files, flags, madbase.yaml and scenario files: {@code 500ms},
- * {@code 2s}, {@code 1m}, {@code 1h}. One spelling for the whole of madbase (the CLI uses this
- * class too).
+ * Durations as written in env files, flags, madbase.yaml and scenario files: {@code 500ms}, {@code
+ * 2s}, {@code 1m}, {@code 1h}. One spelling for the whole of madbase (the CLI uses this class too).
  */
 public final class Durations {
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
@@ -22,12 +21,13 @@ public final class Durations {
       return Optional.empty();
     }
     long n = Long.parseLong(m.group(1));
-    return Optional.of(switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    });
+    return Optional.of(
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        });
   }
 
   /** The shortest exact spelling: {@code 1500ms}, {@code 2s}, {@code 1m}, {@code 1h}. */

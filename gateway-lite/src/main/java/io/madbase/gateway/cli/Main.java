@@ -4,7 +4,10 @@ import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
 
-/** The standalone gateway jar's entry point: {@code java -jar gateway-lite.jar [gateway flags]} (or {@code worker …}). */
+/**
+ * The standalone gateway jar's entry point: {@code java -jar gateway-lite.jar [gateway flags]} (or
+ * {@code worker …}).
+ */
 public final class Main {
   private Main() {}
 
@@ -16,7 +19,12 @@ public final class Main {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", LOGGING_CONFIG);
     }
-    System.exit(commandLine(System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+    System.exit(
+        commandLine(
+                System.getenv(),
+                new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true))
+            .execute(args));
   }
 
   /** The gateway command with {@code worker} as a subcommand, exit codes mapped. */
@@ -25,14 +33,18 @@ public final class Main {
     cl.addSubcommand(new WorkerCommand());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("gateway: " + ex.getMessage());
-      return GatewayCommand.INVALID_INPUT;
-    });
-    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      cmd.getErr().println("gateway: internal error: " + io.madbase.gateway.Secrets.mask(ex.toString()));
-      return 4;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          ex.getCommandLine().getErr().println("gateway: " + ex.getMessage());
+          return GatewayCommand.INVALID_INPUT;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parsed) -> {
+          cmd.getErr()
+              .println(
+                  "gateway: internal error: " + io.madbase.gateway.Secrets.mask(ex.toString()));
+          return 4;
+        });
     return cl;
   }
 }
