@@ -175,13 +175,35 @@ public final class ScenarioRunner {
         loadResult);
   }
 
+  /**
+   * The stack must be healthy before the fault, or the run would prove nothing. A health check can
+   * flap for a moment (an HAProxy check timing out on a busy machine), so the steady state is
+   * waited for, up to {@link #STEADY_STATE_DEADLINE}, before the run is refused.
+   */
   private void steadyState(ScenarioSpec scenario, StackObserver obs) {
     if (!scenario.steadyState().contains("stack_healthy")) {
       return;
     }
+    try {
+      new Wait(STEADY_STATE_DEADLINE, Duration.ofMillis(250), Progress.NONE)
+          .until("a healthy stack", () -> health(obs), "");
+    } catch (MadbaseException e) {
+      throw new MadbaseException(
+          ExitCode.CHECK_FAILED,
+          "steady state not met within "
+              + STEADY_STATE_DEADLINE.toSeconds()
+              + " s, so the scenario was not run: "
+              + health(obs).seen()
+              + "\n  (madbase status shows the whole stack; madbase up starts what is missing)");
+    }
+  }
+
+  static final Duration STEADY_STATE_DEADLINE = Duration.ofSeconds(30);
+
+  /** Every health check `up` waits for, as one. */
+  private Check health(StackObserver obs) {
     List<Check> checks = new ArrayList<>(List.of(obs.etcd(), obs.patroniCluster()));
-    String leader = obs.leader().map(Member::name).orElse("?");
-    checks.add(obs.haproxy(leader));
+    checks.add(obs.haproxy(obs.leader().map(Member::name).orElse("?")));
     if (!driver.topology().of(Role.SENTINEL).isEmpty()) {
       checks.add(obs.sentinels());
     }
@@ -191,16 +213,12 @@ public final class ScenarioRunner {
     if (!driver.topology().of(Role.GATEWAY).isEmpty()) {
       checks.add(obs.gateways());
     }
-    List<Check> failed = checks.stream().filter(c -> !c.ok()).toList();
-    if (!failed.isEmpty()) {
-      throw new MadbaseException(
-          ExitCode.CHECK_FAILED,
-          "steady state not met, so the scenario was not run:\n"
-              + failed.stream()
-                  .map(c -> "  - " + c.name() + ": " + c.seen())
-                  .collect(Collectors.joining("\n"))
-              + "\n  (madbase status shows the whole stack; madbase up starts what is missing)");
-    }
+    List<Check> bad = checks.stream().filter(c -> !c.ok()).toList();
+    return bad.isEmpty()
+        ? Check.pass("stack", "healthy")
+        : Check.fail(
+            "stack",
+            bad.stream().map(c -> c.name() + ": " + c.seen()).collect(Collectors.joining("; ")));
   }
 
   private void startWatchers(
@@ -645,27 +663,7 @@ public final class ScenarioRunner {
     }
     try {
       new Wait(ROLLBACK_DEADLINE, Duration.ofMillis(250), Progress.NONE)
-          .until(
-              "the stack to be whole again",
-              () -> {
-                List<Check> checks = new ArrayList<>(List.of(obs.etcd(), obs.patroniCluster()));
-                checks.add(obs.haproxy(obs.leader().map(Member::name).orElse("?")));
-                if (!driver.topology().of(Role.SENTINEL).isEmpty()) {
-                  checks.add(obs.sentinels());
-                }
-                if (!driver.topology().of(Role.GATEWAY).isEmpty()) {
-                  checks.add(obs.gateways());
-                }
-                List<Check> bad = checks.stream().filter(c -> !c.ok()).toList();
-                return bad.isEmpty()
-                    ? Check.pass("stack", "healthy")
-                    : Check.fail(
-                        "stack",
-                        bad.stream()
-                            .map(c -> c.name() + ": " + c.seen())
-                            .collect(Collectors.joining("; ")));
-              },
-              "");
+          .until("the stack to be whole again", () -> health(obs), "");
       events.add("madbase", Event.ROLLBACK, "", "stack healthy again");
     } catch (MadbaseException e) {
       notes.add("rollback did not bring the stack back to healthy: " + e.getMessage());

@@ -121,7 +121,7 @@ public final class Preflight {
           s.bind(a);
           out.add(new Finding("port", true, where + " free (" + e.getKey() + ")", ""));
         } catch (BindException ex) {
-          String holder = holder(a.getPort());
+          String holder = holder(a);
           out.add(
               new Finding(
                   "port",
@@ -168,13 +168,21 @@ public final class Preflight {
     }
   }
 
-  /** Which process listens on {@code port} ("postgres pid 1234"), from ss; empty if unknown. */
-  static String holder(int port) {
+  /**
+   * Which process listens on {@code address}, as ss tells: a listener on that address and port,
+   * else one on every address (0.0.0.0 or [::]) with that port. Empty if unknown.
+   */
+  static String holder(InetSocketAddress address) {
+    String exact =
+        ss(List.of("ss", "-H", "-ltnp", "src", address.getHostString() + ":" + address.getPort()));
+    return exact.isEmpty()
+        ? ss(List.of("ss", "-H", "-ltnp", "sport = :" + address.getPort()))
+        : exact;
+  }
+
+  private static String ss(List<String> command) {
     try {
-      Process p =
-          new ProcessBuilder("ss", "-H", "-ltnp", "sport = :" + port)
-              .redirectErrorStream(true)
-              .start();
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor(5, TimeUnit.SECONDS);
       var m = java.util.regex.Pattern.compile("\\(\\(\"([^\"]+)\",pid=(\\d+)").matcher(out);
