@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import io.madbase.stack.Durations;
+import io.madbase.gateway.Durations;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -22,7 +22,9 @@ public final class Json {
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-          .addModule(new SimpleModule("madbase-json").addSerializer(Duration.class, new DurationSerializer()))
+          .addModule(
+              new SimpleModule("madbase-json")
+                  .addSerializer(Duration.class, new DurationSerializer()))
           .build();
 
   private Json() {}
@@ -36,7 +38,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write JSON for " + value.getClass().getSimpleName(), e);
+      throw new IllegalStateException(
+          "cannot write JSON for " + value.getClass().getSimpleName(), e);
     }
   }
 
@@ -46,7 +49,8 @@ public final class Json {
     }
 
     @Override
-    public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
       gen.writeString(Durations.format(value));
     }
   }

@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Watches Patroni's leader key in etcd ({@code /service/<scope>/leader}) through jetcd: the
- * moment it disappears (lease expired after a crash, or released by a clean stop) and the moment a
- * new member writes it. Push, not poll: etcd sends each change as it commits it.
+ * Watches Patroni's leader key in etcd ({@code /service/<scope>/leader}) through jetcd: the moment
+ * it disappears (lease expired after a crash, or released by a clean stop) and the moment a new
+ * member writes it. Push, not poll: etcd sends each change as it commits it.
  */
 public final class EtcdLeaderWatch implements AutoCloseable {
   private final Client client;
@@ -37,23 +37,36 @@ public final class EtcdLeaderWatch implements AutoCloseable {
                         if (e.getEventType() == WatchEvent.EventType.DELETE) {
                           log.add("etcd", Event.LEADER_KEY_DELETED, "", "");
                         } else if (e.getEventType() == WatchEvent.EventType.PUT) {
-                          String member = e.getKeyValue().getValue().toString(StandardCharsets.UTF_8);
-                          // Patroni refreshes the key every loop: only a change of holder (or a new key) is news
+                          String member =
+                              e.getKeyValue().getValue().toString(StandardCharsets.UTF_8);
+                          // Patroni refreshes the key every loop: only a change of holder (or a new
+                          // key) is news
                           boolean created = e.getKeyValue().getVersion() == 1;
-                          if (created || e.getPrevKV() == null || !member.equals(e.getPrevKV().getValue().toString(StandardCharsets.UTF_8))) {
-                            log.add("etcd", Event.LEADER_KEY_SET, member, created ? "created" : "changed");
+                          if (created
+                              || e.getPrevKV() == null
+                              || !member.equals(
+                                  e.getPrevKV().getValue().toString(StandardCharsets.UTF_8))) {
+                            log.add(
+                                "etcd",
+                                Event.LEADER_KEY_SET,
+                                member,
+                                created ? "created" : "changed");
                           }
                         }
                       }
                     },
-                    error -> log.add("etcd", Event.WATCH_ERROR, "", String.valueOf(error.getMessage()))));
+                    error ->
+                        log.add(
+                            "etcd", Event.WATCH_ERROR, "", String.valueOf(error.getMessage()))));
   }
 
   /** The member holding the leader key now, if any. */
   public Optional<String> holder() {
     try {
       GetResponse r = client.getKVClient().get(key).get(3, TimeUnit.SECONDS);
-      return r.getKvs().stream().findFirst().map(kv -> kv.getValue().toString(StandardCharsets.UTF_8));
+      return r.getKvs().stream()
+          .findFirst()
+          .map(kv -> kv.getValue().toString(StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

@@ -32,6 +32,11 @@ public final class EventLog {
     return e;
   }
 
+  /** Records an event observed at a given time (replaying a run, tests). */
+  synchronized void record(Event e) {
+    events.add(e);
+  }
+
   /** Called for every event from now on (the live progress view). */
   public synchronized void listen(Consumer<Event> listener) {
     listeners.add(listener);

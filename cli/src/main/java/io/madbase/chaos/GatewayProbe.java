@@ -17,10 +17,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Requests through the gateway, sent asynchronously at their intended times so that a held
- * request (the gateway waiting out a failover) delays only itself. Three kinds: writes of
- * sequence-numbered rows to probe_writes (with an Idempotency-Key), reads, and function calls
- * proxied to the workers.
+ * Requests through the gateway, sent asynchronously at their intended times so that a held request
+ * (the gateway waiting out a failover) delays only itself. Three kinds: writes of sequence-numbered
+ * rows to probe_writes (with an Idempotency-Key), reads, and function calls proxied to the workers.
  */
 public final class GatewayProbe extends Probe {
   /** What the probe sends. */
@@ -48,19 +47,35 @@ public final class GatewayProbe extends Probe {
   private final HttpClient http;
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
 
-  public GatewayProbe(Kind kind, String baseUrl, String probeId, Duration interval, Duration delay, Duration requestTimeout, RunClock clock, OpLog ops) {
+  public GatewayProbe(
+      Kind kind,
+      String baseUrl,
+      String probeId,
+      Duration interval,
+      Duration delay,
+      Duration requestTimeout,
+      RunClock clock,
+      OpLog ops) {
     super(kind.probeName, interval, clock, ops);
     this.kind = kind;
     this.baseUrl = baseUrl;
     this.probeId = probeId;
     this.delay = delay;
     this.requestTimeout = requestTimeout;
-    this.pool = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "probe-http-" + kind.probeName);
-      t.setDaemon(true);
-      return t;
-    });
-    this.http = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(1)).version(HttpClient.Version.HTTP_1_1).build();
+    this.pool =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "probe-http-" + kind.probeName);
+              t.setDaemon(true);
+              return t;
+            });
+    this.http =
+        HttpClient.newBuilder()
+            .executor(pool)
+            .connectTimeout(Duration.ofSeconds(1))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   public String probeId() {
@@ -75,7 +90,14 @@ public final class GatewayProbe extends Probe {
   @Override
   protected void operate(long seq, long intended) {
     if (!inFlight.tryAcquire()) {
-      record(seq, intended, Op.Outcome.NOT_SENT, "backlog", MAX_IN_FLIGHT + " requests already in flight", 0, "");
+      record(
+          seq,
+          intended,
+          Op.Outcome.NOT_SENT,
+          "backlog",
+          MAX_IN_FLIGHT + " requests already in flight",
+          0,
+          "");
       return;
     }
     HttpRequest req = request(seq);
@@ -95,22 +117,33 @@ public final class GatewayProbe extends Probe {
   }
 
   private HttpRequest request(long seq) {
-    HttpRequest.Builder b = HttpRequest.newBuilder().timeout(requestTimeout).header("X-Project-Ref", "default");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder().timeout(requestTimeout).header("X-Project-Ref", "default");
     return switch (kind) {
       case WRITER ->
           b.uri(URI.create(baseUrl + "/rest/v1/probe_writes"))
               .header("Content-Type", "application/json")
               .header("Idempotency-Key", probeId + "-" + seq)
-              .POST(HttpRequest.BodyPublishers.ofString("{\"probe\":\"" + probeId + "\",\"seq\":" + seq + "}"))
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      "{\"probe\":\"" + probeId + "\",\"seq\":" + seq + "}"))
               .build();
       case READER -> b.uri(URI.create(baseUrl + "/rest/v1/items?limit=1")).GET().build();
       case FUNCTION_CALLER ->
-          b.uri(URI.create(baseUrl + "/functions/v1/probe?seq=" + seq + (delay == null ? "" : "&delay_ms=" + delay.toMillis()))).GET().build();
+          b.uri(
+                  URI.create(
+                      baseUrl
+                          + "/functions/v1/probe?seq="
+                          + seq
+                          + (delay == null ? "" : "&delay_ms=" + delay.toMillis())))
+              .GET()
+              .build();
     };
   }
 
   private void answered(long seq, long intended, HttpResponse<String> res) {
-    int retries = res.headers().firstValue("X-Gateway-Retries").map(GatewayProbe::parseInt).orElse(0);
+    int retries =
+        res.headers().firstValue("X-Gateway-Retries").map(GatewayProbe::parseInt).orElse(0);
     String servedBy =
         kind == Kind.FUNCTION_CALLER
             ? res.headers().firstValue("X-Worker").orElse(workerFromBody(res.body()))
@@ -121,12 +154,21 @@ public final class GatewayProbe extends Probe {
       return;
     }
     String code = errorCode(res.body());
-    Op.Outcome outcome = "write_outcome_unknown".equals(code) ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED;
-    record(seq, intended, outcome, "http_" + status + (code.isEmpty() ? "" : "_" + code), HaproxyWriter.firstLine(res.body()), retries, servedBy);
+    Op.Outcome outcome =
+        "write_outcome_unknown".equals(code) ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED;
+    record(
+        seq,
+        intended,
+        outcome,
+        "http_" + status + (code.isEmpty() ? "" : "_" + code),
+        HaproxyWriter.firstLine(res.body()),
+        retries,
+        servedBy);
   }
 
   private void failed(long seq, long intended, Throwable err) {
-    Throwable e = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    Throwable e =
+        err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     String kindName;
     if (e instanceof HttpTimeoutException) {
       kindName = "timeout";
@@ -139,7 +181,14 @@ public final class GatewayProbe extends Probe {
     }
     // a write whose request went out and whose answer never came may have been applied
     boolean unknown = kind == Kind.WRITER && !kindName.equals("connection_refused");
-    record(seq, intended, unknown ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED, kindName, String.valueOf(e.getMessage()), 0, "");
+    record(
+        seq,
+        intended,
+        unknown ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED,
+        kindName,
+        String.valueOf(e.getMessage()),
+        0,
+        "");
   }
 
   private static String errorCode(String body) {

@@ -22,16 +22,22 @@ public final class HaproxyWatcher extends Watcher {
     String replicas = servers.map(s -> up(s, "replicas")).orElse("unreachable");
     if (!primary.equals(lastPrimary)) {
       lastPrimary = primary;
-      log.add("haproxy", Event.HAPROXY_PRIMARY, "", primary);
+      emit("haproxy", Event.HAPROXY_PRIMARY, "", primary);
     }
     if (!replicas.equals(lastReplicas)) {
       lastReplicas = replicas;
-      log.add("haproxy", Event.HAPROXY_REPLICAS, "", replicas);
+      emit("haproxy", Event.HAPROXY_REPLICAS, "", replicas);
     }
   }
 
   /** The servers UP (after a passed check) in {@code proxy}, space-separated; "" for none. */
   static String up(List<HaproxyStats.Server> servers, String proxy) {
-    return String.join(" ", servers.stream().filter(s -> s.proxy().equals(proxy) && s.up()).map(HaproxyStats.Server::server).sorted().toList());
+    return String.join(
+        " ",
+        servers.stream()
+            .filter(s -> s.proxy().equals(proxy) && s.up())
+            .map(HaproxyStats.Server::server)
+            .sorted()
+            .toList());
   }
 }

@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * Writes sequence-numbered rows straight through HAProxy's primary listener, as an application
- * with one connection would: on a broken connection it reconnects for the next write. A write
- * that breaks after it was sent is UNKNOWN (it may have committed), never counted as failed or
- * lost until the ledger is checked.
+ * Writes sequence-numbered rows straight through HAProxy's primary listener, as an application with
+ * one connection would: on a broken connection it reconnects for the next write. A write that
+ * breaks after it was sent is UNKNOWN (it may have committed), never counted as failed or lost
+ * until the ledger is checked.
  */
 public final class HaproxyWriter extends Probe {
   private final String url;
@@ -19,18 +19,20 @@ public final class HaproxyWriter extends Probe {
   private final String probeId;
   private Connection conn;
 
-  public HaproxyWriter(String host, int port, String database, String user, String password, String probeId, Duration interval, RunClock clock, OpLog ops) {
+  public HaproxyWriter(
+      String host,
+      int port,
+      String database,
+      String user,
+      String password,
+      String probeId,
+      Duration interval,
+      RunClock clock,
+      OpLog ops) {
     super("haproxy_writer", interval, clock, ops);
     this.url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
     this.probeId = probeId;
-    this.props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
-    props.setProperty("ApplicationName", "madbase-probe");
-    // fail fast: a dead primary must show up as an error in seconds, not minutes (STACK-NOTES)
-    props.setProperty("connectTimeout", "2");
-    props.setProperty("socketTimeout", "5");
-    props.setProperty("tcpKeepAlive", "true");
+    this.props = SqlErrors.probeConnection(user, password);
   }
 
   public String probeId() {
@@ -44,7 +46,8 @@ public final class HaproxyWriter extends Probe {
       if (conn == null) {
         conn = DriverManager.getConnection(url, props);
       }
-      try (PreparedStatement ps = conn.prepareStatement("INSERT INTO probe_writes (probe, seq) VALUES (?, ?)")) {
+      try (PreparedStatement ps =
+          conn.prepareStatement("INSERT INTO probe_writes (probe, seq) VALUES (?, ?)")) {
         ps.setString(1, probeId);
         ps.setLong(2, seq);
         sent = true;
@@ -55,7 +58,14 @@ public final class HaproxyWriter extends Probe {
       String kind = SqlErrors.kind(e);
       // read-only and shutdown errors are answers from the server: the row was not written
       boolean unknown = sent && (kind.equals("connection_lost") || kind.equals("timeout"));
-      record(seq, intended, unknown ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED, kind, firstLine(e.getMessage()), 0, "");
+      record(
+          seq,
+          intended,
+          unknown ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED,
+          kind,
+          firstLine(e.getMessage()),
+          0,
+          "");
       if (SqlErrors.connectionBroken(e)) {
         closeQuietly();
       }
@@ -63,14 +73,8 @@ public final class HaproxyWriter extends Probe {
   }
 
   private void closeQuietly() {
-    if (conn != null) {
-      try {
-        conn.close();
-      } catch (SQLException ignored) {
-        // the connection is already broken
-      }
-      conn = null;
-    }
+    SqlErrors.closeQuietly(conn);
+    conn = null;
   }
 
   static String firstLine(String s) {

@@ -40,7 +40,11 @@ final class LedgerVerifier {
     List<RunResult.LedgerCheck> out = new ArrayList<>();
     for (Probe p : probes.values()) {
       String probeId =
-          p instanceof HaproxyWriter h ? h.probeId() : p instanceof GatewayProbe g && p.name().equals("gateway_writer") ? g.probeId() : null;
+          p instanceof HaproxyWriter h
+              ? h.probeId()
+              : p instanceof GatewayProbe g && p.name().equals("gateway_writer")
+                  ? g.probeId()
+                  : null;
       if (probeId != null) {
         out.add(postgres(p.name(), probeId, ops.of(p.name())));
       }
@@ -55,7 +59,13 @@ final class LedgerVerifier {
     Set<Long> acked = seqs(ops, Op.Outcome.OK);
     Set<Long> unknown = seqs(ops, Op.Outcome.UNKNOWN);
     Set<Long> present = new HashSet<>();
-    String url = "jdbc:postgresql://" + topology.haproxy().host() + ":" + spec.haproxy().primaryPort() + "/" + RenderContext.DATABASE;
+    String url =
+        "jdbc:postgresql://"
+            + topology.haproxy().host()
+            + ":"
+            + spec.haproxy().primaryPort()
+            + "/"
+            + RenderContext.DATABASE;
     Properties props = new Properties();
     props.setProperty("user", RenderContext.APP_USER);
     props.setProperty("password", secrets.app().reveal());
@@ -65,20 +75,28 @@ final class LedgerVerifier {
     SQLException last = null;
     for (int attempt = 0; attempt < 10; attempt++) {
       try (Connection c = DriverManager.getConnection(url, props);
-          PreparedStatement ps = c.prepareStatement("SELECT seq FROM probe_writes WHERE probe = ?")) {
+          PreparedStatement ps =
+              c.prepareStatement("SELECT seq FROM probe_writes WHERE probe = ?")) {
         ps.setString(1, probeId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             present.add(rs.getLong(1));
           }
         }
-        return check(probe, "PostgreSQL primary (probe_writes, probe = '" + probeId + "')", acked, unknown, present);
+        return check(
+            probe,
+            "PostgreSQL primary (probe_writes, probe = '" + probeId + "')",
+            acked,
+            unknown,
+            present);
       } catch (SQLException e) {
         last = e;
         ScenarioRunner.sleep(java.time.Duration.ofSeconds(2));
       }
     }
-    throw new io.madbase.MadbaseException(io.madbase.ExitCode.ENVIRONMENT, "cannot read the write ledger through HAProxy: " + (last == null ? "" : last.getMessage()));
+    throw new io.madbase.MadbaseException(
+        io.madbase.ExitCode.ENVIRONMENT,
+        "cannot read the write ledger through HAProxy: " + (last == null ? "" : last.getMessage()));
   }
 
   private RunResult.LedgerCheck redis(RedisWriter w, List<Op> ops) {
@@ -90,7 +108,8 @@ final class LedgerVerifier {
     try (StatefulRedisConnection<String, String> c = w.connectToMaster()) {
       for (int i = 0; i < all.size(); i += 500) {
         List<Long> chunk = all.subList(i, Math.min(all.size(), i + 500));
-        List<KeyValue<String, String>> got = c.sync().mget(chunk.stream().map(w::key).toArray(String[]::new));
+        List<KeyValue<String, String>> got =
+            c.sync().mget(chunk.stream().map(w::key).toArray(String[]::new));
         for (int j = 0; j < chunk.size(); j++) {
           if (got.get(j).hasValue()) {
             present.add(chunk.get(j));
@@ -101,7 +120,8 @@ final class LedgerVerifier {
     return check("redis_writer", "Redis master (via Sentinel)", acked, unknown, present);
   }
 
-  private static RunResult.LedgerCheck check(String probe, String where, Set<Long> acked, Set<Long> unknown, Set<Long> present) {
+  private static RunResult.LedgerCheck check(
+      String probe, String where, Set<Long> acked, Set<Long> unknown, Set<Long> present) {
     TreeSet<Long> lost = new TreeSet<>(acked);
     lost.removeAll(present);
     long unknownPresent = unknown.stream().filter(present::contains).count();

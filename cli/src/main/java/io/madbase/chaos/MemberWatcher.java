@@ -38,27 +38,43 @@ public final class MemberWatcher extends Watcher {
     String etcdLeader = null;
     for (NodeInfo n : nodes) {
       if (n.role() == Role.GATEWAY || n.role() == Role.WORKER) {
-        change(n.name() + ".alive", n.alive() ? "alive" : "exited", v -> { if (v.equals("exited")) log.add("process", Event.PROCESS_EXITED, n.name(), ""); });
+        change(
+            n.name() + ".alive",
+            n.alive() ? "alive" : "exited",
+            v -> {
+              if (v.equals("exited")) emit("process", Event.PROCESS_EXITED, n.name(), "");
+            });
       }
       if (n.role() == Role.GATEWAY) {
-        String ready = Http.get("http://" + n.address() + ":" + gatewayPort + "/ready", Duration.ofMillis(500)).map(r -> r.ok() ? "ready" : "not ready").orElse("no answer");
-        change(n.name() + ".ready", ready, v -> log.add("process", Event.READY, n.name(), v));
-        change(n.name() + ".listener", listening(n.address(), gatewayPort) ? "open" : "refused", v -> { if (v.equals("refused")) log.add("process", Event.LISTENER_CLOSED, n.name(), ""); });
+        String ready =
+            Http.get("http://" + n.address() + ":" + gatewayPort + "/ready", Duration.ofMillis(500))
+                .map(r -> r.ok() ? "ready" : "not ready")
+                .orElse("no answer");
+        change(n.name() + ".ready", ready, v -> emit("process", Event.READY, n.name(), v));
+        change(
+            n.name() + ".listener",
+            listening(n.address(), gatewayPort) ? "open" : "refused",
+            v -> {
+              if (v.equals("refused")) emit("process", Event.LISTENER_CLOSED, n.name(), "");
+            });
       }
       if (n.role() == Role.POSTGRES) {
         String pm = n.childPids().isEmpty() ? "none" : Long.toString(n.childPids().get(0));
-        change(n.name() + ".postmaster", pm, v -> log.add("process", Event.POSTMASTER, n.name(), v));
+        change(n.name() + ".postmaster", pm, v -> emit("process", Event.POSTMASTER, n.name(), v));
       }
       if (n.role() == Role.ETCD) {
         var st = new EtcdHealth(n.address(), etcdPort, Duration.ofMillis(300)).status();
-        change(n.name() + ".etcd", st.isPresent() ? "up" : "down", v -> log.add("etcd", Event.ETCD_MEMBER, n.name(), v));
+        change(
+            n.name() + ".etcd",
+            st.isPresent() ? "up" : "down",
+            v -> emit("etcd", Event.ETCD_MEMBER, n.name(), v));
         if (st.isPresent() && st.get().leader()) {
           etcdLeader = n.name();
         }
       }
     }
     if (etcdLeader != null) {
-      change("etcd.leader", etcdLeader, v -> log.add("etcd", Event.ETCD_LEADER, v, ""));
+      change("etcd.leader", etcdLeader, v -> emit("etcd", Event.ETCD_LEADER, v, ""));
     }
   }
 

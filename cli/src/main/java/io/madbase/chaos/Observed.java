@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-/** What a run has observed so far, as phases read it: events and probe operations since the fault. */
+/**
+ * What a run has observed so far, as phases read it: events and probe operations since the fault.
+ */
 public record Observed(EventLog events, OpLog ops, long faultNanos) {
 
   /** The first event of {@code kind} after the fault that matches {@code p}. */
@@ -20,7 +22,10 @@ public record Observed(EventLog events, OpLog ops, long faultNanos) {
   /** When the first operation of {@code probe} that succeeded ended, at or after {@code from}. */
   public Optional<Long> firstOk(String probe, long from, Predicate<Op> p) {
     List<Op> list = ops.of(probe);
-    return list.stream().filter(o -> o.ok() && o.endNanos() >= from && p.test(o)).map(Op::endNanos).findFirst();
+    return list.stream()
+        .filter(o -> o.ok() && o.endNanos() >= from && p.test(o))
+        .map(Op::endNanos)
+        .findFirst();
   }
 
   public boolean hasProbe(String probe) {

@@ -5,8 +5,8 @@ package io.madbase.chaos;
  *
  * @param probe the probe that made it (gateway_writer, haproxy_writer, ...)
  * @param seq its sequence number within the probe
- * @param intendedNanos when it was scheduled to start (latency is measured from here, so a
- *     probe held up by a slow server does not hide the wait: no coordinated omission)
+ * @param intendedNanos when it was scheduled to start (latency is measured from here, so a probe
+ *     held up by a slow server does not hide the wait: no coordinated omission)
  * @param endNanos when its outcome was known
  * @param outcome ok, failed, unknown (a write that may or may not have happened), not_sent
  * @param errorKind for failures: connection_refused, timeout, read_only, http_503, ...

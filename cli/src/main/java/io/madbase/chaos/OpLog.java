@@ -14,7 +14,10 @@ public final class OpLog {
 
   /** The operations of {@code probe}, in the order they ended. */
   public synchronized List<Op> of(String probe) {
-    return ops.stream().filter(o -> o.probe().equals(probe)).sorted(Comparator.comparingLong(Op::endNanos)).toList();
+    return ops.stream()
+        .filter(o -> o.probe().equals(probe))
+        .sorted(Comparator.comparingLong(Op::endNanos))
+        .toList();
   }
 
   public synchronized List<Op> all() {

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Polls every node's Patroni REST API: role changes (promotion, demotion), a node going silent,
- * and two nodes claiming to be a running primary at once (split brain).
+ * Polls every node's Patroni REST API: role changes (promotion, demotion), a node going silent, and
+ * two nodes claiming to be a running primary at once (split brain).
  */
 public final class PatroniWatcher extends Watcher {
   private final Map<Member, PatroniClient> clients = new HashMap<>();
@@ -30,19 +30,24 @@ public final class PatroniWatcher extends Watcher {
     List<String> primaries = new ArrayList<>();
     for (var e : clients.entrySet()) {
       Optional<PatroniClient.NodeState> st = e.getValue().node();
-      String now = st.map(s -> (s.leader() ? "primary" : s.role()) + "/" + s.state()).orElse("unreachable");
+      String now =
+          st.map(s -> (s.leader() ? "primary" : s.role()) + "/" + s.state()).orElse("unreachable");
       if (st.map(s -> s.leader() && "running".equals(s.state())).orElse(false)) {
         primaries.add(e.getKey().name());
       }
       String name = e.getKey().name();
       if (!now.equals(last.get(name))) {
         last.put(name, now);
-        log.add("patroni", Event.PATRONI_ROLE, name, now);
+        emit("patroni", Event.PATRONI_ROLE, name, now);
       }
     }
     boolean both = primaries.size() > 1;
     if (both && !splitBrain) {
-      log.add("patroni", Event.SPLIT_BRAIN, String.join(",", primaries), "two nodes report a running primary");
+      emit(
+          "patroni",
+          Event.SPLIT_BRAIN,
+          String.join(",", primaries),
+          "two nodes report a running primary");
     }
     splitBrain = both;
   }

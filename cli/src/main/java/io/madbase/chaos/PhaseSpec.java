@@ -4,8 +4,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * One phase a fault leads to: how to recognise it among the observations, and when the settings
- * say it should come.
+ * One phase a fault leads to: how to recognise it among the observations, and when the settings say
+ * it should come.
  *
  * @param id stable name (json, junit): leader_key_gone, new_leader_key, ...
  * @param label what a person reads: "leader key gone"
@@ -15,4 +15,9 @@ import java.util.function.Function;
  * @param predicted the window the settings predict, in seconds after the fault
  */
 public record PhaseSpec(
-    String id, String label, String source, boolean required, Function<Observed, Optional<Long>> find, Bound predicted) {}
+    String id,
+    String label,
+    String source,
+    boolean required,
+    Function<Observed, Optional<Long>> find,
+    Bound predicted) {}

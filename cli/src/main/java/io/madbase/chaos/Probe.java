@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A probe: operations at a fixed rate through one path of the stack, each logged with its
- * intended time, outcome and error kind. Subclasses do one operation; this class keeps the beat.
+ * A probe: operations at a fixed rate through one path of the stack, each logged with its intended
+ * time, outcome and error kind. Subclasses do one operation; this class keeps the beat.
  */
 public abstract class Probe implements AutoCloseable {
   protected final String name;
@@ -50,7 +50,14 @@ public abstract class Probe implements AutoCloseable {
               try {
                 operate(n, intended);
               } catch (RuntimeException e) {
-                record(n, intended, Op.Outcome.FAILED, "probe_error", String.valueOf(e.getMessage()), 0, "");
+                record(
+                    n,
+                    intended,
+                    Op.Outcome.FAILED,
+                    "probe_error",
+                    String.valueOf(e.getMessage()),
+                    0,
+                    "");
               }
             },
             0,
@@ -61,8 +68,16 @@ public abstract class Probe implements AutoCloseable {
   /** Does operation {@code seq}, intended at {@code intendedNanos}, and records it. */
   protected abstract void operate(long seq, long intendedNanos);
 
-  protected void record(long seq, long intended, Op.Outcome outcome, String errorKind, String detail, int retries, String servedBy) {
-    ops.add(new Op(name, seq, intended, clock.now(), outcome, errorKind, detail, retries, servedBy));
+  protected void record(
+      long seq,
+      long intended,
+      Op.Outcome outcome,
+      String errorKind,
+      String detail,
+      int retries,
+      String servedBy) {
+    ops.add(
+        new Op(name, seq, intended, clock.now(), outcome, errorKind, detail, retries, servedBy));
   }
 
   /** Stops scheduling new operations; operations in flight finish on their own. */

@@ -26,15 +26,28 @@ public final class RedisWriter extends Probe {
   private final String keyPrefix;
   private StatefulRedisConnection<String, String> conn;
 
-  public RedisWriter(List<String> sentinelHosts, int sentinelPort, String masterName, String password, String probeId, Duration interval, RunClock clock, OpLog ops) {
+  public RedisWriter(
+      List<String> sentinelHosts,
+      int sentinelPort,
+      String masterName,
+      String password,
+      String probeId,
+      Duration interval,
+      RunClock clock,
+      OpLog ops) {
     super("redis_writer", interval, clock, ops);
     this.keyPrefix = "madbase-probe:" + probeId + ":";
     RedisURI.Builder b = RedisURI.builder();
     for (String h : sentinelHosts) {
       b.withSentinel(h, sentinelPort);
     }
-    this.uri = b.withSentinelMasterId(masterName).withPassword(password.toCharArray()).withTimeout(Duration.ofSeconds(1)).build();
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+    this.uri =
+        b.withSentinelMasterId(masterName)
+            .withPassword(password.toCharArray())
+            .withTimeout(Duration.ofSeconds(1))
+            .build();
+    this.resources =
+        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
     this.client = RedisClient.create(resources);
     client.setOptions(
         ClientOptions.builder()
@@ -62,12 +75,31 @@ public final class RedisWriter extends Probe {
       record(seq, intended, Op.Outcome.UNKNOWN, "timeout", firstLine(e), 0, "");
       reset();
     } catch (RedisConnectionException e) {
-      record(seq, intended, sent ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED, "connection", firstLine(e), 0, "");
+      record(
+          seq,
+          intended,
+          sent ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED,
+          "connection",
+          firstLine(e),
+          0,
+          "");
       reset();
     } catch (RedisException e) {
       String msg = firstLine(e);
-      String kind = msg.startsWith("READONLY") ? "read_only" : msg.contains("Connection closed") || msg.contains("not connected") ? "connection" : "redis_error";
-      record(seq, intended, kind.equals("connection") && sent ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED, kind, msg, 0, "");
+      String kind =
+          msg.startsWith("READONLY")
+              ? "read_only"
+              : msg.contains("Connection closed") || msg.contains("not connected")
+                  ? "connection"
+                  : "redis_error";
+      record(
+          seq,
+          intended,
+          kind.equals("connection") && sent ? Op.Outcome.UNKNOWN : Op.Outcome.FAILED,
+          kind,
+          msg,
+          0,
+          "");
       reset();
     }
   }

@@ -17,15 +17,18 @@ public final class ReplicaReader extends Probe {
   private final Properties props;
   private Connection conn;
 
-  public ReplicaReader(String host, int port, String database, String user, String password, Duration interval, RunClock clock, OpLog ops) {
+  public ReplicaReader(
+      String host,
+      int port,
+      String database,
+      String user,
+      String password,
+      Duration interval,
+      RunClock clock,
+      OpLog ops) {
     super("replica_reader", interval, clock, ops);
     this.url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
-    this.props = new Properties();
-    props.setProperty("user", user);
-    props.setProperty("password", password);
-    props.setProperty("ApplicationName", "madbase-probe");
-    props.setProperty("connectTimeout", "2");
-    props.setProperty("socketTimeout", "5");
+    this.props = SqlErrors.probeConnection(user, password);
     props.setProperty("readOnly", "true");
   }
 
@@ -39,18 +42,20 @@ public final class ReplicaReader extends Probe {
           ResultSet rs = st.executeQuery("SELECT pg_is_in_recovery(), inet_server_addr()::text")) {
         rs.next();
         boolean replica = rs.getBoolean(1);
-        record(seq, intended, Op.Outcome.OK, "", replica ? "replica" : "primary", 0, rs.getString(2));
+        record(
+            seq, intended, Op.Outcome.OK, "", replica ? "replica" : "primary", 0, rs.getString(2));
       }
     } catch (SQLException e) {
-      record(seq, intended, Op.Outcome.FAILED, SqlErrors.kind(e), HaproxyWriter.firstLine(e.getMessage()), 0, "");
+      record(
+          seq,
+          intended,
+          Op.Outcome.FAILED,
+          SqlErrors.kind(e),
+          HaproxyWriter.firstLine(e.getMessage()),
+          0,
+          "");
       if (SqlErrors.connectionBroken(e)) {
-        try {
-          if (conn != null) {
-            conn.close();
-          }
-        } catch (SQLException ignored) {
-          // already broken
-        }
+        SqlErrors.closeQuietly(conn);
         conn = null;
       }
     }
@@ -59,12 +64,6 @@ public final class ReplicaReader extends Probe {
   @Override
   public void close() {
     super.close();
-    try {
-      if (conn != null) {
-        conn.close();
-      }
-    } catch (SQLException ignored) {
-      // closing anyway
-    }
+    SqlErrors.closeQuietly(conn);
   }
 }

@@ -1,7 +1,7 @@
 package io.madbase.chaos;
 
 import io.madbase.driver.StackDriver;
-import io.madbase.stack.Durations;
+import io.madbase.gateway.Durations;
 import io.madbase.stack.FailoverTiming;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +19,12 @@ import org.HdrHistogram.Histogram;
 final class RunAnalysis {
   private RunAnalysis() {}
 
-  /** A fault and the phases it was expected to lead to. */
-  record FaultPhases(Expectations.Fault fault, List<PhaseSpec> phases) {}
+  /**
+   * A fault and the phases it was expected to lead to.
+   *
+   * @param logAfter for a signalled process: what it logged after the signal
+   */
+  record FaultPhases(Expectations.Fault fault, List<PhaseSpec> phases, List<String> logAfter) {}
 
   static RunResult analyze(
       ScenarioSpec scenario,
@@ -32,17 +36,34 @@ final class RunAnalysis {
       OpLog ops,
       List<FaultPhases> faults,
       List<RunResult.LedgerCheck> ledger,
-      List<String> notes) {
+      List<String> notes,
+      LoadPlan loadPlan,
+      io.madbase.load.LoadResult loadResult) {
     List<RunResult.FaultRecord> faultRecords = new ArrayList<>();
     List<RunResult.PhaseResult> phases = new ArrayList<>();
     boolean recovered = true;
     Double recovery = null;
     for (FaultPhases fp : faults) {
       Expectations.Fault f = fp.fault();
-      String detail = events.first(f.nanos(), e -> e.kind().equals(Event.FAULT)).map(Event::detail).orElse("");
-      faultRecords.add(new RunResult.FaultRecord(f.action().id(), f.target(), RunClock.seconds(f.nanos()), detail));
+      String detail =
+          events.first(f.nanos(), e -> e.kind().equals(Event.FAULT)).map(Event::detail).orElse("");
+      faultRecords.add(
+          new RunResult.FaultRecord(
+              f.action().id(), f.target(), RunClock.seconds(f.nanos()), detail));
       Observed o = new Observed(events, ops, f.nanos());
-      phases.add(new RunResult.PhaseResult("fault_injected", "fault injected: " + f.action().id() + " " + f.target(), "madbase", true, 0.0, new Bound(0, 0, "the origin of the timeline"), true, 0, 0, 0, Map.of()));
+      phases.add(
+          new RunResult.PhaseResult(
+              "fault_injected",
+              "fault injected: " + f.action().id() + " " + f.target(),
+              "madbase",
+              true,
+              0.0,
+              new Bound(0, 0, "the origin of the timeline"),
+              true,
+              0,
+              0,
+              0,
+              Map.of()));
       List<Long> times = new ArrayList<>();
       List<PhaseSpec> found = new ArrayList<>();
       List<PhaseSpec> missing = new ArrayList<>();
@@ -58,7 +79,8 @@ final class RunAnalysis {
           }
         }
       }
-      // phases in the order they happened; each carries what the probes went through since the previous one
+      // phases in the order they happened; each carries what the probes went through since the
+      // previous one
       List<Integer> order = new ArrayList<>();
       for (int i = 0; i < found.size(); i++) {
         order.add(i);
@@ -71,14 +93,38 @@ final class RunAnalysis {
         long at = times.get(i);
         Window w = window(ops, prev, at);
         double s = RunClock.seconds(at - f.nanos());
-        phases.add(new RunResult.PhaseResult(ps.id(), ps.label(), ps.source(), ps.required(), s, ps.predicted(), ps.predicted().contains(s), w.failed, w.unknown, w.held, w.kinds));
+        phases.add(
+            new RunResult.PhaseResult(
+                ps.id(),
+                ps.label(),
+                ps.source(),
+                ps.required(),
+                s,
+                ps.predicted(),
+                ps.predicted().contains(s),
+                w.failed,
+                w.unknown,
+                w.held,
+                w.kinds));
         prev = Math.max(prev, at);
         if (ps.required()) {
           last = Math.max(last, s);
         }
       }
       for (PhaseSpec ps : missing) {
-        phases.add(new RunResult.PhaseResult(ps.id(), ps.label(), ps.source(), ps.required(), null, ps.predicted(), null, 0, 0, 0, Map.of()));
+        phases.add(
+            new RunResult.PhaseResult(
+                ps.id(),
+                ps.label(),
+                ps.source(),
+                ps.required(),
+                null,
+                ps.predicted(),
+                null,
+                0,
+                0,
+                0,
+                Map.of()));
       }
       if (recovered) {
         recovery = Math.max(recovery == null ? 0 : recovery, last);
@@ -92,28 +138,72 @@ final class RunAnalysis {
     for (String name : ScenarioRunner.probeNameList(scenario)) {
       probes.add(summary(name, ops.of(name)));
     }
-    long firstFault = faults.stream().mapToLong(f -> f.fault().nanos()).min().orElse(Long.MAX_VALUE);
+    long firstFault =
+        faults.stream().mapToLong(f -> f.fault().nanos()).min().orElse(Long.MAX_VALUE);
     List<RunResult.Anomaly> anomalies = anomalies(events, firstFault);
-    List<RunResult.SloResult> slos = slos(scenario, driver, events, ops, faults, phases, probes, ledger, anomalies, recovered, recovery, firstFault);
+    List<RunResult.SloResult> slos =
+        slos(
+            scenario,
+            driver,
+            events,
+            ops,
+            faults,
+            phases,
+            probes,
+            ledger,
+            anomalies,
+            recovered,
+            recovery,
+            firstFault);
     boolean passed = slos.stream().allMatch(RunResult.SloResult::passed);
 
     FailoverTiming t = driver.spec().timing();
     Map<String, Object> timing = new LinkedHashMap<>();
-    timing.put("patroni", Map.of("ttl", t.patroni().ttl(), "loop_wait", t.patroni().loopWait(), "retry_timeout", t.patroni().retryTimeout()));
-    timing.put("haproxy", "inter " + Durations.format(t.haproxy().inter()) + " fastinter " + Durations.format(t.haproxy().fastinter()) + " downinter " + Durations.format(t.haproxy().downinter()) + " fall " + t.haproxy().fall() + " rise " + t.haproxy().rise());
+    timing.put(
+        "patroni",
+        Map.of(
+            "ttl",
+            t.patroni().ttl(),
+            "loop_wait",
+            t.patroni().loopWait(),
+            "retry_timeout",
+            t.patroni().retryTimeout()));
+    timing.put(
+        "haproxy",
+        "inter "
+            + Durations.format(t.haproxy().inter())
+            + " fastinter "
+            + Durations.format(t.haproxy().fastinter())
+            + " downinter "
+            + Durations.format(t.haproxy().downinter())
+            + " fall "
+            + t.haproxy().fall()
+            + " rise "
+            + t.haproxy().rise());
     timing.put("sentinel_down_after", Durations.format(t.sentinel().downAfter()));
     timing.put("gateway_hold_deadline", Durations.format(driver.spec().gateway().holdDeadline()));
-    timing.put("worker_discovery_interval", Durations.format(driver.spec().workers().discoveryInterval()));
+    timing.put(
+        "worker_discovery_interval", Durations.format(driver.spec().workers().discoveryInterval()));
 
     List<RunResult.TimedEvent> timed =
-        events.all().stream().map(e -> new RunResult.TimedEvent(RunClock.seconds(e.nanos()), e.source(), e.kind(), e.subject(), e.detail())).toList();
+        events.all().stream()
+            .map(
+                e ->
+                    new RunResult.TimedEvent(
+                        RunClock.seconds(e.nanos()), e.source(), e.kind(), e.subject(), e.detail()))
+            .toList();
     return new RunResult(
         scenario.name(),
         scenario.description(),
         source,
         runId,
         clock.wallOrigin(),
-        new RunResult.Stack(driver.spec().name(), driver.name(), driver.spec().failover().profile(), summary(driver.spec()), timing),
+        new RunResult.Stack(
+            driver.spec().name(),
+            driver.name(),
+            driver.spec().failover().profile(),
+            summary(driver.spec()),
+            timing),
         faultRecords,
         phases,
         recovered,
@@ -126,15 +216,71 @@ final class RunAnalysis {
         timed,
         notes,
         RunClock.seconds(clock.now()),
-        ops.all().stream().sorted(Comparator.comparingLong(Op::intendedNanos)).toList());
+        ops.all().stream().sorted(Comparator.comparingLong(Op::intendedNanos)).toList(),
+        loadResult == null
+            ? null
+            : loadRun(loadPlan, loadResult, clock, firstFault == Long.MAX_VALUE ? 0 : firstFault));
   }
 
-  /** "Patroni ttl 10 / loop_wait 2 / retry_timeout 4; HAProxy inter 1s ...": the settings in force. */
+  /** The --load run seen from the fault: steady p99 before it, the worst second after it. */
+  static RunResult.LoadRun loadRun(
+      LoadPlan plan, io.madbase.load.LoadResult r, RunClock clock, long faultNanos) {
+    List<RunResult.LoadSecond> seconds = new ArrayList<>();
+    List<Double> before = new ArrayList<>();
+    double worst = 0;
+    double worstAt = 0;
+    long errorsAfter = 0;
+    for (io.madbase.load.LoadResult.Second s : r.seconds()) {
+      double at = RunClock.seconds(clock.fromSystemNanos(s.startNanos()) - faultNanos);
+      seconds.add(
+          new RunResult.LoadSecond(at, s.completed(), s.ok(), s.errors(), s.p99(), s.max()));
+      if (at + 1 <= 0) {
+        if (s.completed() > 0) {
+          before.add(s.p99());
+        }
+      } else {
+        errorsAfter += s.errors();
+        if (s.p99() > worst) {
+          worst = s.p99();
+          worstAt = at;
+        }
+      }
+    }
+    List<Double> sorted = before.stream().sorted().toList();
+    double steady = sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+    return new RunResult.LoadRun(
+        plan.workload().describe(),
+        plan.rate(),
+        plan.connections(),
+        r.counts(),
+        r.latency(),
+        r.errorsByKind(),
+        r.connections(),
+        steady,
+        worst,
+        worstAt,
+        errorsAfter,
+        seconds);
+  }
+
+  /**
+   * "Patroni ttl 10 / loop_wait 2 / retry_timeout 4; HAProxy inter 1s ...": the settings in force.
+   */
   static String summary(io.madbase.stack.StackSpec spec) {
     FailoverTiming t = spec.timing();
-    return String.format(Locale.ROOT, "Patroni ttl %d / loop_wait %d / retry_timeout %d; HAProxy inter %s fastinter %s downinter %s fall %d rise %d; Sentinel down-after %s; gateway hold %s",
-        t.patroni().ttl(), t.patroni().loopWait(), t.patroni().retryTimeout(), Durations.format(t.haproxy().inter()), Durations.format(t.haproxy().fastinter()),
-        Durations.format(t.haproxy().downinter()), t.haproxy().fall(), t.haproxy().rise(), Durations.format(t.sentinel().downAfter()), Durations.format(spec.gateway().holdDeadline()));
+    return String.format(
+        Locale.ROOT,
+        "Patroni ttl %d / loop_wait %d / retry_timeout %d; HAProxy inter %s fastinter %s downinter %s fall %d rise %d; Sentinel down-after %s; gateway hold %s",
+        t.patroni().ttl(),
+        t.patroni().loopWait(),
+        t.patroni().retryTimeout(),
+        Durations.format(t.haproxy().inter()),
+        Durations.format(t.haproxy().fastinter()),
+        Durations.format(t.haproxy().downinter()),
+        t.haproxy().fall(),
+        t.haproxy().rise(),
+        Durations.format(t.sentinel().downAfter()),
+        Durations.format(spec.gateway().holdDeadline()));
   }
 
   private record Window(int failed, int unknown, int held, Map<String, Integer> kinds) {}
@@ -219,49 +365,63 @@ final class RunAnalysis {
   /**
    * Split brain (two running primaries at once, straight from Patroni) and stale routes: HAProxy
    * sending primary traffic to a node Patroni reports as a replica while another node is the
-   * running primary (a demoted node still accepting connections). A route to a node that no
-   * longer answers is not counted: connections to it fail, they cannot write in the wrong place.
-   * A stale route shorter than {@link #STALE_ROUTE_MIN} is within the skew between the HAProxy
-   * and Patroni watchers' polls, and is not counted either. Times are seconds after the first
-   * fault.
+   * running primary (a demoted node still accepting connections). A route to a node that no longer
+   * answers is not counted: connections to it fail, they cannot write in the wrong place. A stale
+   * route shorter than {@link #STALE_ROUTE_MIN} is within the skew between the HAProxy and Patroni
+   * watchers' polls, and is not counted either. Times are seconds after the first fault.
    */
   static List<RunResult.Anomaly> anomalies(EventLog events, long firstFault) {
     List<RunResult.Anomaly> out = new ArrayList<>();
-    Map<String, String> roles = new HashMap<>();
-    List<String> routed = List.of();
+    RouteState routes = new RouteState();
     Long staleSince = null;
     String staleNode = null;
     long origin = firstFault == Long.MAX_VALUE ? 0 : firstFault;
     for (Event e : events.all()) {
-      switch (e.kind()) {
-        case Event.SPLIT_BRAIN -> out.add(new RunResult.Anomaly("split_brain", RunClock.seconds(e.nanos() - origin), e.subject() + ": " + e.detail()));
-        case Event.PATRONI_ROLE -> roles.put(e.subject(), e.detail());
-        case Event.HAPROXY_PRIMARY -> routed = e.detail().isBlank() || e.detail().equals("unreachable") ? List.of() : List.of(e.detail().split(" "));
-        default -> {
-          continue;
-        }
+      if (e.kind().equals(Event.SPLIT_BRAIN)) {
+        out.add(
+            new RunResult.Anomaly(
+                "split_brain",
+                RunClock.seconds(e.nanos() - origin),
+                e.subject() + ": " + e.detail()));
+        continue;
       }
-      Optional<String> demoted =
-          routed.stream()
-              .filter(n -> roles.getOrDefault(n, "").startsWith("replica/"))
-              .filter(n -> roles.entrySet().stream().anyMatch(r -> !r.getKey().equals(n) && r.getValue().equals("primary/running")))
-              .findFirst();
+      if (!e.kind().equals(Event.PATRONI_ROLE) && !e.kind().equals(Event.HAPROXY_PRIMARY)) {
+        continue;
+      }
+      Optional<String> demoted = routes.apply(e);
       if (demoted.isPresent() && staleSince == null) {
         staleSince = e.nanos();
         staleNode = demoted.get();
       } else if (demoted.isEmpty() && staleSince != null) {
         long lasted = e.nanos() - staleSince;
         if (lasted >= STALE_ROUTE_MIN.toNanos()) {
-          out.add(new RunResult.Anomaly("stale_route", RunClock.seconds(staleSince - origin), String.format(Locale.ROOT, "HAProxy routed writes to %s for %.2f s while it was a replica and another node the primary", staleNode, RunClock.seconds(lasted))));
+          out.add(
+              new RunResult.Anomaly(
+                  "stale_route",
+                  RunClock.seconds(staleSince - origin),
+                  String.format(
+                      Locale.ROOT,
+                      "HAProxy routed writes to %s for %.2f s while it was a replica and another node the primary",
+                      staleNode,
+                      RunClock.seconds(lasted))));
         }
         staleSince = null;
       }
     }
     if (staleSince != null) {
-      out.add(new RunResult.Anomaly("stale_route", RunClock.seconds(staleSince - origin), "HAProxy still routed writes to " + staleNode + " (a replica) at the end of the run"));
+      out.add(
+          new RunResult.Anomaly(
+              "stale_route",
+              RunClock.seconds(staleSince - origin),
+              "HAProxy still routed writes to "
+                  + staleNode
+                  + " (a replica) at the end of the run"));
     }
     return out;
   }
+
+  /** A call counts as in flight at a signal when it was sent at least this long before it. */
+  static final Duration IN_FLIGHT_MARGIN = Duration.ofMillis(100);
 
   /** Both watchers poll every 100 ms: a disagreement shorter than this is their skew. */
   static final Duration STALE_ROUTE_MIN = Duration.ofMillis(300);
@@ -281,14 +441,29 @@ final class RunAnalysis {
       long firstFault) {
     var slo = scenario.slo();
     List<RunResult.SloResult> out = new ArrayList<>();
-    List<String> missing = phases.stream().filter(p -> p.required() && p.atSeconds() == null).map(RunResult.PhaseResult::label).toList();
-    out.add(new RunResult.SloResult("recovered", "every expected phase observed", recovered ? "all observed" : "not observed: " + String.join(", ", missing), recovered));
+    List<String> missing =
+        phases.stream()
+            .filter(p -> p.required() && p.atSeconds() == null)
+            .map(RunResult.PhaseResult::label)
+            .toList();
+    out.add(
+        new RunResult.SloResult(
+            "recovered",
+            "every expected phase observed",
+            recovered ? "all observed" : "not observed: " + String.join(", ", missing),
+            recovered));
     Map<String, RunResult.ProbeSummary> byName = new HashMap<>();
     probes.forEach(p -> byName.put(p.probe(), p));
     if (slo.writeUnavailability() != null) {
-      RunResult.ProbeSummary w = byName.getOrDefault("gateway_writer", byName.get("haproxy_writer"));
+      RunResult.ProbeSummary w =
+          byName.getOrDefault("gateway_writer", byName.get("haproxy_writer"));
       double limit = slo.writeUnavailability().toMillis() / 1000.0;
-      out.add(new RunResult.SloResult("write_unavailability (" + w.probe() + ")", "<= " + Durations.format(slo.writeUnavailability()), fmt(w.unavailabilitySeconds()) + " s", w.unavailabilitySeconds() <= limit));
+      out.add(
+          new RunResult.SloResult(
+              "write_unavailability (" + w.probe() + ")",
+              "<= " + Durations.format(slo.writeUnavailability()),
+              fmt(w.unavailabilitySeconds()) + " s",
+              w.unavailabilitySeconds() <= limit));
     }
     if (slo.failedGatewayRequests() != null) {
       int n = 0;
@@ -302,59 +477,128 @@ final class RunAnalysis {
     }
     if (slo.failedHaproxyWrites() != null) {
       RunResult.ProbeSummary s = byName.get("haproxy_writer");
-      out.add(count("failed_haproxy_writes", slo.failedHaproxyWrites(), s.failed() + s.unknown() + s.notSent()));
+      out.add(
+          count(
+              "failed_haproxy_writes",
+              slo.failedHaproxyWrites(),
+              s.failed() + s.unknown() + s.notSent()));
     }
     if (slo.failedRedisWrites() != null) {
       RunResult.ProbeSummary s = byName.get("redis_writer");
-      out.add(count("failed_redis_writes", slo.failedRedisWrites(), s.failed() + s.unknown() + s.notSent()));
+      out.add(
+          count(
+              "failed_redis_writes",
+              slo.failedRedisWrites(),
+              s.failed() + s.unknown() + s.notSent()));
     }
     if (slo.lostAcknowledgedWrites() != null) {
-      out.add(count("lost_acknowledged_writes", slo.lostAcknowledgedWrites(), ledger.stream().mapToInt(RunResult.LedgerCheck::lost).sum()));
+      out.add(
+          count(
+              "lost_acknowledged_writes",
+              slo.lostAcknowledgedWrites(),
+              ledger.stream().mapToInt(RunResult.LedgerCheck::lost).sum()));
     }
     if (slo.splitBrain() != null) {
-      out.add(count("split_brain", slo.splitBrain(), (int) anomalies.stream().filter(a -> a.kind().equals("split_brain") || a.kind().equals("stale_route")).count()));
+      out.add(
+          count(
+              "split_brain",
+              slo.splitBrain(),
+              (int)
+                  anomalies.stream()
+                      .filter(a -> a.kind().equals("split_brain") || a.kind().equals("stale_route"))
+                      .count()));
     }
     if (slo.leaderChanges() != null) {
-      int changes = (int) events.all().stream().filter(e -> e.nanos() >= firstFault && e.kind().equals(Event.LEADER_KEY_SET)).count();
+      int changes =
+          (int)
+              events.all().stream()
+                  .filter(e -> e.nanos() >= firstFault && e.kind().equals(Event.LEADER_KEY_SET))
+                  .count();
       out.add(count("leader_changes", slo.leaderChanges(), changes));
     }
     if (slo.recoveryTime() != null) {
       double limit = slo.recoveryTime().toMillis() / 1000.0;
-      out.add(new RunResult.SloResult("recovery_time", "<= " + Durations.format(slo.recoveryTime()), recovery == null ? "not recovered" : fmt(recovery) + " s", recovery != null && recovery <= limit));
+      out.add(
+          new RunResult.SloResult(
+              "recovery_time",
+              "<= " + Durations.format(slo.recoveryTime()),
+              recovery == null ? "not recovered" : fmt(recovery) + " s",
+              recovery != null && recovery <= limit));
     }
     if (slo.discoveryTime() != null) {
-      Optional<Double> routed = phases.stream().filter(p -> p.id().equals("worker_routed") && p.atSeconds() != null).map(RunResult.PhaseResult::atSeconds).findFirst();
-      Optional<Double> started = phases.stream().filter(p -> p.id().equals("worker_started") && p.atSeconds() != null).map(RunResult.PhaseResult::atSeconds).findFirst();
+      Optional<Double> routed =
+          phases.stream()
+              .filter(p -> p.id().equals("worker_routed") && p.atSeconds() != null)
+              .map(RunResult.PhaseResult::atSeconds)
+              .findFirst();
+      Optional<Double> started =
+          phases.stream()
+              .filter(p -> p.id().equals("worker_started") && p.atSeconds() != null)
+              .map(RunResult.PhaseResult::atSeconds)
+              .findFirst();
       Optional<Double> d = routed.flatMap(r -> started.map(s -> r - s));
       double limit = slo.discoveryTime().toMillis() / 1000.0;
-      out.add(new RunResult.SloResult("discovery_time", "<= " + Durations.format(slo.discoveryTime()), d.map(x -> fmt(x) + " s").orElse("never routed"), d.map(x -> x <= limit).orElse(false)));
+      out.add(
+          new RunResult.SloResult(
+              "discovery_time",
+              "<= " + Durations.format(slo.discoveryTime()),
+              d.map(x -> fmt(x) + " s").orElse("never routed"),
+              d.map(x -> x <= limit).orElse(false)));
     }
     if (slo.failedInFlightRequests() != null) {
       int n = 0;
       for (FaultPhases fp : faults) {
         long at = fp.fault().nanos();
-        n += (int) ops.of("function_caller").stream().filter(o -> o.intendedNanos() <= at && o.endNanos() >= at && !o.ok()).count();
+        // in flight: sent well before the signal (the sender has had time to put it on the wire)
+        long sentBy = at - IN_FLIGHT_MARGIN.toNanos();
+        n +=
+            (int)
+                ops.of("function_caller").stream()
+                    .filter(o -> o.intendedNanos() <= sentBy && o.endNanos() >= at && !o.ok())
+                    .count();
       }
       out.add(count("failed_in_flight_requests", slo.failedInFlightRequests(), n));
     }
     if (slo.cleanExit() != null) {
-      List<String> signalled = faults.stream().filter(f -> f.fault().action() == Action.SIGNAL_GATEWAY || f.fault().action() == Action.SIGNAL_WORKER).map(f -> f.fault().target()).toList();
+      List<FaultPhases> signalledFaults =
+          faults.stream()
+              .filter(
+                  f ->
+                      f.fault().action() == Action.SIGNAL_GATEWAY
+                          || f.fault().action() == Action.SIGNAL_WORKER)
+              .toList();
+      List<String> signalled = signalledFaults.stream().map(f -> f.fault().target()).toList();
       List<String> unclean = new ArrayList<>();
-      for (String m : signalled) {
-        boolean exited = events.first(firstFault, e -> e.kind().equals(Event.PROCESS_EXITED) && e.subject().equals(m)).isPresent();
-        boolean saidSo = driver.logTail(m, 200).stream().anyMatch(l -> l.contains("shut down cleanly"));
+      for (FaultPhases fp : signalledFaults) {
+        String m = fp.fault().target();
+        boolean exited =
+            events
+                .first(
+                    fp.fault().nanos(),
+                    e -> e.kind().equals(Event.PROCESS_EXITED) && e.subject().equals(m))
+                .isPresent();
+        boolean saidSo = fp.logAfter().stream().anyMatch(l -> l.contains("shut down cleanly"));
         if (!exited || !saidSo) {
-          unclean.add(m + (exited ? " exited without saying it shut down cleanly" : " did not exit"));
+          unclean.add(
+              m + (exited ? " exited without saying it shut down cleanly" : " did not exit"));
         }
       }
       boolean ok = unclean.isEmpty() == slo.cleanExit();
-      out.add(new RunResult.SloResult("clean_exit", slo.cleanExit() ? "exits and logs \"shut down cleanly\"" : "does not exit cleanly", unclean.isEmpty() ? "clean: " + String.join(", ", signalled) : String.join("; ", unclean), ok));
+      out.add(
+          new RunResult.SloResult(
+              "clean_exit",
+              slo.cleanExit() ? "exits and logs \"shut down cleanly\"" : "does not exit cleanly",
+              unclean.isEmpty()
+                  ? "clean: " + String.join(", ", signalled)
+                  : String.join("; ", unclean),
+              ok));
     }
     return out;
   }
 
   private static RunResult.SloResult count(String name, int limit, int measured) {
-    return new RunResult.SloResult(name, "<= " + limit, Integer.toString(measured), measured <= limit);
+    return new RunResult.SloResult(
+        name, "<= " + limit, Integer.toString(measured), measured <= limit);
   }
 
   static String fmt(double s) {

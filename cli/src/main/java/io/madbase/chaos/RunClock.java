@@ -16,6 +16,11 @@ public final class RunClock {
     return System.nanoTime() - origin;
   }
 
+  /** A System.nanoTime() reading on this run's clock (for measurements taken elsewhere). */
+  public long fromSystemNanos(long systemNanos) {
+    return systemNanos - origin;
+  }
+
   public Instant wallOrigin() {
     return wallOrigin;
   }

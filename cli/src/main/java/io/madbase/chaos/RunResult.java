@@ -28,10 +28,12 @@ public record RunResult(
     List<TimedEvent> events,
     List<String> notes,
     double durationSeconds,
-    List<Op> operations) {
+    List<Op> operations,
+    LoadRun load) {
 
   /** The stack the run was made against, with the settings the predictions come from. */
-  public record Stack(String name, String driver, String profile, String summary, Map<String, Object> timing) {}
+  public record Stack(
+      String name, String driver, String profile, String summary, Map<String, Object> timing) {}
 
   /** A fault as injected: what, on which member, when (seconds since the run started). */
   public record FaultRecord(String action, String target, double atSeconds, String detail) {}
@@ -79,7 +81,15 @@ public record RunResult(
    * @param lostSeqs the first lost sequence numbers, to look up
    * @param unknownPresent writes of unknown outcome that turned out to be applied
    */
-  public record LedgerCheck(String probe, String where, int acknowledged, int present, int lost, List<Long> lostSeqs, int unknown, int unknownPresent) {}
+  public record LedgerCheck(
+      String probe,
+      String where,
+      int acknowledged,
+      int present,
+      int lost,
+      List<Long> lostSeqs,
+      int unknown,
+      int unknownPresent) {}
 
   /** A split brain or stale route, observed live; seconds after the first fault. */
   public record Anomaly(String kind, double atSeconds, String detail) {}
@@ -87,6 +97,34 @@ public record RunResult(
   /** One SLO: its limit, what was measured, and whether it held. */
   public record SloResult(String name, String limit, String measured, boolean passed) {}
 
+  /**
+   * The load that ran beside the scenario ({@code --load}), null without one.
+   *
+   * @param steadyP99Ms the median of the per-second p99s before the fault
+   * @param worstP99Ms the worst per-second p99 from the fault on, and when ({@code worstAtSeconds}
+   *     after the fault)
+   * @param errorsAfterFault requests that failed from the fault on
+   * @param seconds per-second buckets, {@code atSeconds} after the fault
+   */
+  public record LoadRun(
+      String workload,
+      double rate,
+      int connections,
+      io.madbase.load.LoadResult.Counts counts,
+      io.madbase.load.LoadResult.Latency latency,
+      java.util.Map<String, Long> errorsByKind,
+      io.madbase.load.LoadResult.Connections connectionsHeld,
+      double steadyP99Ms,
+      double worstP99Ms,
+      double worstAtSeconds,
+      long errorsAfterFault,
+      List<LoadSecond> seconds) {}
+
+  /** One second of the load, {@code atSeconds} after the fault (its start). */
+  public record LoadSecond(
+      double atSeconds, long completed, long ok, long errors, double p99Ms, double maxMs) {}
+
   /** An event for the report, seconds since the run started. */
-  public record TimedEvent(double atSeconds, String source, String kind, String subject, String detail) {}
+  public record TimedEvent(
+      double atSeconds, String source, String kind, String subject, String detail) {}
 }

@@ -27,7 +27,8 @@ public final class ScenarioLoader {
   static final Set<String> ROLLBACKS = Set.of("restart_faulted", "remove_added_workers");
   static final Set<String> STEADY_STATES = Set.of("stack_healthy");
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
-  private static final Pattern TARGET = Pattern.compile("leader|replica|follower|(pg|e|r|s|gw|w)[1-9][0-9]?");
+  private static final Pattern TARGET =
+      Pattern.compile("leader|replica|follower|(pg|e|r|s|gw|w)[1-9][0-9]?");
 
   private ScenarioLoader() {}
 
@@ -36,7 +37,8 @@ public final class ScenarioLoader {
 
   /** The names of the bundled scenarios. */
   public static List<String> bundled() {
-    return read(INDEX).orElseThrow(() -> new IllegalStateException("missing " + INDEX))
+    return read(INDEX)
+        .orElseThrow(() -> new IllegalStateException("missing " + INDEX))
         .lines()
         .map(String::strip)
         .filter(l -> !l.isEmpty() && !l.startsWith("#"))
@@ -47,15 +49,24 @@ public final class ScenarioLoader {
   public static Loaded load(String nameOrPath) {
     if (bundled().contains(nameOrPath)) {
       String resource = "chaos-scenarios/" + nameOrPath + ".yaml";
-      return new Loaded(parse(resource, read(resource).orElseThrow(() -> new IllegalStateException("missing " + resource))), resource);
+      return new Loaded(
+          parse(
+              resource,
+              read(resource).orElseThrow(() -> new IllegalStateException("missing " + resource))),
+          resource);
     }
     Path p = Path.of(nameOrPath);
     if (!Files.isRegularFile(p)) {
       throw MadbaseException.invalidInput(
-          "no scenario '" + nameOrPath + "': not a bundled one (" + String.join(", ", bundled()) + ") and no such file");
+          "no scenario '"
+              + nameOrPath
+              + "': not a bundled one ("
+              + String.join(", ", bundled())
+              + ") and no such file");
     }
     try {
-      return new Loaded(parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8)), p.toString());
+      return new Loaded(
+          parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8)), p.toString());
     } catch (IOException e) {
       throw MadbaseException.invalidInput(p + ": cannot read: " + e.getMessage());
     }
@@ -64,7 +75,13 @@ public final class ScenarioLoader {
   /** Parses and validates a scenario; {@code source} names it in errors. */
   public static ScenarioSpec parse(String source, String text) {
     YamlBinder.Bound<ScenarioSpec> b =
-        YamlBinder.bind(source, text, ScenarioSpec.class, () -> { throw emptyFile(source); });
+        YamlBinder.bind(
+            source,
+            text,
+            ScenarioSpec.class,
+            () -> {
+              throw emptyFile(source);
+            });
     Problems p = new Problems(source, b.where());
     validate(b.value(), p);
     p.throwIfAny();
@@ -72,7 +89,10 @@ public final class ScenarioLoader {
   }
 
   private static SpecException emptyFile(String source) {
-    return new SpecException(List.of(new io.madbase.stack.SpecError(source, 1, 1, "", "the scenario is empty: it needs at least a name and a method")));
+    return new SpecException(
+        List.of(
+            new io.madbase.stack.SpecError(
+                source, 1, 1, "", "the scenario is empty: it needs at least a name and a method")));
   }
 
   static void validate(ScenarioSpec s, Problems p) {
@@ -83,7 +103,13 @@ public final class ScenarioLoader {
     }
     for (int i = 0; i < s.steadyState().size(); i++) {
       if (!STEADY_STATES.contains(s.steadyState().get(i))) {
-        p.add("steady_state." + i, "unknown check '" + s.steadyState().get(i) + "' (known: " + String.join(", ", STEADY_STATES) + ")");
+        p.add(
+            "steady_state." + i,
+            "unknown check '"
+                + s.steadyState().get(i)
+                + "' (known: "
+                + String.join(", ", STEADY_STATES)
+                + ")");
       }
     }
     checkProbe(p, "gateway_writer", s.probes().gatewayWriter());
@@ -116,18 +142,28 @@ public final class ScenarioLoader {
       unused(p, at, action, "candidate", st.candidate());
       unused(p, at, action, "duration", st.duration());
       unused(p, at, action, "timeout", st.timeout());
-      if (st.target() != null && action.fields().contains("target") && !TARGET.matcher(st.target()).matches()) {
-        p.add(at + ".target", "'" + st.target() + "' is not a target: leader, replica, follower, or a member name such as pg2, e1, gw1, w1");
+      if (st.target() != null
+          && action.fields().contains("target")
+          && !TARGET.matcher(st.target()).matches()) {
+        p.add(
+            at + ".target",
+            "'"
+                + st.target()
+                + "' is not a target: leader, replica, follower, or a member name such as pg2, e1, gw1, w1");
       }
       if (st.signal() != null && action.fields().contains("signal")) {
         try {
           Signal.parse(st.signal());
         } catch (IllegalArgumentException e) {
-          p.add(at + ".signal", "unknown signal '" + st.signal() + "' (known: TERM, KILL, INT, HUP, STOP, CONT)");
+          p.add(
+              at + ".signal",
+              "unknown signal '" + st.signal() + "' (known: TERM, KILL, INT, HUP, STOP, CONT)");
         }
       }
       if (action == Action.SLEEP && (st.duration() == null || !positive(st.duration()))) {
-        p.add(at + (st.duration() == null ? "" : ".duration"), "sleep needs a duration longer than zero, such as 5s");
+        p.add(
+            at + (st.duration() == null ? "" : ".duration"),
+            "sleep needs a duration longer than zero, such as 5s");
       }
       if (action == Action.AWAIT_RECOVERY && !faultSeen) {
         p.add(at + ".action", "await_recovery needs a fault before it");
@@ -137,11 +173,17 @@ public final class ScenarioLoader {
       }
     }
     if (!s.method().isEmpty() && !faultSeen) {
-      p.add("method", "the method has no fault (one of: crash_node, stop_node, switchover, kill_postgres, crash_redis_master, signal_gateway, signal_worker, add_worker, crash_etcd_member)");
+      p.add(
+          "method",
+          "the method has no fault (one of: crash_node, stop_node, switchover, kill_postgres, crash_redis_master, signal_gateway, signal_worker, add_worker, crash_etcd_member)");
     }
     for (int i = 0; i < s.rollback().size(); i++) {
       if (!ROLLBACKS.contains(s.rollback().get(i))) {
-        p.add("rollback." + i, "unknown rollback '" + s.rollback().get(i) + "' (known: remove_added_workers, restart_faulted)");
+        p.add(
+            "rollback." + i,
+            "unknown rollback '"
+                + s.rollback().get(i)
+                + "' (known: remove_added_workers, restart_faulted)");
       }
     }
     checkSlo(s, p);
@@ -162,7 +204,10 @@ public final class ScenarioLoader {
   private static void checkSlo(ScenarioSpec s, Problems p) {
     var slo = s.slo();
     var probes = s.probes();
-    boolean writer = probes.gatewayWriter() != null || probes.haproxyWriter() != null || probes.redisWriter() != null;
+    boolean writer =
+        probes.gatewayWriter() != null
+            || probes.haproxyWriter() != null
+            || probes.redisWriter() != null;
     nonNegative(p, "slo.failed_gateway_requests", slo.failedGatewayRequests());
     nonNegative(p, "slo.failed_haproxy_writes", slo.failedHaproxyWrites());
     nonNegative(p, "slo.failed_redis_writes", slo.failedRedisWrites());
@@ -170,14 +215,25 @@ public final class ScenarioLoader {
     nonNegative(p, "slo.split_brain", slo.splitBrain());
     nonNegative(p, "slo.failed_in_flight_requests", slo.failedInFlightRequests());
     nonNegative(p, "slo.leader_changes", slo.leaderChanges());
-    if (slo.writeUnavailability() != null && probes.gatewayWriter() == null && probes.haproxyWriter() == null) {
-      p.add("slo.write_unavailability", "needs a gateway_writer or haproxy_writer probe to measure it");
+    if (slo.writeUnavailability() != null
+        && probes.gatewayWriter() == null
+        && probes.haproxyWriter() == null) {
+      p.add(
+          "slo.write_unavailability",
+          "needs a gateway_writer or haproxy_writer probe to measure it");
     }
     if (slo.lostAcknowledgedWrites() != null && !writer) {
-      p.add("slo.lost_acknowledged_writes", "needs a writer probe (gateway_writer, haproxy_writer or redis_writer)");
+      p.add(
+          "slo.lost_acknowledged_writes",
+          "needs a writer probe (gateway_writer, haproxy_writer or redis_writer)");
     }
-    if (slo.failedGatewayRequests() != null && probes.gatewayWriter() == null && probes.gatewayReader() == null && probes.functionCaller() == null) {
-      p.add("slo.failed_gateway_requests", "needs a probe through the gateway (gateway_writer, gateway_reader or function_caller)");
+    if (slo.failedGatewayRequests() != null
+        && probes.gatewayWriter() == null
+        && probes.gatewayReader() == null
+        && probes.functionCaller() == null) {
+      p.add(
+          "slo.failed_gateway_requests",
+          "needs a probe through the gateway (gateway_writer, gateway_reader or function_caller)");
     }
     if (slo.failedHaproxyWrites() != null && probes.haproxyWriter() == null) {
       p.add("slo.failed_haproxy_writes", "needs the haproxy_writer probe");
@@ -189,14 +245,25 @@ public final class ScenarioLoader {
     if (slo.discoveryTime() != null && (!adds || probes.functionCaller() == null)) {
       p.add("slo.discovery_time", "needs an add_worker step and the function_caller probe");
     }
-    boolean signals = s.method().stream().anyMatch(st -> Action.SIGNAL_GATEWAY.id().equals(st.action()) || Action.SIGNAL_WORKER.id().equals(st.action()));
+    boolean signals =
+        s.method().stream()
+            .anyMatch(
+                st ->
+                    Action.SIGNAL_GATEWAY.id().equals(st.action())
+                        || Action.SIGNAL_WORKER.id().equals(st.action()));
     if (slo.cleanExit() != null && !signals) {
       p.add("slo.clean_exit", "needs a signal_gateway or signal_worker step");
     }
     if (slo.failedInFlightRequests() != null && probes.functionCaller() == null) {
-      p.add("slo.failed_in_flight_requests", "needs the function_caller probe (its calls are the requests in flight)");
+      p.add(
+          "slo.failed_in_flight_requests",
+          "needs the function_caller probe (its calls are the requests in flight)");
     }
-    for (var d : List.of(new Object[] {"slo.write_unavailability", slo.writeUnavailability()}, new Object[] {"slo.recovery_time", slo.recoveryTime()}, new Object[] {"slo.discovery_time", slo.discoveryTime()})) {
+    for (var d :
+        List.of(
+            new Object[] {"slo.write_unavailability", slo.writeUnavailability()},
+            new Object[] {"slo.recovery_time", slo.recoveryTime()},
+            new Object[] {"slo.discovery_time", slo.discoveryTime()})) {
       if (d[1] != null && !positive((Duration) d[1])) {
         p.add((String) d[0], "must be longer than zero");
       }
@@ -207,7 +274,15 @@ public final class ScenarioLoader {
     if (value != null && !action.fields().contains(field)) {
       p.add(
           at + "." + field,
-          action.id() + " does not use '" + field + "'" + (action.fields().isEmpty() ? "" : " (it uses: " + String.join(", ", new java.util.TreeSet<>(action.fields())) + ")"));
+          action.id()
+              + " does not use '"
+              + field
+              + "'"
+              + (action.fields().isEmpty()
+                  ? ""
+                  : " (it uses: "
+                      + String.join(", ", new java.util.TreeSet<>(action.fields()))
+                      + ")"));
     }
   }
 
@@ -223,7 +298,9 @@ public final class ScenarioLoader {
 
   private static Optional<String> read(String resource) {
     try (InputStream in = ScenarioLoader.class.getClassLoader().getResourceAsStream(resource)) {
-      return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return in == null
+          ? Optional.empty()
+          : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       return Optional.empty();
     }

@@ -28,8 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
- * Runs one scenario against a running stack: steady state, watchers and probes, the method's
- * faults and waits, recovery, rollback, the acknowledged-write check, and the verdict.
+ * Runs one scenario against a running stack: steady state, watchers and probes, the method's faults
+ * and waits, recovery, rollback, the acknowledged-write check, and the verdict.
  */
 public final class ScenarioRunner {
   /** How long probes keep going after recovery, so the report shows the stack settled. */
@@ -40,14 +40,26 @@ public final class ScenarioRunner {
 
   private final StackDriver driver;
   private final RunListener listener;
+  private final LoadPlan loadPlan;
 
   public ScenarioRunner(StackDriver driver, RunListener listener) {
+    this(driver, listener, null);
+  }
+
+  /** With {@code loadPlan} (may be null): load through the gateway for the whole run. */
+  public ScenarioRunner(StackDriver driver, RunListener listener, LoadPlan loadPlan) {
     this.driver = driver;
     this.listener = listener;
+    this.loadPlan = loadPlan;
   }
 
   /** A fault injected during the run, with the phases it leads to. */
-  private record Injected(Expectations.Fault fault, List<PhaseSpec> phases, String restart, String added) {}
+  private record Injected(
+      Expectations.Fault fault,
+      List<PhaseSpec> phases,
+      String restart,
+      String added,
+      long logOffset) {}
 
   public RunResult run(ScenarioSpec scenario, String source) {
     StackSpec spec = driver.spec();
@@ -58,14 +70,17 @@ public final class ScenarioRunner {
     String runId =
         scenario.name()
             + "-"
-            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(clock.wallOrigin())
+            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(clock.wallOrigin())
             + "-"
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     List<String> notes = new ArrayList<>();
     List<Injected> injected = new ArrayList<>();
     Set<String> reported = new HashSet<>();
     long[] faultAt = {-1};
-    events.listen(e -> listener.event(e, faultAt[0] < 0 ? -1 : RunClock.seconds(e.nanos() - faultAt[0])));
+    events.listen(
+        e -> listener.event(e, faultAt[0] < 0 ? -1 : RunClock.seconds(e.nanos() - faultAt[0])));
 
     listener.step("steady state: is the stack healthy?");
     steadyState(scenario, obs);
@@ -73,12 +88,18 @@ public final class ScenarioRunner {
     List<AutoCloseable> closeables = new ArrayList<>();
     Map<String, Probe> probes = new LinkedHashMap<>();
     List<RunResult.LedgerCheck> ledger = List.of();
+    io.madbase.load.RunningLoad load = null;
+    io.madbase.load.LoadResult loadResult = null;
     try {
       listener.step("watchers: etcd leader key, Patroni REST, HAProxy stats, Sentinels, processes");
       startWatchers(spec, obs, events, closeables);
       listener.step("probes: " + probeNames(scenario));
       startProbes(scenario, spec, runId, clock, ops, probes);
       closeables.add(ticker(probes, ops));
+      if (loadPlan != null) {
+        load = startLoad(spec);
+        closeables.add(load);
+      }
       warmUp(probes, ops);
 
       for (ScenarioSpec.Step step : scenario.method()) {
@@ -98,7 +119,9 @@ public final class ScenarioRunner {
           }
         }
       }
-      if (!injected.isEmpty() && scenario.method().stream().noneMatch(s -> Action.AWAIT_RECOVERY.id().equals(s.action()))) {
+      if (!injected.isEmpty()
+          && scenario.method().stream()
+              .noneMatch(s -> Action.AWAIT_RECOVERY.id().equals(s.action()))) {
         awaitRecovery(injected, events, ops, null, reported);
       }
       sleep(SETTLE);
@@ -106,6 +129,9 @@ public final class ScenarioRunner {
       rollback(scenario, injected, events, obs, notes);
       listener.step("stopping probes, letting requests in flight finish");
       probes.values().forEach(Probe::stop);
+      if (load != null) {
+        loadResult = load.stop();
+      }
       for (Probe p : probes.values()) {
         if (p instanceof GatewayProbe g) {
           g.drain(spec.gateway().holdDeadline().plusSeconds(10));
@@ -125,7 +151,28 @@ public final class ScenarioRunner {
         }
       }
     }
-    return RunAnalysis.analyze(scenario, source, runId, driver, clock, events, ops, injected.stream().map(i -> new RunAnalysis.FaultPhases(i.fault(), i.phases())).toList(), ledger, notes);
+    return RunAnalysis.analyze(
+        scenario,
+        source,
+        runId,
+        driver,
+        clock,
+        events,
+        ops,
+        injected.stream()
+            .map(
+                i ->
+                    new RunAnalysis.FaultPhases(
+                        i.fault(),
+                        i.phases(),
+                        i.logOffset() < 0
+                            ? List.of()
+                            : driver.logSince(i.fault().target(), i.logOffset())))
+            .toList(),
+        ledger,
+        notes,
+        loadPlan,
+        loadResult);
   }
 
   private void steadyState(ScenarioSpec scenario, StackObserver obs) {
@@ -149,16 +196,23 @@ public final class ScenarioRunner {
       throw new MadbaseException(
           ExitCode.CHECK_FAILED,
           "steady state not met, so the scenario was not run:\n"
-              + failed.stream().map(c -> "  - " + c.name() + ": " + c.seen()).collect(Collectors.joining("\n"))
+              + failed.stream()
+                  .map(c -> "  - " + c.name() + ": " + c.seen())
+                  .collect(Collectors.joining("\n"))
               + "\n  (madbase status shows the whole stack; madbase up starts what is missing)");
     }
   }
 
-  private void startWatchers(StackSpec spec, StackObserver obs, EventLog events, List<AutoCloseable> closeables) {
+  private void startWatchers(
+      StackSpec spec, StackObserver obs, EventLog events, List<AutoCloseable> closeables) {
     List<String> endpoints =
-        driver.topology().of(Role.ETCD).stream().map(m -> "http://" + m.host() + ":" + spec.etcd().clientPort()).toList();
+        driver.topology().of(Role.ETCD).stream()
+            .map(m -> "http://" + m.host() + ":" + spec.etcd().clientPort())
+            .toList();
     closeables.add(new EtcdLeaderWatch(endpoints, spec.name(), events));
-    closeables.add(new PatroniWatcher(driver.topology().of(Role.POSTGRES), spec.postgres().restPort(), events).start(Duration.ofMillis(50)));
+    closeables.add(
+        new PatroniWatcher(driver.topology().of(Role.POSTGRES), spec.postgres().restPort(), events)
+            .start(Duration.ofMillis(50)));
     closeables.add(new HaproxyWatcher(obs.haproxyStats(), events).start(Duration.ofMillis(100)));
     if (!driver.topology().of(Role.SENTINEL).isEmpty()) {
       closeables.add(
@@ -172,38 +226,101 @@ public final class ScenarioRunner {
               .start(Duration.ofMillis(150)));
     }
     closeables.add(new MemberWatcher(driver, events).start(Duration.ofMillis(100)));
+    closeables.add(new StaleRouteWatcher(events).start(Duration.ofMillis(100)));
   }
 
-  private void startProbes(ScenarioSpec scenario, StackSpec spec, String runId, RunClock clock, OpLog ops, Map<String, Probe> probes) {
+  private void startProbes(
+      ScenarioSpec scenario,
+      StackSpec spec,
+      String runId,
+      RunClock clock,
+      OpLog ops,
+      Map<String, Probe> probes) {
     var p = scenario.probes();
     Member haproxy = driver.topology().haproxy();
     String app = RenderContext.APP_USER;
     String appPw = driver.secrets().app().reveal();
     Optional<Member> gw = driver.topology().of(Role.GATEWAY).stream().findFirst();
     Duration requestTimeout = spec.gateway().holdDeadline().plusSeconds(10);
-    boolean needsGateway = p.gatewayWriter() != null || p.gatewayReader() != null || p.functionCaller() != null;
+    boolean needsGateway =
+        p.gatewayWriter() != null || p.gatewayReader() != null || p.functionCaller() != null;
     if (needsGateway && gw.isEmpty()) {
-      throw MadbaseException.invalidInput("scenario " + scenario.name() + " probes through the gateway, and this stack has none (gateway.instances: 0)");
+      throw MadbaseException.invalidInput(
+          "scenario "
+              + scenario.name()
+              + " probes through the gateway, and this stack has none (gateway.instances: 0)");
     }
     String gwUrl = gw.map(m -> "http://" + m.host() + ":" + spec.gateway().port()).orElse("");
     if (p.haproxyWriter() != null) {
-      probes.put("haproxy_writer", new HaproxyWriter(haproxy.host(), spec.haproxy().primaryPort(), RenderContext.DATABASE, app, appPw, runId + "/haproxy", p.haproxyWriter().intervalOrDefault(), clock, ops));
+      probes.put(
+          "haproxy_writer",
+          new HaproxyWriter(
+              haproxy.host(),
+              spec.haproxy().primaryPort(),
+              RenderContext.DATABASE,
+              app,
+              appPw,
+              runId + "/haproxy",
+              p.haproxyWriter().intervalOrDefault(),
+              clock,
+              ops));
     }
     if (p.gatewayWriter() != null) {
-      probes.put("gateway_writer", new GatewayProbe(GatewayProbe.Kind.WRITER, gwUrl, runId + "/gateway", p.gatewayWriter().intervalOrDefault(), null, requestTimeout, clock, ops));
+      probes.put(
+          "gateway_writer",
+          new GatewayProbe(
+              GatewayProbe.Kind.WRITER,
+              gwUrl,
+              runId + "/gateway",
+              p.gatewayWriter().intervalOrDefault(),
+              null,
+              requestTimeout,
+              clock,
+              ops));
     }
     if (p.replicaReader() != null) {
-      probes.put("replica_reader", new ReplicaReader(haproxy.host(), spec.haproxy().replicasPort(), RenderContext.DATABASE, app, appPw, p.replicaReader().intervalOrDefault(), clock, ops));
+      probes.put(
+          "replica_reader",
+          new ReplicaReader(
+              haproxy.host(),
+              spec.haproxy().replicasPort(),
+              RenderContext.DATABASE,
+              app,
+              appPw,
+              p.replicaReader().intervalOrDefault(),
+              clock,
+              ops));
     }
     if (p.gatewayReader() != null) {
-      probes.put("gateway_reader", new GatewayProbe(GatewayProbe.Kind.READER, gwUrl, runId + "/reader", p.gatewayReader().intervalOrDefault(), null, requestTimeout, clock, ops));
+      probes.put(
+          "gateway_reader",
+          new GatewayProbe(
+              GatewayProbe.Kind.READER,
+              gwUrl,
+              runId + "/reader",
+              p.gatewayReader().intervalOrDefault(),
+              null,
+              requestTimeout,
+              clock,
+              ops));
     }
     if (p.functionCaller() != null) {
-      probes.put("function_caller", new GatewayProbe(GatewayProbe.Kind.FUNCTION_CALLER, gwUrl, runId + "/fn", p.functionCaller().intervalOrDefault(), p.functionCaller().delay(), requestTimeout, clock, ops));
+      probes.put(
+          "function_caller",
+          new GatewayProbe(
+              GatewayProbe.Kind.FUNCTION_CALLER,
+              gwUrl,
+              runId + "/fn",
+              p.functionCaller().intervalOrDefault(),
+              p.functionCaller().delay(),
+              requestTimeout,
+              clock,
+              ops));
     }
     if (p.redisWriter() != null) {
       if (driver.topology().of(Role.SENTINEL).isEmpty()) {
-        throw MadbaseException.invalidInput("scenario " + scenario.name() + " writes to Redis, and this stack has no sentinels");
+        throw MadbaseException.invalidInput(
+            "scenario " + scenario.name() + " writes to Redis, and this stack has no sentinels");
       }
       probes.put(
           "redis_writer",
@@ -220,14 +337,58 @@ public final class ScenarioRunner {
     probes.values().forEach(Probe::start);
   }
 
+  /** The --load generator through the first gateway, running until stopped. */
+  private io.madbase.load.RunningLoad startLoad(StackSpec spec) {
+    Member gw =
+        driver.topology().of(Role.GATEWAY).stream()
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    MadbaseException.invalidInput(
+                        "--load runs through the gateway, and this stack has none (gateway.instances: 0)"));
+    java.net.URI target = java.net.URI.create("http://" + gw.host() + ":" + spec.gateway().port());
+    var config =
+        io.madbase.load.LoadConfig.builder(target, loadPlan.workload())
+            .rate(loadPlan.rate())
+            .connections(loadPlan.connections())
+            .duration(null)
+            .warmup(Duration.ZERO)
+            // a request held through a failover must be able to outlast the gateway's hold deadline
+            .timeout(spec.gateway().holdDeadline().plusSeconds(10))
+            .build();
+    List<String> problems = config.problems();
+    if (!problems.isEmpty()) {
+      throw MadbaseException.invalidInput("--load: " + String.join("; ", problems));
+    }
+    listener.step(
+        String.format(
+            java.util.Locale.ROOT,
+            "load: %.0f req/s over %d connections (%s) through %s",
+            loadPlan.rate(),
+            loadPlan.connections(),
+            loadPlan.workload().describe(),
+            target));
+    return io.madbase.load.LoadGenerator.start(config);
+  }
+
   /** Every probe must succeed before the fault: a probe failing already would prove nothing. */
   private void warmUp(Map<String, Probe> probes, OpLog ops) {
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     for (String name : probes.keySet()) {
       while (ops.of(name).stream().noneMatch(Op::ok)) {
         if (System.nanoTime() > end) {
-          String last = ops.of(name).stream().reduce((a, b) -> b).map(o -> o.errorKind() + " " + o.detail()).orElse("no operation finished");
-          throw new MadbaseException(ExitCode.CHECK_FAILED, "steady state not met: probe " + name + " never succeeded before the fault (last: " + last + ")");
+          String last =
+              ops.of(name).stream()
+                  .reduce((a, b) -> b)
+                  .map(o -> o.errorKind() + " " + o.detail())
+                  .orElse("no operation finished");
+          throw new MadbaseException(
+              ExitCode.CHECK_FAILED,
+              "steady state not met: probe "
+                  + name
+                  + " never succeeded before the fault (last: "
+                  + last
+                  + ")");
         }
         sleep(Duration.ofMillis(50));
       }
@@ -235,18 +396,30 @@ public final class ScenarioRunner {
     sleep(Duration.ofSeconds(1));
   }
 
-  private Injected inject(Action action, ScenarioSpec.Step step, StackSpec spec, StackObserver obs, EventLog events, ScenarioSpec scenario) {
+  private Injected inject(
+      Action action,
+      ScenarioSpec.Step step,
+      StackSpec spec,
+      StackObserver obs,
+      EventLog events,
+      ScenarioSpec scenario) {
     String oldLeader = obs.leader().map(Member::name).orElse("");
     String oldMaster = redisMaster(obs).orElse("");
     String target = resolveTarget(action, step, obs, oldLeader, oldMaster);
     String detail = "";
     String restart = null;
     String added = null;
+    long logOffset = -1;
     listener.step("fault: " + action.id() + (target.isEmpty() ? "" : " " + target));
     Event fault;
     switch (action) {
       case CRASH_NODE -> {
-        fault = events.add("madbase", Event.FAULT, target, "crash (SIGKILL of Patroni, postmaster and children)");
+        fault =
+            events.add(
+                "madbase",
+                Event.FAULT,
+                target,
+                "crash (SIGKILL of Patroni, postmaster and children)");
         driver.crash(target);
         restart = target;
       }
@@ -256,13 +429,25 @@ public final class ScenarioRunner {
         restart = target;
       }
       case SWITCHOVER -> {
-        fault = events.add("madbase", Event.FAULT, oldLeader, "switchover" + (step.candidate() == null ? "" : " to " + step.candidate()));
+        fault =
+            events.add(
+                "madbase",
+                Event.FAULT,
+                oldLeader,
+                "switchover" + (step.candidate() == null ? "" : " to " + step.candidate()));
         Member leader = driver.topology().member(oldLeader);
         // Patroni answers when the switchover is done: in the background, so watchers keep the time
-        Thread t = new Thread(() -> {
-          var r = obs.patroni(leader).switchover(oldLeader, step.candidate());
-          events.add("patroni", "switchover_answer", oldLeader, r.status() + " " + r.body().strip());
-        }, "switchover");
+        Thread t =
+            new Thread(
+                () -> {
+                  var r = obs.patroni(leader).switchover(oldLeader, step.candidate());
+                  events.add(
+                      "patroni",
+                      "switchover_answer",
+                      oldLeader,
+                      r.status() + " " + r.body().strip());
+                },
+                "switchover");
         t.setDaemon(true);
         t.start();
         target = oldLeader;
@@ -279,6 +464,7 @@ public final class ScenarioRunner {
       }
       case SIGNAL_GATEWAY, SIGNAL_WORKER -> {
         Signal sig = step.signal() == null ? Signal.TERM : Signal.parse(step.signal());
+        logOffset = driver.logOffset(target);
         fault = events.add("madbase", Event.FAULT, target, "SIG" + sig);
         driver.signal(target, sig);
         restart = sig == Signal.STOP || sig == Signal.CONT || sig == Signal.HUP ? null : target;
@@ -296,12 +482,14 @@ public final class ScenarioRunner {
       }
       default -> throw new IllegalStateException(action.id());
     }
-    Expectations.Fault f = new Expectations.Fault(action, target, oldLeader, oldMaster, fault.nanos());
+    Expectations.Fault f =
+        new Expectations.Fault(action, target, oldLeader, oldMaster, fault.nanos());
     Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
-    return new Injected(f, Expectations.phases(f, spec, probeNames), restart, added);
+    return new Injected(f, Expectations.phases(f, spec, probeNames), restart, added, logOffset);
   }
 
-  private String resolveTarget(Action action, ScenarioSpec.Step step, StackObserver obs, String leader, String redisMaster) {
+  private String resolveTarget(
+      Action action, ScenarioSpec.Step step, StackObserver obs, String leader, String redisMaster) {
     String t = step.target() != null ? step.target() : action.defaultTarget();
     return switch (action) {
       case CRASH_NODE, STOP_NODE, KILL_POSTGRES -> {
@@ -312,7 +500,10 @@ public final class ScenarioRunner {
           yield leader;
         }
         if ("replica".equals(t)) {
-          yield driver.topology().of(Role.POSTGRES).stream().map(Member::name).filter(n -> !n.equals(leader)).findFirst()
+          yield driver.topology().of(Role.POSTGRES).stream()
+              .map(Member::name)
+              .filter(n -> !n.equals(leader))
+              .findFirst()
               .orElseThrow(() -> new MadbaseException(ExitCode.CHECK_FAILED, "no replica to hit"));
         }
         yield member(t, Role.POSTGRES);
@@ -329,14 +520,25 @@ public final class ScenarioRunner {
         List<Member> etcd = driver.topology().of(Role.ETCD);
         Optional<String> etcdLeader =
             etcd.stream()
-                .filter(m -> new EtcdHealth(m.host(), driver.spec().etcd().clientPort(), Duration.ofSeconds(1)).status().map(EtcdHealth.Status::leader).orElse(false))
+                .filter(
+                    m ->
+                        new EtcdHealth(
+                                m.host(), driver.spec().etcd().clientPort(), Duration.ofSeconds(1))
+                            .status()
+                            .map(EtcdHealth.Status::leader)
+                            .orElse(false))
                 .map(Member::name)
                 .findFirst();
         if ("leader".equals(t)) {
-          yield etcdLeader.orElseThrow(() -> new MadbaseException(ExitCode.CHECK_FAILED, "etcd has no leader"));
+          yield etcdLeader.orElseThrow(
+              () -> new MadbaseException(ExitCode.CHECK_FAILED, "etcd has no leader"));
         }
         if ("follower".equals(t)) {
-          yield etcd.stream().map(Member::name).filter(n -> !etcdLeader.map(n::equals).orElse(false)).findFirst().orElseThrow();
+          yield etcd.stream()
+              .map(Member::name)
+              .filter(n -> !etcdLeader.map(n::equals).orElse(false))
+              .findFirst()
+              .orElseThrow();
         }
         yield member(t, Role.ETCD);
       }
@@ -352,14 +554,23 @@ public final class ScenarioRunner {
         .orElseThrow(
             () ->
                 MadbaseException.invalidInput(
-                    "target '" + name + "' is not a " + role.label() + " of this stack (" + driver.topology().of(role).stream().map(Member::name).collect(Collectors.joining(", ")) + ")"));
+                    "target '"
+                        + name
+                        + "' is not a "
+                        + role.label()
+                        + " of this stack ("
+                        + driver.topology().of(role).stream()
+                            .map(Member::name)
+                            .collect(Collectors.joining(", "))
+                        + ")"));
   }
 
   private static Optional<String> redisMaster(StackObserver obs) {
     return obs.sentinelsView().flatMap(host -> obs.redisMember(host).map(Member::name));
   }
 
-  private void awaitRecovery(List<Injected> injected, EventLog events, OpLog ops, Duration timeout, Set<String> reported) {
+  private void awaitRecovery(
+      List<Injected> injected, EventLog events, OpLog ops, Duration timeout, Set<String> reported) {
     Duration limit = timeout == null ? DEFAULT_RECOVERY_TIMEOUT : timeout;
     listener.step("waiting for recovery (at most " + limit.toSeconds() + " s)");
     long end = System.nanoTime() + limit.toNanos();
@@ -371,7 +582,19 @@ public final class ScenarioRunner {
           Optional<Long> at = ps.find().apply(o);
           if (at.isPresent() && reported.add(in.fault().nanos() + ps.id())) {
             double s = RunClock.seconds(at.get() - in.fault().nanos());
-            listener.phase(new RunResult.PhaseResult(ps.id(), ps.label(), ps.source(), ps.required(), s, ps.predicted(), ps.predicted().contains(s), 0, 0, 0, Map.of()));
+            listener.phase(
+                new RunResult.PhaseResult(
+                    ps.id(),
+                    ps.label(),
+                    ps.source(),
+                    ps.required(),
+                    s,
+                    ps.predicted(),
+                    ps.predicted().contains(s),
+                    0,
+                    0,
+                    0,
+                    Map.of()));
           }
           if (ps.required() && at.isEmpty()) {
             all = false;
@@ -389,11 +612,17 @@ public final class ScenarioRunner {
     }
   }
 
-  private void rollback(ScenarioSpec scenario, List<Injected> injected, EventLog events, StackObserver obs, List<String> notes) {
-    if (scenario.rollback().isEmpty()) {
-      return;
-    }
-    listener.step("rollback: " + String.join(", ", scenario.rollback()));
+  /** Rolls back, then waits until the stack is whole again: the next run starts from health. */
+  private void rollback(
+      ScenarioSpec scenario,
+      List<Injected> injected,
+      EventLog events,
+      StackObserver obs,
+      List<String> notes) {
+    listener.step(
+        scenario.rollback().isEmpty()
+            ? "waiting for the stack to be whole again"
+            : "rollback: " + String.join(", ", scenario.rollback()));
     if (scenario.rollback().contains("remove_added_workers")) {
       for (Injected in : injected) {
         if (in.added() != null) {
@@ -405,7 +634,8 @@ public final class ScenarioRunner {
     if (scenario.rollback().contains("restart_faulted")) {
       for (Injected in : injected) {
         if (in.restart() != null) {
-          boolean running = driver.nodes().stream().anyMatch(n -> n.name().equals(in.restart()) && n.alive());
+          boolean running =
+              driver.nodes().stream().anyMatch(n -> n.name().equals(in.restart()) && n.alive());
           if (!running) {
             driver.start(in.restart(), Progress.NONE);
             events.add("madbase", Event.ROLLBACK, in.restart(), "restarted");
@@ -427,23 +657,35 @@ public final class ScenarioRunner {
                   checks.add(obs.gateways());
                 }
                 List<Check> bad = checks.stream().filter(c -> !c.ok()).toList();
-                return bad.isEmpty() ? Check.pass("stack", "healthy") : Check.fail("stack", bad.stream().map(c -> c.name() + ": " + c.seen()).collect(Collectors.joining("; ")));
+                return bad.isEmpty()
+                    ? Check.pass("stack", "healthy")
+                    : Check.fail(
+                        "stack",
+                        bad.stream()
+                            .map(c -> c.name() + ": " + c.seen())
+                            .collect(Collectors.joining("; ")));
               },
               "");
       events.add("madbase", Event.ROLLBACK, "", "stack healthy again");
     } catch (MadbaseException e) {
       notes.add("rollback did not bring the stack back to healthy: " + e.getMessage());
-      events.add("madbase", Event.ROLLBACK, "", "not healthy after " + ROLLBACK_DEADLINE.toSeconds() + " s");
+      events.add(
+          "madbase",
+          Event.ROLLBACK,
+          "",
+          "not healthy after " + ROLLBACK_DEADLINE.toSeconds() + " s");
     }
   }
 
   /** Every two seconds, a line about the probes for the live view. */
   private AutoCloseable ticker(Map<String, Probe> probes, OpLog ops) {
-    var exec = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "probe-ticker");
-      t.setDaemon(true);
-      return t;
-    });
+    var exec =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "probe-ticker");
+              t.setDaemon(true);
+              return t;
+            });
     exec.scheduleAtFixedRate(
         () -> {
           List<String> parts = new ArrayList<>();
@@ -452,8 +694,19 @@ public final class ScenarioRunner {
             long ok = list.stream().filter(Op::ok).count();
             long bad = list.stream().filter(o -> !o.ok()).count();
             long held = list.stream().filter(o -> o.ok() && o.retries() > 0).count();
-            String inFlight = e.getValue() instanceof GatewayProbe g && g.inFlight() > 0 ? " " + g.inFlight() + " in flight" : "";
-            parts.add(e.getKey() + " " + ok + " ok " + bad + " failed" + (held > 0 ? " " + held + " held" : "") + inFlight);
+            String inFlight =
+                e.getValue() instanceof GatewayProbe g && g.inFlight() > 0
+                    ? " " + g.inFlight() + " in flight"
+                    : "";
+            parts.add(
+                e.getKey()
+                    + " "
+                    + ok
+                    + " ok "
+                    + bad
+                    + " failed"
+                    + (held > 0 ? " " + held + " held" : "")
+                    + inFlight);
           }
           listener.tick(String.join(" | ", parts));
         },
@@ -463,7 +716,8 @@ public final class ScenarioRunner {
     return exec::shutdownNow;
   }
 
-  static List<String> probeNameList(ScenarioSpec s) {
+  /** The probes a scenario runs, by name, in a fixed order. */
+  public static List<String> probeNameList(ScenarioSpec s) {
     var p = s.probes();
     List<String> out = new ArrayList<>();
     if (p.gatewayWriter() != null) {

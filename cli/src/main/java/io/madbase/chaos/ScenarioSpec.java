@@ -21,10 +21,13 @@ public record ScenarioSpec(
   public ScenarioSpec {
     description = Objects.requireNonNullElse(description, "");
     steadyState = Objects.requireNonNullElse(steadyState, List.of("stack_healthy"));
-    probes = Objects.requireNonNullElseGet(probes, () -> new Probes(null, null, null, null, null, null));
+    probes =
+        Objects.requireNonNullElseGet(probes, () -> new Probes(null, null, null, null, null, null));
     method = Objects.requireNonNullElse(method, List.of());
     rollback = Objects.requireNonNullElse(rollback, List.of("restart_faulted"));
-    slo = Objects.requireNonNullElseGet(slo, () -> new Slo(null, null, null, null, null, null, null, null, null, null, null));
+    slo =
+        Objects.requireNonNullElseGet(
+            slo, () -> new Slo(null, null, null, null, null, null, null, null, null, null, null));
   }
 
   /**
@@ -62,7 +65,13 @@ public record ScenarioSpec(
    * @param duration for sleep
    * @param timeout for await_recovery
    */
-  public record Step(String action, String target, String signal, String candidate, Duration duration, Duration timeout) {}
+  public record Step(
+      String action,
+      String target,
+      String signal,
+      String candidate,
+      Duration duration,
+      Duration timeout) {}
 
   /**
    * The SLOs, each optional; a run meets its SLOs when every one present holds.

@@ -17,7 +17,13 @@ public final class SentinelWatcher extends Watcher {
   private final Map<String, String> lastMaster = new HashMap<>();
   private final Map<String, String> lastFlags = new HashMap<>();
 
-  public SentinelWatcher(List<Member> sentinels, int port, String masterName, RedisInspector inspector, Function<String, String> nameOfHost, EventLog log) {
+  public SentinelWatcher(
+      List<Member> sentinels,
+      int port,
+      String masterName,
+      RedisInspector inspector,
+      Function<String, String> nameOfHost,
+      EventLog log) {
     super("sentinel", log);
     this.sentinels = sentinels;
     this.port = port;
@@ -34,11 +40,11 @@ public final class SentinelWatcher extends Watcher {
       String flags = view.map(RedisInspector.SentinelView::flags).orElse("unreachable");
       if (!master.equals(lastMaster.get(s.name()))) {
         lastMaster.put(s.name(), master);
-        log.add("sentinel", Event.SENTINEL_MASTER, s.name(), master);
+        emit("sentinel", Event.SENTINEL_MASTER, s.name(), master);
       }
       if (!flags.equals(lastFlags.get(s.name()))) {
         lastFlags.put(s.name(), flags);
-        log.add("sentinel", Event.SENTINEL_FLAGS, s.name(), flags);
+        emit("sentinel", Event.SENTINEL_FLAGS, s.name(), flags);
       }
     }
   }

@@ -3,9 +3,38 @@ package io.madbase.chaos;
 import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 
-/** Names the kind of a PostgreSQL client error, for the timeline's "failed by kind". */
+/**
+ * What the JDBC probes share: their connection settings, and naming the kind of a PostgreSQL client
+ * error for the timeline's "failed by kind".
+ */
 final class SqlErrors {
   private SqlErrors() {}
+
+  /**
+   * Connection settings of a probe: fail fast (a dead primary must show as an error in seconds, not
+   * minutes: STACK-NOTES), and say who we are in pg_stat_activity.
+   */
+  static java.util.Properties probeConnection(String user, String password) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", user);
+    p.setProperty("password", password);
+    p.setProperty("ApplicationName", "madbase-probe");
+    p.setProperty("connectTimeout", "2");
+    p.setProperty("socketTimeout", "5");
+    p.setProperty("tcpKeepAlive", "true");
+    return p;
+  }
+
+  /** Closes a connection that may already be broken. */
+  static void closeQuietly(java.sql.Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // it is broken already; nothing to do
+      }
+    }
+  }
 
   static String kind(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  */
 public abstract class Watcher implements AutoCloseable {
   private final ScheduledExecutorService exec;
-  protected final EventLog log;
+  private final EventLog log;
+  private volatile boolean closed;
 
   protected Watcher(String name, EventLog log) {
     this.log = log;
@@ -32,7 +33,7 @@ public abstract class Watcher implements AutoCloseable {
           try {
             poll();
           } catch (RuntimeException e) {
-            log.add(getClass().getSimpleName(), Event.WATCH_ERROR, "", String.valueOf(e.getMessage()));
+            emit(getClass().getSimpleName(), Event.WATCH_ERROR, "", String.valueOf(e.getMessage()));
           }
         },
         0,
@@ -44,8 +45,19 @@ public abstract class Watcher implements AutoCloseable {
   /** One look at the source. */
   protected abstract void poll();
 
+  /**
+   * Records an observation, unless the watcher is closing: a poll interrupted by close() sees
+   * "unreachable", which is not what the member did.
+   */
+  protected void emit(String source, String kind, String subject, String detail) {
+    if (!closed) {
+      log.add(source, kind, subject, detail);
+    }
+  }
+
   @Override
   public void close() {
+    closed = true;
     exec.shutdownNow();
     try {
       exec.awaitTermination(2, TimeUnit.SECONDS);

@@ -26,7 +26,8 @@ public final class Chaos implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
-    throw io.madbase.MadbaseException.invalidInput("name a scenario (madbase chaos list shows them) or use: madbase chaos run FILE");
+    throw io.madbase.MadbaseException.invalidInput(
+        "name a scenario (madbase chaos list shows them) or use: madbase chaos run FILE");
   }
 
   /** Adds one subcommand per bundled scenario: `madbase chaos kill-primary`. */
@@ -46,7 +47,10 @@ public final class Chaos implements Runnable {
   }
 
   /** {@code madbase chaos list}. */
-  @Command(name = "list", description = "List the bundled scenarios.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "list",
+      description = "List the bundled scenarios.",
+      mixinStandardHelpOptions = true)
   static final class ListScenarios implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -58,25 +62,37 @@ public final class Chaos implements Runnable {
         out.printf("%-22s %s%n", name, firstSentence(s.description()));
       }
       out.println();
-      out.println("Run one: madbase chaos <name> [--dry-run] [--repeat N]; your own: madbase chaos run FILE.yaml (docs/scenarios.md)");
+      out.println(
+          "Run one: madbase chaos <name> [--dry-run] [--repeat N]; your own: madbase chaos run FILE.yaml (docs/scenarios.md)");
       return 0;
     }
   }
 
   /** {@code madbase chaos run NAME|FILE}. */
-  @Command(name = "run", description = "Run a scenario: a bundled one by name, or your own YAML file.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "run",
+      description = "Run a scenario: a bundled one by name, or your own YAML file.",
+      mixinStandardHelpOptions = true)
   static final class Run implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StackOptions stack;
     @Mixin ChaosOptions chaos;
     @Mixin VerbosityOptions verbosity;
 
-    @Parameters(paramLabel = "SCENARIO", description = "A bundled scenario's name or a scenario file.")
+    @Parameters(
+        paramLabel = "SCENARIO",
+        description = "A bundled scenario's name or a scenario file.")
     String scenario;
 
     @Override
     public Integer call() {
-      return ChaosRunner.run(scenario, stack, chaos, verbosity, spec.commandLine().getOut(), spec.commandLine().getErr());
+      return ChaosRunner.run(
+          scenario,
+          stack,
+          chaos,
+          verbosity,
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
     }
   }
 
@@ -95,7 +111,8 @@ public final class Chaos implements Runnable {
 
     @Override
     public Integer call() {
-      return ChaosRunner.run(name, stack, chaos, verbosity, spec.commandLine().getOut(), spec.commandLine().getErr());
+      return ChaosRunner.run(
+          name, stack, chaos, verbosity, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
   }
 }

@@ -11,10 +11,10 @@ import io.madbase.chaos.ScenarioRunner;
 import io.madbase.chaos.ScenarioSpec;
 import io.madbase.driver.LocalDriver;
 import io.madbase.driver.StackState;
+import io.madbase.gateway.Durations;
 import io.madbase.report.RepeatSummary;
 import io.madbase.report.ReportWriter;
 import io.madbase.report.TextReport;
-import io.madbase.stack.Durations;
 import io.madbase.stack.StackSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,30 +27,46 @@ import java.util.Locale;
 final class ChaosRunner {
   private ChaosRunner() {}
 
-  static int run(String scenarioName, StackOptions stack, ChaosOptions opts, VerbosityOptions verbosity, PrintWriter out, PrintWriter err) {
+  static int run(
+      String scenarioName,
+      StackOptions stack,
+      ChaosOptions opts,
+      VerbosityOptions verbosity,
+      PrintWriter out,
+      PrintWriter err) {
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(scenarioName);
     if (opts.repeat < 1 || opts.repeat > 100) {
-      throw MadbaseException.invalidInput("--repeat must be between 1 and 100 (got " + opts.repeat + ")");
+      throw MadbaseException.invalidInput(
+          "--repeat must be between 1 and 100 (got " + opts.repeat + ")");
     }
     if (opts.dryRun) {
-      StackSpec spec = StackState.load(stack.stateDir()).map(StackState::spec).orElseGet(() -> stack.load().spec());
+      StackSpec spec =
+          StackState.load(stack.stateDir())
+              .map(StackState::spec)
+              .orElseGet(() -> stack.load().spec());
       out.print(plan(loaded, spec));
       out.println("(dry run: nothing was done)");
       return ExitCode.OK;
     }
     List<RunResult> results = new ArrayList<>();
+    var loadPlan = opts.loadPlan();
     try (LocalDriver driver = LocalDriver.attach(stack.stateDir())) {
       for (int i = 1; i <= opts.repeat; i++) {
         if (opts.repeat > 1) {
           err.printf("=== run %d of %d%n", i, opts.repeat);
         }
-        RunResult r = new ScenarioRunner(driver, new TerminalRunListener(err, verbosity.quiet())).run(loaded.spec(), loaded.source());
+        RunResult r =
+            new ScenarioRunner(driver, new TerminalRunListener(err, verbosity.quiet()), loadPlan)
+                .run(loaded.spec(), loaded.source());
         results.add(r);
         out.println();
         out.print(TextReport.render(r));
       }
     }
-    String dirName = results.size() == 1 ? results.get(0).runId() : results.get(0).runId() + "-x" + results.size();
+    String dirName =
+        results.size() == 1
+            ? results.get(0).runId()
+            : results.get(0).runId() + "-x" + results.size();
     Path dir = opts.reportDir.resolve(dirName).toAbsolutePath().normalize();
     ReportWriter.write(results, dir);
     if (results.size() > 1) {
@@ -97,39 +113,69 @@ final class ChaosRunner {
         sb.append(' ').append(Durations.format(st.duration()));
       }
       if (a == Action.AWAIT_RECOVERY) {
-        sb.append(" (at most ").append(st.timeout() == null ? "90s" : Durations.format(st.timeout())).append(')');
+        sb.append(" (at most ")
+            .append(st.timeout() == null ? "90s" : Durations.format(st.timeout()))
+            .append(')');
       }
       sb.append('\n');
     }
-    sb.append("  rollback: ").append(s.rollback().isEmpty() ? "none" : String.join(", ", s.rollback())).append('\n');
+    sb.append("  rollback: ")
+        .append(s.rollback().isEmpty() ? "none" : String.join(", ", s.rollback()))
+        .append('\n');
     var t = spec.timing();
-    sb.append(String.format(Locale.ROOT, "  predicted phases on stack %s (%s profile: Patroni ttl %d / loop_wait %d / retry_timeout %d; HAProxy inter %s downinter %s rise %d; Sentinel down-after %s):%n",
-        spec.name(), spec.failover().profile(), t.patroni().ttl(), t.patroni().loopWait(), t.patroni().retryTimeout(),
-        Durations.format(t.haproxy().inter()), Durations.format(t.haproxy().downinter()), t.haproxy().rise(), Durations.format(t.sentinel().downAfter())));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  predicted phases on stack %s (%s profile: Patroni ttl %d / loop_wait %d / retry_timeout %d; HAProxy inter %s downinter %s rise %d; Sentinel down-after %s):%n",
+            spec.name(),
+            spec.failover().profile(),
+            t.patroni().ttl(),
+            t.patroni().loopWait(),
+            t.patroni().retryTimeout(),
+            Durations.format(t.haproxy().inter()),
+            Durations.format(t.haproxy().downinter()),
+            t.haproxy().rise(),
+            Durations.format(t.sentinel().downAfter())));
     for (ScenarioSpec.Step st : s.method()) {
       Action a = Action.find(st.action()).orElseThrow();
       if (!a.isFault()) {
         continue;
       }
-      String target = st.target() != null ? st.target() : a.defaultTarget() == null ? "" : a.defaultTarget();
+      String target =
+          st.target() != null ? st.target() : a.defaultTarget() == null ? "" : a.defaultTarget();
       // for a prediction the leader is whoever leads: call it "leader"
       var f = new Expectations.Fault(a, target, "leader", "master", 0);
-      for (PhaseSpec ps : Expectations.phases(f, spec, new LinkedHashSet<>(probeNames(s)))) {
-        sb.append(String.format(Locale.ROOT, "    %-42s %-12s %s%n", ps.label() + (ps.required() ? "" : " (optional)"), ps.predicted(), ps.predicted().why()));
+      for (PhaseSpec ps :
+          Expectations.phases(f, spec, new LinkedHashSet<>(ScenarioRunner.probeNameList(s)))) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "    %-42s %-12s %s%n",
+                ps.label() + (ps.required() ? "" : " (optional)"),
+                ps.predicted(),
+                ps.predicted().why()));
       }
     }
     sb.append("  SLOs:");
     var slo = s.slo();
     sb.append(" recovered");
-    if (slo.writeUnavailability() != null) sb.append(", write_unavailability <= ").append(Durations.format(slo.writeUnavailability()));
-    if (slo.failedGatewayRequests() != null) sb.append(", failed_gateway_requests <= ").append(slo.failedGatewayRequests());
-    if (slo.failedHaproxyWrites() != null) sb.append(", failed_haproxy_writes <= ").append(slo.failedHaproxyWrites());
-    if (slo.failedRedisWrites() != null) sb.append(", failed_redis_writes <= ").append(slo.failedRedisWrites());
-    if (slo.lostAcknowledgedWrites() != null) sb.append(", lost_acknowledged_writes <= ").append(slo.lostAcknowledgedWrites());
+    if (slo.writeUnavailability() != null)
+      sb.append(", write_unavailability <= ").append(Durations.format(slo.writeUnavailability()));
+    if (slo.failedGatewayRequests() != null)
+      sb.append(", failed_gateway_requests <= ").append(slo.failedGatewayRequests());
+    if (slo.failedHaproxyWrites() != null)
+      sb.append(", failed_haproxy_writes <= ").append(slo.failedHaproxyWrites());
+    if (slo.failedRedisWrites() != null)
+      sb.append(", failed_redis_writes <= ").append(slo.failedRedisWrites());
+    if (slo.lostAcknowledgedWrites() != null)
+      sb.append(", lost_acknowledged_writes <= ").append(slo.lostAcknowledgedWrites());
     if (slo.splitBrain() != null) sb.append(", split_brain <= ").append(slo.splitBrain());
-    if (slo.recoveryTime() != null) sb.append(", recovery_time <= ").append(Durations.format(slo.recoveryTime()));
-    if (slo.discoveryTime() != null) sb.append(", discovery_time <= ").append(Durations.format(slo.discoveryTime()));
-    if (slo.failedInFlightRequests() != null) sb.append(", failed_in_flight_requests <= ").append(slo.failedInFlightRequests());
+    if (slo.recoveryTime() != null)
+      sb.append(", recovery_time <= ").append(Durations.format(slo.recoveryTime()));
+    if (slo.discoveryTime() != null)
+      sb.append(", discovery_time <= ").append(Durations.format(slo.discoveryTime()));
+    if (slo.failedInFlightRequests() != null)
+      sb.append(", failed_in_flight_requests <= ").append(slo.failedInFlightRequests());
     if (slo.cleanExit() != null) sb.append(", clean_exit ").append(slo.cleanExit());
     if (slo.leaderChanges() != null) sb.append(", leader_changes <= ").append(slo.leaderChanges());
     sb.append('\n');
@@ -144,17 +190,5 @@ final class ChaosRunner {
       }
       sb.append(';');
     }
-  }
-
-  static List<String> probeNames(ScenarioSpec s) {
-    List<String> out = new ArrayList<>();
-    var p = s.probes();
-    if (p.gatewayWriter() != null) out.add("gateway_writer");
-    if (p.haproxyWriter() != null) out.add("haproxy_writer");
-    if (p.replicaReader() != null) out.add("replica_reader");
-    if (p.gatewayReader() != null) out.add("gateway_reader");
-    if (p.functionCaller() != null) out.add("function_caller");
-    if (p.redisWriter() != null) out.add("redis_writer");
-    return out;
   }
 }

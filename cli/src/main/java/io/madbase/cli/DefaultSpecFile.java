@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The commented default madbase.yaml shipped as a resource (a test proves it equals the defaults). */
+/**
+ * The commented default madbase.yaml shipped as a resource (a test proves it equals the defaults).
+ */
 final class DefaultSpecFile {
   static final String RESOURCE = "/io/madbase/stack/madbase.default.yaml";
 

@@ -64,25 +64,67 @@ public final class Doctor implements Callable<Integer> {
     if (OsUser.isRoot()) {
       findings.add(
           OsUser.lookup(pgUser)
-              .map(u -> new Preflight.Finding("user", true, "running as root: PostgreSQL will run as '" + u.name() + "' (uid " + u.uid() + ")", ""))
-              .orElse(new Preflight.Finding("user", false, "running as root, and user '" + pgUser + "' does not exist", Preflight.installCommand(Set.of("postgresql-15")))));
+              .map(
+                  u ->
+                      new Preflight.Finding(
+                          "user",
+                          true,
+                          "running as root: PostgreSQL will run as '"
+                              + u.name()
+                              + "' (uid "
+                              + u.uid()
+                              + ")",
+                          ""))
+              .orElse(
+                  new Preflight.Finding(
+                      "user",
+                      false,
+                      "running as root, and user '" + pgUser + "' does not exist",
+                      Preflight.installCommand(Set.of("postgresql-15")))));
     } else {
-      findings.add(new Preflight.Finding("user", true, "running as " + System.getProperty("user.name") + ": PostgreSQL runs as this user", ""));
+      findings.add(
+          new Preflight.Finding(
+              "user",
+              true,
+              "running as " + System.getProperty("user.name") + ": PostgreSQL runs as this user",
+              ""));
     }
     Topology topo = Topology.local(s);
-    Set<String> members = topo.members().stream().map(Member::name).collect(Collectors.toCollection(LinkedHashSet::new));
+    Set<String> members =
+        topo.members().stream()
+            .map(Member::name)
+            .collect(Collectors.toCollection(LinkedHashSet::new));
     if (StackState.load(stack.stateDir()).isPresent()) {
       try (LocalDriver d = LocalDriver.attach(stack.stateDir())) {
-        Set<String> running = d.nodes().stream().filter(NodeInfo::alive).map(NodeInfo::name).collect(Collectors.toSet());
+        Set<String> running =
+            d.nodes().stream()
+                .filter(NodeInfo::alive)
+                .map(NodeInfo::name)
+                .collect(Collectors.toSet());
         if (!running.isEmpty()) {
-          findings.add(new Preflight.Finding("stack", true, "a stack is running in " + stack.stateDir() + " (" + running.size() + " members): its ports are not checked", ""));
+          findings.add(
+              new Preflight.Finding(
+                  "stack",
+                  true,
+                  "a stack is running in "
+                      + stack.stateDir()
+                      + " ("
+                      + running.size()
+                      + " members): its ports are not checked",
+                  ""));
           members.removeAll(running);
         }
       }
     }
-    findings.addAll(Preflight.ports(s, topo, members).stream().filter(f -> !f.ok()).toList());
-    long free = Preflight.ports(s, topo, members).stream().filter(Preflight.Finding::ok).count();
-    findings.add(new Preflight.Finding("port", true, free + " addresses:ports free for the stack's members", ""));
+    List<Preflight.Finding> ports = Preflight.ports(s, topo, members);
+    findings.addAll(ports.stream().filter(f -> !f.ok()).toList());
+    findings.add(
+        new Preflight.Finding(
+            "port",
+            true,
+            ports.stream().filter(Preflight.Finding::ok).count()
+                + " addresses:ports free for the stack's members",
+            ""));
     findings.add(Preflight.disk(stack.stateDir()));
 
     boolean ok = true;
@@ -97,7 +139,9 @@ public final class Doctor implements Callable<Integer> {
       }
     }
     if (!missingPackages.isEmpty() && !install) {
-      fixes.add(Preflight.installCommand(missingPackages) + (OsUser.isRoot() ? "   (or: madbase doctor --install)" : ""));
+      fixes.add(
+          Preflight.installCommand(missingPackages)
+              + (OsUser.isRoot() ? "   (or: madbase doctor --install)" : ""));
     }
     fixes.forEach(f -> out.println("fix: " + f));
     out.println(ok ? "this machine can run the stack" : "this machine cannot run the stack yet");

@@ -21,14 +21,19 @@ public final class Down implements Callable<Integer> {
   @Mixin StackOptions stack;
   @Mixin VerbosityOptions verbosity;
 
-  @Option(names = "--purge", description = "Also remove data, logs and rendered configs (the stack's passwords are kept).")
+  @Option(
+      names = "--purge",
+      description = "Also remove data, logs and rendered configs (the stack's passwords are kept).")
   boolean purge;
 
   @Override
   public Integer call() {
     try (LocalDriver driver = LocalDriver.attach(stack.stateDir())) {
       driver.down(purge, new TerminalProgress(spec.commandLine().getErr(), verbosity.quiet()));
-      spec.commandLine().getOut().printf("stack '%s' stopped%s%n", driver.spec().name(), purge ? " and its data removed" : "");
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "stack '%s' stopped%s%n", driver.spec().name(), purge ? " and its data removed" : "");
       return 0;
     }
   }

@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code madbase init}: writes the default madbase.yaml, every setting shown and explained. */
 @Command(
@@ -38,7 +38,9 @@ public final class Init implements Callable<Integer> {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Files.writeString(file, text);
-    spec.commandLine().getOut().println("wrote " + file + " (the defaults; change what you need, then: madbase validate)");
+    spec.commandLine()
+        .getOut()
+        .println("wrote " + file + " (the defaults; change what you need, then: madbase validate)");
     return 0;
   }
 }

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       Status.class,
       Down.class,
       Chaos.class,
+      Demo.class,
       LoadTest.class,
       io.madbase.gateway.cli.GatewayCommand.class,
       io.madbase.gateway.cli.WorkerCommand.class,
@@ -57,7 +58,8 @@ public final class Madbase implements Runnable {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.registerConverter(java.time.Duration.class, new DurationConverter());
-    cl.setExitCodeExceptionMapper(t -> t instanceof MadbaseException m ? m.exitCode() : ExitCode.INTERNAL);
+    cl.setExitCodeExceptionMapper(
+        t -> t instanceof MadbaseException m ? m.exitCode() : ExitCode.INTERNAL);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter e = ex.getCommandLine().getErr();
@@ -98,7 +100,11 @@ public final class Madbase implements Runnable {
     public String[] getVersion() {
       return new String[] {
         "madbase " + Version.get(),
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + ")"
       };
     }
   }
@@ -107,11 +113,11 @@ public final class Madbase implements Runnable {
   static final class DurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
     @Override
     public java.time.Duration convert(String value) {
-      return io.madbase.stack.Durations.parse(value)
+      return io.madbase.gateway.Durations.parse(value)
           .orElseThrow(
               () ->
                   new CommandLine.TypeConversionException(
-                      "'" + value + "' is not " + io.madbase.stack.Durations.EXPECTED));
+                      "'" + value + "' is not " + io.madbase.gateway.Durations.EXPECTED));
     }
   }
 }

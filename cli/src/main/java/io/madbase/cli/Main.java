@@ -7,6 +7,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(Madbase.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+    System.exit(
+        Madbase.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+            .execute(args));
   }
 }

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 /** {@code madbase render}: every config the stack needs, for the local layout and for Compose. */
 @Command(
     name = "render",
-    description = "Write every config of the stack: Compose project, haproxy.cfg, Patroni, etcd, Redis, Sentinel, gateway.",
+    description =
+        "Write every config of the stack: Compose project, haproxy.cfg, Patroni, etcd, Redis, Sentinel, gateway.",
     mixinStandardHelpOptions = true)
 public final class Render implements Callable<Integer> {
   /** What --target accepts. */
@@ -45,7 +46,8 @@ public final class Render implements Callable<Integer> {
   @Option(
       names = "--target",
       defaultValue = "all",
-      description = "local (native processes on loopback addresses), compose (a Compose project) or all: both, in <out>/local and <out>/compose (default: ${DEFAULT-VALUE}).")
+      description =
+          "local (native processes on loopback addresses), compose (a Compose project) or all: both, in <out>/local and <out>/compose (default: ${DEFAULT-VALUE}).")
   Target target;
 
   @Option(
@@ -60,7 +62,8 @@ public final class Render implements Callable<Integer> {
   @Option(
       names = "--print",
       paramLabel = "FILE",
-      description = "Print one rendered file (e.g. haproxy/haproxy.cfg) to stdout, passwords masked; write nothing.")
+      description =
+          "Print one rendered file (e.g. haproxy/haproxy.cfg) to stdout, passwords masked; write nothing.")
   String print;
 
   @Override
@@ -91,7 +94,10 @@ public final class Render implements Callable<Integer> {
               .orElseThrow(
                   () ->
                       MadbaseException.invalidInput(
-                          "--print: no rendered file '" + print + "'; there are: " + String.join(", ", names(plan))));
+                          "--print: no rendered file '"
+                              + print
+                              + "'; there are: "
+                              + String.join(", ", names(plan))));
       o.print(mask(f.content(), secrets));
       o.flush();
       return 0;
@@ -103,7 +109,9 @@ public final class Render implements Callable<Integer> {
                   f ->
                       o.printf(
                           "%s %6d bytes  %s%n",
-                          f.secret() ? "0600" : "0644", f.content().length(), dir.resolve(f.path()))));
+                          f.secret() ? "0600" : "0644",
+                          f.content().length(),
+                          dir.resolve(f.path()))));
       o.println("(dry run: nothing written)");
       return 0;
     }
@@ -152,8 +160,14 @@ public final class Render implements Callable<Integer> {
         return "copied " + self.getFileName() + " to " + target + " for the gateway image";
       }
     } catch (IOException | URISyntaxException | SecurityException e) {
-      return "note: could not copy madbase's jar to " + target + " (" + e.getMessage() + "): copy cli/target/madbase.jar there before `docker-compose build`";
+      return "note: could not copy madbase's jar to "
+          + target
+          + " ("
+          + e.getMessage()
+          + "): copy cli/target/madbase.jar there before `docker-compose build`";
     }
-    return "note: not running from a jar: copy cli/target/madbase.jar to " + target + " before `docker-compose build`";
+    return "note: not running from a jar: copy cli/target/madbase.jar to "
+        + target
+        + " before `docker-compose build`";
   }
 }

@@ -16,7 +16,8 @@ public final class StackOptions {
       names = "--state-dir",
       paramLabel = "DIR",
       defaultValue = "${env:MADBASE_STATE_DIR:-.madbase}",
-      description = "Where the stack keeps configs, data, logs, PIDs and secrets (default: ${DEFAULT-VALUE}; env MADBASE_STATE_DIR).")
+      description =
+          "Where the stack keeps configs, data, logs, PIDs and secrets (default: ${DEFAULT-VALUE}; env MADBASE_STATE_DIR).")
   Path stateDir;
 
   public StackSpecLoader.Loaded load() {

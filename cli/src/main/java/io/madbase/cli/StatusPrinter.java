@@ -9,7 +9,9 @@ final class StatusPrinter {
   private StatusPrinter() {}
 
   static void text(StackStatus s, PrintWriter out) {
-    out.printf("%-8s %-9s %-9s %-30s %-12s %-7s %s%n", "MEMBER", "KIND", "ROLE", "STATE", "ADDRESS", "PID", "LAG");
+    out.printf(
+        "%-8s %-9s %-9s %-30s %-12s %-7s %s%n",
+        "MEMBER", "KIND", "ROLE", "STATE", "ADDRESS", "PID", "LAG");
     for (StackStatus.MemberStatus m : s.members()) {
       out.printf(
           "%-8s %-9s %-9s %-30s %-12s %-7s %s%n",
@@ -28,7 +30,10 @@ final class StatusPrinter {
         sb.append(
             String.join(
                 " ",
-                s.haproxy().stream().filter(x -> x.proxy().equals(proxy)).map(x -> x.server() + "=" + x.status()).toList()));
+                s.haproxy().stream()
+                    .filter(x -> x.proxy().equals(proxy))
+                    .map(x -> x.server() + "=" + x.status())
+                    .toList()));
         sb.append(']');
       }
       out.println(sb);

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Progress on stderr: on a terminal, one line rewritten in place while waiting; elsewhere (CI
- * logs) a line every few seconds, so a log shows what a slow step was waiting for.
+ * Progress on stderr: on a terminal, one line rewritten in place while waiting; elsewhere (CI logs)
+ * a line every few seconds, so a log shows what a slow step was waiting for.
  */
 final class TerminalProgress implements Progress {
   private static final long LOG_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
@@ -40,7 +40,13 @@ final class TerminalProgress implements Progress {
     if (quiet) {
       return;
     }
-    String line = String.format(Locale.ROOT, "        waiting for %s: %.1fs (%s)", what, elapsed.toMillis() / 1000.0, lastSeen);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "        waiting for %s: %.1fs (%s)",
+            what,
+            elapsed.toMillis() / 1000.0,
+            lastSeen);
     if (tty) {
       err.print("\r\033[K" + line);
       lineOpen = true;
@@ -58,7 +64,12 @@ final class TerminalProgress implements Progress {
       return;
     }
     closeLine();
-    err.printf(Locale.ROOT, "[%5.1fs]   ok: %s (%.1fs)%n", seconds(System.nanoTime() - start), what, took.toMillis() / 1000.0);
+    err.printf(
+        Locale.ROOT,
+        "[%5.1fs]   ok: %s (%.1fs)%n",
+        seconds(System.nanoTime() - start),
+        what,
+        took.toMillis() / 1000.0);
     err.flush();
   }
 

@@ -1,8 +1,8 @@
 package io.madbase.cli;
 
 import io.madbase.chaos.Event;
-import io.madbase.chaos.RunResult;
 import io.madbase.chaos.RunListener;
+import io.madbase.chaos.RunResult;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Set;
@@ -11,9 +11,22 @@ import java.util.Set;
 final class TerminalRunListener implements RunListener {
   private static final Set<String> SHOWN =
       Set.of(
-          Event.FAULT, Event.LEADER_KEY_DELETED, Event.LEADER_KEY_SET, Event.PATRONI_ROLE, Event.SPLIT_BRAIN, Event.HAPROXY_PRIMARY,
-          Event.SENTINEL_MASTER, Event.PROCESS_EXITED, Event.READY, Event.LISTENER_CLOSED, Event.POSTMASTER, Event.ETCD_MEMBER,
-          Event.ETCD_LEADER, Event.WORKER_STARTED, Event.ROLLBACK);
+          Event.FAULT,
+          Event.LEADER_KEY_DELETED,
+          Event.LEADER_KEY_SET,
+          Event.PATRONI_ROLE,
+          Event.SPLIT_BRAIN,
+          Event.HAPROXY_PRIMARY,
+          Event.SENTINEL_MASTER,
+          Event.PROCESS_EXITED,
+          Event.READY,
+          Event.LISTENER_CLOSED,
+          Event.POSTMASTER,
+          Event.ETCD_MEMBER,
+          Event.ETCD_LEADER,
+          Event.WORKER_STARTED,
+          Event.ROLLBACK,
+          Event.STALE_ROUTE);
   private final PrintWriter err;
   private final boolean quiet;
   private final long start = System.nanoTime();
@@ -36,14 +49,27 @@ final class TerminalRunListener implements RunListener {
     if (quiet || !SHOWN.contains(e.kind()) || sinceFault < 0) {
       return;
     }
-    err.printf(Locale.ROOT, "          %+7.2fs %-8s %s%s%s%n", sinceFault, e.source(), e.kind().replace('_', ' '), e.subject().isEmpty() ? "" : " " + e.subject(), e.detail().isEmpty() ? "" : ": " + e.detail());
+    err.printf(
+        Locale.ROOT,
+        "          %+7.2fs %-8s %s%s%s%n",
+        sinceFault,
+        e.source(),
+        e.kind().replace('_', ' '),
+        e.subject().isEmpty() ? "" : " " + e.subject(),
+        e.detail().isEmpty() ? "" : ": " + e.detail());
     err.flush();
   }
 
   @Override
   public synchronized void phase(RunResult.PhaseResult p) {
     if (!quiet) {
-      err.printf(Locale.ROOT, "          %+7.2fs PHASE    %s (predicted %s, %s)%n", p.atSeconds(), p.label(), p.predicted(), Boolean.TRUE.equals(p.withinPrediction()) ? "within" : "outside");
+      err.printf(
+          Locale.ROOT,
+          "          %+7.2fs PHASE    %s (predicted %s, %s)%n",
+          p.atSeconds(),
+          p.label(),
+          p.predicted(),
+          Boolean.TRUE.equals(p.withinPrediction()) ? "within" : "outside");
       err.flush();
     }
   }

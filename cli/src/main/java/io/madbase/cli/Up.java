@@ -29,14 +29,23 @@ public final class Up implements Callable<Integer> {
   public Integer call() {
     var loaded = stack.load();
     PrintWriter out = spec.commandLine().getOut();
-    TerminalProgress progress = new TerminalProgress(spec.commandLine().getErr(), verbosity.quiet());
-    try (LocalDriver driver = LocalDriver.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
+    TerminalProgress progress =
+        new TerminalProgress(spec.commandLine().getErr(), verbosity.quiet());
+    try (LocalDriver driver =
+        LocalDriver.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
       StackDriver.UpResult result = driver.up(progress);
       StackStatus status = StackStatus.collect(driver);
       if (result.changedNothing()) {
-        out.printf("stack '%s' is already running in %s; nothing changed%n", driver.spec().name(), driver.stateDir());
+        out.printf(
+            "stack '%s' is already running in %s; nothing changed%n",
+            driver.spec().name(), driver.stateDir());
       } else {
-        out.printf(Locale.ROOT, "stack '%s' is up in %.1f s (%d members started)%n", driver.spec().name(), result.took().toMillis() / 1000.0, result.started().size());
+        out.printf(
+            Locale.ROOT,
+            "stack '%s' is up in %.1f s (%d members started)%n",
+            driver.spec().name(),
+            result.took().toMillis() / 1000.0,
+            result.started().size());
       }
       StatusPrinter.text(status, out);
       return status.healthy() ? 0 : 1;

@@ -1,7 +1,7 @@
 package io.madbase.cli;
 
 import io.madbase.Json;
-import io.madbase.stack.Durations;
+import io.madbase.gateway.Durations;
 import io.madbase.stack.FailoverTiming;
 import io.madbase.stack.StackSpec;
 import java.io.PrintWriter;
@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code madbase validate}: checks madbase.yaml and shows the settings in force. */
 @Command(
     name = "validate",
-    description = "Check madbase.yaml (every problem, with file, line and field) and show the settings in force.",
+    description =
+        "Check madbase.yaml (every problem, with file, line and field) and show the settings in force.",
     mixinStandardHelpOptions = true)
 public final class Validate implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -30,27 +30,47 @@ final class DatabaseBootstrap {
 
   void ensure(Member leader) {
     String url = "jdbc:postgresql://" + leader.host() + ":" + spec.postgres().port() + "/postgres";
-    try (Connection c = DriverManager.getConnection(url, props("postgres", secrets.superuser().reveal()))) {
+    try (Connection c =
+        DriverManager.getConnection(url, props("postgres", secrets.superuser().reveal()))) {
       if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", RenderContext.APP_USER)) {
         try (Statement st = c.createStatement()) {
           // DDL takes no bind parameters; the role name is ours and the password alphanumeric
-          st.execute("CREATE ROLE " + RenderContext.APP_USER + " LOGIN PASSWORD " + literal(secrets.app().reveal()));
+          st.execute(
+              "CREATE ROLE "
+                  + RenderContext.APP_USER
+                  + " LOGIN PASSWORD "
+                  + literal(secrets.app().reveal()));
         }
       }
       if (!exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", RenderContext.DATABASE)) {
         try (Statement st = c.createStatement()) {
-          st.execute("CREATE DATABASE " + RenderContext.DATABASE + " OWNER " + RenderContext.APP_USER);
+          st.execute(
+              "CREATE DATABASE " + RenderContext.DATABASE + " OWNER " + RenderContext.APP_USER);
         }
       }
     } catch (SQLException e) {
-      throw MadbaseException.environment("cannot create the application role and database on " + leader.name() + ": " + e.getMessage());
+      throw MadbaseException.environment(
+          "cannot create the application role and database on "
+              + leader.name()
+              + ": "
+              + e.getMessage());
     }
-    // the seed schema (probe ledger, demo tables, projects) belongs to the gateway; applied as its user
-    String appUrl = "jdbc:postgresql://" + leader.host() + ":" + spec.postgres().port() + "/" + RenderContext.DATABASE;
-    try (Connection c = DriverManager.getConnection(appUrl, props(RenderContext.APP_USER, secrets.app().reveal()))) {
+    // the seed schema (probe ledger, demo tables, projects) belongs to the gateway; applied as its
+    // user
+    String appUrl =
+        "jdbc:postgresql://"
+            + leader.host()
+            + ":"
+            + spec.postgres().port()
+            + "/"
+            + RenderContext.DATABASE;
+    try (Connection c =
+        DriverManager.getConnection(
+            appUrl, props(RenderContext.APP_USER, secrets.app().reveal()))) {
       SeedSchema.apply(c);
     } catch (SQLException e) {
-      throw MadbaseException.environment("cannot apply the seed schema on " + leader.name() + ": " + e.getMessage());
+      throw MadbaseException.environment(
+          "cannot apply the seed schema on " + leader.name() + ": " + e.getMessage());
     }
   }
 

@@ -12,13 +12,13 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * The command that runs madbase's own classes in a new JVM (the gateway and the workers are
- * madbase subcommands): this JVM's java binary and classpath. A manifest-only classpath jar (as
- * Maven's test runners use) is expanded, so the child does not depend on a temporary file.
+ * The command that runs madbase's own classes in a new JVM (the gateway and the workers are madbase
+ * subcommands): this JVM's java binary and classpath. A manifest-only classpath jar (as Maven's
+ * test runners use) is expanded, so the child does not depend on a temporary file.
  *
  * <p>When madbase runs from its jar, the children run from a copy of it in the state directory,
- * named by its content: the launcher rebuilds cli/target/madbase.jar whenever a source changes,
- * and a JVM whose jar is replaced under it fails to load classes (seen as a gateway spinning in
+ * named by its content: the launcher rebuilds cli/target/madbase.jar whenever a source changes, and
+ * a JVM whose jar is replaced under it fails to load classes (seen as a gateway spinning in
  * NoClassDefFoundError). A copy is never overwritten, so every running member keeps its own.
  */
 final class JavaLauncher {
@@ -39,8 +39,10 @@ final class JavaLauncher {
     }
     Path jar = Path.of(classpath);
     try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar));
-      Path copy = libDir.resolve("madbase-" + java.util.HexFormat.of().formatHex(digest, 0, 6) + ".jar");
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar));
+      Path copy =
+          libDir.resolve("madbase-" + java.util.HexFormat.of().formatHex(digest, 0, 6) + ".jar");
       if (!Files.exists(copy)) {
         Files.createDirectories(libDir);
         Path tmp = Files.createTempFile(libDir, ".madbase", ".jar");
@@ -78,7 +80,8 @@ final class JavaLauncher {
       }
       for (String u : cp.trim().split("\\s+")) {
         try {
-          Path p = u.startsWith("file:") ? Path.of(java.net.URI.create(u)) : jar.getParent().resolve(u);
+          Path p =
+              u.startsWith("file:") ? Path.of(java.net.URI.create(u)) : jar.getParent().resolve(u);
           out.add(p.toAbsolutePath().toString());
         } catch (IllegalArgumentException e) {
           // not a file URL: not something a child JVM could load either

@@ -41,8 +41,8 @@ import java.util.stream.Stream;
 /**
  * The default driver: every member a native process from the distribution's packages, each on its
  * own loopback address with the port a container would have, all files under the state directory
- * (STACK-NOTES.md has the facts this relies on). PostgreSQL and Patroni run as an unprivileged
- * user when madbase runs as root.
+ * (STACK-NOTES.md has the facts this relies on). PostgreSQL and Patroni run as an unprivileged user
+ * when madbase runs as root.
  */
 public final class LocalDriver implements StackDriver {
   /** How long {@link #up} waits for each phase before it gives up and says what it saw. */
@@ -62,7 +62,8 @@ public final class LocalDriver implements StackDriver {
   private final ProcessLauncher launcher;
   private final StackObserver observer;
 
-  private LocalDriver(Path stateDir, StackSpec spec, String specSource, String specText, Path pgRoot) {
+  private LocalDriver(
+      Path stateDir, StackSpec spec, String specSource, String specText, Path pgRoot) {
     this.stateDir = stateDir.toAbsolutePath().normalize();
     this.spec = spec;
     this.specSource = specSource;
@@ -79,7 +80,8 @@ public final class LocalDriver implements StackDriver {
    * A driver for bringing up {@code spec} in {@code stateDir}. If a stack already lives there it
    * must have been started from the same spec (change a running stack with `down` first).
    */
-  public static LocalDriver forUp(Path stateDir, StackSpec spec, String specSource, String specText) {
+  public static LocalDriver forUp(
+      Path stateDir, StackSpec spec, String specSource, String specText) {
     Path dir = stateDir.toAbsolutePath().normalize();
     Optional<StackState> existing = StackState.load(dir);
     if (existing.isPresent()) {
@@ -179,17 +181,24 @@ public final class LocalDriver implements StackDriver {
   public UpResult up(Progress progress) {
     long t0 = System.nanoTime();
     Set<String> running =
-        nodes().stream().filter(NodeInfo::alive).map(NodeInfo::name).collect(Collectors.toCollection(LinkedHashSet::new));
-    List<Member> toStart = topology.members().stream().filter(m -> !running.contains(m.name())).toList();
+        nodes().stream()
+            .filter(NodeInfo::alive)
+            .map(NodeInfo::name)
+            .collect(Collectors.toCollection(LinkedHashSet::new));
+    List<Member> toStart =
+        topology.members().stream().filter(m -> !running.contains(m.name())).toList();
     if (toStart.isEmpty()) {
       return new UpResult(List.of(), Duration.ofNanos(System.nanoTime() - t0));
     }
     preflight(toStart.stream().map(Member::name).collect(Collectors.toSet()));
 
     // From here on, the state file exists: a half-failed up can always be taken down.
-    new StackState(name(), specSource, specText, layout.pgRoot().toString(), Instant.now()).save(stateDir);
+    new StackState(name(), specSource, specText, layout.pgRoot().toString(), Instant.now())
+        .save(stateDir);
     prepareDirectories();
-    StackRenderer.write(StackRenderer.render(RenderContext.of(spec, secrets, RenderTarget.LOCAL, layout)), layout.confDir());
+    StackRenderer.write(
+        StackRenderer.render(RenderContext.of(spec, secrets, RenderTarget.LOCAL, layout)),
+        layout.confDir());
     Wait wait = new Wait(PHASE_DEADLINE, POLL, progress);
     List<String> started = new ArrayList<>();
 
@@ -219,24 +228,42 @@ public final class LocalDriver implements StackDriver {
     List<Member> pg = pending(toStart, Role.POSTGRES);
     if (!pg.isEmpty()) {
       progress.step("starting Patroni + PostgreSQL (" + names(pg) + ")");
-      boolean fresh = pg.size() == topology.of(Role.POSTGRES).size() && !Files.exists(layout.pgDataDir(pg.get(0).name()));
+      boolean fresh =
+          pg.size() == topology.of(Role.POSTGRES).size()
+              && !Files.exists(layout.pgDataDir(pg.get(0).name()));
       if (fresh) {
         // the first node bootstraps the cluster; the others clone it once it leads
         started.add(startPatroni(pg.get(0)));
         wait.until(
             "Patroni on " + pg.get(0).name() + " to answer",
-            guarded(List.of(pg.get(0)), () -> observer.patroni(pg.get(0)).node().map(s -> Check.pass("patroni", s.role())).orElse(Check.fail("patroni", "no answer yet"))),
+            guarded(
+                List.of(pg.get(0)),
+                () ->
+                    observer
+                        .patroni(pg.get(0))
+                        .node()
+                        .map(s -> Check.pass("patroni", s.role()))
+                        .orElse(Check.fail("patroni", "no answer yet"))),
             logHint(List.of(pg.get(0))));
         pg.stream().skip(1).forEach(m -> started.add(startPatroni(m)));
       } else {
         pg.forEach(m -> started.add(startPatroni(m)));
       }
       wait.until(
-          "Patroni: one leader and " + (topology.of(Role.POSTGRES).size() - 1) + " streaming replicas",
+          "Patroni: one leader and "
+              + (topology.of(Role.POSTGRES).size() - 1)
+              + " streaming replicas",
           guarded(pg, observer::patroniCluster),
           logHint(pg));
     }
-    String leader = observer.leader().map(Member::name).orElseThrow(() -> new MadbaseException(ExitCode.CHECK_FAILED, "no Patroni leader after the cluster was healthy"));
+    String leader =
+        observer
+            .leader()
+            .map(Member::name)
+            .orElseThrow(
+                () ->
+                    new MadbaseException(
+                        ExitCode.CHECK_FAILED, "no Patroni leader after the cluster was healthy"));
     new DatabaseBootstrap(spec, topology, secrets).ensure(topology.member(leader));
 
     List<Member> haproxy = pending(toStart, Role.HAPROXY);
@@ -252,10 +279,14 @@ public final class LocalDriver implements StackDriver {
     }
     wait.until(
         "HAProxy: " + leader + " the one UP primary, the others UP replicas",
-        guarded(haproxy, () -> observer.haproxy(observer.leader().map(Member::name).orElse(leader))),
+        guarded(
+            haproxy, () -> observer.haproxy(observer.leader().map(Member::name).orElse(leader))),
         logHint(haproxy));
     if (!topology.of(Role.SENTINEL).isEmpty()) {
-      wait.until("Sentinel: every sentinel agrees on the master and its replicas", guarded(redis, observer::sentinels), logHint(redis));
+      wait.until(
+          "Sentinel: every sentinel agrees on the master and its replicas",
+          guarded(redis, observer::sentinels),
+          logHint(redis));
     }
     if (!workers.isEmpty()) {
       wait.until("workers: /health", guarded(workers, observer::workers), logHint(workers));
@@ -281,7 +312,10 @@ public final class LocalDriver implements StackDriver {
       throw MadbaseException.environment(
           "cannot start the stack; nothing was started:\n"
               + problems.stream().map(p -> "  - " + p.what()).collect(Collectors.joining("\n"))
-              + (fixes.isEmpty() ? "" : "\n" + fixes.stream().map(f -> "  fix: " + f).collect(Collectors.joining("\n"))));
+              + (fixes.isEmpty()
+                  ? ""
+                  : "\n"
+                      + fixes.stream().map(f -> "  fix: " + f).collect(Collectors.joining("\n"))));
     }
   }
 
@@ -294,18 +328,30 @@ public final class LocalDriver implements StackDriver {
   }
 
   private String logHint(List<Member> ms) {
-    return ms.isEmpty() ? "" : "logs: " + ms.stream().map(m -> layout.logFile(m.name()).toString()).collect(Collectors.joining(" "));
+    return ms.isEmpty()
+        ? ""
+        : "logs: "
+            + ms.stream()
+                .map(m -> layout.logFile(m.name()).toString())
+                .collect(Collectors.joining(" "));
   }
 
-  /** A probe that first checks the members it waits for are still alive: a dead one fails at once. */
-  private java.util.function.Supplier<Check> guarded(List<Member> members, java.util.function.Supplier<Check> probe) {
+  /**
+   * A probe that first checks the members it waits for are still alive: a dead one fails at once.
+   */
+  private java.util.function.Supplier<Check> guarded(
+      List<Member> members, java.util.function.Supplier<Check> probe) {
     return () -> {
       for (Member m : members) {
         Optional<ManagedProcess> p = ManagedProcess.load(layout.pidFile(m.name()));
         if (p.isPresent() && !p.get().alive()) {
           throw new MadbaseException(
               ExitCode.CHECK_FAILED,
-              m.name() + " exited while starting; last lines of " + layout.logFile(m.name()) + ":\n" + tail(layout.logFile(m.name()), 15)
+              m.name()
+                  + " exited while starting; last lines of "
+                  + layout.logFile(m.name())
+                  + ":\n"
+                  + tail(layout.logFile(m.name()), 15)
                   + "\n(run `madbase down` to stop what did start)");
         }
       }
@@ -316,7 +362,9 @@ public final class LocalDriver implements StackDriver {
   static String tail(Path file, int lines) {
     try (Stream<String> s = Files.lines(file, StandardCharsets.UTF_8)) {
       List<String> all = s.toList();
-      return all.subList(Math.max(0, all.size() - lines), all.size()).stream().map(l -> "    " + l).collect(Collectors.joining("\n"));
+      return all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+          .map(l -> "    " + l)
+          .collect(Collectors.joining("\n"));
     } catch (IOException | UncheckedIOException e) {
       return "    (no log: " + e.getMessage() + ")";
     }
@@ -324,7 +372,8 @@ public final class LocalDriver implements StackDriver {
 
   private void prepareDirectories() {
     try {
-      for (Path d : List.of(layout.confDir(), layout.logDir(), layout.runDir(), stateDir.resolve("data"))) {
+      for (Path d :
+          List.of(layout.confDir(), layout.logDir(), layout.runDir(), stateDir.resolve("data"))) {
         Files.createDirectories(d);
       }
       for (Member m : topology.members()) {
@@ -362,7 +411,8 @@ public final class LocalDriver implements StackDriver {
     }
     UserPrincipalLookupService lookup = p.getFileSystem().getUserPrincipalLookupService();
     Files.setOwner(p, lookup.lookupPrincipalByName(pgUser.name()));
-    Files.getFileAttributeView(p, PosixFileAttributeView.class).setGroup(lookup.lookupPrincipalByGroupName(pgUser.group()));
+    Files.getFileAttributeView(p, PosixFileAttributeView.class)
+        .setGroup(lookup.lookupPrincipalByGroupName(pgUser.group()));
   }
 
   // ------------------------------------------------------------------ starting members
@@ -376,19 +426,38 @@ public final class LocalDriver implements StackDriver {
     try {
       // Patroni's config holds passwords and must be readable by its user: a private copy in pgRoot
       Path conf = layout.pgRoot().resolve("pgconf").resolve(m.name() + ".yml");
-      Path tmp = Files.createTempFile(conf.getParent(), "." + m.name(), ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.copy(layout.confDir().resolve("patroni/" + m.name() + ".yml"), tmp, StandardCopyOption.REPLACE_EXISTING);
+      Path tmp =
+          Files.createTempFile(
+              conf.getParent(),
+              "." + m.name(),
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.copy(
+          layout.confDir().resolve("patroni/" + m.name() + ".yml"),
+          tmp,
+          StandardCopyOption.REPLACE_EXISTING);
       chownToPg(tmp);
       Files.move(tmp, conf, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return launch(m.name(), List.of("/usr/bin/patroni", conf.toString()), Map.of(), layout.pgRoot(), true);
+      return launch(
+          m.name(), List.of("/usr/bin/patroni", conf.toString()), Map.of(), layout.pgRoot(), true);
     } catch (IOException e) {
-      throw MadbaseException.environment("cannot prepare Patroni's config for " + m.name() + ": " + e.getMessage());
+      throw MadbaseException.environment(
+          "cannot prepare Patroni's config for " + m.name() + ": " + e.getMessage());
     }
   }
 
   private String startHaproxy(Member m) {
     // -db: stay in the foreground, one process, so the PID we keep is HAProxy's
-    return launch(m.name(), List.of("/usr/sbin/haproxy", "-db", "-f", layout.confDir().resolve("haproxy/haproxy.cfg").toString()), Map.of(), stateDir, false);
+    return launch(
+        m.name(),
+        List.of(
+            "/usr/sbin/haproxy",
+            "-db",
+            "-f",
+            layout.confDir().resolve("haproxy/haproxy.cfg").toString()),
+        Map.of(),
+        stateDir,
+        false);
   }
 
   /**
@@ -397,20 +466,43 @@ public final class LocalDriver implements StackDriver {
    * (so a restarted old master comes back knowing the new topology).
    */
   private String startRedis(Member m, boolean fresh) {
-    Path conf = runtimeCopy(layout.confDir().resolve("redis/" + m.name() + ".conf"), layout.dataDir(m.name()).resolve("redis.conf"), fresh);
-    return launch(m.name(), List.of("/usr/bin/redis-server", conf.toString()), Map.of(), layout.dataDir(m.name()), false);
+    Path conf =
+        runtimeCopy(
+            layout.confDir().resolve("redis/" + m.name() + ".conf"),
+            layout.dataDir(m.name()).resolve("redis.conf"),
+            fresh);
+    return launch(
+        m.name(),
+        List.of("/usr/bin/redis-server", conf.toString()),
+        Map.of(),
+        layout.dataDir(m.name()),
+        false);
   }
 
   private String startSentinel(Member m, boolean fresh) {
-    Path conf = runtimeCopy(layout.confDir().resolve("sentinel/" + m.name() + ".conf"), layout.dataDir(m.name()).resolve("sentinel.conf"), fresh);
-    return launch(m.name(), List.of("/usr/bin/redis-sentinel", conf.toString()), Map.of(), layout.dataDir(m.name()), false);
+    Path conf =
+        runtimeCopy(
+            layout.confDir().resolve("sentinel/" + m.name() + ".conf"),
+            layout.dataDir(m.name()).resolve("sentinel.conf"),
+            fresh);
+    return launch(
+        m.name(),
+        List.of("/usr/bin/redis-sentinel", conf.toString()),
+        Map.of(),
+        layout.dataDir(m.name()),
+        false);
   }
 
   private static Path runtimeCopy(Path rendered, Path copy, boolean fresh) {
     try {
       if (fresh || !Files.exists(copy)) {
         Files.createDirectories(copy.getParent());
-        Path tmp = Files.createTempFile(copy.getParent(), ".conf", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path tmp =
+            Files.createTempFile(
+                copy.getParent(),
+                ".conf",
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.copy(rendered, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.move(tmp, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       }
@@ -422,25 +514,48 @@ public final class LocalDriver implements StackDriver {
 
   private String startGateway(Member m) {
     Map<String, String> env = readEnvFile(layout.confDir().resolve("gateway/" + m.name() + ".env"));
-    List<String> cmd = new ArrayList<>(JavaLauncher.command(List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), stateDir.resolve("lib")));
+    List<String> cmd =
+        new ArrayList<>(
+            JavaLauncher.command(
+                List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError"),
+                stateDir.resolve("lib")));
     cmd.addAll(List.of(GATEWAY_MAIN, "gateway"));
     return launch(m.name(), cmd, env, stateDir, false);
   }
 
   private String startWorker(String name, String host) {
     List<String> cmd =
-        new ArrayList<>(JavaLauncher.command(List.of("-Xms16m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"), stateDir.resolve("lib")));
-    cmd.addAll(List.of(GATEWAY_MAIN, "worker", "--name", name, "--bind", host, "--port", spec.workers().port().toString()));
+        new ArrayList<>(
+            JavaLauncher.command(
+                List.of(
+                    "-Xms16m",
+                    "-Xmx64m",
+                    "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1",
+                    "-XX:+ExitOnOutOfMemoryError"),
+                stateDir.resolve("lib")));
+    cmd.addAll(
+        List.of(
+            GATEWAY_MAIN,
+            "worker",
+            "--name",
+            name,
+            "--bind",
+            host,
+            "--port",
+            spec.workers().port().toString()));
     return launch(name, cmd, Map.of(), stateDir, false);
   }
 
-  private String launch(String name, List<String> command, Map<String, String> env, Path workDir, boolean asPg) {
+  private String launch(
+      String name, List<String> command, Map<String, String> env, Path workDir, boolean asPg) {
     try {
       ManagedProcess p = launcher.start(name, command, env, layout.logFile(name), workDir, asPg);
       p.save(layout.pidFile(name));
       return name;
     } catch (IOException e) {
-      throw MadbaseException.environment("cannot start " + name + " (" + command.get(0) + "): " + e.getMessage());
+      throw MadbaseException.environment(
+          "cannot start " + name + " (" + command.get(0) + "): " + e.getMessage());
     }
   }
 
@@ -462,7 +577,9 @@ public final class LocalDriver implements StackDriver {
     }
   }
 
-  /** The environment a gateway member was started with (its rendered env file; holds a password). */
+  /**
+   * The environment a gateway member was started with (its rendered env file; holds a password).
+   */
   public Map<String, String> gatewayEnv(String member) {
     return readEnvFile(layout.confDir().resolve("gateway/" + member + ".env"));
   }
@@ -474,7 +591,9 @@ public final class LocalDriver implements StackDriver {
       urls.add("http://" + m.host() + ":" + spec.workers().port());
     }
     for (NodeInfo n : allProcesses()) {
-      if (n.role() == Role.WORKER && n.alive() && topology.members().stream().noneMatch(m -> m.name().equals(n.name()))) {
+      if (n.role() == Role.WORKER
+          && n.alive()
+          && topology.members().stream().noneMatch(m -> m.name().equals(n.name()))) {
         urls.add("http://" + n.address() + ":" + spec.workers().port());
       }
     }
@@ -484,7 +603,8 @@ public final class LocalDriver implements StackDriver {
       Files.writeString(tmp, urls.stream().map(u -> u + "\n").collect(Collectors.joining()));
       Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw MadbaseException.environment("cannot write " + layout.workersFile() + ": " + e.getMessage());
+      throw MadbaseException.environment(
+          "cannot write " + layout.workersFile() + ": " + e.getMessage());
     }
   }
 
@@ -507,8 +627,20 @@ public final class LocalDriver implements StackDriver {
 
   private NodeInfo node(String name, Role role, String host) {
     Optional<ManagedProcess> p = ManagedProcess.load(layout.pidFile(name));
-    List<Long> children = role == Role.POSTGRES ? postmaster(name).filter(ManagedProcess::alive).map(mp -> List.of(mp.pid())).orElse(List.of()) : List.of();
-    return new NodeInfo(name, role, host, p.map(ManagedProcess::pid).orElse(0L), p.map(ManagedProcess::alive).orElse(false), children);
+    List<Long> children =
+        role == Role.POSTGRES
+            ? postmaster(name)
+                .filter(ManagedProcess::alive)
+                .map(mp -> List.of(mp.pid()))
+                .orElse(List.of())
+            : List.of();
+    return new NodeInfo(
+        name,
+        role,
+        host,
+        p.map(ManagedProcess::pid).orElse(0L),
+        p.map(ManagedProcess::alive).orElse(false),
+        children);
   }
 
   /** Every process with a pid file, including workers added at run time. */
@@ -520,7 +652,8 @@ public final class LocalDriver implements StackDriver {
     try (Stream<Path> s = Files.list(layout.runDir())) {
       for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".pid")).sorted().toList()) {
         String name = f.getFileName().toString().replaceFirst("\\.pid$", "");
-        Optional<Member> m = topology.members().stream().filter(x -> x.name().equals(name)).findFirst();
+        Optional<Member> m =
+            topology.members().stream().filter(x -> x.name().equals(name)).findFirst();
         if (m.isPresent()) {
           out.add(node(name, m.get().role(), m.get().host()));
         } else if (name.matches("w\\d+")) {
@@ -542,7 +675,9 @@ public final class LocalDriver implements StackDriver {
         return Optional.empty();
       }
       String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
-      return first.isEmpty() ? Optional.empty() : ManagedProcess.of(Long.parseLong(first), "postgres " + member);
+      return first.isEmpty()
+          ? Optional.empty()
+          : ManagedProcess.of(Long.parseLong(first), "postgres " + member);
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();
     }
@@ -555,10 +690,20 @@ public final class LocalDriver implements StackDriver {
         .orElseGet(
             () -> {
               if (name.matches("w\\d+") && Files.exists(layout.pidFile(name))) {
-                return new Member(Role.WORKER, name, Integer.parseInt(name.substring(1)), Topology.localWorkerAddress(spec, Integer.parseInt(name.substring(1))));
+                return new Member(
+                    Role.WORKER,
+                    name,
+                    Integer.parseInt(name.substring(1)),
+                    Topology.localWorkerAddress(spec, Integer.parseInt(name.substring(1))));
               }
               throw MadbaseException.invalidInput(
-                  "no member '" + name + "' in this stack (members: " + topology.members().stream().map(Member::name).collect(Collectors.joining(", ")) + ")");
+                  "no member '"
+                      + name
+                      + "' in this stack (members: "
+                      + topology.members().stream()
+                          .map(Member::name)
+                          .collect(Collectors.joining(", "))
+                      + ")");
             });
   }
 
@@ -587,10 +732,13 @@ public final class LocalDriver implements StackDriver {
     }
     // Patroni first, so it cannot restart postgres; then the postmaster and every child at once
     List<ProcessHandle> pg = new ArrayList<>();
-    postmaster(member).flatMap(ManagedProcess::handle).ifPresent(h -> {
-      pg.add(h);
-      h.descendants().forEach(pg::add);
-    });
+    postmaster(member)
+        .flatMap(ManagedProcess::handle)
+        .ifPresent(
+            h -> {
+              pg.add(h);
+              h.descendants().forEach(pg::add);
+            });
     main.signal(Signal.KILL);
     pg.forEach(ProcessHandle::destroyForcibly);
     main.awaitExit(Duration.ofSeconds(5));
@@ -613,7 +761,8 @@ public final class LocalDriver implements StackDriver {
     }
     postmaster(member)
         .filter(ManagedProcess::alive)
-        .orElseThrow(() -> MadbaseException.environment("postgres on " + member + " is not running"))
+        .orElseThrow(
+            () -> MadbaseException.environment("postgres on " + member + " is not running"))
         .signal(signal);
   }
 
@@ -629,7 +778,8 @@ public final class LocalDriver implements StackDriver {
       return;
     }
     Set<String> one = Set.of(member);
-    List<Preflight.Finding> ports = Preflight.ports(spec, topology, one).stream().filter(f -> !f.ok()).toList();
+    List<Preflight.Finding> ports =
+        Preflight.ports(spec, topology, one).stream().filter(f -> !f.ok()).toList();
     if (!ports.isEmpty() && m.role() != Role.WORKER) {
       throw MadbaseException.environment(ports.get(0).what());
     }
@@ -649,7 +799,9 @@ public final class LocalDriver implements StackDriver {
   public void awaitPostgresHealthy(Duration deadline, Progress progress) {
     new Wait(deadline, POLL, progress)
         .until(
-            "Patroni: one leader and " + (topology.of(Role.POSTGRES).size() - 1) + " streaming replicas",
+            "Patroni: one leader and "
+                + (topology.of(Role.POSTGRES).size() - 1)
+                + " streaming replicas",
             observer::patroniCluster,
             logHint(topology.of(Role.POSTGRES)));
   }
@@ -657,7 +809,12 @@ public final class LocalDriver implements StackDriver {
   @Override
   public String addWorker(Progress progress) {
     int next =
-        nodes().stream().filter(n -> n.role() == Role.WORKER).mapToInt(n -> Integer.parseInt(n.name().substring(1))).max().orElse(0) + 1;
+        nodes().stream()
+                .filter(n -> n.role() == Role.WORKER)
+                .mapToInt(n -> Integer.parseInt(n.name().substring(1)))
+                .max()
+                .orElse(0)
+            + 1;
     String name = "w" + next;
     String host = Topology.localWorkerAddress(spec, next);
     progress.step("starting worker " + name + " on " + host);
@@ -669,7 +826,9 @@ public final class LocalDriver implements StackDriver {
             guarded(
                 List.of(m),
                 () ->
-                    io.madbase.observe.Http.get("http://" + host + ":" + spec.workers().port() + "/health", Duration.ofSeconds(1))
+                    io.madbase.observe.Http.get(
+                            "http://" + host + ":" + spec.workers().port() + "/health",
+                            Duration.ofSeconds(1))
                         .filter(io.madbase.observe.Http.Response::ok)
                         .map(r -> Check.pass(name, "up"))
                         .orElse(Check.fail(name, "not answering"))),
@@ -683,21 +842,39 @@ public final class LocalDriver implements StackDriver {
     if (topology.members().stream().anyMatch(m -> m.name().equals(name))) {
       throw MadbaseException.invalidInput(name + " is one of the spec's workers, not an added one");
     }
-    ManagedProcess.load(layout.pidFile(name)).ifPresent(p -> p.stop(Signal.TERM, Duration.ofSeconds(10)));
+    ManagedProcess.load(layout.pidFile(name))
+        .ifPresent(p -> p.stop(Signal.TERM, Duration.ofSeconds(10)));
     try {
       Files.deleteIfExists(layout.pidFile(name));
     } catch (IOException e) {
-      throw MadbaseException.environment("cannot remove " + layout.pidFile(name) + ": " + e.getMessage());
+      throw MadbaseException.environment(
+          "cannot remove " + layout.pidFile(name) + ": " + e.getMessage());
     }
     writeWorkersFile();
   }
 
   @Override
-  public List<String> logTail(String member, int lines) {
-    try (Stream<String> s = Files.lines(layout.logFile(member), StandardCharsets.UTF_8)) {
-      List<String> all = s.toList();
-      return all.subList(Math.max(0, all.size() - lines), all.size());
-    } catch (IOException | UncheckedIOException e) {
+  public long logOffset(String member) {
+    try {
+      return Files.size(layout.logFile(member));
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  @Override
+  public List<String> logSince(String member, long offset) {
+    try (java.io.RandomAccessFile f =
+        new java.io.RandomAccessFile(layout.logFile(member).toFile(), "r")) {
+      long len = f.length();
+      if (offset >= len) {
+        return List.of();
+      }
+      f.seek(offset);
+      byte[] buf = new byte[(int) Math.min(len - offset, 4 << 20)];
+      f.readFully(buf);
+      return new String(buf, StandardCharsets.UTF_8).lines().toList();
+    } catch (IOException e) {
       return List.of();
     }
   }
@@ -717,13 +894,17 @@ public final class LocalDriver implements StackDriver {
     stopAll(all, Role.POSTGRES, Duration.ofSeconds(30), progress);
     for (Member m : topology.of(Role.POSTGRES)) {
       // a postmaster left behind (Patroni was killed alone, say): fast shutdown, then kill
-      postmaster(m.name()).filter(ManagedProcess::alive).ifPresent(pm -> {
-        progress.step("stopping postgres left running on " + m.name());
-        List<ProcessHandle> children = pm.handle().map(h -> h.descendants().toList()).orElse(List.of());
-        if (pm.stop(Signal.INT, Duration.ofSeconds(20))) {
-          children.forEach(ProcessHandle::destroyForcibly);
-        }
-      });
+      postmaster(m.name())
+          .filter(ManagedProcess::alive)
+          .ifPresent(
+              pm -> {
+                progress.step("stopping postgres left running on " + m.name());
+                List<ProcessHandle> children =
+                    pm.handle().map(h -> h.descendants().toList()).orElse(List.of());
+                if (pm.stop(Signal.INT, Duration.ofSeconds(20))) {
+                  children.forEach(ProcessHandle::destroyForcibly);
+                }
+              });
     }
     stopEtcd(progress);
 
@@ -736,7 +917,14 @@ public final class LocalDriver implements StackDriver {
       Files.deleteIfExists(stateDir.resolve(StackState.FILE));
       if (purge) {
         progress.step("removing data, logs and configs (keeping secrets.json)");
-        for (Path p : List.of(stateDir.resolve("data"), layout.confDir(), layout.logDir(), stateDir.resolve("rendered"), stateDir.resolve("lib"), layout.workersFile())) {
+        for (Path p :
+            List.of(
+                stateDir.resolve("data"),
+                layout.confDir(),
+                layout.logDir(),
+                stateDir.resolve("rendered"),
+                stateDir.resolve("lib"),
+                layout.workersFile())) {
           deleteTree(p);
         }
         for (String d : List.of("pgdata", "pgsock", "pgrun", "pgconf")) {
@@ -747,7 +935,8 @@ public final class LocalDriver implements StackDriver {
         }
       }
     } catch (IOException e) {
-      throw MadbaseException.environment("stopped everything, but cannot clean " + stateDir + ": " + e.getMessage());
+      throw MadbaseException.environment(
+          "stopped everything, but cannot clean " + stateDir + ": " + e.getMessage());
     }
   }
 
@@ -755,14 +944,21 @@ public final class LocalDriver implements StackDriver {
     List<ManagedProcess> procs = new ArrayList<>();
     for (NodeInfo n : all) {
       if (n.role() == role && n.alive()) {
-        ManagedProcess.load(layout.pidFile(n.name())).filter(ManagedProcess::alive).ifPresent(procs::add);
+        ManagedProcess.load(layout.pidFile(n.name()))
+            .filter(ManagedProcess::alive)
+            .ifPresent(procs::add);
       }
     }
     if (procs.isEmpty()) {
       return;
     }
     long t0 = System.nanoTime();
-    progress.step("stopping " + role.label() + " (" + procs.stream().map(ManagedProcess::command).collect(Collectors.joining(", ")) + ")");
+    progress.step(
+        "stopping "
+            + role.label()
+            + " ("
+            + procs.stream().map(ManagedProcess::command).collect(Collectors.joining(", "))
+            + ")");
     procs.forEach(p -> p.signal(Signal.TERM));
     List<String> killed = new ArrayList<>();
     for (ManagedProcess p : procs) {
@@ -774,7 +970,8 @@ public final class LocalDriver implements StackDriver {
       }
     }
     if (!killed.isEmpty()) {
-      progress.note("had to SIGKILL " + String.join(", ", killed) + " after " + grace.toSeconds() + " s");
+      progress.note(
+          "had to SIGKILL " + String.join(", ", killed) + " after " + grace.toSeconds() + " s");
     }
   }
 
@@ -785,7 +982,8 @@ public final class LocalDriver implements StackDriver {
    */
   private void stopEtcd(Progress progress) {
     List<Member> left = new ArrayList<>(topology.of(Role.ETCD));
-    left.removeIf(m -> ManagedProcess.load(layout.pidFile(m.name())).map(p -> !p.alive()).orElse(true));
+    left.removeIf(
+        m -> ManagedProcess.load(layout.pidFile(m.name())).map(p -> !p.alive()).orElse(true));
     if (left.isEmpty()) {
       return;
     }
@@ -793,16 +991,23 @@ public final class LocalDriver implements StackDriver {
     while (!left.isEmpty()) {
       Member next =
           left.stream()
-              .filter(m -> new io.madbase.observe.EtcdHealth(m.host(), spec.etcd().clientPort(), Duration.ofMillis(500)).status().map(io.madbase.observe.EtcdHealth.Status::leader).orElse(false))
+              .filter(
+                  m ->
+                      new io.madbase.observe.EtcdHealth(
+                              m.host(), spec.etcd().clientPort(), Duration.ofMillis(500))
+                          .status()
+                          .map(io.madbase.observe.EtcdHealth.Status::leader)
+                          .orElse(false))
               .findFirst()
               .orElse(left.get(0));
       ManagedProcess.load(layout.pidFile(next.name()))
           .filter(ManagedProcess::alive)
-          .ifPresent(p -> {
-            if (p.stop(Signal.TERM, Duration.ofSeconds(10))) {
-              progress.note("had to SIGKILL " + next.name());
-            }
-          });
+          .ifPresent(
+              p -> {
+                if (p.stop(Signal.TERM, Duration.ofSeconds(10))) {
+                  progress.note("had to SIGKILL " + next.name());
+                }
+              });
       left.remove(next);
     }
   }

@@ -37,6 +37,11 @@ public record ManagedProcess(long pid, Instant startedAt, String command) {
         .filter(h -> h.info().startInstant().map(startedAt::equals).orElse(false));
   }
 
+  /** Whether a process with this PID is running (not gone, not a zombie). */
+  public static boolean running(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+  }
+
   /**
    * A process that has exited but not been reaped yet (state Z in /proc) counts as gone: our
    * members are reparented to PID 1 once madbase exits, and PID 1 may reap late.
@@ -70,7 +75,10 @@ public record ManagedProcess(long pid, Instant startedAt, String command) {
       case KILL -> h.get().destroyForcibly();
       default -> {
         try {
-          Process p = new ProcessBuilder("kill", "-s", signal.name(), Long.toString(pid)).redirectErrorStream(true).start();
+          Process p =
+              new ProcessBuilder("kill", "-s", signal.name(), Long.toString(pid))
+                  .redirectErrorStream(true)
+                  .start();
           p.getInputStream().readAllBytes();
           p.waitFor(5, TimeUnit.SECONDS);
         } catch (IOException e) {
@@ -124,7 +132,11 @@ public record ManagedProcess(long pid, Instant startedAt, String command) {
     Files.createDirectories(pidFile.getParent());
     Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
     Files.writeString(tmp, JSON.writeValueAsString(this));
-    Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        tmp,
+        pidFile,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Reads a pid file; empty when there is none or it cannot be read. */

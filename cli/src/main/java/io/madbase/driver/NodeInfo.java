@@ -10,4 +10,5 @@ import java.util.List;
  * @param alive whether that process is running
  * @param childPids for a postgres node: the postmaster, if running (Patroni detaches it)
  */
-public record NodeInfo(String name, Role role, String address, long pid, boolean alive, List<Long> childPids) {}
+public record NodeInfo(
+    String name, Role role, String address, long pid, boolean alive, List<Long> childPids) {}

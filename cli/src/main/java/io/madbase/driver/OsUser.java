@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An operating-system user: the one PostgreSQL runs as. PostgreSQL refuses to run as root, so
- * when madbase runs as root, Patroni and PostgreSQL drop to this user.
+ * An operating-system user: the one PostgreSQL runs as. PostgreSQL refuses to run as root, so when
+ * madbase runs as root, Patroni and PostgreSQL drop to this user.
  */
 public record OsUser(String name, int uid, String group, int gid, String home) {
 
@@ -27,7 +27,8 @@ public record OsUser(String name, int uid, String group, int gid, String home) {
   /** The user madbase itself runs as. */
   public static OsUser current() {
     String name = System.getProperty("user.name");
-    return lookup(name).orElseThrow(() -> MadbaseException.environment("cannot look up the current user " + name));
+    return lookup(name)
+        .orElseThrow(() -> MadbaseException.environment("cannot look up the current user " + name));
   }
 
   /** The user PostgreSQL runs as: {@code configured} when root, else the current user. */
@@ -39,7 +40,9 @@ public record OsUser(String name, int uid, String group, int gid, String home) {
         .orElseThrow(
             () ->
                 MadbaseException.environment(
-                    "user '" + configured + "' does not exist; PostgreSQL cannot run as root. Install postgresql-15 (it creates the user) or set local.postgres_user"));
+                    "user '"
+                        + configured
+                        + "' does not exist; PostgreSQL cannot run as root. Install postgresql-15 (it creates the user) or set local.postgres_user"));
   }
 
   /** Looks a user up with getent (passwd and group databases). */
@@ -65,7 +68,15 @@ public record OsUser(String name, int uid, String group, int gid, String home) {
     }
     try {
       Process p =
-          new ProcessBuilder("setpriv", "--reuid=" + name, "--regid=" + group, "--init-groups", "--reset-env", "test", "-x", dir.toString())
+          new ProcessBuilder(
+                  "setpriv",
+                  "--reuid=" + name,
+                  "--regid=" + group,
+                  "--init-groups",
+                  "--reset-env",
+                  "test",
+                  "-x",
+                  dir.toString())
               .redirectErrorStream(true)
               .start();
       p.getInputStream().readAllBytes();

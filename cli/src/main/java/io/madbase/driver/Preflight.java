@@ -35,8 +35,10 @@ public final class Preflight {
       List.of(
           new Binary("etcd", "/usr/bin/etcd", "etcd-server", "--version"),
           new Binary("patroni", "/usr/bin/patroni", "patroni", "--version"),
-          new Binary("postgres", LocalLayout.POSTGRES_BIN + "/postgres", "postgresql-15", "--version"),
-          new Binary("pg_basebackup", LocalLayout.POSTGRES_BIN + "/pg_basebackup", "postgresql-15", null),
+          new Binary(
+              "postgres", LocalLayout.POSTGRES_BIN + "/postgres", "postgresql-15", "--version"),
+          new Binary(
+              "pg_basebackup", LocalLayout.POSTGRES_BIN + "/pg_basebackup", "postgresql-15", null),
           new Binary("pg_rewind", LocalLayout.POSTGRES_BIN + "/pg_rewind", "postgresql-15", null),
           new Binary("haproxy", "/usr/sbin/haproxy", "haproxy", "-v"),
           new Binary("redis-server", "/usr/bin/redis-server", "redis-server", "--version"),
@@ -54,7 +56,12 @@ public final class Preflight {
     for (Binary b : BINARIES) {
       Path p = Path.of(b.path());
       if (!Files.isExecutable(p)) {
-        out.add(new Finding("binary", false, b.name() + " missing (" + b.path() + ")", installCommand(Set.of(b.pkg()))));
+        out.add(
+            new Finding(
+                "binary",
+                false,
+                b.name() + " missing (" + b.path() + ")",
+                installCommand(Set.of(b.pkg()))));
       } else {
         String version = withVersions && b.versionFlag() != null ? " " + version(b) : "";
         out.add(new Finding("binary", true, b.name() + version, ""));
@@ -66,18 +73,28 @@ public final class Preflight {
   /** The exact command that installs {@code packages}. */
   public static String installCommand(Set<String> packages) {
     String sudo = OsUser.isRoot() ? "" : "sudo ";
-    return sudo + "apt-get install -y " + String.join(" ", new java.util.TreeSet<>(packages)) + "   (or: " + sudo + "scripts/install-deps.sh)";
+    return sudo
+        + "apt-get install -y "
+        + String.join(" ", new java.util.TreeSet<>(packages))
+        + "   (or: "
+        + sudo
+        + "scripts/install-deps.sh)";
   }
 
   /** Every address:port the stack's members listen on, by member name. */
-  public static Map<String, List<InetSocketAddress>> listenAddresses(StackSpec spec, Topology topo) {
+  public static Map<String, List<InetSocketAddress>> listenAddresses(
+      StackSpec spec, Topology topo) {
     Map<String, List<InetSocketAddress>> out = new LinkedHashMap<>();
     for (Member m : topo.members()) {
       List<Integer> ports =
           switch (m.role()) {
             case ETCD -> List.of(spec.etcd().clientPort(), spec.etcd().peerPort());
             case POSTGRES -> List.of(spec.postgres().port(), spec.postgres().restPort());
-            case HAPROXY -> List.of(spec.haproxy().primaryPort(), spec.haproxy().replicasPort(), spec.haproxy().statsPort());
+            case HAPROXY ->
+                List.of(
+                    spec.haproxy().primaryPort(),
+                    spec.haproxy().replicasPort(),
+                    spec.haproxy().statsPort());
             case REDIS -> List.of(spec.redis().port());
             case SENTINEL -> List.of(spec.sentinel().port());
             case GATEWAY -> List.of(spec.gateway().port());
@@ -109,10 +126,20 @@ public final class Preflight {
               new Finding(
                   "port",
                   false,
-                  where + " is taken" + (holder.isEmpty() ? "" : " by " + holder) + " (needed by " + e.getKey() + ")",
+                  where
+                      + " is taken"
+                      + (holder.isEmpty() ? "" : " by " + holder)
+                      + " (needed by "
+                      + e.getKey()
+                      + ")",
                   "stop what holds it, or move the stack: change local.subnet or the port in madbase.yaml"));
         } catch (IOException ex) {
-          out.add(new Finding("port", false, where + ": cannot bind: " + ex.getMessage() + " (needed by " + e.getKey() + ")", "check that " + a.getHostString() + " is a loopback address on this machine"));
+          out.add(
+              new Finding(
+                  "port",
+                  false,
+                  where + ": cannot bind: " + ex.getMessage() + " (needed by " + e.getKey() + ")",
+                  "check that " + a.getHostString() + " is a loopback address on this machine"));
         }
       }
     }
@@ -130,17 +157,24 @@ public final class Preflight {
       return new Finding(
           "disk",
           ok,
-          (free >> 20) + " MiB free under " + existing + (ok ? "" : " (the stack needs about 1 GiB)"),
+          (free >> 20)
+              + " MiB free under "
+              + existing
+              + (ok ? "" : " (the stack needs about 1 GiB)"),
           ok ? "" : "free some space or use --state-dir on a larger file system");
     } catch (IOException e) {
-      return new Finding("disk", false, "cannot read free space of " + existing + ": " + e.getMessage(), "");
+      return new Finding(
+          "disk", false, "cannot read free space of " + existing + ": " + e.getMessage(), "");
     }
   }
 
   /** Which process listens on {@code port} ("postgres pid 1234"), from ss; empty if unknown. */
   static String holder(int port) {
     try {
-      Process p = new ProcessBuilder("ss", "-H", "-ltnp", "sport = :" + port).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("ss", "-H", "-ltnp", "sport = :" + port)
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       p.waitFor(5, TimeUnit.SECONDS);
       var m = java.util.regex.Pattern.compile("\\(\\(\"([^\"]+)\",pid=(\\d+)").matcher(out);

@@ -10,14 +10,16 @@ import java.util.Map;
 
 /**
  * Starts the stack's members as detached processes: in their own session (setsid, so a closed
- * terminal does not take them down), stdin from /dev/null, output appended to their log file,
- * and, for PostgreSQL when madbase runs as root, as the unprivileged user (setpriv). Both setsid
- * and setpriv exec in place, so the PID returned is the member's own (STACK-NOTES, "Patroni").
+ * terminal does not take them down), stdin from /dev/null, output appended to their log file, and,
+ * for PostgreSQL when madbase runs as root, as the unprivileged user (setpriv). Both setsid and
+ * setpriv exec in place, so the PID returned is the member's own (STACK-NOTES, "Patroni").
  */
 public final class ProcessLauncher {
   private final OsUser runAs;
 
-  /** @param runAs the user PostgreSQL runs as, or {@link OsUser#current()} when not root */
+  /**
+   * @param runAs the user PostgreSQL runs as, or {@link OsUser#current()} when not root
+   */
   public ProcessLauncher(OsUser runAs) {
     this.runAs = runAs;
   }
@@ -28,12 +30,23 @@ public final class ProcessLauncher {
    * @param env the environment: exactly these variables (plus PATH/HOME/LANG), nothing inherited
    */
   public ManagedProcess start(
-      String name, List<String> command, Map<String, String> env, Path logFile, Path workDir, boolean asPostgresUser)
+      String name,
+      List<String> command,
+      Map<String, String> env,
+      Path logFile,
+      Path workDir,
+      boolean asPostgresUser)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add("setsid");
     if (asPostgresUser && OsUser.isRoot() && !runAs.isCurrent()) {
-      cmd.addAll(List.of("setpriv", "--reuid=" + runAs.name(), "--regid=" + runAs.group(), "--init-groups", "--reset-env"));
+      cmd.addAll(
+          List.of(
+              "setpriv",
+              "--reuid=" + runAs.name(),
+              "--regid=" + runAs.group(),
+              "--init-groups",
+              "--reset-env"));
     }
     cmd.addAll(command);
     Files.createDirectories(logFile.getParent());

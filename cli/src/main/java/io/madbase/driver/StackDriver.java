@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Runs a stack and acts on its members. Scenarios only ever see this interface, never which
- * driver runs them (DESIGN.md, "Two ways to run it").
+ * Runs a stack and acts on its members. Scenarios only ever see this interface, never which driver
+ * runs them (DESIGN.md, "Two ways to run it").
  */
 public interface StackDriver extends AutoCloseable {
   /** "local" or "docker". */
@@ -62,8 +62,11 @@ public interface StackDriver extends AutoCloseable {
   /** Stops a worker added by {@link #addWorker} and takes it off the discovery list. */
   void removeWorker(String name);
 
-  /** The last lines a member wrote to its log (for reports: why did it exit?). */
-  java.util.List<String> logTail(String member, int lines);
+  /** Where a member's log ends now: pass it to {@link #logSince} to read what comes after. */
+  long logOffset(String member);
+
+  /** What a member wrote to its log after {@code offset} (from {@link #logOffset}). */
+  java.util.List<String> logSince(String member, long offset);
 
   @Override
   void close();

@@ -18,7 +18,8 @@ import java.util.Optional;
  * @param specText the madbase.yaml text the stack was brought up with ("" for the defaults)
  * @param specSource where that text came from, for messages
  */
-public record StackState(String driver, String specSource, String specText, String pgRoot, Instant createdAt) {
+public record StackState(
+    String driver, String specSource, String specText, String pgRoot, Instant createdAt) {
   public static final String FILE = "stack.json";
   private static final ObjectMapper JSON = Json.mapper();
 
@@ -34,7 +35,11 @@ public record StackState(String driver, String specSource, String specText, Stri
     try {
       return Optional.of(JSON.readValue(f.toFile(), StackState.class));
     } catch (IOException e) {
-      throw MadbaseException.environment(f + " is damaged (" + e.getMessage() + "); run madbase down, or remove the state directory");
+      throw MadbaseException.environment(
+          f
+              + " is damaged ("
+              + e.getMessage()
+              + "); run madbase down, or remove the state directory");
     }
   }
 
@@ -44,9 +49,14 @@ public record StackState(String driver, String specSource, String specText, Stri
       Path f = stateDir.resolve(FILE);
       Path tmp = stateDir.resolve(FILE + ".tmp");
       Files.writeString(tmp, JSON.writeValueAsString(this));
-      Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          tmp,
+          f,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw MadbaseException.environment("cannot write " + stateDir.resolve(FILE) + ": " + e.getMessage());
+      throw MadbaseException.environment(
+          "cannot write " + stateDir.resolve(FILE) + ": " + e.getMessage());
     }
   }
 
@@ -56,6 +66,8 @@ public record StackState(String driver, String specSource, String specText, Stri
         .orElseThrow(
             () ->
                 MadbaseException.environment(
-                    "no stack in " + stateDir + ": start one with `madbase up` (or point --state-dir at its state directory)"));
+                    "no stack in "
+                        + stateDir
+                        + ": start one with `madbase up` (or point --state-dir at its state directory)"));
   }
 }

@@ -21,7 +21,13 @@ import java.util.Optional;
  * the health checks {@code up} waits for.
  */
 public record StackStatus(
-    String stack, String driver, String stateDir, boolean healthy, List<Check> checks, List<MemberStatus> members, List<HaproxyStats.Server> haproxy) {
+    String stack,
+    String driver,
+    String stateDir,
+    boolean healthy,
+    List<Check> checks,
+    List<MemberStatus> members,
+    List<HaproxyStats.Server> haproxy) {
 
   /**
    * One member.
@@ -31,7 +37,14 @@ public record StackStatus(
    * @param state running, streaming, down, ...
    * @param lagBytes replication lag for a postgres replica, when Patroni reports one
    */
-  public record MemberStatus(String name, String kind, String role, String state, String address, long pid, Long lagBytes) {}
+  public record MemberStatus(
+      String name,
+      String kind,
+      String role,
+      String state,
+      String address,
+      long pid,
+      Long lagBytes) {}
 
   public static StackStatus collect(LocalDriver driver) {
     StackSpec spec = driver.spec();
@@ -40,10 +53,21 @@ public record StackStatus(
     List<MemberStatus> members = new ArrayList<>();
 
     Map<Member, Optional<PatroniClient.NodeState>> patroni = obs.patroniNodes();
-    Optional<PatroniClient.NodeState> leaderState = patroni.values().stream().flatMap(Optional::stream).filter(PatroniClient.NodeState::leader).findFirst();
+    Optional<PatroniClient.NodeState> leaderState =
+        patroni.values().stream()
+            .flatMap(Optional::stream)
+            .filter(PatroniClient.NodeState::leader)
+            .findFirst();
     Map<String, Long> lags = new java.util.HashMap<>();
     for (Member m : patroni.keySet()) {
-      obs.patroni(m).cluster().ifPresent(cl -> cl.forEach(c -> { if (c.lagBytes() != null) lags.put(c.name(), c.lagBytes()); }));
+      obs.patroni(m)
+          .cluster()
+          .ifPresent(
+              cl ->
+                  cl.forEach(
+                      c -> {
+                        if (c.lagBytes() != null) lags.put(c.name(), c.lagBytes());
+                      }));
       if (!lags.isEmpty()) {
         break;
       }
@@ -56,15 +80,29 @@ public record StackStatus(
       Long lag = null;
       switch (n.role()) {
         case ETCD -> {
-          Optional<EtcdHealth.Status> st = new EtcdHealth(n.address(), spec.etcd().clientPort(), Duration.ofSeconds(1)).status();
+          Optional<EtcdHealth.Status> st =
+              new EtcdHealth(n.address(), spec.etcd().clientPort(), Duration.ofSeconds(1)).status();
           role = st.map(s -> s.leader() ? "leader" : "follower").orElse("-");
           state = st.isPresent() ? "healthy" : n.alive() ? "not answering" : "down";
         }
         case POSTGRES -> {
-          Optional<PatroniClient.NodeState> st = patroni.entrySet().stream().filter(e -> e.getKey().name().equals(n.name())).findFirst().flatMap(Map.Entry::getValue);
+          Optional<PatroniClient.NodeState> st =
+              patroni.entrySet().stream()
+                  .filter(e -> e.getKey().name().equals(n.name()))
+                  .findFirst()
+                  .flatMap(Map.Entry::getValue);
           role = st.map(s -> s.leader() ? "leader" : "replica").orElse("-");
-          boolean streaming = leaderState.map(l -> l.replication().stream().anyMatch(r -> r.name().equals(n.name()) && "streaming".equals(r.state()))).orElse(false);
-          state = st.map(s -> streaming ? "streaming" : s.state()).orElse(n.alive() ? "not answering" : "down");
+          boolean streaming =
+              leaderState
+                  .map(
+                      l ->
+                          l.replication().stream()
+                              .anyMatch(
+                                  r -> r.name().equals(n.name()) && "streaming".equals(r.state())))
+                  .orElse(false);
+          state =
+              st.map(s -> streaming ? "streaming" : s.state())
+                  .orElse(n.alive() ? "not answering" : "down");
           lag = lags.get(n.name());
         }
         case HAPROXY -> {
@@ -72,33 +110,68 @@ public record StackStatus(
           state = servers.isPresent() ? "running" : n.alive() ? "not answering" : "down";
         }
         case REDIS -> {
-          Optional<RedisInspector.NodeInfo> info = obs.redis().node(n.address(), spec.redis().port(), driver.secrets().redis().reveal());
+          Optional<RedisInspector.NodeInfo> info =
+              obs.redis().node(n.address(), spec.redis().port(), driver.secrets().redis().reveal());
           role = info.map(i -> i.master() ? "master" : "replica").orElse("-");
-          state = info.map(i -> i.master() ? i.connectedReplicas() + " replicas connected" : "link " + (i.linkUp() ? "up" : "down")).orElse(n.alive() ? "not answering" : "down");
+          state =
+              info.map(
+                      i ->
+                          i.master()
+                              ? i.connectedReplicas() + " replicas connected"
+                              : "link " + (i.linkUp() ? "up" : "down"))
+                  .orElse(n.alive() ? "not answering" : "down");
         }
         case SENTINEL -> {
-          Optional<RedisInspector.SentinelView> v = obs.redis().sentinel(n.address(), spec.sentinel().port(), spec.redis().masterName());
+          Optional<RedisInspector.SentinelView> v =
+              obs.redis().sentinel(n.address(), spec.sentinel().port(), spec.redis().masterName());
           role = "sentinel";
-          state = v.map(x -> "master " + obs.redisMember(x.masterHost()).map(Member::name).orElse(x.masterHost()) + ", " + x.otherSentinels() + " other sentinels").orElse(n.alive() ? "not answering" : "down");
+          state =
+              v.map(
+                      x ->
+                          "master "
+                              + obs.redisMember(x.masterHost())
+                                  .map(Member::name)
+                                  .orElse(x.masterHost())
+                              + ", "
+                              + x.otherSentinels()
+                              + " other sentinels")
+                  .orElse(n.alive() ? "not answering" : "down");
         }
         case GATEWAY -> {
           role = "gateway";
-          state = Http.get("http://" + n.address() + ":" + spec.gateway().port() + "/ready", Duration.ofSeconds(1)).map(r -> r.ok() ? "ready" : "not ready").orElse(n.alive() ? "not answering" : "down");
+          state =
+              Http.get(
+                      "http://" + n.address() + ":" + spec.gateway().port() + "/ready",
+                      Duration.ofSeconds(1))
+                  .map(r -> r.ok() ? "ready" : "not ready")
+                  .orElse(n.alive() ? "not answering" : "down");
         }
         case WORKER -> {
           role = "worker";
-          state = Http.get("http://" + n.address() + ":" + spec.workers().port() + "/health", Duration.ofSeconds(1)).map(r -> r.ok() ? "up" : "unhealthy").orElse(n.alive() ? "not answering" : "down");
+          state =
+              Http.get(
+                      "http://" + n.address() + ":" + spec.workers().port() + "/health",
+                      Duration.ofSeconds(1))
+                  .map(r -> r.ok() ? "up" : "unhealthy")
+                  .orElse(n.alive() ? "not answering" : "down");
         }
         default -> throw new IllegalStateException(n.role().toString());
       }
-      members.add(new MemberStatus(n.name(), n.role().label(), role, state, n.address(), n.alive() ? n.pid() : 0, lag));
+      members.add(
+          new MemberStatus(
+              n.name(), n.role().label(), role, state, n.address(), n.alive() ? n.pid() : 0, lag));
     }
 
     List<Check> checks = new ArrayList<>();
     checks.add(obs.etcd());
     Check pg = obs.patroniCluster(patroni);
     checks.add(pg);
-    String leader = patroni.entrySet().stream().filter(e -> e.getValue().map(PatroniClient.NodeState::leader).orElse(false)).map(e -> e.getKey().name()).findFirst().orElse("?");
+    String leader =
+        patroni.entrySet().stream()
+            .filter(e -> e.getValue().map(PatroniClient.NodeState::leader).orElse(false))
+            .map(e -> e.getKey().name())
+            .findFirst()
+            .orElse("?");
     checks.add(obs.haproxy(leader));
     checks.add(obs.sentinels());
     if (!driver.topology().of(Role.WORKER).isEmpty()) {
@@ -108,6 +181,13 @@ public record StackStatus(
       checks.add(obs.gateways());
     }
     boolean healthy = checks.stream().allMatch(Check::ok);
-    return new StackStatus(spec.name(), driver.name(), driver.stateDir().toString(), healthy, checks, members, servers.orElse(List.of()));
+    return new StackStatus(
+        spec.name(),
+        driver.name(),
+        driver.stateDir().toString(),
+        healthy,
+        checks,
+        members,
+        servers.orElse(List.of()));
   }
 }

@@ -12,16 +12,16 @@ import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 
 /**
- * Exactly {@code size} connections to one destination, opened up front and lent out one request
- * at a time, oldest-idle first (so every connection carries requests and none idles long enough
- * for a server's idle timeout). Requests that find every connection busy wait in a bounded FIFO
- * queue and go out on the next connection that comes back.
+ * Exactly {@code size} connections to one destination, opened up front and lent out one request at
+ * a time, oldest-idle first (so every connection carries requests and none idles long enough for a
+ * server's idle timeout). Requests that find every connection busy wait in a bounded FIFO queue and
+ * go out on the next connection that comes back.
  *
- * <p>Why not Jetty's own pool: under overload its {@code acquire} scans every pooled connection
- * for each queued request (O(connections) per send), which made the generator, not the server,
- * the bottleneck at a few thousand requests a second over 1000 connections. Here taking and
- * returning a connection is O(1). The connections are Jetty's ({@link Destination#newConnection()}),
- * used through its documented explicit-connection API ({@link Connection#send}).
+ * <p>Why not Jetty's own pool: under overload its {@code acquire} scans every pooled connection for
+ * each queued request (O(connections) per send), which made the generator, not the server, the
+ * bottleneck at a few thousand requests a second over 1000 connections. Here taking and returning a
+ * connection is O(1). The connections are Jetty's ({@link Destination#newConnection()}), used
+ * through its documented explicit-connection API ({@link Connection#send}).
  *
  * @param <T> what waits for a connection
  */
@@ -33,7 +33,10 @@ final class FixedConnections<T> {
     /** The queue was full: the item is not sent. */
     void rejected(T item);
 
-    /** The item waited so long that sending it now is pointless (its timeout passed): it is failed instead. */
+    /**
+     * The item waited so long that sending it now is pointless (its timeout passed): it is failed
+     * instead.
+     */
     boolean expired(T item);
   }
 
@@ -73,7 +76,8 @@ final class FixedConnections<T> {
       } catch (ExecutionException e) {
         noteFailure(e.getCause() == null ? e : e.getCause());
       } catch (TimeoutException e) {
-        noteFailure(new TimeoutException("connection still opening after " + wait.toMillis() + " ms"));
+        noteFailure(
+            new TimeoutException("connection still opening after " + wait.toMillis() + " ms"));
         f.thenAccept(Connection::close);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -84,7 +88,9 @@ final class FixedConnections<T> {
     return openCount();
   }
 
-  /** Sends {@code item} on an idle connection, or queues it, or rejects it when the queue is full. */
+  /**
+   * Sends {@code item} on an idle connection, or queues it, or rejects it when the queue is full.
+   */
   void submit(T item) {
     Connection c;
     synchronized (lock) {
@@ -134,7 +140,10 @@ final class FixedConnections<T> {
     }
   }
 
-  /** An idle connection that is still open; closed ones found on the way are replaced. Under the lock. */
+  /**
+   * An idle connection that is still open; closed ones found on the way are replaced. Under the
+   * lock.
+   */
   private Connection takeIdle() {
     Connection c;
     while ((c = idle.pollFirst()) != null) {
@@ -165,28 +174,32 @@ final class FixedConnections<T> {
       }
       opening++;
     }
-    destination.newConnection().whenComplete((c, failure) -> {
-      synchronized (lock) {
-        opening--;
-        if (c != null) {
-          open++;
-        }
-      }
-      if (c != null) {
-        if (closed) {
-          c.close();
-        } else {
-          release(c);
-        }
-      } else {
-        noteFailure(failure);
-      }
-    });
+    destination
+        .newConnection()
+        .whenComplete(
+            (c, failure) -> {
+              synchronized (lock) {
+                opening--;
+                if (c != null) {
+                  open++;
+                }
+              }
+              if (c != null) {
+                if (closed) {
+                  c.close();
+                } else {
+                  release(c);
+                }
+              } else {
+                noteFailure(failure);
+              }
+            });
   }
 
   private void noteFailure(Throwable t) {
     if (firstFailure == null) {
-      firstFailure = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+      firstFailure =
+          t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
   }
 

@@ -12,16 +12,21 @@ import java.util.Objects;
 /**
  * One load run: where, what, how fast, over how many connections, for how long.
  *
- * @param target scheme, host and port of the server ({@code http://127.0.1.41:8080}); its path is ignored
+ * @param target scheme, host and port of the server ({@code http://127.0.1.41:8080}); its path is
+ *     ignored
  * @param workload the requests
  * @param rate requests per second, scheduled at fixed intervals whatever the server does
  * @param connections connections opened before the run and held through it
- * @param duration how long the measured part runs; null: until {@link RunningLoad#stop()} (at most {@link #UNBOUNDED_LIMIT})
+ * @param duration how long the measured part runs; null: until {@link RunningLoad#stop()} (at most
+ *     {@link #UNBOUNDED_LIMIT})
  * @param warmup a first part at the same rate that is not counted in the totals
- * @param timeout a request with no complete response this long after it was handed to the client fails ({@code timeout})
+ * @param timeout a request with no complete response this long after it was handed to the client
+ *     fails ({@code timeout})
  * @param connectTimeout how long opening one connection may take
- * @param maxQueue requests that may wait for a free connection; beyond it a request is not sent ({@code queue_full}); 0: rate x timeout
- * @param lateAfter a request that starts going out on a connection later than this after its intended time counts as late; null: one interval, at least 1 ms
+ * @param maxQueue requests that may wait for a free connection; beyond it a request is not sent
+ *     ({@code queue_full}); 0: rate x timeout
+ * @param lateAfter a request that starts going out on a connection later than this after its
+ *     intended time counts as late; null: one interval, at least 1 ms
  * @param threads scheduler threads (each sends every n-th request)
  * @param headers sent with every request
  */
@@ -45,8 +50,10 @@ public record LoadConfig(
   public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(2);
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   /** A run without a duration still ends: loops here are bounded in time. */
   public static final Duration UNBOUNDED_LIMIT = Duration.ofHours(1);
+
   /** The header every gateway request carries (docs/gateway.md, tenancy). */
   public static final String PROJECT_HEADER = "X-Project-Ref";
 
@@ -90,32 +97,77 @@ public record LoadConfig(
     }
 
     /** Another server (scheme, host, port). */
-    public Builder target(URI v) { target = v; return this; }
+    public Builder target(URI v) {
+      target = v;
+      return this;
+    }
 
-    public Builder rate(double v) { rate = v; return this; }
+    public Builder rate(double v) {
+      rate = v;
+      return this;
+    }
 
-    public Builder connections(int v) { connections = v; return this; }
+    public Builder connections(int v) {
+      connections = v;
+      return this;
+    }
 
     /** {@code null}: run until {@link RunningLoad#stop()}. */
-    public Builder duration(Duration v) { duration = v; return this; }
+    public Builder duration(Duration v) {
+      duration = v;
+      return this;
+    }
 
-    public Builder warmup(Duration v) { warmup = v; return this; }
+    public Builder warmup(Duration v) {
+      warmup = v;
+      return this;
+    }
 
-    public Builder timeout(Duration v) { timeout = v; return this; }
+    public Builder timeout(Duration v) {
+      timeout = v;
+      return this;
+    }
 
-    public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+    public Builder connectTimeout(Duration v) {
+      connectTimeout = v;
+      return this;
+    }
 
-    public Builder maxQueue(int v) { maxQueue = v; return this; }
+    public Builder maxQueue(int v) {
+      maxQueue = v;
+      return this;
+    }
 
-    public Builder lateAfter(Duration v) { lateAfter = v; return this; }
+    public Builder lateAfter(Duration v) {
+      lateAfter = v;
+      return this;
+    }
 
-    public Builder threads(int v) { threads = v; return this; }
+    public Builder threads(int v) {
+      threads = v;
+      return this;
+    }
 
     /** Replaces the default headers ({@code X-Project-Ref: default}). */
-    public Builder headers(Map<String, String> v) { headers = v; return this; }
+    public Builder headers(Map<String, String> v) {
+      headers = v;
+      return this;
+    }
 
     public LoadConfig build() {
-      return new LoadConfig(target, workload, rate, connections, duration, warmup, timeout, connectTimeout, maxQueue, lateAfter, threads, headers);
+      return new LoadConfig(
+          target,
+          workload,
+          rate,
+          connections,
+          duration,
+          warmup,
+          timeout,
+          connectTimeout,
+          maxQueue,
+          lateAfter,
+          threads,
+          headers);
     }
   }
 
@@ -126,10 +178,15 @@ public record LoadConfig(
 
   /** The late threshold in force: as given, else one interval but at least 1 ms. */
   public Duration lateAfterOrDefault() {
-    return lateAfter != null ? lateAfter : Duration.ofNanos(Math.max(1_000_000L, (long) Math.ceil(intervalNanos())));
+    return lateAfter != null
+        ? lateAfter
+        : Duration.ofNanos(Math.max(1_000_000L, (long) Math.ceil(intervalNanos())));
   }
 
-  /** The request queue in force: as given, else enough for {@code timeout} worth of requests (at least 1024). */
+  /**
+   * The request queue in force: as given, else enough for {@code timeout} worth of requests (at
+   * least 1024).
+   */
   public int maxQueueOrDefault() {
     if (maxQueue > 0) {
       return maxQueue;
@@ -193,12 +250,16 @@ public record LoadConfig(
     m.put("workload", workload.describe());
     m.put("rate", fmt(rate) + "/s");
     m.put("connections", Integer.toString(connections));
-    m.put("duration", duration == null ? "until stopped" : io.madbase.stack.Durations.format(duration));
-    m.put("warmup", io.madbase.stack.Durations.format(warmup));
+    m.put(
+        "duration",
+        duration == null ? "until stopped" : io.madbase.gateway.Durations.format(duration));
+    m.put("warmup", io.madbase.gateway.Durations.format(warmup));
     return m;
   }
 
   static String fmt(double d) {
-    return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : String.format(Locale.ROOT, "%.2f", d);
+    return d == Math.rint(d) && !Double.isInfinite(d)
+        ? Long.toString((long) d)
+        : String.format(Locale.ROOT, "%.2f", d);
   }
 }

@@ -25,7 +25,8 @@ public final class LoadGenerator {
   /**
    * As {@link #start(LoadConfig)}, with a listener that hears the run once a second.
    *
-   * @throws MadbaseException exit 2 for an invalid config, exit 3 when not one connection could be opened
+   * @throws MadbaseException exit 2 for an invalid config, exit 3 when not one connection could be
+   *     opened
    */
   public static RunningLoad start(LoadConfig config, LoadListener listener) {
     var problems = config.problems();

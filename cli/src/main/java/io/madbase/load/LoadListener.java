@@ -23,5 +23,11 @@ public interface LoadListener {
    * @param notSentSoFar requests of the measured part not sent so far
    * @param lateSoFar late sends of the measured part so far
    */
-  record Live(double elapsedSeconds, boolean warmup, double p99SoFar, long errorsSoFar, long notSentSoFar, long lateSoFar) {}
+  record Live(
+      double elapsedSeconds,
+      boolean warmup,
+      double p99SoFar,
+      long errorsSoFar,
+      long notSentSoFar,
+      long lateSoFar) {}
 }

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a load run measured. Counts and latencies cover the measured part (after the warmup);
- * {@link #seconds} covers the whole run, warmup included, one bucket per second. Times in
- * {@code *_nanos} fields are {@link System#nanoTime()} values of this JVM, so they line up with
- * other timelines taken in the same process (a chaos run's events).
+ * What a load run measured. Counts and latencies cover the measured part (after the warmup); {@link
+ * #seconds} covers the whole run, warmup included, one bucket per second. Times in {@code *_nanos}
+ * fields are {@link System#nanoTime()} values of this JVM, so they line up with other timelines
+ * taken in the same process (a chaos run's events).
  *
  * @param target the server's scheme, host and port
  * @param workload what the requests were
@@ -24,10 +24,12 @@ import java.util.Map;
  * @param measuredSeconds from the measured part's start to the last measured request's end
  * @param stoppedEarly {@link RunningLoad#stop()} ended the run before its duration
  * @param counts what happened to the measured requests
- * @param errorsByKind errors of the measured requests, by kind (http_503, timeout, connect_refused, queue_full, ...)
+ * @param errorsByKind errors of the measured requests, by kind (http_503, timeout, connect_refused,
+ *     queue_full, ...)
  * @param throughput achieved rates
  * @param latency from each request's intended send time to its end, in milliseconds
- * @param sendLag from each request's intended send time to when it started going out on a connection
+ * @param sendLag from each request's intended send time to when it started going out on a
+ *     connection
  * @param lateAfter the threshold above which a send lag counts as late
  * @param connections what was asked, established and held
  * @param seconds per-second buckets over the whole run
@@ -58,11 +60,15 @@ public record LoadResult(
    * @param sent requests that started going out on a connection
    * @param completed requests that got a whole response (any status)
    * @param ok responses with a 2xx status
-   * @param errors everything that was not ok: non-2xx statuses, timeouts, connection failures, requests not sent
-   * @param late sent requests that started going out more than {@code late_after} after their intended time
-   * @param notSent requests that never went out: the queue was full, they timed out waiting for a connection, or the run ended first
+   * @param errors everything that was not ok: non-2xx statuses, timeouts, connection failures,
+   *     requests not sent
+   * @param late sent requests that started going out more than {@code late_after} after their
+   *     intended time
+   * @param notSent requests that never went out: the queue was full, they timed out waiting for a
+   *     connection, or the run ended first
    */
-  public record Counts(long scheduled, long sent, long completed, long ok, long errors, long late, long notSent) {
+  public record Counts(
+      long scheduled, long sent, long completed, long ok, long errors, long late, long notSent) {
     /** errors / scheduled; 0 for a run that scheduled nothing. */
     @JsonProperty("error_rate")
     public double errorRate() {
@@ -71,26 +77,31 @@ public record LoadResult(
   }
 
   /**
-   * @param requestsPerSecond requests that ended (any outcome, not counting those never sent) per measured second
+   * @param requestsPerSecond requests that ended (any outcome, not counting those never sent) per
+   *     measured second
    * @param okPerSecond 2xx responses per measured second
    * @param ofRequested requestsPerSecond / the requested rate
    */
   public record Throughput(double requestsPerSecond, double okPerSecond, double ofRequested) {}
 
   /** Percentiles in milliseconds (HdrHistogram, 3 significant digits) and how many values. */
-  public record Latency(long count, double p50, double p90, double p99, double p999, double max, double mean) {
+  public record Latency(
+      long count, double p50, double p90, double p99, double p999, double max, double mean) {
     public static final Latency EMPTY = new Latency(0, 0, 0, 0, 0, 0, 0);
   }
 
   /**
    * @param requested connections asked for
    * @param established open in the client's pool once pre-opening finished
-   * @param kernelEstablished ESTABLISHED TCP sockets this process held to the target at that moment, counted by the kernel (null when it could not be read)
-   * @param serverSide ESTABLISHED TCP sockets at the target's address and port on this machine, from any client (null when the target is not on this machine)
+   * @param kernelEstablished ESTABLISHED TCP sockets this process held to the target at that
+   *     moment, counted by the kernel (null when it could not be read)
+   * @param serverSide ESTABLISHED TCP sockets at the target's address and port on this machine,
+   *     from any client (null when the target is not on this machine)
    * @param minOpen fewest connections open in the client's pool at any second of the measured part
    * @param atEnd open in the client's pool when the measured part ended
    * @param kernelAtEnd the kernel's count of this process's sockets to the target then
-   * @param openedTotal connections opened during the whole run, pre-opened ones included (more than requested: some were replaced)
+   * @param openedTotal connections opened during the whole run, pre-opened ones included (more than
+   *     requested: some were replaced)
    * @param method how the kernel counts were taken
    * @param firstFailure why a connection could not be opened, if one could not
    */
@@ -106,9 +117,9 @@ public record LoadResult(
       String method,
       String firstFailure) {
     /**
-     * All requested connections were opened and held: the client's pool, the kernel's count of
-     * this process's sockets and, for a server on this machine, the server side's count (which
-     * includes other clients, so it may be higher, never lower) all reach {@code requested}.
+     * All requested connections were opened and held: the client's pool, the kernel's count of this
+     * process's sockets and, for a server on this machine, the server side's count (which includes
+     * other clients, so it may be higher, never lower) all reach {@code requested}.
      */
     @JsonProperty("held")
     public boolean held() {

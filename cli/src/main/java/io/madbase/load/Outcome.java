@@ -10,7 +10,10 @@ import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
-/** The kind of an error, as reports name it: {@code http_503}, {@code timeout}, {@code connect_refused}, ... */
+/**
+ * The kind of an error, as reports name it: {@code http_503}, {@code timeout}, {@code
+ * connect_refused}, ...
+ */
 final class Outcome {
   static final String QUEUE_FULL = "queue_full";
   static final String TIMEOUT = "timeout";
@@ -54,10 +57,14 @@ final class Outcome {
     if (msg.contains("reset")) {
       return "connection_reset";
     }
-    if (t instanceof EOFException || t instanceof ClosedChannelException || t instanceof org.eclipse.jetty.io.EofException || msg.contains("closed")) {
+    if (t instanceof EOFException
+        || t instanceof ClosedChannelException
+        || t instanceof org.eclipse.jetty.io.EofException
+        || msg.contains("closed")) {
       return "connection_closed";
     }
-    if (t instanceof org.eclipse.jetty.client.HttpResponseException || t instanceof org.eclipse.jetty.http.HttpException) {
+    if (t instanceof org.eclipse.jetty.client.HttpResponseException
+        || t instanceof org.eclipse.jetty.http.HttpException) {
       return "bad_response";
     }
     return "error_" + t.getClass().getSimpleName().toLowerCase(Locale.ROOT);
@@ -73,7 +80,9 @@ final class Outcome {
   }
 
   private static boolean known(Throwable t) {
-    return t instanceof RejectedExecutionException || t instanceof TimeoutException || t instanceof ConnectException
+    return t instanceof RejectedExecutionException
+        || t instanceof TimeoutException
+        || t instanceof ConnectException
         || t instanceof SocketTimeoutException;
   }
 }

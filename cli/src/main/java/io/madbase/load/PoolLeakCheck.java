@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Watches the gateway's database sessions in {@code pg_stat_activity} on every PostgreSQL node
- * (its replica pool's sessions live on the replicas) before, during and after a load run, and
- * decides whether its pools leaked (docs/loadtest.md, "Pool leaks").
+ * Watches the gateway's database sessions in {@code pg_stat_activity} on every PostgreSQL node (its
+ * replica pool's sessions live on the replicas) before, during and after a load run, and decides
+ * whether its pools leaked (docs/loadtest.md, "Pool leaks").
  *
  * <p>The rule. A pool that grows to its maximum under load and stays there is not a leak: HikariCP
  * keeps idle connections above {@code minimumIdle} until its idle timeout (60 s in the gateway),
@@ -36,17 +36,25 @@ import java.util.concurrent.locks.LockSupport;
  *       settle timeout.
  * </ul>
  *
- * The gateway's readiness probe ({@code gateway-lite/probe}) opens and closes a session every
- * second: it is not a pool and is not counted.
+ * The gateway's readiness probe ({@code gateway-lite/probe}) keeps one session of its own, reopened
+ * when it breaks: it is not a pool and is not counted.
  */
 public final class PoolLeakCheck implements AutoCloseable {
-  /** Sessions of the gateway's pools: {@code gateway-lite} and {@code gateway-lite/<ref>}, not its probe. */
+  /**
+   * Sessions of the gateway's pools: {@code gateway-lite} and {@code gateway-lite/<ref>}, not its
+   * probe.
+   */
   static final String QUERY =
       "SELECT application_name, count(*), count(*) FILTER (WHERE state IS DISTINCT FROM 'idle') FROM pg_stat_activity"
           + " WHERE application_name LIKE 'gateway-lite%' AND application_name <> 'gateway-lite/probe' GROUP BY 1";
+
   private static final Duration SAMPLE_EVERY = Duration.ofSeconds(1);
   private static final Duration SETTLE_POLL = Duration.ofMillis(500);
-  /** Samples in a row with nothing borrowed and a steady count before the settle phase may end early. */
+
+  /**
+   * Samples in a row with nothing borrowed and a steady count before the settle phase may end
+   * early.
+   */
   private static final int STEADY_SAMPLES = 3;
 
   /** A PostgreSQL node to look at. */
@@ -67,7 +75,13 @@ public final class PoolLeakCheck implements AutoCloseable {
   }
 
   /** One look: sessions by application_name, those not idle, and nodes that did not answer. */
-  public record Sample(long nanos, int sessions, int notIdle, Map<String, Integer> byApp, Integer borrowed, List<String> unreachable) {}
+  public record Sample(
+      long nanos,
+      int sessions,
+      int notIdle,
+      Map<String, Integer> byApp,
+      Integer borrowed,
+      List<String> unreachable) {}
 
   /**
    * The verdict.
@@ -77,13 +91,15 @@ public final class PoolLeakCheck implements AutoCloseable {
    * @param atRunEnd sessions when the run ended
    * @param after sessions when the check ended
    * @param ceiling most sessions the pools may hold
-   * @param borrowedAfter connections still borrowed from the pools at the end (gateway metrics), null when unknown
+   * @param borrowedAfter connections still borrowed from the pools at the end (gateway metrics),
+   *     null when unknown
    * @param notIdleAfter gateway sessions not idle in PostgreSQL at the end
    * @param returnedToBaseline the count came back to the baseline (or below)
    * @param settleSeconds how long the check waited after the run
    * @param leak the pools leaked, by the rule above
    * @param verdict one sentence saying why
-   * @param unreachable nodes that could not be asked at some point (their sessions are not counted then)
+   * @param unreachable nodes that could not be asked at some point (their sessions are not counted
+   *     then)
    * @param samples every look, before, during and after
    */
   public record Result(
@@ -116,9 +132,11 @@ public final class PoolLeakCheck implements AutoCloseable {
   private volatile boolean sampling;
 
   /**
-   * @param gatewayMetrics the gateways' {@code /metrics} URLs, for borrowed connections; empty: judged from PostgreSQL alone
+   * @param gatewayMetrics the gateways' {@code /metrics} URLs, for borrowed connections; empty:
+   *     judged from PostgreSQL alone
    */
-  public PoolLeakCheck(List<Node> nodes, String user, String password, Ceiling ceiling, List<URI> gatewayMetrics) {
+  public PoolLeakCheck(
+      List<Node> nodes, String user, String password, Ceiling ceiling, List<URI> gatewayMetrics) {
     this.nodes = List.copyOf(nodes);
     this.user = user;
     this.password = password;
@@ -131,7 +149,9 @@ public final class PoolLeakCheck implements AutoCloseable {
     Sample s = sample();
     if (s.unreachable().size() == nodes.size()) {
       throw io.madbase.MadbaseException.environment(
-          "--check-pool-leaks: cannot query pg_stat_activity on any PostgreSQL node (" + String.join(", ", s.unreachable()) + ")");
+          "--check-pool-leaks: cannot query pg_stat_activity on any PostgreSQL node ("
+              + String.join(", ", s.unreachable())
+              + ")");
     }
     baseline = s;
     peak = s.sessions();
@@ -141,16 +161,19 @@ public final class PoolLeakCheck implements AutoCloseable {
   /** Samples every second in the background until {@link #settle}. */
   public synchronized void startSampling() {
     sampling = true;
-    sampler = new Thread(() -> {
-      while (sampling) {
-        LockSupport.parkNanos(SAMPLE_EVERY.toNanos());
-        if (sampling) {
-          synchronized (this) {
-            sample();
-          }
-        }
-      }
-    }, "loadtest-pool-sampler");
+    sampler =
+        new Thread(
+            () -> {
+              while (sampling) {
+                LockSupport.parkNanos(SAMPLE_EVERY.toNanos());
+                if (sampling) {
+                  synchronized (this) {
+                    sample();
+                  }
+                }
+              }
+            },
+            "loadtest-pool-sampler");
     sampler.setDaemon(true);
     sampler.start();
   }
@@ -181,7 +204,9 @@ public final class PoolLeakCheck implements AutoCloseable {
           returned = true;
           break;
         }
-        boolean quiet = (last.borrowed() != null ? last.borrowed() == 0 : last.notIdle() == 0) && last.sessions() <= ceiling.of(last.byApp());
+        boolean quiet =
+            (last.borrowed() != null ? last.borrowed() == 0 : last.notIdle() == 0)
+                && last.sessions() <= ceiling.of(last.byApp());
         steady = quiet ? steady + 1 : 0;
         if (!waitForBaseline && steady >= STEADY_SAMPLES) {
           break;
@@ -200,36 +225,81 @@ public final class PoolLeakCheck implements AutoCloseable {
     }
   }
 
-  private Result judge(Sample atEnd, Sample last, boolean returned, double waited, boolean waitForBaseline, Duration timeout) {
+  private Result judge(
+      Sample atEnd,
+      Sample last,
+      boolean returned,
+      double waited,
+      boolean waitForBaseline,
+      Duration timeout) {
     List<String> why = new ArrayList<>();
     if (peak > maxCeiling) {
       why.add("peak " + peak + " sessions is above what the pools may hold (" + maxCeiling + ")");
     }
     Integer borrowed = last.borrowed();
     if (borrowed != null && borrowed > 0) {
-      why.add(borrowed + " connections still borrowed from the gateway's pools " + fmt(waited) + " s after the run");
+      why.add(
+          borrowed
+              + " connections still borrowed from the gateway's pools "
+              + fmt(waited)
+              + " s after the run");
     } else if (borrowed == null && last.notIdle() > 0) {
-      why.add(last.notIdle() + " gateway sessions still not idle " + fmt(waited) + " s after the run");
+      why.add(
+          last.notIdle() + " gateway sessions still not idle " + fmt(waited) + " s after the run");
     }
     if (last.sessions() > Math.max(atEnd.sessions(), peak)) {
-      why.add("the count kept growing after the run (" + atEnd.sessions() + " at its end, " + last.sessions() + " later)");
+      why.add(
+          "the count kept growing after the run ("
+              + atEnd.sessions()
+              + " at its end, "
+              + last.sessions()
+              + " later)");
     }
     if (waitForBaseline && !returned) {
-      why.add("the count did not return to the baseline " + baseline.sessions() + " within " + io.madbase.stack.Durations.format(timeout)
-          + " (" + last.sessions() + " left)");
+      why.add(
+          "the count did not return to the baseline "
+              + baseline.sessions()
+              + " within "
+              + io.madbase.gateway.Durations.format(timeout)
+              + " ("
+              + last.sessions()
+              + " left)");
     }
     boolean leak = !why.isEmpty();
     String verdict;
     if (leak) {
       verdict = "LEAK: " + String.join("; ", why);
     } else if (returned) {
-      verdict = "no leak: back to the baseline (" + last.sessions() + " <= " + baseline.sessions() + ") " + fmt(waited) + " s after the run";
+      verdict =
+          "no leak: back to the baseline ("
+              + last.sessions()
+              + " <= "
+              + baseline.sessions()
+              + ") "
+              + fmt(waited)
+              + " s after the run";
     } else {
-      verdict = "no leak: " + last.sessions() + " idle sessions, within the pools' maximum " + ceiling.of(last.byApp())
-          + ", none borrowed; the pools keep idle connections above their minimum until their idle timeout (60 s)";
+      verdict =
+          "no leak: "
+              + last.sessions()
+              + " idle sessions, within the pools' maximum "
+              + ceiling.of(last.byApp())
+              + ", none borrowed; the pools keep idle connections above their minimum until their idle timeout (60 s)";
     }
-    return new Result(baseline.sessions(), peak, atEnd.sessions(), last.sessions(), maxCeiling, borrowed, last.notIdle(), returned, waited,
-        leak, verdict, List.copyOf(everUnreachable), List.copyOf(samples));
+    return new Result(
+        baseline.sessions(),
+        peak,
+        atEnd.sessions(),
+        last.sessions(),
+        maxCeiling,
+        borrowed,
+        last.notIdle(),
+        returned,
+        waited,
+        leak,
+        verdict,
+        List.copyOf(everUnreachable),
+        List.copyOf(samples));
   }
 
   private static String fmt(double s) {
@@ -244,7 +314,8 @@ public final class PoolLeakCheck implements AutoCloseable {
     for (Node n : nodes) {
       try {
         Connection c = connection(n);
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(QUERY)) {
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery(QUERY)) {
           while (rs.next()) {
             byApp.merge(rs.getString(1), rs.getInt(2), Integer::sum);
             notIdle += rs.getInt(3);
@@ -264,7 +335,10 @@ public final class PoolLeakCheck implements AutoCloseable {
     return s;
   }
 
-  /** Sum of {@code gateway_pool_active} over the gateways; null when one does not answer or there are none. */
+  /**
+   * Sum of {@code gateway_pool_active} over the gateways; null when one does not answer or there
+   * are none.
+   */
   private Integer borrowed() {
     if (gatewayMetrics.isEmpty()) {
       return null;
@@ -290,8 +364,10 @@ public final class PoolLeakCheck implements AutoCloseable {
     if (c != null) {
       return c;
     }
-    c = DriverManager.getConnection("jdbc:postgresql://" + n.host() + ":" + n.port() + "/postgres",
-        PgConnect.properties(user, password, "madbase-loadtest", 2, 5));
+    c =
+        DriverManager.getConnection(
+            "jdbc:postgresql://" + n.host() + ":" + n.port() + "/postgres",
+            PgConnect.properties(user, password, "madbase-loadtest", 2, 5));
     connections.put(n.name(), c);
     return c;
   }
@@ -315,5 +391,4 @@ public final class PoolLeakCheck implements AutoCloseable {
     connections.values().forEach(PoolLeakCheck::closeQuietly);
     connections.clear();
   }
-
 }

@@ -24,8 +24,15 @@ public final class ProcessWatch implements AutoCloseable {
    * @param threadsAfter after it
    * @param cpuSeconds CPU time (user + system) the process used during the run
    */
-  public record Result(long pid, double rssBeforeMib, double rssPeakMib, double rssAfterMib, int threadsBefore, int threadsPeak,
-      int threadsAfter, double cpuSeconds) {}
+  public record Result(
+      long pid,
+      double rssBeforeMib,
+      double rssPeakMib,
+      double rssAfterMib,
+      int threadsBefore,
+      int threadsPeak,
+      int threadsAfter,
+      double cpuSeconds) {}
 
   private record Status(double rssMib, int threads, long cpuTicks) {}
 
@@ -71,8 +78,15 @@ public final class ProcessWatch implements AutoCloseable {
     if (after == null) {
       after = new Status(0, 0, before.cpuTicks());
     }
-    return new Result(pid, before.rssMib(), Math.max(rssPeak, after.rssMib()), after.rssMib(), before.threads(),
-        Math.max(threadsPeak, after.threads()), after.threads(), (after.cpuTicks() - before.cpuTicks()) / TICKS_PER_SECOND);
+    return new Result(
+        pid,
+        before.rssMib(),
+        Math.max(rssPeak, after.rssMib()),
+        after.rssMib(),
+        before.threads(),
+        Math.max(threadsPeak, after.threads()),
+        after.threads(),
+        (after.cpuTicks() - before.cpuTicks()) / TICKS_PER_SECOND);
   }
 
   @Override

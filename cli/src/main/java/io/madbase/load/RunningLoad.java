@@ -35,9 +35,9 @@ import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A load run in progress: an open-model, constant-arrival-rate generator (as wrk2). Request
- * {@code i} is due at {@code start + i / rate}; it is handed to the HTTP client at that time (or as
- * soon as possible after), whatever happened to earlier requests, and its latency runs from that
+ * A load run in progress: an open-model, constant-arrival-rate generator (as wrk2). Request {@code
+ * i} is due at {@code start + i / rate}; it is handed to the HTTP client at that time (or as soon
+ * as possible after), whatever happened to earlier requests, and its latency runs from that
  * intended time, not from when it was actually sent: a server that stalls is charged for every
  * request that should have gone out during the stall (no coordinated omission).
  *
@@ -46,16 +46,22 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * they timed out waiting for one, or the run ended first) are counted as {@code not_sent} and as
  * errors. Nothing is skipped and the schedule never shifts.
  *
- * <p>HTTP is Jetty's {@link HttpClient}, over exactly {@code connections} connections opened
- * before the first request ({@link FixedConnections}) and checked against the kernel's count.
+ * <p>HTTP is Jetty's {@link HttpClient}, over exactly {@code connections} connections opened before
+ * the first request ({@link FixedConnections}) and checked against the kernel's count.
  */
 public final class RunningLoad implements AutoCloseable {
   /** Latencies above an hour are recorded as an hour. */
   private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
+
   private static final long SECOND = 1_000_000_000L;
+
   /** How long in-flight requests may still finish after the schedule ends, beyond their timeout. */
   private static final Duration DRAIN_MARGIN = Duration.ofSeconds(1);
-  /** How long the server side's count may take to catch up with the client's (a retransmitted handshake). */
+
+  /**
+   * How long the server side's count may take to catch up with the client's (a retransmitted
+   * handshake).
+   */
   private static final Duration SERVER_SIDE_SETTLE = Duration.ofMillis(3500);
 
   private final LoadConfig config;
@@ -74,8 +80,10 @@ public final class RunningLoad implements AutoCloseable {
 
   /** Every request that ended, for the per-second buckets. */
   private final Recorder all = new Recorder(1, MAX_MICROS, 3);
+
   /** Measured requests only: the totals. */
   private final Recorder measured = new Recorder(1, MAX_MICROS, 3);
+
   private final Recorder measuredLag = new Recorder(1, MAX_MICROS, 3);
   private final Histogram measuredTotal = new Histogram(1, MAX_MICROS, 3);
   private final Histogram lagTotal = new Histogram(1, MAX_MICROS, 3);
@@ -116,11 +124,15 @@ public final class RunningLoad implements AutoCloseable {
   }
 
   private static InetSocketAddress resolve(URI target) {
-    int port = target.getPort() > 0 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
+    int port =
+        target.getPort() > 0
+            ? target.getPort()
+            : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
     try {
       return new InetSocketAddress(InetAddress.getByName(target.getHost()), port);
     } catch (UnknownHostException e) {
-      throw MadbaseException.environment("cannot resolve " + target.getHost() + ": " + e.getMessage());
+      throw MadbaseException.environment(
+          "cannot resolve " + target.getHost() + ": " + e.getMessage());
     }
   }
 
@@ -133,9 +145,11 @@ public final class RunningLoad implements AutoCloseable {
     // the listeners here never block (they count, record and hand the connection on), so Jetty
     // may run them on the selector thread instead of handing each response to another thread
     // (Jetty's documented switch; a third more requests a second at saturation on 2 cores)
-    transport.setInvocationType(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
+    transport.setInvocationType(
+        org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
     HttpClient h = new HttpClient(transport);
-    QueuedThreadPool threads = new QueuedThreadPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 8));
+    QueuedThreadPool threads =
+        new QueuedThreadPool(Math.max(16, Runtime.getRuntime().availableProcessors() * 8));
     threads.setName("loadtest-client");
     threads.setDaemon(true);
     h.setExecutor(threads);
@@ -161,7 +175,8 @@ public final class RunningLoad implements AutoCloseable {
     }
     preOpen();
     if (established == 0) {
-      String why = firstConnectFailure == null ? "no connection could be opened" : firstConnectFailure;
+      String why =
+          firstConnectFailure == null ? "no connection could be opened" : firstConnectFailure;
       closeClient();
       throw MadbaseException.environment("cannot connect to " + base + ": " + why);
     }
@@ -186,11 +201,14 @@ public final class RunningLoad implements AutoCloseable {
 
   private void preOpen() {
     Destination destination = client.resolveDestination(client.newRequest(base));
-    connections = new FixedConnections<>(destination, config.connections(), config.maxQueueOrDefault(), new Sender());
+    connections =
+        new FixedConnections<>(
+            destination, config.connections(), config.maxQueueOrDefault(), new Sender());
     established = connections.open(config.connectTimeout().plusSeconds(5));
     firstConnectFailure = connections.firstFailure();
     kernelEstablished = SocketCensus.ownTo(targetAddress).orElse(null);
-    serverSide = SocketCensus.isLocal(targetAddress.getAddress()) ? serverSideCount(established) : null;
+    serverSide =
+        SocketCensus.isLocal(targetAddress.getAddress()) ? serverSideCount(established) : null;
   }
 
   /**
@@ -248,7 +266,11 @@ public final class RunningLoad implements AutoCloseable {
       Request r;
       try {
         Workload.Shape shape = config.workload().request(x.index);
-        r = client.newRequest(uri(shape.pathAndQuery())).method(shape.method()).timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        r =
+            client
+                .newRequest(uri(shape.pathAndQuery()))
+                .method(shape.method())
+                .timeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
         if (!headers.isEmpty()) {
           r.headers(h -> headers.forEach(h::put));
         }
@@ -324,7 +346,9 @@ public final class RunningLoad implements AutoCloseable {
     @Override
     public void onComplete(Result result) {
       String kind;
-      if (result.getResponse() != null && result.getResponseFailure() == null && result.getRequestFailure() == null) {
+      if (result.getResponse() != null
+          && result.getResponseFailure() == null
+          && result.getRequestFailure() == null) {
         int status = result.getResponse().getStatus();
         tally.completed.increment();
         kind = status >= 200 && status < 300 ? null : Outcome.status(status);
@@ -339,7 +363,8 @@ public final class RunningLoad implements AutoCloseable {
      * Accounts for the request's end.
      *
      * @param kind null for ok, else the error's kind
-     * @param waited it waited (on a connection or in the queue) and its latency counts; false for one refused at once
+     * @param waited it waited (on a connection or in the queue) and its latency counts; false for
+     *     one refused at once
      */
     void end(String kind, boolean waited) {
       long now = System.nanoTime();
@@ -415,19 +440,47 @@ public final class RunningLoad implements AutoCloseable {
       if (!inWarmup && !scheduleDone) {
         minOpen = Math.min(minOpen, open);
       }
-      LoadResult.Second s = new LoadResult.Second(index, bucketStart, bucketEnd, inWarmup, cur[0] - last[0], cur[1] - last[1], cur[2] - last[2],
-          cur[3] - last[3], cur[4] - last[4], ms(interval.getValueAtPercentile(50)), ms(interval.getValueAtPercentile(99)), ms(interval.getMaxValue()), open);
-      if (!(finalBucket && s.completed() == 0 && s.scheduled() == 0 && bucketEnd - bucketStart < SECOND / 10)) {
+      LoadResult.Second s =
+          new LoadResult.Second(
+              index,
+              bucketStart,
+              bucketEnd,
+              inWarmup,
+              cur[0] - last[0],
+              cur[1] - last[1],
+              cur[2] - last[2],
+              cur[3] - last[3],
+              cur[4] - last[4],
+              ms(interval.getValueAtPercentile(50)),
+              ms(interval.getValueAtPercentile(99)),
+              ms(interval.getMaxValue()),
+              open);
+      if (!(finalBucket
+          && s.completed() == 0
+          && s.scheduled() == 0
+          && bucketEnd - bucketStart < SECOND / 10)) {
         seconds.add(s);
       }
       // a last bucket of a fraction of a second is kept in the result, not shown as a rate
       if (!finalBucket || bucketEnd - bucketStart >= SECOND / 2) {
         double p99SoFar;
         synchronized (measuredTotal) {
-          p99SoFar = ms(inWarmup ? interval.getValueAtPercentile(99) : measuredTotal.getValueAtPercentile(99));
+          p99SoFar =
+              ms(
+                  inWarmup
+                      ? interval.getValueAtPercentile(99)
+                      : measuredTotal.getValueAtPercentile(99));
         }
         try {
-          listener.second(s, new LoadListener.Live((bucketEnd - startNanos) / 1e9, inWarmup, p99SoFar, main.errors.sum(), main.notSent.sum(), main.late.sum()));
+          listener.second(
+              s,
+              new LoadListener.Live(
+                  (bucketEnd - startNanos) / 1e9,
+                  inWarmup,
+                  p99SoFar,
+                  main.errors.sum(),
+                  main.notSent.sum(),
+                  main.late.sum()));
         } catch (RuntimeException e) {
           // a listener's failure must not stop the measurement
         }
@@ -452,7 +505,10 @@ public final class RunningLoad implements AutoCloseable {
     return finish(false);
   }
 
-  /** Ends the run now (no request is scheduled after this), lets in-flight requests finish, returns the result. */
+  /**
+   * Ends the run now (no request is scheduled after this), lets in-flight requests finish, returns
+   * the result.
+   */
   public LoadResult stop() {
     stopRequested = true;
     lanes.forEach(LockSupport::unpark);
@@ -492,7 +548,11 @@ public final class RunningLoad implements AutoCloseable {
     if (connections != null) {
       // what still waits for a connection never went out
       for (Exchange x : connections.drainWaiting()) {
-        x.end(System.nanoTime() - x.due >= timeoutNanos ? Outcome.TIMEOUT_BEFORE_SEND : Outcome.UNFINISHED, true);
+        x.end(
+            System.nanoTime() - x.due >= timeoutNanos
+                ? Outcome.TIMEOUT_BEFORE_SEND
+                : Outcome.UNFINISHED,
+            true);
       }
       connections.close();
     }
@@ -521,18 +581,56 @@ public final class RunningLoad implements AutoCloseable {
     lagTotal.add(measuredLag.getIntervalHistogram());
     long lastEnd = lastMeasuredEnd.get();
     long scheduleEnd = Math.min(stoppedAt, endNanos);
-    double measuredSeconds = Math.max(0, (Math.max(scheduleEnd, lastEnd == Long.MIN_VALUE ? scheduleEnd : lastEnd) - measureStartNanos) / 1e9);
+    double measuredSeconds =
+        Math.max(
+            0,
+            (Math.max(scheduleEnd, lastEnd == Long.MIN_VALUE ? scheduleEnd : lastEnd)
+                    - measureStartNanos)
+                / 1e9);
     long ended = main.ended.sum() - main.notSent.sum();
     double rps = measuredSeconds > 0 ? ended / measuredSeconds : 0;
     double okps = measuredSeconds > 0 ? main.ok.sum() / measuredSeconds : 0;
-    LoadResult.Counts counts = new LoadResult.Counts(main.scheduled.sum(), main.sent.sum(), main.completed.sum(), main.ok.sum(),
-        main.errors.sum(), main.late.sum(), main.notSent.sum());
+    LoadResult.Counts counts =
+        new LoadResult.Counts(
+            main.scheduled.sum(),
+            main.sent.sum(),
+            main.completed.sum(),
+            main.ok.sum(),
+            main.errors.sum(),
+            main.late.sum(),
+            main.notSent.sum());
     int min = minOpen == Integer.MAX_VALUE ? atEnd : minOpen;
-    LoadResult.Connections conns = new LoadResult.Connections(config.connections(), established, kernelEstablished, serverSide, min, atEnd,
-        kernelAtEnd, connectionStats.getConnectionsTotal(), SocketCensus.METHOD, firstConnectFailure);
-    return new LoadResult(base.toString(), config.workload().describe(), config.rate(), config.duration(), config.warmup(), startedAt,
-        startNanos, measureStartNanos, System.nanoTime(), measuredSeconds, early, counts, main.kinds(),
-        new LoadResult.Throughput(rps, okps, rps / config.rate()), latency(total), latency(lagTotal), config.lateAfterOrDefault(), conns,
+    LoadResult.Connections conns =
+        new LoadResult.Connections(
+            config.connections(),
+            established,
+            kernelEstablished,
+            serverSide,
+            min,
+            atEnd,
+            kernelAtEnd,
+            connectionStats.getConnectionsTotal(),
+            SocketCensus.METHOD,
+            firstConnectFailure);
+    return new LoadResult(
+        base.toString(),
+        config.workload().describe(),
+        config.rate(),
+        config.duration(),
+        config.warmup(),
+        startedAt,
+        startNanos,
+        measureStartNanos,
+        System.nanoTime(),
+        measuredSeconds,
+        early,
+        counts,
+        main.kinds(),
+        new LoadResult.Throughput(rps, okps, rps / config.rate()),
+        latency(total),
+        latency(lagTotal),
+        config.lateAfterOrDefault(),
+        conns,
         List.copyOf(seconds));
   }
 
@@ -540,8 +638,14 @@ public final class RunningLoad implements AutoCloseable {
     if (h.getTotalCount() == 0) {
       return LoadResult.Latency.EMPTY;
     }
-    return new LoadResult.Latency(h.getTotalCount(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
-        ms(h.getValueAtPercentile(99)), ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getMean() / 1000.0);
+    return new LoadResult.Latency(
+        h.getTotalCount(),
+        ms(h.getValueAtPercentile(50)),
+        ms(h.getValueAtPercentile(90)),
+        ms(h.getValueAtPercentile(99)),
+        ms(h.getValueAtPercentile(99.9)),
+        ms(h.getMaxValue()),
+        h.getMean() / 1000.0);
   }
 
   /** Connections open in the client's pool now. */

@@ -19,21 +19,26 @@ import java.util.Set;
  * /proc/net/tcp6} (a Java socket is an IPv6 socket, so IPv4 peers show there as {@code
  * ::ffff:a.b.c.d}): a check on the client library's own count that needs no external tool.
  *
- * <p>{@link #ownTo} counts ESTABLISHED sockets owned by this process (their inodes are among
- * {@code /proc/self/fd}) whose remote end is the target; {@link #atServer} counts ESTABLISHED
- * sockets whose local end is the target, whichever process owns them: the server's side, when the
- * server runs on this machine.
+ * <p>{@link #ownTo} counts ESTABLISHED sockets owned by this process (their inodes are among {@code
+ * /proc/self/fd}) whose remote end is the target; {@link #atServer} counts ESTABLISHED sockets
+ * whose local end is the target, whichever process owns them: the server's side, when the server
+ * runs on this machine.
  */
 public final class SocketCensus {
   /** How the counts are taken, for reports. */
-  public static final String METHOD = "kernel: ESTABLISHED sockets in /proc/net/tcp{,6}, this process's found through /proc/self/fd";
+  public static final String METHOD =
+      "kernel: ESTABLISHED sockets in /proc/net/tcp{,6}, this process's found through /proc/self/fd";
 
   private static final String ESTABLISHED = "01";
-  private static final List<Path> TABLES = List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
+  private static final List<Path> TABLES =
+      List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"));
 
   private SocketCensus() {}
 
-  /** ESTABLISHED sockets of this process connected to {@code target}; empty when /proc cannot be read. */
+  /**
+   * ESTABLISHED sockets of this process connected to {@code target}; empty when /proc cannot be
+   * read.
+   */
   public static Optional<Integer> ownTo(InetSocketAddress target) {
     Set<Long> mine = ownSocketInodes();
     if (mine == null) {
@@ -42,15 +47,22 @@ public final class SocketCensus {
     return count((local, remote, inode) -> mine.contains(inode) && remote.equals(target));
   }
 
-  /** ESTABLISHED sockets on this machine whose local end is {@code target}: the server's accepted connections. */
+  /**
+   * ESTABLISHED sockets on this machine whose local end is {@code target}: the server's accepted
+   * connections.
+   */
   public static Optional<Integer> atServer(InetSocketAddress target) {
     return count((local, remote, inode) -> local.equals(target));
   }
 
-  /** Whether {@code host} is an address of this machine (so its server side can be counted here). */
+  /**
+   * Whether {@code host} is an address of this machine (so its server side can be counted here).
+   */
   public static boolean isLocal(InetAddress host) {
     try {
-      return host.isLoopbackAddress() || host.isAnyLocalAddress() || java.net.NetworkInterface.getByInetAddress(host) != null;
+      return host.isLoopbackAddress()
+          || host.isAnyLocalAddress()
+          || java.net.NetworkInterface.getByInetAddress(host) != null;
     } catch (IOException e) {
       return false;
     }
@@ -86,7 +98,10 @@ public final class SocketCensus {
     return readAny ? Optional.of(n) : Optional.empty();
   }
 
-  /** {@code 0100007F:1F90} (IPv4) or 32 hex digits and a port (IPv6): four 32-bit words in the kernel's byte order. */
+  /**
+   * {@code 0100007F:1F90} (IPv4) or 32 hex digits and a port (IPv6): four 32-bit words in the
+   * kernel's byte order.
+   */
   static InetSocketAddress address(String field) {
     int colon = field.indexOf(':');
     if (colon < 0) {
@@ -109,7 +124,10 @@ public final class SocketCensus {
     }
   }
 
-  /** Inodes of the sockets among this process's file descriptors; null when /proc/self/fd cannot be read. */
+  /**
+   * Inodes of the sockets among this process's file descriptors; null when /proc/self/fd cannot be
+   * read.
+   */
   private static Set<Long> ownSocketInodes() {
     Set<Long> inodes = new HashSet<>();
     try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {

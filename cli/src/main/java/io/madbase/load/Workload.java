@@ -11,7 +11,10 @@ public sealed interface Workload permits Workload.Get, Workload.Mix {
   /** One request: method, path with query, and a JSON body for writes (null for reads). */
   record Shape(String method, String pathAndQuery, String body) {}
 
-  /** The {@code i}-th request of the run (0-based); the same {@code i} always gives the same request. */
+  /**
+   * The {@code i}-th request of the run (0-based); the same {@code i} always gives the same
+   * request.
+   */
   Shape request(long i);
 
   /** For reports: {@code GET /health} or {@code mix 9:1 (reads ... / writes ...)}. */
@@ -32,33 +35,48 @@ public sealed interface Workload permits Workload.Get, Workload.Mix {
 
   /**
    * {@code --mix R:W}: of every R+W requests, R reads ({@code GET /rest/v1/items?id=eq.N}, a
-   * primary-key lookup) and W writes ({@code POST /rest/v1/items}, one small row). Reads and
-   * writes are interleaved evenly, not in blocks, so every second sees the same mix.
+   * primary-key lookup) and W writes ({@code POST /rest/v1/items}, one small row). Reads and writes
+   * are interleaved evenly, not in blocks, so every second sees the same mix.
    */
   record Mix(int reads, int writes) implements Workload {
     public static final String READ_PATH = "/rest/v1/items?id=eq.";
     public static final String WRITE_PATH = "/rest/v1/items";
+
     /** Reads look up ids 1..ID_SPACE: present or not, the query is the same index lookup. */
     static final long ID_SPACE = 1000;
 
     @Override
     public Shape request(long i) {
       int period = reads + writes;
-      // Bresenham-style spread: request i is a write when the running share of writes crosses a whole number
+      // Bresenham-style spread: request i is a write when the running share of writes crosses a
+      // whole number
       long slot = i % period;
       boolean write = (slot + 1) * writes / period > slot * writes / period;
       if (write) {
-        return new Shape("POST", WRITE_PATH, String.format(Locale.ROOT, "{\"name\":\"loadtest-%d\",\"qty\":%d}", i, i % 100));
+        return new Shape(
+            "POST",
+            WRITE_PATH,
+            String.format(Locale.ROOT, "{\"name\":\"loadtest-%d\",\"qty\":%d}", i, i % 100));
       }
       return new Shape("GET", READ_PATH + (i % ID_SPACE + 1), null);
     }
 
     @Override
     public String describe() {
-      return "mix " + reads + ":" + writes + " (reads GET " + READ_PATH + "N, writes POST " + WRITE_PATH + ")";
+      return "mix "
+          + reads
+          + ":"
+          + writes
+          + " (reads GET "
+          + READ_PATH
+          + "N, writes POST "
+          + WRITE_PATH
+          + ")";
     }
 
-    /** Parses {@code R:W}; empty when it is not two non-negative whole numbers with a positive sum. */
+    /**
+     * Parses {@code R:W}; empty when it is not two non-negative whole numbers with a positive sum.
+     */
     public static java.util.Optional<Mix> parse(String text) {
       var m = java.util.regex.Pattern.compile("(\\d{1,6}):(\\d{1,6})").matcher(text.strip());
       if (!m.matches()) {

@@ -26,7 +26,8 @@ public final class HaproxyStats {
    * @param checkStatus L7OK, L7STS, L4CON, ... (empty before the first check)
    * @param currentSessions sessions open now
    */
-  public record Server(String proxy, String server, String status, String checkStatus, long currentSessions) {
+  public record Server(
+      String proxy, String server, String status, String checkStatus, long currentSessions) {
     /** UP after a passed check: HAProxy counts a server UP until its first check fails. */
     public boolean up() {
       return status.equals("UP") && checkStatus.startsWith("L7OK");

@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Short HTTP calls to the stack's members (Patroni REST, etcd, HAProxy stats, gateway). Every
- * call is bounded: a member that hangs (Patroni while etcd is down, say) costs a timeout, never a
- * stuck command.
+ * Short HTTP calls to the stack's members (Patroni REST, etcd, HAProxy stats, gateway). Every call
+ * is bounded: a member that hangs (Patroni while etcd is down, say) costs a timeout, never a stuck
+ * command.
  */
 public final class Http {
   /** A response: status and body. */

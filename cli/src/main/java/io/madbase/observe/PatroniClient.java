@@ -28,7 +28,8 @@ public final class PatroniClient {
    * @param role primary (Patroni 3 says "master" on the wire) or replica
    * @param state running, starting, stopped, ...
    */
-  public record NodeState(String role, String state, long timeline, List<Replication> replication, long xlogLocation) {
+  public record NodeState(
+      String role, String state, long timeline, List<Replication> replication, long xlogLocation) {
     public boolean leader() {
       return "master".equals(role) || "primary".equals(role);
     }
@@ -39,7 +40,14 @@ public final class PatroniClient {
   }
 
   /** One member in {@code GET /cluster}. */
-  public record ClusterMember(String name, String role, String state, String host, int port, Long lagBytes, Integer timeline) {}
+  public record ClusterMember(
+      String name,
+      String role,
+      String state,
+      String host,
+      int port,
+      Long lagBytes,
+      Integer timeline) {}
 
   public Optional<NodeState> node() {
     return Http.get(baseUrl + "/patroni", timeout)
@@ -65,7 +73,9 @@ public final class PatroniClient {
                       n.path("state").asText(),
                       n.path("timeline").asLong(0),
                       reps,
-                      n.path("xlog").path("location").asLong(n.path("xlog").path("received_location").asLong(0))));
+                      n.path("xlog")
+                          .path("location")
+                          .asLong(n.path("xlog").path("received_location").asLong(0))));
             });
   }
 
@@ -100,14 +110,20 @@ public final class PatroniClient {
 
   /** {@code POST /switchover}; returns Patroni's answer. */
   public Http.Response switchover(String leader, String candidate) {
-    String body = "{\"leader\":\"" + leader + "\"" + (candidate == null ? "" : ",\"candidate\":\"" + candidate + "\"") + "}";
+    String body =
+        "{\"leader\":\""
+            + leader
+            + "\""
+            + (candidate == null ? "" : ",\"candidate\":\"" + candidate + "\"")
+            + "}";
     return Http.post(baseUrl + "/switchover", body, Duration.ofSeconds(30))
         .orElse(new Http.Response(0, "no answer from " + baseUrl));
   }
 
   /** {@code PATCH /config}: changes DCS settings (ttl, loop_wait, ...) on a running cluster. */
   public Http.Response patchConfig(String json) {
-    return Http.patch(baseUrl + "/config", json, timeout).orElse(new Http.Response(0, "no answer from " + baseUrl));
+    return Http.patch(baseUrl + "/config", json, timeout)
+        .orElse(new Http.Response(0, "no answer from " + baseUrl));
   }
 
   private static JsonNode parse(String body) {

@@ -9,7 +9,12 @@ import java.util.Properties;
 public final class PgConnect {
   private PgConnect() {}
 
-  public static Properties properties(String user, String password, String applicationName, int connectTimeoutSeconds, int socketTimeoutSeconds) {
+  public static Properties properties(
+      String user,
+      String password,
+      String applicationName,
+      int connectTimeoutSeconds,
+      int socketTimeoutSeconds) {
     Properties p = new Properties();
     p.setProperty("user", user);
     p.setProperty("password", password);

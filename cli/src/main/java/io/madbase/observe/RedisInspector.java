@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Looks at Redis nodes and Sentinels (Lettuce): a node's replication role, and what each
- * Sentinel believes about the master. Every call connects, asks and disconnects, bounded by a
- * timeout, so a dead or hung member costs a timeout and is reported as unreachable.
+ * Looks at Redis nodes and Sentinels (Lettuce): a node's replication role, and what each Sentinel
+ * believes about the master. Every call connects, asks and disconnects, bounded by a timeout, so a
+ * dead or hung member costs a timeout and is reported as unreachable.
  */
 public final class RedisInspector implements AutoCloseable {
   private final ClientResources resources;
@@ -29,7 +29,8 @@ public final class RedisInspector implements AutoCloseable {
 
   public RedisInspector(Duration timeout) {
     this.timeout = timeout;
-    this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    this.resources =
+        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     this.client = RedisClient.create(resources);
     client.setOptions(
         ClientOptions.builder()
@@ -47,7 +48,8 @@ public final class RedisInspector implements AutoCloseable {
    * @param linkUp for a replica: master_link_status is up
    * @param connectedReplicas for a master: connected_slaves
    */
-  public record NodeInfo(String role, String masterHost, int masterPort, boolean linkUp, int connectedReplicas) {
+  public record NodeInfo(
+      String role, String masterHost, int masterPort, boolean linkUp, int connectedReplicas) {
     public boolean master() {
       return "master".equals(role);
     }
@@ -61,10 +63,22 @@ public final class RedisInspector implements AutoCloseable {
    * @param otherSentinels how many other sentinels it knows
    * @param replicas how many replicas it knows
    */
-  public record SentinelView(String masterHost, int masterPort, String flags, int otherSentinels, int replicas, List<Map<String, String>> replicaDetails) {}
+  public record SentinelView(
+      String masterHost,
+      int masterPort,
+      String flags,
+      int otherSentinels,
+      int replicas,
+      List<Map<String, String>> replicaDetails) {}
 
   public Optional<NodeInfo> node(String host, int port, String password) {
-    RedisURI uri = RedisURI.builder().withHost(host).withPort(port).withTimeout(timeout).withPassword(password.toCharArray()).build();
+    RedisURI uri =
+        RedisURI.builder()
+            .withHost(host)
+            .withPort(port)
+            .withTimeout(timeout)
+            .withPassword(password.toCharArray())
+            .build();
     try (StatefulRedisConnection<String, String> c = client.connect(uri)) {
       Map<String, String> info = fields(c.sync().info("replication"));
       return Optional.of(
@@ -89,7 +103,13 @@ public final class RedisInspector implements AutoCloseable {
       String mh = addr instanceof InetSocketAddress i ? i.getHostString() : "";
       int mp = addr instanceof InetSocketAddress i ? i.getPort() : 0;
       return Optional.of(
-          new SentinelView(mh, mp, m.getOrDefault("flags", ""), parseInt(m.get("num-other-sentinels")), replicas.size(), replicas));
+          new SentinelView(
+              mh,
+              mp,
+              m.getOrDefault("flags", ""),
+              parseInt(m.get("num-other-sentinels")),
+              replicas.size(),
+              replicas));
     } catch (RuntimeException e) {
       return Optional.empty();
     }

@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * Looks at a running stack, member by member, each from its own source: etcd's /health, Patroni's
- * REST API, HAProxy's stats, Redis INFO and Sentinel, the gateway's /ready. The checks here are
- * the definition of "healthy" that {@code madbase up} waits for and {@code madbase status} shows.
+ * REST API, HAProxy's stats, Redis INFO and Sentinel, the gateway's /ready. The checks here are the
+ * definition of "healthy" that {@code madbase up} waits for and {@code madbase status} shows.
  */
 public final class StackObserver implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
@@ -60,7 +60,13 @@ public final class StackObserver implements AutoCloseable {
     int n = topology.of(Role.ETCD).size();
     return bad.isEmpty()
         ? Check.pass("etcd", n + "/" + n + " members healthy")
-        : Check.fail("etcd", (n - bad.size()) + "/" + n + " members healthy; not healthy: " + String.join(", ", bad));
+        : Check.fail(
+            "etcd",
+            (n - bad.size())
+                + "/"
+                + n
+                + " members healthy; not healthy: "
+                + String.join(", ", bad));
   }
 
   // ---- Patroni
@@ -82,26 +88,40 @@ public final class StackObserver implements AutoCloseable {
   public Check patroniCluster(Map<Member, Optional<PatroniClient.NodeState>> nodes) {
     List<Member> leaders =
         nodes.entrySet().stream()
-            .filter(e -> e.getValue().map(s -> s.leader() && "running".equals(s.state())).orElse(false))
+            .filter(
+                e -> e.getValue().map(s -> s.leader() && "running".equals(s.state())).orElse(false))
             .map(Map.Entry::getKey)
             .toList();
     String seen =
         nodes.entrySet().stream()
-            .map(e -> e.getKey().name() + " " + e.getValue().map(s -> roleName(s) + "/" + s.state()).orElse("no answer"))
+            .map(
+                e ->
+                    e.getKey().name()
+                        + " "
+                        + e.getValue().map(s -> roleName(s) + "/" + s.state()).orElse("no answer"))
             .collect(Collectors.joining(", "));
     if (leaders.size() != 1) {
       return Check.fail("patroni", leaders.size() + " leaders (" + seen + ")");
     }
     PatroniClient.NodeState leader = nodes.get(leaders.get(0)).orElseThrow();
     List<String> streaming =
-        leader.replication().stream().filter(r -> "streaming".equals(r.state())).map(PatroniClient.Replication::name).toList();
+        leader.replication().stream()
+            .filter(r -> "streaming".equals(r.state()))
+            .map(PatroniClient.Replication::name)
+            .toList();
     List<String> expected =
         nodes.keySet().stream().filter(m -> !m.equals(leaders.get(0))).map(Member::name).toList();
     List<String> missing = expected.stream().filter(n -> !streaming.contains(n)).toList();
-    String desc = "leader " + leaders.get(0).name() + ", streaming: " + (streaming.isEmpty() ? "none" : String.join(" ", streaming));
+    String desc =
+        "leader "
+            + leaders.get(0).name()
+            + ", streaming: "
+            + (streaming.isEmpty() ? "none" : String.join(" ", streaming));
     return missing.isEmpty()
         ? Check.pass("patroni", desc)
-        : Check.fail("patroni", desc + "; not streaming yet: " + String.join(" ", missing) + " (" + seen + ")");
+        : Check.fail(
+            "patroni",
+            desc + "; not streaming yet: " + String.join(" ", missing) + " (" + seen + ")");
   }
 
   /** The current leader's name, if exactly one node says it leads. */
@@ -132,7 +152,10 @@ public final class StackObserver implements AutoCloseable {
     List<String> primaryUp = up(servers.get(), "primary");
     List<String> replicasUp = up(servers.get(), "replicas");
     List<String> expectedReplicas =
-        topology.of(Role.POSTGRES).stream().map(Member::name).filter(n -> !n.equals(leaderName)).toList();
+        topology.of(Role.POSTGRES).stream()
+            .map(Member::name)
+            .filter(n -> !n.equals(leaderName))
+            .toList();
     String seen = "primary UP: " + join(primaryUp) + "; replicas UP: " + join(replicasUp);
     boolean ok =
         primaryUp.equals(List.of(leaderName))
@@ -142,7 +165,10 @@ public final class StackObserver implements AutoCloseable {
   }
 
   private static List<String> up(List<HaproxyStats.Server> servers, String proxy) {
-    return servers.stream().filter(s -> s.proxy().equals(proxy) && s.up()).map(HaproxyStats.Server::server).toList();
+    return servers.stream()
+        .filter(s -> s.proxy().equals(proxy) && s.up())
+        .map(HaproxyStats.Server::server)
+        .toList();
   }
 
   private static String join(List<String> names) {
@@ -185,33 +211,47 @@ public final class StackObserver implements AutoCloseable {
     if (master != null && problems.isEmpty()) {
       Member m = redisMember(master).orElse(null);
       Optional<RedisInspector.NodeInfo> info =
-          m == null ? Optional.empty() : redis().node(m.host(), spec.redis().port(), secrets.redis().reveal());
+          m == null
+              ? Optional.empty()
+              : redis().node(m.host(), spec.redis().port(), secrets.redis().reveal());
       int expected = topology.of(Role.REDIS).size() - 1;
       if (info.isEmpty() || !info.get().master() || info.get().connectedReplicas() < expected) {
         problems.add(
-            "master " + master + " " + info.map(i -> i.role() + " with " + i.connectedReplicas() + " replicas connected").orElse("no answer"));
+            "master "
+                + master
+                + " "
+                + info.map(i -> i.role() + " with " + i.connectedReplicas() + " replicas connected")
+                    .orElse("no answer"));
       }
       // a replica counts once its initial sync is done: master_link_status:up
       for (Member r : topology.of(Role.REDIS)) {
         if (r.host().equals(master)) {
           continue;
         }
-        Optional<RedisInspector.NodeInfo> ri = redis().node(r.host(), spec.redis().port(), secrets.redis().reveal());
+        Optional<RedisInspector.NodeInfo> ri =
+            redis().node(r.host(), spec.redis().port(), secrets.redis().reveal());
         if (ri.isEmpty() || ri.get().master() || !ri.get().linkUp()) {
-          problems.add(r.name() + " " + ri.map(i -> i.master() ? "is a master" : "link to master down").orElse("no answer"));
+          problems.add(
+              r.name()
+                  + " "
+                  + ri.map(i -> i.master() ? "is a master" : "link to master down")
+                      .orElse("no answer"));
         }
       }
     }
     String masterName = master == null ? "?" : redisMember(master).map(Member::name).orElse(master);
     return problems.isEmpty()
-        ? Check.pass("sentinel", "master " + masterName + "; " + topology.of(Role.SENTINEL).size() + " sentinels agree")
+        ? Check.pass(
+            "sentinel",
+            "master " + masterName + "; " + topology.of(Role.SENTINEL).size() + " sentinels agree")
         : Check.fail("sentinel", String.join("; ", problems));
   }
 
   /** Where the first Sentinel that answers says the master is (its host). */
   public Optional<String> sentinelsView() {
     for (Member s : topology.of(Role.SENTINEL)) {
-      Optional<RedisInspector.SentinelView> v = redis().sentinel(s.host(), spec.sentinel().port(), spec.redis().masterName());
+      Optional<RedisInspector.SentinelView> v =
+          redis().sentinel(s.host(), spec.sentinel().port(), spec.redis().masterName());
       if (v.isPresent()) {
         return Optional.of(v.get().masterHost());
       }
@@ -238,7 +278,10 @@ public final class StackObserver implements AutoCloseable {
   private Check endpoints(String name, Role role, int port, String path) {
     List<String> bad = new ArrayList<>();
     for (Member m : topology.of(role)) {
-      boolean ok = Http.get("http://" + m.host() + ":" + port + path, TIMEOUT).map(Http.Response::ok).orElse(false);
+      boolean ok =
+          Http.get("http://" + m.host() + ":" + port + path, TIMEOUT)
+              .map(Http.Response::ok)
+              .orElse(false);
       if (!ok) {
         bad.add(m.name());
       }

@@ -1,7 +1,7 @@
 package io.madbase.render;
 
 import io.madbase.Version;
-import io.madbase.stack.Durations;
+import io.madbase.gateway.Durations;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.util.ArrayList;
@@ -27,7 +27,9 @@ final class ComposeRenderer {
     var topo = ctx.topology();
     String gatewayImage = "madbase/gateway-lite:" + Version.get();
     StringBuilder yml = new StringBuilder();
-    yml.append(Template.load("compose/header.yml").render(Map.of("stack", spec.name(), "profile", ctx.profile())));
+    yml.append(
+        Template.load("compose/header.yml")
+            .render(Map.of("stack", spec.name(), "profile", ctx.profile())));
 
     List<String> volumes = new ArrayList<>();
     Template etcd = Template.load("compose/etcd.yml");
@@ -39,7 +41,13 @@ final class ComposeRenderer {
     for (Member m : topo.of(Role.POSTGRES)) {
       yml.append(
           patroni.render(
-              Map.of("name", m.name(), "patroni_image", PATRONI_IMAGE, "etcd_services", names(ctx, Role.ETCD))));
+              Map.of(
+                  "name",
+                  m.name(),
+                  "patroni_image",
+                  PATRONI_IMAGE,
+                  "etcd_services",
+                  names(ctx, Role.ETCD))));
       volumes.add(m.name());
     }
     var ha = spec.haproxy();
@@ -61,7 +69,13 @@ final class ComposeRenderer {
     for (Member m : topo.of(Role.SENTINEL)) {
       yml.append(
           sentinel.render(
-              Map.of("name", m.name(), "redis_image", REDIS_IMAGE, "redis_services", names(ctx, Role.REDIS))));
+              Map.of(
+                  "name",
+                  m.name(),
+                  "redis_image",
+                  REDIS_IMAGE,
+                  "redis_services",
+                  names(ctx, Role.REDIS))));
       volumes.add(m.name());
     }
     Template gateway = Template.load("compose/gateway.yml");
@@ -83,22 +97,34 @@ final class ComposeRenderer {
       yml.append(
           worker.render(
               Map.of(
-                  "name", m.name(),
-                  "gateway_image", gatewayImage,
-                  "port", spec.workers().port().toString(),
-                  "first_gateway", dependsOn)));
+                  "name",
+                  m.name(),
+                  "gateway_image",
+                  gatewayImage,
+                  "port",
+                  spec.workers().port().toString(),
+                  "first_gateway",
+                  dependsOn)));
     }
     yml.append(
         Template.load("compose/volumes.yml")
             .render(
                 Map.of(
                     "volumes",
-                    volumes.stream().map(n -> "  " + n + "-data: {}").collect(Collectors.joining("\n")))));
+                    volumes.stream()
+                        .map(n -> "  " + n + "-data: {}")
+                        .collect(Collectors.joining("\n")))));
 
     return List.of(
         new RenderedFile("docker-compose.yml", yml.toString(), false),
-        new RenderedFile("patroni/Dockerfile", Template.load("compose/patroni.Dockerfile").render(Map.of()), false),
-        new RenderedFile("gateway/Dockerfile", Template.load("compose/gateway.Dockerfile").render(Map.of()), false));
+        new RenderedFile(
+            "patroni/Dockerfile",
+            Template.load("compose/patroni.Dockerfile").render(Map.of()),
+            false),
+        new RenderedFile(
+            "gateway/Dockerfile",
+            Template.load("compose/gateway.Dockerfile").render(Map.of()),
+            false));
   }
 
   private static String names(RenderContext ctx, Role role) {

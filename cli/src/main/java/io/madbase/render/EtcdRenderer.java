@@ -27,7 +27,9 @@ final class EtcdRenderer {
                             "name", m.name(),
                             "stack", ctx.spec().name(),
                             "data_dir",
-                                ctx.local() ? ctx.layout().dataDir(m.name()).toString() : "/var/lib/etcd",
+                                ctx.local()
+                                    ? ctx.layout().dataDir(m.name()).toString()
+                                    : "/var/lib/etcd",
                             "listen_host", ctx.listenHost(m),
                             "host", m.host(),
                             "client_port", etcd.clientPort().toString(),

@@ -1,6 +1,6 @@
 package io.madbase.render;
 
-import io.madbase.stack.Durations;
+import io.madbase.gateway.Durations;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.util.ArrayList;
@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The gateway's environment (the variable names the platform's gateway uses) and the worker list. */
+/**
+ * The gateway's environment (the variable names the platform's gateway uses) and the worker list.
+ */
 final class GatewayRenderer {
   private GatewayRenderer() {}
 

@@ -1,6 +1,5 @@
 package io.madbase.render;
 
-import io.madbase.stack.Durations;
 import io.madbase.stack.Role;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +9,12 @@ import java.util.stream.Collectors;
 /** haproxy.cfg: a primary and a replicas listener, checked against Patroni's REST API. */
 final class HaproxyRenderer {
   private HaproxyRenderer() {}
+
+  /** HAProxy's spelling: whole seconds where exact, else milliseconds. */
+  static String haproxyDuration(java.time.Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+  }
 
   static List<RenderedFile> render(RenderContext ctx) {
     var spec = ctx.spec();
@@ -37,7 +42,9 @@ final class HaproxyRenderer {
     v.put(
         "stats_socket",
         ctx.local()
-            ? "    stats socket " + ctx.layout().runDir().resolve("haproxy.sock") + " mode 600 level admin\n"
+            ? "    stats socket "
+                + ctx.layout().runDir().resolve("haproxy.sock")
+                + " mode 600 level admin\n"
             : "");
     v.put("bind_host", ctx.listenHost(ctx.topology().haproxy()));
     v.put("stats_port", ha.statsPort().toString());
@@ -46,11 +53,11 @@ final class HaproxyRenderer {
     v.put(
         "check_timing",
         "inter "
-            + Durations.haproxy(checks.inter())
+            + haproxyDuration(checks.inter())
             + " fastinter "
-            + Durations.haproxy(checks.fastinter())
+            + haproxyDuration(checks.fastinter())
             + " downinter "
-            + Durations.haproxy(checks.downinter())
+            + haproxyDuration(checks.downinter())
             + " fall "
             + checks.fall()
             + " rise "
@@ -65,6 +72,8 @@ final class HaproxyRenderer {
     v.put("server_resolution", ctx.local() ? "" : " resolvers docker init-addr last,libc,none");
     v.put("primary_servers", servers);
     v.put("replica_servers", servers);
-    return List.of(new RenderedFile("haproxy/haproxy.cfg", Template.load("haproxy/haproxy.cfg").render(v), false));
+    return List.of(
+        new RenderedFile(
+            "haproxy/haproxy.cfg", Template.load("haproxy/haproxy.cfg").render(v), false));
   }
 }

@@ -1,6 +1,5 @@
 package io.madbase.render;
 
-import io.madbase.stack.Durations;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.util.ArrayList;
@@ -29,7 +28,8 @@ final class RedisRenderer {
       v.put("dir", ctx.local() ? ctx.layout().dataDir(m.name()).toString() : "/data");
       v.put("password", password);
       v.put("host", m.host());
-      v.put("replicaof", m == master ? "" : "replicaof " + master.host() + " " + spec.redis().port());
+      v.put(
+          "replicaof", m == master ? "" : "replicaof " + master.host() + " " + spec.redis().port());
       out.add(new RenderedFile("redis/" + m.name() + ".conf", redisConf.render(v), true));
     }
 
@@ -44,15 +44,17 @@ final class RedisRenderer {
       v.put("port", spec.sentinel().port().toString());
       v.put("dir", ctx.local() ? ctx.layout().dataDir(m.name()).toString() : "/data");
       // in containers members are names: sentinel must resolve them and announce them as names
-      v.put("hostnames", ctx.local() ? "" : "sentinel resolve-hostnames yes\nsentinel announce-hostnames yes\n");
+      v.put(
+          "hostnames",
+          ctx.local() ? "" : "sentinel resolve-hostnames yes\nsentinel announce-hostnames yes\n");
       v.put("host", m.host());
       v.put("master_name", spec.redis().masterName());
       v.put("master_host", master.host());
       v.put("redis_port", spec.redis().port().toString());
       v.put("quorum", spec.sentinel().quorum().toString());
       v.put("password", password);
-      v.put("down_after_ms", Durations.millis(timing.downAfter()));
-      v.put("failover_timeout_ms", Durations.millis(timing.failoverTimeout()));
+      v.put("down_after_ms", Long.toString(timing.downAfter().toMillis()));
+      v.put("failover_timeout_ms", Long.toString(timing.failoverTimeout().toMillis()));
       out.add(new RenderedFile("sentinel/" + m.name() + ".conf", sentinelConf.render(v), true));
     }
     return out;

@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A template from {@code compose-templates/} with {@code {{name}}} placeholders. Strict both
- * ways: a placeholder without a value and a value without a placeholder are bugs, reported as
- * such, so a renamed key can never leave an empty setting in a config file.
+ * A template from {@code compose-templates/} with {@code {{name}}} placeholders. Strict both ways:
+ * a placeholder without a value and a value without a placeholder are bugs, reported as such, so a
+ * renamed key can never leave an empty setting in a config file.
  */
 public final class Template {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");

@@ -15,7 +15,9 @@ final class Fmt {
   }
 
   static String ms(double millis) {
-    return millis >= 1000 ? String.format(Locale.ROOT, "%.2f s", millis / 1000) : String.format(Locale.ROOT, "%.0f ms", millis);
+    return millis >= 1000
+        ? String.format(Locale.ROOT, "%.2f s", millis / 1000)
+        : String.format(Locale.ROOT, "%.0f ms", millis);
   }
 
   static String predicted(RunResult.PhaseResult p) {
@@ -32,15 +34,29 @@ final class Fmt {
   }
 
   static String kinds(Map<String, Integer> kinds) {
-    return kinds.isEmpty() ? "" : kinds.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
+    return kinds.isEmpty()
+        ? ""
+        : kinds.entrySet().stream()
+            .map(e -> e.getKey() + " x" + e.getValue())
+            .collect(Collectors.joining(", "));
   }
 
   static String verdict(RunResult r) {
     long failed = r.slos().stream().filter(x -> !x.passed()).count();
-    return r.passed() ? "PASS (all " + r.slos().size() + " SLOs met)" : "FAIL (" + failed + " of " + r.slos().size() + " SLOs missed)";
+    return r.passed()
+        ? "PASS (all " + r.slos().size() + " SLOs met)"
+        : "FAIL (" + failed + " of " + r.slos().size() + " SLOs missed)";
   }
 
   static String stackLine(RunResult r) {
-    return "stack " + r.stack().name() + " (" + r.stack().driver() + " driver, " + r.stack().profile() + " profile: " + r.stack().summary() + ")";
+    return "stack "
+        + r.stack().name()
+        + " ("
+        + r.stack().driver()
+        + " driver, "
+        + r.stack().profile()
+        + " profile: "
+        + r.stack().summary()
+        + ")";
   }
 }

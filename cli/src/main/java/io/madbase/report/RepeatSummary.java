@@ -8,10 +8,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The distribution over repeated runs of one scenario: min / median / max per phase and probe. */
-public record RepeatSummary(String scenario, int runs, int passed, List<Stat> phases, List<Stat> writeGaps, Map<String, Integer> sloPasses) {
+public record RepeatSummary(
+    String scenario,
+    int runs,
+    int passed,
+    List<Stat> phases,
+    List<Stat> writeGaps,
+    Map<String, Integer> sloPasses) {
 
   /** min / median / max of one measure over the runs that observed it. */
-  public record Stat(String id, String label, int observed, Double min, Double median, Double max) {}
+  public record Stat(
+      String id, String label, int observed, Double min, Double median, Double max) {}
 
   public static RepeatSummary of(List<RunResult> runs) {
     Map<String, List<Double>> byPhase = new LinkedHashMap<>();
@@ -40,7 +47,13 @@ public record RepeatSummary(String scenario, int runs, int passed, List<Stat> ph
     byPhase.forEach((id, v) -> phases.add(stat(id, labels.get(id), v)));
     List<Stat> g = new ArrayList<>();
     gaps.forEach((id, v) -> g.add(stat(id, "longest gap between successes, " + id, v)));
-    return new RepeatSummary(runs.get(0).scenario(), runs.size(), (int) runs.stream().filter(RunResult::passed).count(), phases, g, slo);
+    return new RepeatSummary(
+        runs.get(0).scenario(),
+        runs.size(),
+        (int) runs.stream().filter(RunResult::passed).count(),
+        phases,
+        g,
+        slo);
   }
 
   static Stat stat(String id, String label, List<Double> v) {
@@ -48,14 +61,28 @@ public record RepeatSummary(String scenario, int runs, int passed, List<Stat> ph
       return new Stat(id, label, 0, null, null, null);
     }
     List<Double> s = v.stream().sorted().toList();
-    double median = s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+    double median =
+        s.size() % 2 == 1
+            ? s.get(s.size() / 2)
+            : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
     return new Stat(id, label, s.size(), s.get(0), median, s.get(s.size() - 1));
   }
 
   public String markdown() {
     StringBuilder sb = new StringBuilder();
-    sb.append("## ").append(passed == runs ? "PASS" : "FAIL").append(": `").append(scenario).append("` x").append(runs).append(" (").append(passed).append(" of ").append(runs).append(" runs met every SLO)\n\n");
-    sb.append("| phase (s after fault) | runs observed | min | median | max |\n|---|---|---|---|---|\n");
+    sb.append("## ")
+        .append(passed == runs ? "PASS" : "FAIL")
+        .append(": `")
+        .append(scenario)
+        .append("` x")
+        .append(runs)
+        .append(" (")
+        .append(passed)
+        .append(" of ")
+        .append(runs)
+        .append(" runs met every SLO)\n\n");
+    sb.append(
+        "| phase (s after fault) | runs observed | min | median | max |\n|---|---|---|---|---|\n");
     for (Stat s : phases) {
       sb.append(row(s));
     }
@@ -63,13 +90,28 @@ public record RepeatSummary(String scenario, int runs, int passed, List<Stat> ph
       sb.append(row(s));
     }
     sb.append("\n| SLO | runs passed |\n|---|---|\n");
-    sloPasses.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" / ").append(runs).append(" |\n"));
+    sloPasses.forEach(
+        (k, v) ->
+            sb.append("| ")
+                .append(k)
+                .append(" | ")
+                .append(v)
+                .append(" / ")
+                .append(runs)
+                .append(" |\n"));
     return sb.toString();
   }
 
   private static String row(Stat s) {
     return s.observed() == 0
         ? "| " + s.label() + " | 0 | | | |\n"
-        : String.format(Locale.ROOT, "| %s | %d | %.2f | %.2f | %.2f |%n", s.label(), s.observed(), s.min(), s.median(), s.max());
+        : String.format(
+            Locale.ROOT,
+            "| %s | %d | %.2f | %.2f | %.2f |%n",
+            s.label(),
+            s.observed(),
+            s.min(),
+            s.median(),
+            s.max());
   }
 }

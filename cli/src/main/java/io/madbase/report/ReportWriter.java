@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Writes a run's reports: JSON (machine), Markdown (CI summary), JUnit XML (CI tests), HTML+SVG. */
+/**
+ * Writes a run's reports: JSON (machine), Markdown (CI summary), JUnit XML (CI tests), HTML+SVG.
+ */
 public final class ReportWriter {
   private ReportWriter() {}
 

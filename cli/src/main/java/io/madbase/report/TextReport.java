@@ -10,7 +10,16 @@ public final class TextReport {
   public static String render(RunResult r) {
     StringBuilder sb = new StringBuilder();
     sb.append(r.scenario()).append(": ").append(Fmt.stackLine(r)).append('\n');
-    sb.append(String.format(Locale.ROOT, "%n  %-46s %12s  %-12s %-8s %-22s %s%n", "PHASE (after the fault)", "OBSERVED", "PREDICTED", "", "SOURCE", "FAILED/UNKNOWN/HELD IN THE STEP"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%n  %-46s %12s  %-12s %-8s %-22s %s%n",
+            "PHASE (after the fault)",
+            "OBSERVED",
+            "PREDICTED",
+            "",
+            "SOURCE",
+            "FAILED/UNKNOWN/HELD IN THE STEP"));
     for (RunResult.PhaseResult p : r.phases()) {
       sb.append(
           String.format(
@@ -21,7 +30,14 @@ public final class TextReport {
               Fmt.predicted(p),
               Fmt.within(p),
               p.source(),
-              p.id().equals("fault_injected") ? "" : p.failed() + "/" + p.unknown() + "/" + p.held() + (p.errorsByKind().isEmpty() ? "" : "  " + Fmt.kinds(p.errorsByKind()))));
+              p.id().equals("fault_injected")
+                  ? ""
+                  : p.failed()
+                      + "/"
+                      + p.unknown()
+                      + "/"
+                      + p.held()
+                      + (p.errorsByKind().isEmpty() ? "" : "  " + Fmt.kinds(p.errorsByKind()))));
     }
     sb.append("\n  probes:\n");
     for (RunResult.ProbeSummary p : r.probes()) {
@@ -52,18 +68,52 @@ public final class TextReport {
                 l.present(),
                 l.lost(),
                 l.lost() == 0 ? "" : " " + l.lostSeqs(),
-                l.unknown() == 0 ? "" : "; " + l.unknown() + " of unknown outcome, " + l.unknownPresent() + " of them applied"));
+                l.unknown() == 0
+                    ? ""
+                    : "; "
+                        + l.unknown()
+                        + " of unknown outcome, "
+                        + l.unknownPresent()
+                        + " of them applied"));
       }
     }
+    if (r.load() != null) {
+      var l = r.load();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  load: %s at %.0f req/s over %d connections: %d requests, %d errors; p50 %s p99 %s max %s; steady p99 %s, worst second p99 %s at %+.0f s; %d errors from the fault on%n",
+              l.workload(),
+              l.rate(),
+              l.connections(),
+              l.counts().scheduled(),
+              l.counts().errors(),
+              Fmt.ms(l.latency().p50()),
+              Fmt.ms(l.latency().p99()),
+              Fmt.ms(l.latency().max()),
+              Fmt.ms(l.steadyP99Ms()),
+              Fmt.ms(l.worstP99Ms()),
+              l.worstAtSeconds(),
+              l.errorsAfterFault()));
+    }
     for (RunResult.Anomaly a : r.anomalies()) {
-      sb.append(String.format(Locale.ROOT, "  ANOMALY %s at %.2f s: %s%n", a.kind(), a.atSeconds(), a.detail()));
+      sb.append(
+          String.format(
+              Locale.ROOT, "  ANOMALY %s at %.2f s: %s%n", a.kind(), a.atSeconds(), a.detail()));
     }
     for (String n : r.notes()) {
       sb.append("  note: ").append(n).append('\n');
     }
     sb.append("  SLOs:\n");
     for (RunResult.SloResult s : r.slos()) {
-      sb.append(String.format(Locale.ROOT, "    %s %-40s %-28s measured %s%n", s.passed() ? "PASS" : "FAIL", s.name(), s.limit(), s.measured()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "    %s %-40s %-28s measured %s%n",
+              s.passed() ? "PASS" : "FAIL",
+              s.name(),
+              s.limit(),
+              s.measured()));
     }
     sb.append("  verdict: ").append(Fmt.verdict(r)).append('\n');
     return sb.toString();

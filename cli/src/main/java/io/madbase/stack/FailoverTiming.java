@@ -6,8 +6,7 @@ import java.time.Duration;
 public record FailoverTiming(Patroni patroni, HaproxyChecks haproxy, Sentinel sentinel) {
 
   /**
-   * Patroni's DCS settings in seconds. Patroni requires {@code loop_wait + 2*retry_timeout <=
-   * ttl}.
+   * Patroni's DCS settings in seconds. Patroni requires {@code loop_wait + 2*retry_timeout <= ttl}.
    */
   public record Patroni(int ttl, int loopWait, int retryTimeout, long maximumLagOnFailover) {}
 

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Collects validation problems of one file, each located at the field the user should change:
- * of several fields a rule involves, the first one the file sets (a default cannot be wrong on its
+ * Collects validation problems of one file, each located at the field the user should change: of
+ * several fields a rule involves, the first one the file sets (a default cannot be wrong on its
  * own); if the file sets none, the nearest ancestor that it does.
  */
 public final class Problems {

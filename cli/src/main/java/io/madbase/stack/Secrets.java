@@ -15,8 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * The stack's passwords, generated once per stack and kept in the state directory in a file of
- * mode 0600. There is no default password anywhere: a stack without this file gets new ones.
+ * The stack's passwords, generated once per stack and kept in the state directory in a file of mode
+ * 0600. There is no default password anywhere: a stack without this file gets new ones.
  */
 public record Secrets(
     Secret superuser, Secret replication, Secret rewind, Secret app, Secret redis) {
@@ -29,7 +29,11 @@ public record Secrets(
 
   public static Secrets generate() {
     return new Secrets(
-        Secret.generate(), Secret.generate(), Secret.generate(), Secret.generate(), Secret.generate());
+        Secret.generate(),
+        Secret.generate(),
+        Secret.generate(),
+        Secret.generate(),
+        Secret.generate());
   }
 
   /** Loads the stack's secrets from {@code stateDir}, generating and saving them the first time. */
@@ -56,11 +60,21 @@ public record Secrets(
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
       if (!OWNER_ONLY.containsAll(perms)) {
         throw MadbaseException.environment(
-            file + " is readable by others (mode " + PosixFilePermissions.toString(perms) + "): run chmod 600 " + file);
+            file
+                + " is readable by others (mode "
+                + PosixFilePermissions.toString(perms)
+                + "): run chmod 600 "
+                + file);
       }
       Secrets s = JSON.readValue(file.toFile(), Secrets.class);
-      if (s.superuser() == null || s.replication() == null || s.rewind() == null || s.app() == null || s.redis() == null) {
-        throw MadbaseException.invalidInput(file + ": a password is missing; delete the file to generate new ones (only on a stack that is down and purged)");
+      if (s.superuser() == null
+          || s.replication() == null
+          || s.rewind() == null
+          || s.app() == null
+          || s.redis() == null) {
+        throw MadbaseException.invalidInput(
+            file
+                + ": a password is missing; delete the file to generate new ones (only on a stack that is down and purged)");
       }
       return s;
     } catch (IOException e) {
@@ -78,7 +92,12 @@ public record Secrets(
     if (!replace && Files.exists(file)) {
       throw new FileAlreadyExistsException(file.toString());
     }
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    Path tmp =
+        Files.createTempFile(
+            dir,
+            "." + file.getFileName(),
+            ".tmp",
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     try {
       Files.writeString(tmp, content);
       try {

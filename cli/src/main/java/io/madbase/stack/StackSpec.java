@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The whole stack as described by {@code madbase.yaml}. Every field has a default, so an empty
- * file (or none at all) describes the standard stack: 3 etcd, 3 Patroni/PostgreSQL 15, HAProxy,
- * Redis master + 2 replicas, 3 Sentinels, one gateway and two workers.
+ * The whole stack as described by {@code madbase.yaml}. Every field has a default, so an empty file
+ * (or none at all) describes the standard stack: 3 etcd, 3 Patroni/PostgreSQL 15, HAProxy, Redis
+ * master + 2 replicas, 3 Sentinels, one gateway and two workers.
  *
  * <p>Fields are boxed in the canonical constructors only so that a missing YAML key can be told
  * from an explicit value; the compact constructors replace every null with its default. Values are
@@ -31,8 +31,10 @@ public record StackSpec(
     local = Objects.requireNonNullElseGet(local, () -> new Local(null, null));
     etcd = Objects.requireNonNullElseGet(etcd, () -> new Etcd(null, null, null));
     postgres =
-        Objects.requireNonNullElseGet(postgres, () -> new Postgres(null, null, null, null, null, null));
-    haproxy = Objects.requireNonNullElseGet(haproxy, () -> new Haproxy(null, null, null, null, null));
+        Objects.requireNonNullElseGet(
+            postgres, () -> new Postgres(null, null, null, null, null, null));
+    haproxy =
+        Objects.requireNonNullElseGet(haproxy, () -> new Haproxy(null, null, null, null, null));
     redis = Objects.requireNonNullElseGet(redis, () -> new Redis(null, null, null));
     sentinel = Objects.requireNonNullElseGet(sentinel, () -> new Sentinel(null, null, null));
     gateway = Objects.requireNonNullElseGet(gateway, () -> new Gateway(null, null, null, null));
@@ -51,8 +53,8 @@ public record StackSpec(
   }
 
   /**
-   * Where the local driver puts the members: each on its own loopback address {@code
-   * <subnet>.<n>}, with the ports a container would have.
+   * Where the local driver puts the members: each on its own loopback address {@code <subnet>.<n>},
+   * with the ports a container would have.
    */
   public record Local(String subnet, String postgresUser) {
     public static final String DEFAULT_SUBNET = "127.0.1";
@@ -90,7 +92,9 @@ public record StackSpec(
     }
   }
 
-  /** HAProxy: a primary listener and a round-robin replicas listener, health-checked via Patroni. */
+  /**
+   * HAProxy: a primary listener and a round-robin replicas listener, health-checked via Patroni.
+   */
   public record Haproxy(
       Integer primaryPort,
       Integer replicasPort,
@@ -137,8 +141,8 @@ public record StackSpec(
   }
 
   /**
-   * Tiny HTTP upstreams behind the gateway's {@code /functions/v1/*}; the gateway re-reads the
-   * list of workers every {@code discoveryInterval}.
+   * Tiny HTTP upstreams behind the gateway's {@code /functions/v1/*}; the gateway re-reads the list
+   * of workers every {@code discoveryInterval}.
    */
   public record Workers(Integer count, Integer port, Duration discoveryInterval) {
     public Workers {
@@ -149,8 +153,8 @@ public record StackSpec(
   }
 
   /**
-   * Failover timing: a named profile, and any of its values overridden. The profile's values are
-   * in {@link FailoverProfile}.
+   * Failover timing: a named profile, and any of its values overridden. The profile's values are in
+   * {@link FailoverProfile}.
    */
   public record Failover(
       String profile,
@@ -159,9 +163,12 @@ public record StackSpec(
       SentinelOverrides sentinel) {
     public Failover {
       profile = Objects.requireNonNullElse(profile, FailoverProfile.FAST.id());
-      patroni = Objects.requireNonNullElseGet(patroni, () -> new PatroniOverrides(null, null, null, null));
+      patroni =
+          Objects.requireNonNullElseGet(
+              patroni, () -> new PatroniOverrides(null, null, null, null));
       haproxy =
-          Objects.requireNonNullElseGet(haproxy, () -> new HaproxyOverrides(null, null, null, null, null));
+          Objects.requireNonNullElseGet(
+              haproxy, () -> new HaproxyOverrides(null, null, null, null, null));
       sentinel = Objects.requireNonNullElseGet(sentinel, () -> new SentinelOverrides(null, null));
     }
 

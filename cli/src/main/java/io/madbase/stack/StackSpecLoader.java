@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Reads {@code madbase.yaml} into a validated {@link StackSpec}, in one step: syntax, unknown
- * keys, wrong types, then every range and contradiction. Problems come back as a {@link
- * SpecException} naming the file, line and field of each.
+ * Reads {@code madbase.yaml} into a validated {@link StackSpec}, in one step: syntax, unknown keys,
+ * wrong types, then every range and contradiction. Problems come back as a {@link SpecException}
+ * naming the file, line and field of each.
  */
 public final class StackSpecLoader {
   /** The file looked for in the working directory when no {@code -f} is given. */
@@ -44,7 +44,8 @@ public final class StackSpecLoader {
 
   /** Parses and validates {@code text}; {@code source} names it in errors. */
   public static StackSpec parse(String source, String text) {
-    YamlBinder.Bound<StackSpec> bound = YamlBinder.bind(source, text, StackSpec.class, StackSpec::defaults);
+    YamlBinder.Bound<StackSpec> bound =
+        YamlBinder.bind(source, text, StackSpec.class, StackSpec::defaults);
     List<SpecError> errors = StackSpecValidator.validate(bound.value(), source, bound.where());
     if (!errors.isEmpty()) {
       throw new SpecException(errors);

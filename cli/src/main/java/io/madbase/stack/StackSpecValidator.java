@@ -1,5 +1,6 @@
 package io.madbase.stack;
 
+import io.madbase.gateway.Durations;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ public final class StackSpecValidator {
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
   private static final Pattern SUBNET = Pattern.compile("127\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern SIZE = Pattern.compile("\\d{1,6}(kB|MB|GB)");
+
   /** Reserved by PostgreSQL for superusers; HAProxy must leave them free. */
   static final int PG_RESERVED_CONNECTIONS = 3 + 10;
 
@@ -32,17 +34,27 @@ public final class StackSpecValidator {
 
   private void check(StackSpec s) {
     if (!NAME.matcher(s.name()).matches()) {
-      error("name", "must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got '" + s.name() + "')");
+      error(
+          "name",
+          "must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got '"
+              + s.name()
+              + "')");
     }
 
     var m = SUBNET.matcher(s.local().subnet());
     if (!m.matches() || Integer.parseInt(m.group(1)) > 255 || Integer.parseInt(m.group(2)) > 255) {
-      error("local.subnet", "must be a loopback /24 prefix such as 127.0.1 (got '" + s.local().subnet() + "')");
+      error(
+          "local.subnet",
+          "must be a loopback /24 prefix such as 127.0.1 (got '" + s.local().subnet() + "')");
     } else if (s.local().subnet().equals("127.0.0")) {
-      error("local.subnet", "127.0.0 holds 127.0.0.1, where distribution services listen; use another, such as 127.0.1");
+      error(
+          "local.subnet",
+          "127.0.0 holds 127.0.0.1, where distribution services listen; use another, such as 127.0.1");
     }
     if (s.local().postgresUser().isBlank() || s.local().postgresUser().equals("root")) {
-      error("local.postgres_user", "must name an unprivileged user (PostgreSQL refuses to run as root)");
+      error(
+          "local.postgres_user",
+          "must name an unprivileged user (PostgreSQL refuses to run as root)");
     }
 
     // etcd: an even member count has the fault tolerance of one fewer member, and splits votes
@@ -50,11 +62,18 @@ public final class StackSpecValidator {
     if (etcd < 1 || etcd > 9) {
       error("etcd.members", "must be between 1 and 9 (got " + etcd + ")");
     } else if (etcd % 2 == 0) {
-      error("etcd.members", "must be odd: " + etcd + " members tolerate no more failures than " + (etcd - 1) + " and can split votes");
+      error(
+          "etcd.members",
+          "must be odd: "
+              + etcd
+              + " members tolerate no more failures than "
+              + (etcd - 1)
+              + " and can split votes");
     }
     port("etcd.client_port", s.etcd().clientPort());
     port("etcd.peer_port", s.etcd().peerPort());
-    distinct(Map.of("etcd.client_port", s.etcd().clientPort(), "etcd.peer_port", s.etcd().peerPort()));
+    distinct(
+        Map.of("etcd.client_port", s.etcd().clientPort(), "etcd.peer_port", s.etcd().peerPort()));
 
     var pg = s.postgres();
     range("postgres.nodes", pg.nodes(), 1, 9);
@@ -63,10 +82,14 @@ public final class StackSpecValidator {
     distinct(Map.of("postgres.port", pg.port(), "postgres.rest_port", pg.restPort()));
     range("postgres.max_connections", pg.maxConnections(), 20, 10_000);
     if (!SIZE.matcher(pg.sharedBuffers()).matches()) {
-      error("postgres.shared_buffers", "must be a size such as 32MB or 1GB (got '" + pg.sharedBuffers() + "')");
+      error(
+          "postgres.shared_buffers",
+          "must be a size such as 32MB or 1GB (got '" + pg.sharedBuffers() + "')");
     }
     if (pg.synchronousMode() && pg.nodes() < 2) {
-      error("postgres.synchronous_mode", "needs at least 2 postgres nodes (there is " + pg.nodes() + ")");
+      error(
+          "postgres.synchronous_mode",
+          "needs at least 2 postgres nodes (there is " + pg.nodes() + ")");
     }
 
     var ha = s.haproxy();
@@ -83,7 +106,11 @@ public final class StackSpecValidator {
     if (ha.serverMaxconn() > ha.maxconn()) {
       error(
           List.of("haproxy.server_maxconn", "haproxy.maxconn"),
-          "server_maxconn (" + ha.serverMaxconn() + ") cannot exceed maxconn (" + ha.maxconn() + ")");
+          "server_maxconn ("
+              + ha.serverMaxconn()
+              + ") cannot exceed maxconn ("
+              + ha.maxconn()
+              + ")");
     }
     if (ha.serverMaxconn() > pg.maxConnections() - PG_RESERVED_CONNECTIONS) {
       error(
@@ -100,7 +127,9 @@ public final class StackSpecValidator {
     range("redis.nodes", s.redis().nodes(), 1, 9);
     port("redis.port", s.redis().port());
     if (!NAME.matcher(s.redis().masterName()).matches()) {
-      error("redis.master_name", "must be lowercase letters, digits and '-' (got '" + s.redis().masterName() + "')");
+      error(
+          "redis.master_name",
+          "must be lowercase letters, digits and '-' (got '" + s.redis().masterName() + "')");
     }
     var sen = s.sentinel();
     range("sentinel.count", sen.count(), 1, 9);
@@ -110,10 +139,16 @@ public final class StackSpecValidator {
     } else if (sen.quorum() > sen.count()) {
       error(
           List.of("sentinel.quorum", "sentinel.count"),
-          "quorum " + sen.quorum() + " is larger than the number of sentinels (" + sen.count() + "): no failover could ever be agreed");
+          "quorum "
+              + sen.quorum()
+              + " is larger than the number of sentinels ("
+              + sen.count()
+              + "): no failover could ever be agreed");
     }
     if (s.redis().port().equals(sen.port())) {
-      error(List.of("sentinel.port", "redis.port"), "sentinel.port and redis.port are both " + sen.port());
+      error(
+          List.of("sentinel.port", "redis.port"),
+          "sentinel.port and redis.port are both " + sen.port());
     }
 
     var gw = s.gateway();
@@ -131,7 +166,9 @@ public final class StackSpecValidator {
   private void checkFailover(StackSpec s) {
     var f = s.failover();
     if (FailoverProfile.find(f.profile()).isEmpty()) {
-      error("failover.profile", "unknown profile '" + f.profile() + "' (known: " + FailoverProfile.ids() + ")");
+      error(
+          "failover.profile",
+          "unknown profile '" + f.profile() + "' (known: " + FailoverProfile.ids() + ")");
       return;
     }
     FailoverTiming t = f.resolve();
@@ -142,10 +179,15 @@ public final class StackSpecValidator {
     if (p.maximumLagOnFailover() < 0) {
       error("failover.patroni.maximum_lag_on_failover", "must not be negative");
     }
-    // Patroni's own rule: a leader must be able to retry the DCS twice within one loop before its key expires
+    // Patroni's own rule: a leader must be able to retry the DCS twice within one loop before its
+    // key expires
     if (p.loopWait() + 2 * p.retryTimeout() > p.ttl()) {
       error(
-          List.of("failover.patroni.loop_wait", "failover.patroni.retry_timeout", "failover.patroni.ttl", "failover.profile"),
+          List.of(
+              "failover.patroni.loop_wait",
+              "failover.patroni.retry_timeout",
+              "failover.patroni.ttl",
+              "failover.profile"),
           "loop_wait + 2*retry_timeout ("
               + p.loopWait()
               + " + 2*"
@@ -165,7 +207,11 @@ public final class StackSpecValidator {
     if (h.fastinter().compareTo(h.inter()) > 0) {
       error(
           List.of("failover.haproxy.fastinter", "failover.haproxy.inter"),
-          "fastinter (" + Durations.format(h.fastinter()) + ") is meant to be shorter than inter (" + Durations.format(h.inter()) + ")");
+          "fastinter ("
+              + Durations.format(h.fastinter())
+              + ") is meant to be shorter than inter ("
+              + Durations.format(h.inter())
+              + ")");
     }
     var sen = t.sentinel();
     positive("failover.sentinel.down_after", sen.downAfter());
@@ -173,7 +219,11 @@ public final class StackSpecValidator {
     if (sen.failoverTimeout().compareTo(sen.downAfter()) <= 0) {
       error(
           List.of("failover.sentinel.failover_timeout", "failover.sentinel.down_after"),
-          "failover_timeout (" + Durations.format(sen.failoverTimeout()) + ") must be longer than down_after (" + Durations.format(sen.downAfter()) + ")");
+          "failover_timeout ("
+              + Durations.format(sen.failoverTimeout())
+              + ") must be longer than down_after ("
+              + Durations.format(sen.downAfter())
+              + ")");
     }
   }
 
@@ -204,7 +254,9 @@ public final class StackSpecValidator {
             e -> {
               String other = seen.putIfAbsent(e.getValue(), e.getKey());
               if (other != null) {
-                error(List.of(e.getKey(), other), "port " + e.getValue() + " is also used by " + other);
+                error(
+                    List.of(e.getKey(), other),
+                    "port " + e.getValue() + " is also used by " + other);
               }
             });
   }

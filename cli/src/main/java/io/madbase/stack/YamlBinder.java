@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.madbase.gateway.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,8 @@ public final class YamlBinder {
    * Binds {@code text} to {@code type}; an empty (or comments-only) document yields {@code
    * whenEmpty}.
    */
-  public static <T> Bound<T> bind(String source, String text, Class<T> type, Supplier<T> whenEmpty) {
+  public static <T> Bound<T> bind(
+      String source, String text, Class<T> type, Supplier<T> whenEmpty) {
     YamlLocations where = YamlLocations.index(text);
     if (text.isBlank() || isOnlyComments(text)) {
       return new Bound<>(whenEmpty.get(), where);
@@ -79,12 +81,16 @@ public final class YamlBinder {
     }
     m.coercionConfigFor(LogicalType.Textual)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
-    m.registerModule(new SimpleModule("madbase-durations").addDeserializer(Duration.class, new DurationDeserializer()));
+    m.registerModule(
+        new SimpleModule("madbase-durations")
+            .addDeserializer(Duration.class, new DurationDeserializer()));
     return m;
   }
 
   private static boolean isOnlyComments(String text) {
-    return text.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#") || l.equals("---"));
+    return text.lines()
+        .map(String::strip)
+        .allMatch(l -> l.isEmpty() || l.startsWith("#") || l.equals("---"));
   }
 
   private static SpecError syntaxError(String source, JsonProcessingException e) {
@@ -95,10 +101,13 @@ public final class YamlBinder {
           y.getProblemMark().getLine() + 1,
           y.getProblemMark().getColumn() + 1,
           "",
-          "not valid YAML: " + y.getProblem() + (y.getContext() != null ? " (" + y.getContext() + ")" : ""));
+          "not valid YAML: "
+              + y.getProblem()
+              + (y.getContext() != null ? " (" + y.getContext() + ")" : ""));
     }
     JsonLocation loc = e.getLocation();
-    String msg = e.getOriginalMessage().lines().filter(l -> !l.isBlank()).findFirst().orElse("?").strip();
+    String msg =
+        e.getOriginalMessage().lines().filter(l -> !l.isBlank()).findFirst().orElse("?").strip();
     return new SpecError(
         source,
         loc == null ? 0 : loc.getLineNr(),
@@ -107,13 +116,15 @@ public final class YamlBinder {
         "not valid YAML: " + msg);
   }
 
-  private static SpecError bindingError(String source, JsonMappingException e, YamlLocations where) {
+  private static SpecError bindingError(
+      String source, JsonMappingException e, YamlLocations where) {
     String path = path(e.getPath());
     // the parser's location is past the offending value (often the next line): the key's own
     // position, from the index, is where the user looks
     JsonLocation loc = e.getLocation();
     boolean duplicate = e.getOriginalMessage().startsWith("Duplicate field");
-    Optional<YamlLocations.Position> pos = where.contains(path) && !duplicate ? where.find(path) : Optional.empty();
+    Optional<YamlLocations.Position> pos =
+        where.contains(path) && !duplicate ? where.find(path) : Optional.empty();
     int line = pos.map(YamlLocations.Position::line).orElse(loc == null ? 0 : loc.getLineNr());
     int col = pos.map(YamlLocations.Position::column).orElse(loc == null ? 0 : loc.getColumnNr());
     String message;
@@ -130,7 +141,9 @@ public final class YamlBinder {
     } else if (e instanceof MismatchedInputException m && !duplicate) {
       message = "expected " + describe(m.getTargetType());
     } else if (duplicate) {
-      message = e.getOriginalMessage().replace("Duplicate field", "key") + " is set twice in this mapping";
+      message =
+          e.getOriginalMessage().replace("Duplicate field", "key")
+              + " is set twice in this mapping";
     } else {
       message = e.getOriginalMessage();
     }
@@ -173,13 +186,11 @@ public final class YamlBinder {
     @Override
     public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       if (p.currentToken() != JsonToken.VALUE_STRING) {
-        throw InvalidFormatException.from(
-            p, "duration needs a unit", p.getText(), Duration.class);
+        throw InvalidFormatException.from(p, "duration needs a unit", p.getText(), Duration.class);
       }
       String text = p.getText();
       return Durations.parse(text)
-          .orElseThrow(
-              () -> InvalidFormatException.from(p, "bad duration", text, Duration.class));
+          .orElseThrow(() -> InvalidFormatException.from(p, "bad duration", text, Duration.class));
     }
   }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where each field of a YAML document stands, so that errors found after binding (a
- * contradiction between two values, say) can still name the line.
+ * Where each field of a YAML document stands, so that errors found after binding (a contradiction
+ * between two values, say) can still name the line.
  */
 public final class YamlLocations {
   /** A 1-based line and column. */
@@ -31,7 +31,15 @@ public final class YamlLocations {
     try (JsonParser p = FACTORY.createParser(text)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
-        if (t == JsonToken.FIELD_NAME) {
+        // a field's key, or an element of a list (which has no key: "method.1")
+        // (a START token has already opened its own context: its parent tells whether it is an
+        // element)
+        var ctx = p.getParsingContext();
+        boolean element =
+            t.isStructStart()
+                ? ctx.getParent() != null && ctx.getParent().inArray()
+                : t.isScalarValue() && ctx.inArray();
+        if (t == JsonToken.FIELD_NAME || element) {
           JsonLocation loc = p.currentTokenLocation();
           String path = dotted(p.getParsingContext().pathAsPointer());
           map.putIfAbsent(path, new Position(loc.getLineNr(), loc.getColumnNr()));

@@ -62,14 +62,25 @@ class CliTest {
     Files.writeString(file, "name: shop\nfailover:\n  patroni:\n    ttl: 6\n");
     CliRun r = CliRun.run("validate", "-f", file.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
-    assertThat(r.err()).contains(file + ":4:").contains("failover.patroni.ttl").contains("must be <= ttl (6)");
+    assertThat(r.err())
+        .contains(file + ":4:")
+        .contains("failover.patroni.ttl")
+        .contains("must be <= ttl (6)");
     assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
     assertThat(r.out()).isEmpty();
   }
 
   @Test
   void validateJsonShowsTheTimingInForce() {
-    CliRun r = CliRun.run("validate", "-o", "json", "--state-dir", dir.toString(), "-f", write("failover:\n  profile: patroni-defaults\n").toString());
+    CliRun r =
+        CliRun.run(
+            "validate",
+            "-o",
+            "json",
+            "--state-dir",
+            dir.toString(),
+            "-f",
+            write("failover:\n  profile: patroni-defaults\n").toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("\"ttl\" : 30").contains("\"inter\" : \"3s\"");
   }
@@ -95,14 +106,25 @@ class CliTest {
     assertThat(mode(state.resolve("secrets.json"))).isEqualTo("rw-------");
     // rendering again keeps the same passwords: they are generated once per stack
     String before = Files.readString(out.resolve("local/patroni/pg1.yml"));
-    assertThat(CliRun.run("render", "--state-dir", state.toString(), "--out", out.toString()).exitCode()).isZero();
+    assertThat(
+            CliRun.run("render", "--state-dir", state.toString(), "--out", out.toString())
+                .exitCode())
+        .isZero();
     assertThat(Files.readString(out.resolve("local/patroni/pg1.yml"))).isEqualTo(before);
   }
 
   @Test
   void renderOneTargetWritesStraightIntoOut() {
     Path out = dir.resolve("out");
-    CliRun r = CliRun.run("render", "--target", "local", "--state-dir", dir.resolve("s").toString(), "--out", out.toString());
+    CliRun r =
+        CliRun.run(
+            "render",
+            "--target",
+            "local",
+            "--state-dir",
+            dir.resolve("s").toString(),
+            "--out",
+            out.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(out.resolve("haproxy/haproxy.cfg")).exists();
     assertThat(out.resolve("docker-compose.yml")).doesNotExist();
@@ -112,7 +134,15 @@ class CliTest {
   void renderWithABadSpecWritesNothing() throws Exception {
     Path out = dir.resolve("out");
     Path state = dir.resolve("state");
-    CliRun r = CliRun.run("render", "-f", write("etcd:\n  members: 2\n").toString(), "--state-dir", state.toString(), "--out", out.toString());
+    CliRun r =
+        CliRun.run(
+            "render",
+            "-f",
+            write("etcd:\n  members: 2\n").toString(),
+            "--state-dir",
+            state.toString(),
+            "--out",
+            out.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(r.err()).contains(":2:").contains("etcd.members");
     assertThat(out).doesNotExist();
@@ -122,7 +152,11 @@ class CliTest {
   @Test
   void printShowsOneFileWithPasswordsMasked() throws Exception {
     Path state = dir.resolve("state");
-    assertThat(CliRun.run("render", "--state-dir", state.toString(), "--out", dir.resolve("o").toString()).exitCode()).isZero();
+    assertThat(
+            CliRun.run(
+                    "render", "--state-dir", state.toString(), "--out", dir.resolve("o").toString())
+                .exitCode())
+        .isZero();
     String secrets = Files.readString(state.resolve("secrets.json"));
     CliRun r = CliRun.run("render", "--state-dir", state.toString(), "--print", "patroni/pg1.yml");
     assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -142,7 +176,14 @@ class CliTest {
   @Test
   void dryRunListsFilesAndWritesNothing() throws Exception {
     Path out = dir.resolve("out");
-    CliRun r = CliRun.run("render", "--dry-run", "--state-dir", dir.resolve("state").toString(), "--out", out.toString());
+    CliRun r =
+        CliRun.run(
+            "render",
+            "--dry-run",
+            "--state-dir",
+            dir.resolve("state").toString(),
+            "--out",
+            out.toString());
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("0600").contains("patroni/pg3.yml").contains("dry run");
     assertThat(out).doesNotExist();

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The generator's scheduling and accounting, against a JDK HttpServer on 127.0.0.1 that can be made slow. */
+/**
+ * The generator's scheduling and accounting, against a JDK HttpServer on 127.0.0.1 that can be made
+ * slow.
+ */
 class LoadGeneratorTest {
   TestServer server;
 
@@ -43,7 +46,8 @@ class LoadGeneratorTest {
 
   @Test
   void sendsExactlyTheScheduledNumberOfRequestsAndCountsThemAllOk() {
-    LoadResult r = LoadGenerator.run(config("/fast", 200, 10, Duration.ofSeconds(1)), LoadListener.NONE);
+    LoadResult r =
+        LoadGenerator.run(config("/fast", 200, 10, Duration.ofSeconds(1)), LoadListener.NONE);
     assertThat(r.counts().scheduled()).isEqualTo(200);
     assertThat(r.counts().ok()).isEqualTo(200);
     assertThat(r.counts().errors()).isZero();
@@ -68,7 +72,9 @@ class LoadGeneratorTest {
       // stall carry what is left of it: 0.6 s down to 0
       assertThat(r.latency().max()).isGreaterThanOrEqualTo(550);
       assertThat(r.latency().p90()).isGreaterThanOrEqualTo(200);
-      assertThat(r.counts().late()).as("requests that waited for the one busy connection").isGreaterThanOrEqualTo(80);
+      assertThat(r.counts().late())
+          .as("requests that waited for the one busy connection")
+          .isGreaterThanOrEqualTo(80);
       assertThat(r.sendLag().max()).isGreaterThanOrEqualTo(500);
     }
   }
@@ -83,26 +89,34 @@ class LoadGeneratorTest {
   @Test
   void requestsThatCannotBeQueuedAreCountedAsNotSentAndAsErrors() {
     server.slowMillis = 700;
-    LoadConfig c = builder("/slow", 100, 2, Duration.ofSeconds(1)).maxQueue(5).timeout(Duration.ofSeconds(3)).build();
+    LoadConfig c =
+        builder("/slow", 100, 2, Duration.ofSeconds(1))
+            .maxQueue(5)
+            .timeout(Duration.ofSeconds(3))
+            .build();
     LoadResult r = LoadGenerator.run(c, LoadListener.NONE);
     assertThat(r.counts().scheduled()).isEqualTo(100);
     assertThat(r.counts().notSent()).isGreaterThanOrEqualTo(50);
     assertThat(r.errorsByKind()).containsKey("queue_full");
     assertThat(r.counts().ok() + r.counts().errors()).isEqualTo(r.counts().scheduled());
     assertThat(r.counts().sent() + r.counts().notSent()).isEqualTo(r.counts().scheduled());
-    assertThat(r.latency().count()).as("not-sent requests have no latency").isEqualTo(r.counts().sent());
+    assertThat(r.latency().count())
+        .as("not-sent requests have no latency")
+        .isEqualTo(r.counts().sent());
   }
 
   @Test
   void errorStatusesAreCountedByCode() {
-    LoadResult r = LoadGenerator.run(config("/status/503", 50, 2, Duration.ofSeconds(1)), LoadListener.NONE);
+    LoadResult r =
+        LoadGenerator.run(config("/status/503", 50, 2, Duration.ofSeconds(1)), LoadListener.NONE);
     assertThat(r.errorsByKind()).containsEntry("http_503", 50L);
     assertThat(r.counts().errorRate()).isEqualTo(1.0);
   }
 
   @Test
   void requestedConnectionsAreOpenedBeforeTheRunAndTheKernelAgrees() {
-    LoadResult r = LoadGenerator.run(config("/fast", 100, 40, Duration.ofSeconds(1)), LoadListener.NONE);
+    LoadResult r =
+        LoadGenerator.run(config("/fast", 100, 40, Duration.ofSeconds(1)), LoadListener.NONE);
     LoadResult.Connections c = r.connections();
     assertThat(c.requested()).isEqualTo(40);
     assertThat(c.established()).isEqualTo(40);
@@ -116,9 +130,16 @@ class LoadGeneratorTest {
   void aServerThatTakesFewerConnectionsThanRequestedIsReportedAsNotHeld() throws Exception {
     // a listening socket that never accepts: the kernel completes at most backlog + 1 handshakes
     try (ServerSocket s = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
-      LoadConfig c = LoadConfig.builder(URI.create("http://127.0.0.1:" + s.getLocalPort()), new Workload.Get("/"))
-          .rate(10).connections(10).duration(Duration.ofMillis(300)).warmup(Duration.ZERO)
-          .timeout(Duration.ofMillis(300)).connectTimeout(Duration.ofMillis(500)).build();
+      LoadConfig c =
+          LoadConfig.builder(
+                  URI.create("http://127.0.0.1:" + s.getLocalPort()), new Workload.Get("/"))
+              .rate(10)
+              .connections(10)
+              .duration(Duration.ofMillis(300))
+              .warmup(Duration.ZERO)
+              .timeout(Duration.ofMillis(300))
+              .connectTimeout(Duration.ofMillis(500))
+              .build();
       LoadResult r = LoadGenerator.run(c, LoadListener.NONE);
       assertThat(r.connections().serverSide()).isLessThanOrEqualTo(3);
       assertThat(r.connections().held()).isFalse();
@@ -131,11 +152,15 @@ class LoadGeneratorTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    LoadConfig c = LoadConfig.builder(URI.create("http://127.0.0.1:" + port), new Workload.Get("/")).duration(Duration.ofSeconds(1)).build();
+    LoadConfig c =
+        LoadConfig.builder(URI.create("http://127.0.0.1:" + port), new Workload.Get("/"))
+            .duration(Duration.ofSeconds(1))
+            .build();
     assertThatThrownBy(() -> LoadGenerator.start(c))
         .isInstanceOf(MadbaseException.class)
         .hasMessageContaining("cannot connect to http://127.0.0.1:" + port)
-        .extracting(e -> ((MadbaseException) e).exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
+        .extracting(e -> ((MadbaseException) e).exitCode())
+        .isEqualTo(ExitCode.ENVIRONMENT);
   }
 
   @Test

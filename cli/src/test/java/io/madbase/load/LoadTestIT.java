@@ -37,7 +37,9 @@ class LoadTestIT {
   static void up() {
     dir = TestStack.newDir("madbase-load-it");
     state = dir.resolve(".madbase");
-    CliRun r = CliRun.run("up", "-f", TestStack.spec(dir, SPEC).toString(), "--state-dir", state.toString());
+    CliRun r =
+        CliRun.run(
+            "up", "-f", TestStack.spec(dir, SPEC).toString(), "--state-dir", state.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
 
@@ -55,8 +57,26 @@ class LoadTestIT {
   @Order(1)
   void thousandConnectionsAt500PerSecondMeetTheThresholdsWithoutAPoolLeak() throws Exception {
     Path junit = dir.resolve("junit.xml");
-    CliRun r = CliRun.run("loadtest", "--state-dir", state.toString(), "--rate", "500", "--connections", "1000", "--duration", "10s",
-        "--p99", "500ms", "--max-error-rate", "0", "--check-pool-leaks", "--junit", junit.toString(), "-o", "json");
+    CliRun r =
+        CliRun.run(
+            "loadtest",
+            "--state-dir",
+            state.toString(),
+            "--rate",
+            "500",
+            "--connections",
+            "1000",
+            "--duration",
+            "10s",
+            "--p99",
+            "500ms",
+            "--max-error-rate",
+            "0",
+            "--check-pool-leaks",
+            "--junit",
+            junit.toString(),
+            "-o",
+            "json");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode j = new ObjectMapper().readTree(r.out());
     JsonNode res = j.path("result");
@@ -67,7 +87,8 @@ class LoadTestIT {
     assertThat(res.path("counts").path("errors").asLong()).isZero();
     assertThat(res.path("counts").path("not_sent").asLong()).isZero();
     assertThat(res.path("latency").path("p99").asDouble()).isPositive().isLessThanOrEqualTo(500);
-    assertThat(res.path("throughput").path("requests_per_second").asDouble()).isBetween(450.0, 510.0);
+    assertThat(res.path("throughput").path("requests_per_second").asDouble())
+        .isBetween(450.0, 510.0);
     JsonNode c = res.path("connections");
     assertThat(c.path("requested").asInt()).isEqualTo(1000);
     assertThat(c.path("established").asInt()).isEqualTo(1000);
@@ -76,19 +97,41 @@ class LoadTestIT {
     assertThat(c.path("min_open").asInt()).isEqualTo(1000);
     JsonNode leaks = j.path("pool_leaks");
     assertThat(leaks.path("leak").asBoolean()).as(leaks.toString()).isFalse();
-    assertThat(leaks.path("peak").asInt()).isGreaterThanOrEqualTo(leaks.path("baseline").asInt()).isLessThanOrEqualTo(leaks.path("ceiling").asInt());
+    assertThat(leaks.path("peak").asInt())
+        .isGreaterThanOrEqualTo(leaks.path("baseline").asInt())
+        .isLessThanOrEqualTo(leaks.path("ceiling").asInt());
     assertThat(leaks.path("borrowed_after").asInt()).isZero();
     assertThat(j.path("gateway").path("threads_peak").asInt()).isPositive();
-    assertThat(j.path("checks")).extracting(x -> x.path("name").asText()).containsExactly("connections", "p99", "error_rate", "pool_leaks");
+    assertThat(j.path("checks"))
+        .extracting(x -> x.path("name").asText())
+        .containsExactly("connections", "p99", "error_rate", "pool_leaks");
     assertThat(java.nio.file.Files.readString(junit)).contains("tests=\"4\" failures=\"0\"");
   }
 
   @Test
   @Order(2)
   void theReadWriteMixWritesRowsAndReadsThemBack() {
-    CliRun r = CliRun.run("loadtest", "--state-dir", state.toString(), "--mix", "4:1", "--rate", "200", "--connections", "50",
-        "--duration", "3s", "--warmup", "1s", "--max-error-rate", "0");
+    CliRun r =
+        CliRun.run(
+            "loadtest",
+            "--state-dir",
+            state.toString(),
+            "--mix",
+            "4:1",
+            "--rate",
+            "200",
+            "--connections",
+            "50",
+            "--duration",
+            "3s",
+            "--warmup",
+            "1s",
+            "--max-error-rate",
+            "0");
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("mix 4:1").contains("600 scheduled, 600 sent, 600 ok, 0 errors").contains("PASS error_rate");
+    assertThat(r.out())
+        .contains("mix 4:1")
+        .contains("600 scheduled, 600 sent, 600 ok, 0 errors")
+        .contains("PASS error_rate");
   }
 }

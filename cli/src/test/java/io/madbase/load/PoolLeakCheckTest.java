@@ -46,8 +46,12 @@ class PoolLeakCheckTest {
 
   /** A check whose pools may hold {@code ceiling} sessions (one gateway, no tenant pools). */
   PoolLeakCheck check(int ceiling) {
-    return new PoolLeakCheck(List.of(new PoolLeakCheck.Node("pg", pg.host(), pg.port())), PostgresServer.SUPERUSER, pg.superuserPassword(),
-        new PoolLeakCheck.Ceiling(ceiling, 5, 1), List.of());
+    return new PoolLeakCheck(
+        List.of(new PoolLeakCheck.Node("pg", pg.host(), pg.port())),
+        PostgresServer.SUPERUSER,
+        pg.superuserPassword(),
+        new PoolLeakCheck.Ceiling(ceiling, 5, 1),
+        List.of());
   }
 
   Connection open(String applicationName) throws SQLException {

@@ -32,14 +32,18 @@ public final class TestServer implements AutoCloseable {
     System.setProperty("sun.net.httpserver.nodelay", "true");
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000);
     server.createContext("/fast", ex -> answer(ex, 200));
-    server.createContext("/slow", ex -> {
-      pause(slowMillis);
-      answer(ex, 200);
-    });
-    server.createContext("/stall-once", ex -> {
-      pause(stallMillis.getAndSet(0));
-      answer(ex, 200);
-    });
+    server.createContext(
+        "/slow",
+        ex -> {
+          pause(slowMillis);
+          answer(ex, 200);
+        });
+    server.createContext(
+        "/stall-once",
+        ex -> {
+          pause(stallMillis.getAndSet(0));
+          answer(ex, 200);
+        });
     server.createContext("/status/503", ex -> answer(ex, 503));
     server.setExecutor(handlers);
     server.start();

@@ -20,7 +20,10 @@ class RealToolsAcceptRenderedConfigTest {
   @TempDir Path dir;
 
   static final List<String> SPECS =
-      List.of("", "failover:\n  profile: patroni-defaults\n", "postgres:\n  nodes: 5\n  max_connections: 400\nhaproxy:\n  server_maxconn: 300\n");
+      List.of(
+          "",
+          "failover:\n  profile: patroni-defaults\n",
+          "postgres:\n  nodes: 5\n  max_connections: 400\nhaproxy:\n  server_maxconn: 300\n");
 
   @ParameterizedTest(name = "spec #{0}")
   @ValueSource(ints = {0, 1, 2})
@@ -32,9 +35,16 @@ class RealToolsAcceptRenderedConfigTest {
       Files.createDirectories(layout.runDir()); // the stats socket lives there
       var files =
           StackRenderer.render(
-              RenderContext.of(StackSpecLoader.parse("t.yaml", SPECS.get(specIndex)), Secrets.generate(), target, layout));
+              RenderContext.of(
+                  StackSpecLoader.parse("t.yaml", SPECS.get(specIndex)),
+                  Secrets.generate(),
+                  target,
+                  layout));
       StackRenderer.write(files, out);
-      Result r = run(List.of(haproxy.toString(), "-c", "-f", out.resolve("haproxy/haproxy.cfg").toString()));
+      Result r =
+          run(
+              List.of(
+                  haproxy.toString(), "-c", "-f", out.resolve("haproxy/haproxy.cfg").toString()));
       assertThat(r.code()).as("%s haproxy -c:%n%s", target, r.output()).isZero();
       assertThat(r.output()).contains("Configuration file is valid");
     }
@@ -53,9 +63,23 @@ class RealToolsAcceptRenderedConfigTest {
                 RenderTarget.COMPOSE,
                 LocalLayout.of(dir.resolve("state")))),
         out);
-    Result r = run(List.of(compose.toString(), "-f", out.resolve("docker-compose.yml").toString(), "config", "-q"));
+    Result r =
+        run(
+            List.of(
+                compose.toString(),
+                "-f",
+                out.resolve("docker-compose.yml").toString(),
+                "config",
+                "-q"));
     assertThat(r.code()).as("docker-compose config:%n%s", r.output()).isZero();
-    Result services = run(List.of(compose.toString(), "-f", out.resolve("docker-compose.yml").toString(), "config", "--services"));
+    Result services =
+        run(
+            List.of(
+                compose.toString(),
+                "-f",
+                out.resolve("docker-compose.yml").toString(),
+                "config",
+                "--services"));
     assertThat(services.output().lines()).contains("haproxy", "pg1", "e1", "s1", "gw1");
   }
 

@@ -21,7 +21,8 @@ final class RenderTestSupport {
   static Map<String, RenderedFile> render(String yaml, RenderTarget target, Secrets secrets) {
     StackSpec spec = StackSpecLoader.parse("test.yaml", yaml);
     List<RenderedFile> files =
-        StackRenderer.render(RenderContext.of(spec, secrets, target, LocalLayout.of(Path.of("/srv/madbase-state"))));
+        StackRenderer.render(
+            RenderContext.of(spec, secrets, target, LocalLayout.of(Path.of("/srv/madbase-state"))));
     return files.stream().collect(Collectors.toMap(RenderedFile::path, Function.identity()));
   }
 

@@ -52,12 +52,21 @@ class RenderedConfigTest {
     Map<String, RenderedFile> f = render("", RenderTarget.LOCAL, SECRETS);
     assertThat(f.keySet())
         .containsExactlyInAnyOrder(
-            "etcd/e1.env", "etcd/e2.env", "etcd/e3.env",
-            "patroni/pg1.yml", "patroni/pg2.yml", "patroni/pg3.yml",
+            "etcd/e1.env",
+            "etcd/e2.env",
+            "etcd/e3.env",
+            "patroni/pg1.yml",
+            "patroni/pg2.yml",
+            "patroni/pg3.yml",
             "haproxy/haproxy.cfg",
-            "redis/r1.conf", "redis/r2.conf", "redis/r3.conf",
-            "sentinel/s1.conf", "sentinel/s2.conf", "sentinel/s3.conf",
-            "gateway/gw1.env", "gateway/workers.list");
+            "redis/r1.conf",
+            "redis/r2.conf",
+            "redis/r3.conf",
+            "sentinel/s1.conf",
+            "sentinel/s2.conf",
+            "sentinel/s3.conf",
+            "gateway/gw1.env",
+            "gateway/workers.list");
   }
 
   @Test
@@ -67,7 +76,9 @@ class RenderedConfigTest {
     assertThat(cfg).contains("bind 127.0.7.10:15433").contains("bind 127.0.7.10:15434");
     assertThat(cfg).contains("option httpchk GET /primary").contains("option httpchk GET /replica");
     assertThat(cfg).contains("balance roundrobin");
-    assertThat(cfg).contains("default-server inter 4s fastinter 3s downinter 3s fall 4 rise 2 on-marked-down shutdown-sessions");
+    assertThat(cfg)
+        .contains(
+            "default-server inter 4s fastinter 3s downinter 3s fall 4 rise 2 on-marked-down shutdown-sessions");
     assertThat(cfg).contains("server pg1 127.0.7.1:5432 maxconn 250 check port 18008");
     assertThat(cfg).contains("server pg2 127.0.7.2:5432 maxconn 250 check port 18008");
     assertThat(cfg).doesNotContain("pg3");
@@ -85,18 +96,23 @@ class RenderedConfigTest {
     assertThat(y.path("restapi").path("listen").asText()).isEqualTo("127.0.7.2:18008");
     assertThat(y.has("etcd")).isFalse();
     assertThat(y.path("etcd3").path("hosts").asText())
-        .isEqualTo("127.0.7.11:12379,127.0.7.12:12379,127.0.7.13:12379,127.0.7.14:12379,127.0.7.15:12379");
+        .isEqualTo(
+            "127.0.7.11:12379,127.0.7.12:12379,127.0.7.13:12379,127.0.7.14:12379,127.0.7.15:12379");
     JsonNode dcs = y.path("bootstrap").path("dcs");
     assertThat(dcs.path("ttl").asInt()).isEqualTo(40);
     assertThat(dcs.path("loop_wait").asInt()).isEqualTo(10);
     assertThat(dcs.path("retry_timeout").asInt()).isEqualTo(10);
-    assertThat(dcs.path("postgresql").path("parameters").path("max_connections").asInt()).isEqualTo(300);
+    assertThat(dcs.path("postgresql").path("parameters").path("max_connections").asInt())
+        .isEqualTo(300);
     JsonNode pg = y.path("postgresql");
     assertThat(pg.path("listen").asText()).isEqualTo("127.0.7.2:5432");
     assertThat(pg.path("data_dir").asText()).isEqualTo("/srv/madbase-state/pgdata/pg2");
-    assertThat(pg.path("parameters").path("unix_socket_directories").asText()).isEqualTo("/srv/madbase-state/pgsock/pg2");
-    assertThat(pg.path("authentication").path("superuser").path("password").asText()).isEqualTo(SECRETS.superuser().reveal());
-    assertThat(pg.path("authentication").path("replication").path("password").asText()).isEqualTo(SECRETS.replication().reveal());
+    assertThat(pg.path("parameters").path("unix_socket_directories").asText())
+        .isEqualTo("/srv/madbase-state/pgsock/pg2");
+    assertThat(pg.path("authentication").path("superuser").path("password").asText())
+        .isEqualTo(SECRETS.superuser().reveal());
+    assertThat(pg.path("authentication").path("replication").path("password").asText())
+        .isEqualTo(SECRETS.replication().reveal());
     assertThat(StreamSupport.stream(pg.path("pg_hba").spliterator(), false).map(JsonNode::asText))
         .contains("host replication replicator 127.0.0.0/8 scram-sha-256");
   }
@@ -118,9 +134,12 @@ class RenderedConfigTest {
     Map<String, RenderedFile> f = render("", RenderTarget.LOCAL, SECRETS);
     assertThat(f.get("redis/r1.conf").content().lines()).noneMatch(l -> l.startsWith("replicaof"));
     assertThat(f.get("redis/r1.conf").content()).contains("replica-announce-ip 127.0.1.21");
-    assertThat(f.get("redis/r2.conf").content()).contains("replicaof 127.0.1.21 6379").contains("replica-announce-ip 127.0.1.22");
+    assertThat(f.get("redis/r2.conf").content())
+        .contains("replicaof 127.0.1.21 6379")
+        .contains("replica-announce-ip 127.0.1.22");
     assertThat(f.get("redis/r3.conf").content()).contains("replicaof 127.0.1.21 6379");
-    assertThat(f.get("redis/r3.conf").content()).contains("requirepass " + SECRETS.redis().reveal());
+    assertThat(f.get("redis/r3.conf").content())
+        .contains("requirepass " + SECRETS.redis().reveal());
   }
 
   @Test
@@ -129,7 +148,9 @@ class RenderedConfigTest {
     Map<String, String> e4 = env(f.get("etcd/e4.env"));
     assertThat(e4.get("ETCD_NAME")).isEqualTo("e4");
     assertThat(e4.get("ETCD_LISTEN_CLIENT_URLS")).isEqualTo("http://127.0.7.14:12379");
-    assertThat(e4.get("ETCD_INITIAL_CLUSTER").split(",")).hasSize(5).contains("e4=http://127.0.7.14:2380");
+    assertThat(e4.get("ETCD_INITIAL_CLUSTER").split(","))
+        .hasSize(5)
+        .contains("e4=http://127.0.7.14:2380");
     assertThat(e4.get("ETCD_INITIAL_CLUSTER_TOKEN")).isEqualTo("shop-etcd");
   }
 
@@ -154,15 +175,28 @@ class RenderedConfigTest {
     List<String> names = iterable(services.fieldNames());
     assertThat(names)
         .containsExactlyInAnyOrder(
-            "e1", "e2", "e3", "pg1", "pg2", "pg3", "haproxy", "r1", "r2", "r3", "s1", "s2", "s3", "gw1", "w1", "w2");
-    assertThat(services.path("haproxy").path("ports").toString()).contains("5433:5433").contains("5434:5434");
-    assertThat(services.path("pg1").path("volumes").toString()).contains("./patroni/pg1.yml:/etc/patroni/patroni.yml:ro");
-    for (var secret : List.of(SECRETS.superuser(), SECRETS.replication(), SECRETS.rewind(), SECRETS.app(), SECRETS.redis())) {
+            "e1", "e2", "e3", "pg1", "pg2", "pg3", "haproxy", "r1", "r2", "r3", "s1", "s2", "s3",
+            "gw1", "w1", "w2");
+    assertThat(services.path("haproxy").path("ports").toString())
+        .contains("5433:5433")
+        .contains("5434:5434");
+    assertThat(services.path("pg1").path("volumes").toString())
+        .contains("./patroni/pg1.yml:/etc/patroni/patroni.yml:ro");
+    for (var secret :
+        List.of(
+            SECRETS.superuser(),
+            SECRETS.replication(),
+            SECRETS.rewind(),
+            SECRETS.app(),
+            SECRETS.redis())) {
       assertThat(compose.content()).doesNotContain(secret.reveal());
     }
     // containers reach each other by name
-    assertThat(yaml(f.get("patroni/pg1.yml")).path("etcd3").path("hosts").asText()).isEqualTo("e1:2379,e2:2379,e3:2379");
-    assertThat(f.get("sentinel/s1.conf").content()).contains("sentinel resolve-hostnames yes").contains("sentinel monitor mymaster r1 6379 2");
+    assertThat(yaml(f.get("patroni/pg1.yml")).path("etcd3").path("hosts").asText())
+        .isEqualTo("e1:2379,e2:2379,e3:2379");
+    assertThat(f.get("sentinel/s1.conf").content())
+        .contains("sentinel resolve-hostnames yes")
+        .contains("sentinel monitor mymaster r1 6379 2");
   }
 
   @Test
@@ -170,7 +204,13 @@ class RenderedConfigTest {
     for (RenderTarget target : RenderTarget.values()) {
       for (RenderedFile file : render("", target, SECRETS).values()) {
         boolean holdsOne =
-            List.of(SECRETS.superuser(), SECRETS.replication(), SECRETS.rewind(), SECRETS.app(), SECRETS.redis()).stream()
+            List.of(
+                    SECRETS.superuser(),
+                    SECRETS.replication(),
+                    SECRETS.rewind(),
+                    SECRETS.app(),
+                    SECRETS.redis())
+                .stream()
                 .anyMatch(s -> file.content().contains(s.reveal()));
         assertThat(file.secret()).as("%s %s", target, file.path()).isEqualTo(holdsOne);
       }

@@ -20,7 +20,8 @@ class SecretsTest {
   void secretsAreGeneratedOnceAndKeptInAnOwnerOnlyFile() throws Exception {
     Secrets first = Secrets.loadOrCreate(dir);
     Path file = dir.resolve(Secrets.FILE);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     Secrets again = Secrets.loadOrCreate(dir);
     assertThat(again).isEqualTo(first);
   }
@@ -50,6 +51,7 @@ class SecretsTest {
     assertThatThrownBy(() -> Secrets.load(file))
         .isInstanceOf(MadbaseException.class)
         .hasMessageContaining("chmod 600")
-        .satisfies(e -> assertThat(((MadbaseException) e).exitCode()).isEqualTo(ExitCode.ENVIRONMENT));
+        .satisfies(
+            e -> assertThat(((MadbaseException) e).exitCode()).isEqualTo(ExitCode.ENVIRONMENT));
   }
 }

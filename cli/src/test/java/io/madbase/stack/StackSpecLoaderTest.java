@@ -41,10 +41,12 @@ class StackSpecLoaderTest {
 
   @Test
   void theCommentedDefaultFileDescribesExactlyTheDefaults() throws IOException {
-    try (InputStream in = getClass().getResourceAsStream("/io/madbase/stack/madbase.default.yaml")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/io/madbase/stack/madbase.default.yaml")) {
       assertThat(in).isNotNull();
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(StackSpecLoader.parse("madbase.default.yaml", text)).isEqualTo(StackSpec.defaults());
+      assertThat(StackSpecLoader.parse("madbase.default.yaml", text))
+          .isEqualTo(StackSpec.defaults());
     }
   }
 
@@ -89,17 +91,63 @@ class StackSpecLoaderTest {
 
   static List<Bad> badInputs() {
     return List.of(
-        new Bad("unknown top-level key", "name: x\nprofile: fast\n", 2, "", "unknown field 'profile'"),
-        new Bad("unknown nested key", "etcd:\n  members: 3\n  member: 5\n", 3, "etcd.member", "unknown field 'member'"),
-        new Bad("word where a number goes", "etcd:\n  members: three\n", 2, "etcd.members", "expected a whole number"),
-        new Bad("quoted number", "postgres:\n  nodes: \"3\"\n", 2, "postgres.nodes", "expected a whole number"),
-        new Bad("fraction where a whole number goes", "redis:\n  nodes: 2.5\n", 2, "redis.nodes", "whole number"),
-        new Bad("duration without a unit", "failover:\n  haproxy:\n    inter: 1000\n", 3, "failover.haproxy.inter", "duration"),
-        new Bad("duration in words", "gateway:\n  shutdown_grace: ten seconds\n", 2, "gateway.shutdown_grace", "500ms, 2s"),
-        new Bad("tab indentation", "etcd:\n\tmembers: 3\n", 2, "", "not valid YAML: found character '\\t(TAB)'"),
-        new Bad("stray indentation", "name: x\n  port: 5\n", 2, "", "not valid YAML: mapping values are not allowed here"),
+        new Bad(
+            "unknown top-level key", "name: x\nprofile: fast\n", 2, "", "unknown field 'profile'"),
+        new Bad(
+            "unknown nested key",
+            "etcd:\n  members: 3\n  member: 5\n",
+            3,
+            "etcd.member",
+            "unknown field 'member'"),
+        new Bad(
+            "word where a number goes",
+            "etcd:\n  members: three\n",
+            2,
+            "etcd.members",
+            "expected a whole number"),
+        new Bad(
+            "quoted number",
+            "postgres:\n  nodes: \"3\"\n",
+            2,
+            "postgres.nodes",
+            "expected a whole number"),
+        new Bad(
+            "fraction where a whole number goes",
+            "redis:\n  nodes: 2.5\n",
+            2,
+            "redis.nodes",
+            "whole number"),
+        new Bad(
+            "duration without a unit",
+            "failover:\n  haproxy:\n    inter: 1000\n",
+            3,
+            "failover.haproxy.inter",
+            "duration"),
+        new Bad(
+            "duration in words",
+            "gateway:\n  shutdown_grace: ten seconds\n",
+            2,
+            "gateway.shutdown_grace",
+            "500ms, 2s"),
+        new Bad(
+            "tab indentation",
+            "etcd:\n\tmembers: 3\n",
+            2,
+            "",
+            "not valid YAML: found character '\\t(TAB)'"),
+        new Bad(
+            "stray indentation",
+            "name: x\n  port: 5\n",
+            2,
+            "",
+            "not valid YAML: mapping values are not allowed here"),
         new Bad("list where a mapping goes", "postgres:\n  - nodes: 3\n", 1, "postgres", "mapping"),
-        new Bad("duplicate key", "etcd:\n  members: 3\n  members: 5\n", 3, "etcd", "key 'members' is set twice"),
+        new Bad(
+            "duplicate key",
+            "etcd:\n  members: 3\n  members: 5\n",
+            3,
+            "etcd",
+            "key 'members' is set twice"),
         new Bad(
             "loop_wait + 2*retry_timeout > ttl",
             "failover:\n  patroni:\n    ttl: 10\n    loop_wait: 4\n    retry_timeout: 4\n",
@@ -112,23 +160,44 @@ class StackSpecLoaderTest {
             4,
             "failover.patroni.ttl",
             "must be <= ttl (8)"),
-        new Bad("even number of etcd members", "etcd:\n  members: 4\n", 2, "etcd.members", "must be odd"),
-        new Bad("too many etcd members", "etcd:\n  members: 11\n", 2, "etcd.members", "between 1 and 9"),
+        new Bad(
+            "even number of etcd members",
+            "etcd:\n  members: 4\n",
+            2,
+            "etcd.members",
+            "must be odd"),
+        new Bad(
+            "too many etcd members",
+            "etcd:\n  members: 11\n",
+            2,
+            "etcd.members",
+            "between 1 and 9"),
         new Bad(
             "duplicate HAProxy ports",
             "haproxy:\n  primary_port: 5433\n  replicas_port: 5433\n",
             3,
             "haproxy.replicas_port",
             "port 5433 is also used by haproxy.primary_port"),
-        new Bad("port out of range", "gateway:\n  port: 70000\n", 2, "gateway.port", "between 1 and 65535"),
+        new Bad(
+            "port out of range",
+            "gateway:\n  port: 70000\n",
+            2,
+            "gateway.port",
+            "between 1 and 65535"),
         new Bad(
             "quorum larger than the sentinels",
             "sentinel:\n  count: 3\n  quorum: 4\n",
             3,
             "sentinel.quorum",
             "quorum 4 is larger than the number of sentinels (3)"),
-        new Bad("unknown profile", "failover:\n  profile: turbo\n", 2, "failover.profile", "unknown profile 'turbo' (known: fast, patroni-defaults)"),
-        new Bad("subnet outside loopback", "local:\n  subnet: 10.0.1\n", 2, "local.subnet", "loopback"),
+        new Bad(
+            "unknown profile",
+            "failover:\n  profile: turbo\n",
+            2,
+            "failover.profile",
+            "unknown profile 'turbo' (known: fast, patroni-defaults)"),
+        new Bad(
+            "subnet outside loopback", "local:\n  subnet: 10.0.1\n", 2, "local.subnet", "loopback"),
         new Bad(
             "HAProxy may open more connections than PostgreSQL allows",
             "postgres:\n  max_connections: 100\n",
@@ -142,21 +211,32 @@ class StackSpecLoaderTest {
             "failover.haproxy.fastinter",
             "shorter than inter"),
         new Bad("stack name with spaces", "name: my stack\n", 1, "name", "lowercase letters"),
-        new Bad("shared_buffers without a unit", "postgres:\n  shared_buffers: lots\n", 2, "postgres.shared_buffers", "32MB"),
+        new Bad(
+            "shared_buffers without a unit",
+            "postgres:\n  shared_buffers: lots\n",
+            2,
+            "postgres.shared_buffers",
+            "32MB"),
         new Bad(
             "sentinel failover timeout shorter than down-after",
             "failover:\n  sentinel:\n    failover_timeout: 1s\n",
             3,
             "failover.sentinel.failover_timeout",
             "must be longer than down_after"),
-        new Bad("postgres as root", "local:\n  postgres_user: root\n", 2, "local.postgres_user", "unprivileged"));
+        new Bad(
+            "postgres as root",
+            "local:\n  postgres_user: root\n",
+            2,
+            "local.postgres_user",
+            "unprivileged"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badInputs")
   void badInputIsRefusedWithFileLineAndField(Bad bad) {
     SpecException e =
-        catchThrowableOfType(SpecException.class, () -> StackSpecLoader.parse("stack.yaml", bad.yaml()));
+        catchThrowableOfType(
+            SpecException.class, () -> StackSpecLoader.parse("stack.yaml", bad.yaml()));
     assertThat(e).as("no error for: %s", bad.yaml()).isNotNull();
     assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
     assertThat(e.errors()).hasSize(1);
@@ -186,7 +266,8 @@ class StackSpecLoaderTest {
                     haproxy:
                       stats_port: 5433
                     """));
-    assertThat(e.errors()).extracting(SpecError::field)
+    assertThat(e.errors())
+        .extracting(SpecError::field)
         .containsExactlyInAnyOrder("etcd.members", "sentinel.quorum", "haproxy.stats_port");
     assertThat(e.errors()).extracting(SpecError::line).containsExactlyInAnyOrder(2, 4, 6);
     assertThat(e.getMessage()).startsWith("3 problems in m.yaml:");

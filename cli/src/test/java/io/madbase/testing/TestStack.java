@@ -39,6 +39,25 @@ public final class TestStack {
     }
   }
 
+  /**
+   * Every PID the stack in {@code state} has now (members and postmasters), for a "nothing left"
+   * check.
+   */
+  public static java.util.List<Long> pids(Path state) {
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    if (Files.exists(state.resolve("stack.json"))) {
+      try (io.madbase.driver.LocalDriver d = io.madbase.driver.LocalDriver.attach(state)) {
+        for (io.madbase.driver.NodeInfo n : d.nodes()) {
+          if (n.pid() > 0) {
+            out.add(n.pid());
+          }
+          out.addAll(n.childPids());
+        }
+      }
+    }
+    return out;
+  }
+
   public static void deleteQuietly(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;

@@ -28,7 +28,8 @@ public record DbUrl(String host, int port, String database, String user, String 
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     if (path.length() < 2) {
-      throw new IllegalArgumentException("no database name in the URL (postgresql://user:password@host:port/database)");
+      throw new IllegalArgumentException(
+          "no database name in the URL (postgresql://user:password@host:port/database)");
     }
     String user = "";
     String password = "";
@@ -38,7 +39,12 @@ public record DbUrl(String host, int port, String database, String user, String 
       user = decode(colon >= 0 ? info.substring(0, colon) : info);
       password = colon >= 0 ? decode(info.substring(colon + 1)) : "";
     }
-    return new DbUrl(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), decode(path.substring(1)), user, password);
+    return new DbUrl(
+        uri.getHost(),
+        uri.getPort() < 0 ? 5432 : uri.getPort(),
+        decode(path.substring(1)),
+        user,
+        password);
   }
 
   /** This URL with another's credentials where it has none (tenant URLs may omit them). */
@@ -56,7 +62,13 @@ public record DbUrl(String host, int port, String database, String user, String 
 
   @Override
   public String toString() {
-    return "postgresql://" + (user.isEmpty() ? "" : user + ":" + Secrets.MASK + "@") + host + ":" + port + "/" + database;
+    return "postgresql://"
+        + (user.isEmpty() ? "" : user + ":" + Secrets.MASK + "@")
+        + host
+        + ":"
+        + port
+        + "/"
+        + database;
   }
 
   private static String decode(String s) {

@@ -5,7 +5,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as written in env files and flags: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}. */
+/**
+ * Durations as written in env files, flags, madbase.yaml and scenario files: {@code 500ms}, {@code
+ * 2s}, {@code 1m}, {@code 1h}. One spelling for the whole of madbase (the CLI uses this class too).
+ */
 public final class Durations {
   private static final Pattern FORMAT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
   public static final String EXPECTED = "a duration such as 500ms, 2s, 1m or 1h";
@@ -18,17 +21,21 @@ public final class Durations {
       return Optional.empty();
     }
     long n = Long.parseLong(m.group(1));
-    return Optional.of(switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    });
+    return Optional.of(
+        switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        });
   }
 
-  /** The shortest exact spelling, for logs. */
+  /** The shortest exact spelling: {@code 1500ms}, {@code 2s}, {@code 1m}, {@code 1h}. */
   public static String format(Duration d) {
     long ms = d.toMillis();
+    if (ms > 0 && ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
     if (ms > 0 && ms % 60_000 == 0) {
       return ms / 60_000 + "m";
     }

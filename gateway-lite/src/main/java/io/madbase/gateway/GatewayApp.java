@@ -25,8 +25,8 @@ import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -46,10 +46,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayApp implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayApp.class);
-  /** The listen backlog: room for a thousand connections arriving at once (the kernel caps it at net.core.somaxconn). */
+
+  /**
+   * The listen backlog: room for a thousand connections arriving at once (the kernel caps it at
+   * net.core.somaxconn).
+   */
   static final int ACCEPT_QUEUE = 1024;
 
-  /** What tests may replace: the caches' ticker, the rate limiter's clock, the executor that closes evicted pools. */
+  /**
+   * What tests may replace: the caches' ticker, the rate limiter's clock, the executor that closes
+   * evicted pools.
+   */
   public record Timing(Ticker ticker, Clock clock, Executor poolCloser) {
     public static Timing system() {
       return new Timing(Ticker.systemTicker(), Clock.systemUTC(), ForkJoinPool.commonPool());
@@ -70,16 +77,45 @@ public final class GatewayApp implements AutoCloseable {
   private GatewayApp(GatewayConfig config, Timing timing) {
     this.config = config;
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    this.redis = config.redis().map(t -> RedisAccess.connect(t, metrics)).orElseGet(() -> RedisAccess.disabled(metrics));
-    this.tenantPools = new TenantPools(config.tenantPoolMaxSize(), config.tenantPoolIdle(), timing.ticker(), timing.poolCloser(), metrics);
-    this.router = new DbRouter(config.databaseUrl(), config.readReplicaUrl(), config.dbPoolSize(), tenantPools,
-        new HoldingExecutor(config.holdDeadline(), metrics), metrics);
-    ProjectSource source = config.controlPlaneUrl().<ProjectSource>map(u -> new ControlPlaneProjects(u, http))
-        .orElseGet(() -> new DatabaseProjects(router));
-    this.projects = new ProjectConfigCache(source, redis, config.projectConfigTtl(), timing.ticker(), metrics);
-    this.discovery = new WorkerDiscovery(config.workers(), config.workerDiscoveryInterval(), http, metrics);
-    this.handlers = new Handlers(config.name(), projects, new RateLimiter(redis, timing.clock()),
-        new DataApi(router, new TableCatalog(metrics)), new WorkerProxy(discovery, http), router, metrics, shuttingDown::get);
+    this.redis =
+        config
+            .redis()
+            .map(t -> RedisAccess.connect(t, metrics))
+            .orElseGet(() -> RedisAccess.disabled(metrics));
+    this.tenantPools =
+        new TenantPools(
+            config.tenantPoolMaxSize(),
+            config.tenantPoolIdle(),
+            timing.ticker(),
+            timing.poolCloser(),
+            metrics);
+    this.router =
+        new DbRouter(
+            config.databaseUrl(),
+            config.readReplicaUrl(),
+            config.dbPoolSize(),
+            tenantPools,
+            new HoldingExecutor(config.holdDeadline(), metrics),
+            metrics);
+    ProjectSource source =
+        config
+            .controlPlaneUrl()
+            .<ProjectSource>map(u -> new ControlPlaneProjects(u, http))
+            .orElseGet(() -> new DatabaseProjects(router));
+    this.projects =
+        new ProjectConfigCache(source, redis, config.projectConfigTtl(), timing.ticker(), metrics);
+    this.discovery =
+        new WorkerDiscovery(config.workers(), config.workerDiscoveryInterval(), http, metrics);
+    this.handlers =
+        new Handlers(
+            config.name(),
+            projects,
+            new RateLimiter(redis, timing.clock()),
+            new DataApi(router, new TableCatalog(metrics)),
+            new WorkerProxy(discovery, http),
+            router,
+            metrics,
+            shuttingDown::get);
   }
 
   public static GatewayApp create(GatewayConfig config) {
@@ -87,10 +123,15 @@ public final class GatewayApp implements AutoCloseable {
   }
 
   public static GatewayApp create(GatewayConfig config, Timing timing) {
-    log.info("gateway {}: primary {}, replica {}, redis {}, workers {}, hold deadline {}, shutdown grace {}",
-        config.name(), config.databaseUrl(), config.readReplicaUrl().map(Object::toString).orElse("none (reads go to the primary)"),
-        config.redis().map(Object::toString).orElse("none"), describe(config.workers()),
-        Durations.format(config.holdDeadline()), Durations.format(config.shutdownGrace()));
+    log.info(
+        "gateway {}: primary {}, replica {}, redis {}, workers {}, hold deadline {}, shutdown grace {}",
+        config.name(),
+        config.databaseUrl(),
+        config.readReplicaUrl().map(Object::toString).orElse("none (reads go to the primary)"),
+        config.redis().map(Object::toString).orElse("none"),
+        describe(config.workers()),
+        Durations.format(config.holdDeadline()),
+        Durations.format(config.shutdownGrace()));
     return new GatewayApp(config, timing);
   }
 
@@ -102,17 +143,22 @@ public final class GatewayApp implements AutoCloseable {
   public RunningGateway start(int port) {
     GracefulHandler graceful = new GracefulHandler();
     ServerConnector[] connector = new ServerConnector[1];
-    Javalin javalin = Javalin.create(cfg -> {
-      cfg.startup.showJavalinBanner = false;
-      cfg.startup.showOldJavalinVersionWarning = false;
-      cfg.jetty.modifyServer(server -> {
-        server.insertHandler(graceful);
-        // the drain happens in RunningGateway.close before Jetty stops; this only bounds the rest
-        server.setStopTimeout(1000);
-      });
-      cfg.jetty.addConnector((server, httpConfig) -> connector[0] = connector(server, httpConfig, port));
-      Routes.install(cfg, handlers, metrics);
-    });
+    Javalin javalin =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.jetty.modifyServer(
+                  server -> {
+                    server.insertHandler(graceful);
+                    // the drain happens in RunningGateway.close before Jetty stops; this only
+                    // bounds the rest
+                    server.setStopTimeout(1000);
+                  });
+              cfg.jetty.addConnector(
+                  (server, httpConfig) -> connector[0] = connector(server, httpConfig, port));
+              Routes.install(cfg, handlers, metrics);
+            });
     try {
       javalin.start();
     } catch (RuntimeException e) {
@@ -123,7 +169,12 @@ public final class GatewayApp implements AutoCloseable {
       throw e;
     }
     int bound = connector[0].getLocalPort();
-    log.info("gateway {} listening on {}://{}:{}", config.name(), config.tls().isPresent() ? "https" : "http", config.bindHost(), bound);
+    log.info(
+        "gateway {} listening on {}://{}:{}",
+        config.name(),
+        config.tls().isPresent() ? "https" : "http",
+        config.bindHost(),
+        bound);
     return new RunningGateway(this, javalin, connector[0], graceful, bound);
   }
 
@@ -132,7 +183,8 @@ public final class GatewayApp implements AutoCloseable {
     if (config.tls().isPresent()) {
       SslContextFactory.Server ssl = new SslContextFactory.Server();
       try {
-        ssl.setKeyStore(PemKeyStore.load(config.tls().get().certificate(), config.tls().get().privateKey()));
+        ssl.setKeyStore(
+            PemKeyStore.load(config.tls().get().certificate(), config.tls().get().privateKey()));
       } catch (IOException | GeneralSecurityException e) {
         throw new ConfigException(java.util.List.of("TLS_CERT/TLS_KEY: " + e.getMessage()));
       }
@@ -141,7 +193,9 @@ public final class GatewayApp implements AutoCloseable {
       SecureRequestCustomizer src = new SecureRequestCustomizer();
       src.setSniHostCheck(false); // certificates for IPs and names alike; clients verify the name
       https.addCustomizer(src);
-      c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+      c =
+          new ServerConnector(
+              server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
     } else {
       c = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
     }
@@ -187,7 +241,9 @@ public final class GatewayApp implements AutoCloseable {
     return shuttingDown.get();
   }
 
-  /** Closes pools, Redis and discovery (the listener is RunningGateway's). Closing twice is safe. */
+  /**
+   * Closes pools, Redis and discovery (the listener is RunningGateway's). Closing twice is safe.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -223,6 +279,8 @@ public final class GatewayApp implements AutoCloseable {
     if (s instanceof WorkerSource.File f) {
       return "file " + f.path();
     }
-    return s instanceof WorkerSource.ControlPlane cp ? "control plane " + Secrets.mask(cp.baseUrl().toString()) : "none";
+    return s instanceof WorkerSource.ControlPlane cp
+        ? "control plane " + Secrets.mask(cp.baseUrl().toString())
+        : "none";
   }
 }

@@ -42,8 +42,8 @@ public record GatewayConfig(
   }
 
   /**
-   * Reads {@code values} keyed by environment variable name; {@code label} names a setting in
-   * error messages (the variable, or the flag when the value came from one).
+   * Reads {@code values} keyed by environment variable name; {@code label} names a setting in error
+   * messages (the variable, or the flag when the value came from one).
    */
   public static GatewayConfig from(Map<String, String> values, Function<Setting, String> label) {
     return new Reader(values, label).read();
@@ -51,9 +51,23 @@ public record GatewayConfig(
 
   /** A copy listening on another port (tests start on 0). */
   public GatewayConfig withPort(int newPort) {
-    return new GatewayConfig(bindHost, newPort, name, databaseUrl, readReplicaUrl, redis, workers,
-        workerDiscoveryInterval, controlPlaneUrl, tls, shutdownGrace, holdDeadline, projectConfigTtl,
-        tenantPoolMaxSize, tenantPoolIdle, dbPoolSize);
+    return new GatewayConfig(
+        bindHost,
+        newPort,
+        name,
+        databaseUrl,
+        readReplicaUrl,
+        redis,
+        workers,
+        workerDiscoveryInterval,
+        controlPlaneUrl,
+        tls,
+        shutdownGrace,
+        holdDeadline,
+        projectConfigTtl,
+        tenantPoolMaxSize,
+        tenantPoolIdle,
+        dbPoolSize);
   }
 
   private static final class Reader {
@@ -92,15 +106,32 @@ public record GatewayConfig(
       if (!problems.isEmpty()) {
         throw new ConfigException(problems);
       }
-      return new GatewayConfig(bind, port, name, db, replica, redis, workers, interval, controlPlane, tls,
-          grace, hold, ttl, tenantMax, tenantIdle, poolSize);
+      return new GatewayConfig(
+          bind,
+          port,
+          name,
+          db,
+          replica,
+          redis,
+          workers,
+          interval,
+          controlPlane,
+          tls,
+          grace,
+          hold,
+          ttl,
+          tenantMax,
+          tenantIdle,
+          poolSize);
     }
 
     private WorkerSource workers(Optional<URI> controlPlane) {
       Optional<String> urls = text(Setting.WORKER_UPSTREAM_URLS);
       Optional<String> file = text(Setting.WORKER_DISCOVERY_FILE);
       if (urls.isPresent() && file.isPresent()) {
-        problem(Setting.WORKER_UPSTREAM_URLS, "set either it or " + label.apply(Setting.WORKER_DISCOVERY_FILE) + ", not both");
+        problem(
+            Setting.WORKER_UPSTREAM_URLS,
+            "set either it or " + label.apply(Setting.WORKER_DISCOVERY_FILE) + ", not both");
         return new WorkerSource.None();
       }
       if (urls.isPresent()) {
@@ -110,7 +141,9 @@ public record GatewayConfig(
             try {
               list.add(httpUrl(u.trim()));
             } catch (IllegalArgumentException e) {
-              problem(Setting.WORKER_UPSTREAM_URLS, "'" + Secrets.mask(u.trim()) + "': " + e.getMessage());
+              problem(
+                  Setting.WORKER_UPSTREAM_URLS,
+                  "'" + Secrets.mask(u.trim()) + "': " + e.getMessage());
             }
           }
         }
@@ -119,7 +152,9 @@ public record GatewayConfig(
       if (file.isPresent()) {
         return new WorkerSource.File(Path.of(file.get()));
       }
-      return controlPlane.<WorkerSource>map(WorkerSource.ControlPlane::new).orElse(new WorkerSource.None());
+      return controlPlane
+          .<WorkerSource>map(WorkerSource.ControlPlane::new)
+          .orElse(new WorkerSource.None());
     }
 
     private Optional<TlsFiles> tls() {
@@ -127,7 +162,11 @@ public record GatewayConfig(
       Optional<String> key = text(Setting.TLS_KEY);
       if (cert.isPresent() != key.isPresent()) {
         Setting missing = cert.isPresent() ? Setting.TLS_KEY : Setting.TLS_CERT;
-        problem(missing, "required when " + label.apply(cert.isPresent() ? Setting.TLS_CERT : Setting.TLS_KEY) + " is set");
+        problem(
+            missing,
+            "required when "
+                + label.apply(cert.isPresent() ? Setting.TLS_CERT : Setting.TLS_KEY)
+                + " is set");
         return Optional.empty();
       }
       if (cert.isEmpty()) {
@@ -147,7 +186,8 @@ public record GatewayConfig(
     static URI httpUrl(String text) {
       try {
         URI uri = new URI(text.trim());
-        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null) {
           throw new IllegalArgumentException("not an http:// or https:// URL");
         }
         return uri;

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Where Redis is: a single node ({@code redis://[:password@]host:port[/db]}) or a Sentinel set
- * ({@code redis-sentinel://[password@]host:port,host:port,.../db#masterName}). In the Sentinel
- * form the password is for the Redis data nodes only: the Sentinels are asked without one.
+ * ({@code redis-sentinel://[password@]host:port,host:port,.../db#masterName}). In the Sentinel form
+ * the password is for the Redis data nodes only: the Sentinels are asked without one.
  */
 public sealed interface RedisTarget {
   Optional<String> password();
@@ -26,16 +26,26 @@ public sealed interface RedisTarget {
   record Standalone(HostPort node, Optional<String> password, int database) implements RedisTarget {
     @Override
     public String toString() {
-      return "redis://" + (password.isPresent() ? ":" + Secrets.MASK + "@" : "") + node + "/" + database;
+      return "redis://"
+          + (password.isPresent() ? ":" + Secrets.MASK + "@" : "")
+          + node
+          + "/"
+          + database;
     }
   }
 
-  record Sentinel(List<HostPort> sentinels, String masterName, Optional<String> password, int database)
+  record Sentinel(
+      List<HostPort> sentinels, String masterName, Optional<String> password, int database)
       implements RedisTarget {
     @Override
     public String toString() {
-      return "redis-sentinel://" + (password.isPresent() ? Secrets.MASK + "@" : "")
-          + String.join(",", sentinels.stream().map(HostPort::toString).toList()) + "/" + database + "#" + masterName;
+      return "redis-sentinel://"
+          + (password.isPresent() ? Secrets.MASK + "@" : "")
+          + String.join(",", sentinels.stream().map(HostPort::toString).toList())
+          + "/"
+          + database
+          + "#"
+          + masterName;
     }
   }
 
@@ -64,7 +74,10 @@ public sealed interface RedisTarget {
       String info = s.substring(0, at);
       // redis://:password@ and redis-sentinel://password@ (and user:password@, the user ignored)
       String pw = info.contains(":") ? info.substring(info.indexOf(':') + 1) : info;
-      password = pw.isEmpty() ? Optional.empty() : Optional.of(URLDecoder.decode(pw, StandardCharsets.UTF_8));
+      password =
+          pw.isEmpty()
+              ? Optional.empty()
+              : Optional.of(URLDecoder.decode(pw, StandardCharsets.UTF_8));
       s = s.substring(at + 1);
     }
     int database = 0;
@@ -76,7 +89,8 @@ public sealed interface RedisTarget {
         try {
           database = Integer.parseInt(db);
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("the database after '/' must be a number, not '" + db + "'");
+          throw new IllegalArgumentException(
+              "the database after '/' must be a number, not '" + db + "'");
         }
       }
     }
@@ -86,12 +100,14 @@ public sealed interface RedisTarget {
     }
     if (sentinel) {
       if (master == null || master.isBlank()) {
-        throw new IllegalArgumentException("a redis-sentinel:// URL needs the master name after '#' (…/0#mymaster)");
+        throw new IllegalArgumentException(
+            "a redis-sentinel:// URL needs the master name after '#' (…/0#mymaster)");
       }
       return new Sentinel(List.copyOf(hosts), master, password, database);
     }
     if (hosts.size() != 1) {
-      throw new IllegalArgumentException("a redis:// URL names one host; use redis-sentinel:// for several");
+      throw new IllegalArgumentException(
+          "a redis:// URL names one host; use redis-sentinel:// for several");
     }
     return new Standalone(hosts.get(0), password, database);
   }

@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A serving gateway. {@link #close()} is the graceful shutdown: readiness turns false, the
- * listener closes (new connections are refused), in-flight requests complete up to the grace
- * period, then the pools close. Closing twice is safe; {@link #shutDownCleanly()} tells whether
- * every in-flight request finished in time.
+ * A serving gateway. {@link #close()} is the graceful shutdown: readiness turns false, the listener
+ * closes (new connections are refused), in-flight requests complete up to the grace period, then
+ * the pools close. Closing twice is safe; {@link #shutDownCleanly()} tells whether every in-flight
+ * request finished in time.
  */
 public final class RunningGateway implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunningGateway.class);
@@ -27,7 +27,12 @@ public final class RunningGateway implements AutoCloseable {
   private boolean closed;
   private boolean clean;
 
-  RunningGateway(GatewayApp app, Javalin javalin, ServerConnector connector, GracefulHandler graceful, int port) {
+  RunningGateway(
+      GatewayApp app,
+      Javalin javalin,
+      ServerConnector connector,
+      GracefulHandler graceful,
+      int port) {
     this.app = app;
     this.javalin = javalin;
     this.connector = connector;
@@ -46,7 +51,8 @@ public final class RunningGateway implements AutoCloseable {
   /** {@code http://127.0.0.1:port} (or https), for clients on this machine. */
   public URI localUri() {
     String host = "0.0.0.0".equals(app.config().bindHost()) ? "127.0.0.1" : app.config().bindHost();
-    return URI.create((app.config().tls().isPresent() ? "https" : "http") + "://" + host + ":" + port);
+    return URI.create(
+        (app.config().tls().isPresent() ? "https" : "http") + "://" + host + ":" + port);
   }
 
   @Override
@@ -58,15 +64,19 @@ public final class RunningGateway implements AutoCloseable {
     long start = System.nanoTime();
     var grace = app.config().shutdownGrace();
     app.beginShutdown();
-    log.info("shutting down: not ready, listener closed, waiting up to {} for {} in-flight requests",
-        Durations.format(grace), graceful.getCurrentRequestCount());
+    log.info(
+        "shutting down: not ready, listener closed, waiting up to {} for {} in-flight requests",
+        Durations.format(grace),
+        graceful.getCurrentRequestCount());
     connector.shutdown(); // closes the listening socket: new connections are refused
     try {
       graceful.shutdown().get(grace.toMillis(), TimeUnit.MILLISECONDS);
       clean = true;
     } catch (TimeoutException e) {
-      log.warn("{} requests still in flight after the {} grace period: cutting them off",
-          graceful.getCurrentRequestCount(), Durations.format(grace));
+      log.warn(
+          "{} requests still in flight after the {} grace period: cutting them off",
+          graceful.getCurrentRequestCount(),
+          Durations.format(grace));
     } catch (ExecutionException e) {
       log.warn("waiting for in-flight requests failed: {}", e.getCause().toString());
     } catch (InterruptedException e) {

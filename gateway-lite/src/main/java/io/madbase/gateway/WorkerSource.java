@@ -15,6 +15,9 @@ public sealed interface WorkerSource {
   /** {@code WORKER_DISCOVERY_FILE}: one URL a line, re-read every interval. */
   record File(Path path) implements WorkerSource {}
 
-  /** {@code CONTROL_PLANE_URL}: {@code GET <url>/workers} answering {@code {"workers":["http://…"]}}. */
+  /**
+   * {@code CONTROL_PLANE_URL}: {@code GET <url>/workers} answering {@code
+   * {"workers":["http://…"]}}.
+   */
   record ControlPlane(URI baseUrl) implements WorkerSource {}
 }

@@ -41,7 +41,9 @@ class DataApiTest {
 
   @Test
   void postReturnsInsertedRowsWithIdsAndGetFindsThemByFilter() throws Exception {
-    var created = post(gw, "/rest/v1/items", "[{\"name\":\"apple\",\"qty\":3},{\"name\":\"pear\",\"qty\":7}]");
+    var created =
+        post(
+            gw, "/rest/v1/items", "[{\"name\":\"apple\",\"qty\":3},{\"name\":\"pear\",\"qty\":7}]");
     assertThat(created.statusCode()).isEqualTo(201);
     JsonNode rows = json(created);
     assertThat(rows).hasSize(2);
@@ -91,7 +93,8 @@ class DataApiTest {
     assertThat(column.statusCode()).isEqualTo(400);
     assertThat(json(column).at("/error/code").asText()).isEqualTo("invalid_identifier");
 
-    var bodyColumn = post(gw, "/rest/v1/items", "{\"name\":\"x\",\"qty) values (1); drop table items; --\":1}");
+    var bodyColumn =
+        post(gw, "/rest/v1/items", "{\"name\":\"x\",\"qty) values (1); drop table items; --\":1}");
     assertThat(bodyColumn.statusCode()).isEqualTo(400);
 
     var order = get(gw, "/rest/v1/items?order=id;delete");
@@ -106,9 +109,12 @@ class DataApiTest {
 
   @Test
   void badValuesAndUnknownColumnsAre400() throws Exception {
-    assertThat(json(get(gw, "/rest/v1/items?id=eq.abc")).at("/error/code").asText()).isEqualTo("invalid_value");
-    assertThat(json(get(gw, "/rest/v1/items?nope=eq.1")).at("/error/code").asText()).isEqualTo("unknown_column");
-    assertThat(json(get(gw, "/rest/v1/items?id=between.1")).at("/error/code").asText()).isEqualTo("invalid_filter");
+    assertThat(json(get(gw, "/rest/v1/items?id=eq.abc")).at("/error/code").asText())
+        .isEqualTo("invalid_value");
+    assertThat(json(get(gw, "/rest/v1/items?nope=eq.1")).at("/error/code").asText())
+        .isEqualTo("unknown_column");
+    assertThat(json(get(gw, "/rest/v1/items?id=between.1")).at("/error/code").asText())
+        .isEqualTo("invalid_filter");
   }
 
   @Test
@@ -125,7 +131,8 @@ class DataApiTest {
     var again = post(gw, "/rest/v1/probe_writes", body);
     assertThat(again.statusCode()).isEqualTo(409);
     assertThat(json(get(gw, "/rest/v1/probe_writes?probe=eq.p1"))).hasSize(1);
-    assertThat(json(get(gw, "/rest/v1/probe_writes?probe=eq.p1")).get(0).at("/payload/n").asInt()).isEqualTo(1);
+    assertThat(json(get(gw, "/rest/v1/probe_writes?probe=eq.p1")).get(0).at("/payload/n").asInt())
+        .isEqualTo(1);
   }
 
   @Test
@@ -147,7 +154,8 @@ class DataApiTest {
   @Test
   void unknownProjectIs404AndKnownProjectIsServed() throws Exception {
     assertThat(get(gw, "/rest/v1/items", "X-Project-Ref", "ghost").statusCode()).isEqualTo(404);
-    assertThat(get(gw, "/rest/v1/items", "X-Project-Ref", "Robert'); DROP").statusCode()).isEqualTo(400);
+    assertThat(get(gw, "/rest/v1/items", "X-Project-Ref", "Robert'); DROP").statusCode())
+        .isEqualTo(400);
     var ok = get(gw, "/rest/v1/items", "X-Project-Ref", "default");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(ok.headers().firstValue("X-Project-Ref")).contains("default");
@@ -156,7 +164,9 @@ class DataApiTest {
   @Test
   void healthIsLiveAndReadyFollowsThePrimary() throws Exception {
     assertThat(get(gw, "/health").statusCode()).isEqualTo(200);
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> get(gw, "/ready").statusCode() == 200);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get(gw, "/ready").statusCode() == 200);
     assertThat(json(get(gw, "/ready")).get("primary").asText()).isEqualTo("up");
   }
 

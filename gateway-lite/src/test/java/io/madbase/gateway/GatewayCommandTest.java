@@ -16,14 +16,24 @@ class GatewayCommandTest {
   static Run run(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.commandLine(env, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    int code =
+        Main.commandLine(env, new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
     return new Run(code, err.toString());
   }
 
   @Test
   void badConfigExitsTwoNamingEveryVariableWithoutStackTraceOrSecret() {
-    Run r = run(Map.of("DATABASE_URL", "mysql://u:hunter2@h/db", "HOLD_DEADLINE", "soon", "PORT", "99999",
-        "REDIS_URL", "redis-sentinel://pw@h1:26379,h2:26379/0"));
+    Run r =
+        run(
+            Map.of(
+                "DATABASE_URL",
+                "mysql://u:hunter2@h/db",
+                "HOLD_DEADLINE",
+                "soon",
+                "PORT",
+                "99999",
+                "REDIS_URL",
+                "redis-sentinel://pw@h1:26379,h2:26379/0"));
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err())
         .contains("DATABASE_URL: not a postgresql:// URL")
@@ -36,7 +46,8 @@ class GatewayCommandTest {
 
   @Test
   void flagOverridesTheVariableAndErrorsNameTheFlag() {
-    Run r = run(Map.of("DATABASE_URL", "postgresql://u:p@127.0.0.1:1/db"), "--database-url", "nope");
+    Run r =
+        run(Map.of("DATABASE_URL", "postgresql://u:p@127.0.0.1:1/db"), "--database-url", "nope");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--database-url: not a postgresql:// URL");
   }
@@ -44,8 +55,15 @@ class GatewayCommandTest {
   @Test
   void takenPortExitsThreeSayingWhichPort() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Run r = run(Map.of("DATABASE_URL", "postgresql://u:p@127.0.0.1:1/db", "BIND_HOST", "127.0.0.1",
-          "PORT", Integer.toString(taken.getLocalPort())));
+      Run r =
+          run(
+              Map.of(
+                  "DATABASE_URL",
+                  "postgresql://u:p@127.0.0.1:1/db",
+                  "BIND_HOST",
+                  "127.0.0.1",
+                  "PORT",
+                  Integer.toString(taken.getLocalPort())));
       assertThat(r.code()).isEqualTo(3);
       assertThat(r.err()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 is taken");
     }
@@ -55,11 +73,19 @@ class GatewayCommandTest {
   void secretsAreMaskedInUrlsAndConfigDumps() {
     assertThat(Secrets.mask("postgresql://madbase_app:s3cr3t@127.0.1.10:5433/madbase"))
         .isEqualTo("postgresql://madbase_app:<masked>@127.0.1.10:5433/madbase");
-    assertThat(Secrets.mask("redis-sentinel://s3cr3t@h:26379/0#m")).isEqualTo("redis-sentinel://<masked>@h:26379/0#m");
-    GatewayConfig c = GatewayConfig.fromEnv(Map.of("DATABASE_URL", "postgresql://a:s3cr3t@h:5433/madbase",
-        "REDIS_URL", "redis-sentinel://s3cr3t@h1:26379,h2:26379/0#mymaster"));
+    assertThat(Secrets.mask("redis-sentinel://s3cr3t@h:26379/0#m"))
+        .isEqualTo("redis-sentinel://<masked>@h:26379/0#m");
+    GatewayConfig c =
+        GatewayConfig.fromEnv(
+            Map.of(
+                "DATABASE_URL",
+                "postgresql://a:s3cr3t@h:5433/madbase",
+                "REDIS_URL",
+                "redis-sentinel://s3cr3t@h1:26379,h2:26379/0#mymaster"));
     assertThat(c.databaseUrl().toString()).doesNotContain("s3cr3t");
-    assertThat(c.redis().orElseThrow().toString()).doesNotContain("s3cr3t").contains("h1:26379,h2:26379");
+    assertThat(c.redis().orElseThrow().toString())
+        .doesNotContain("s3cr3t")
+        .contains("h1:26379,h2:26379");
     assertThat(c.databaseUrl().password()).isEqualTo("s3cr3t");
   }
 }

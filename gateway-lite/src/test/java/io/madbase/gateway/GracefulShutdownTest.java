@@ -52,8 +52,11 @@ class GracefulShutdownTest {
   }
 
   private static CompletableFuture<HttpResponse<String>> slowRequest(RunningGateway gw) {
-    return TestGateway.HTTP.sendAsync(HttpRequest.newBuilder(TestGateway.uri(gw, "/functions/v1/slow?delay_ms=1500"))
-        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    return TestGateway.HTTP.sendAsync(
+        HttpRequest.newBuilder(TestGateway.uri(gw, "/functions/v1/slow?delay_ms=1500"))
+            .timeout(Duration.ofSeconds(20))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -84,12 +87,18 @@ class GracefulShutdownTest {
 
     CompletableFuture<Void> closing = CompletableFuture.runAsync(gw::close);
     Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> gw.app().isShuttingDown());
-    Awaitility.await().atMost(Duration.ofSeconds(3)).ignoreExceptions().untilAsserted(() ->
-        assertThatThrownBy(() -> {
-          try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-          }
-        }).isInstanceOf(ConnectException.class));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(3))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(
+                        () -> {
+                          try (Socket s = new Socket()) {
+                            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                          }
+                        })
+                    .isInstanceOf(ConnectException.class));
     assertThat(inFlight).as("the in-flight request is still being served").isNotDone();
 
     assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -100,14 +109,30 @@ class GracefulShutdownTest {
   @Test
   void sigtermMakesTheGatewayProcessShutDownCleanlyAndExitZero(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("gateway.log");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.madbase.gateway.cli.Main",
-        "--bind", "127.0.0.1", "--port", "0", "--database-url", TestGateway.url(pg), "--shutdown-grace", "3s"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.madbase.gateway.cli.Main",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--database-url",
+                TestGateway.url(pg),
+                "--shutdown-grace",
+                "3s"));
+    Process p =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("listening on"));
-      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Files.readString(log).contains("listening on"));
+      new ProcessBuilder("kill", "-TERM", Long.toString(p.pid()))
+          .start()
+          .waitFor(5, TimeUnit.SECONDS);
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
       String out = Files.readString(log);
       assertThat(p.exitValue()).as(out).isZero();

@@ -22,7 +22,9 @@ class PrimaryOutageTest {
   static void start() {
     pg = TestGateway.database();
     // a write that takes a while, so the test can cut its connection mid-statement
-    pg.execute("madbase", """
+    pg.execute(
+        "madbase",
+        """
         CREATE TABLE slow_items (id bigserial PRIMARY KEY, name text);
         CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS
           $$ BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$;
@@ -43,19 +45,27 @@ class PrimaryOutageTest {
     try (RunningGateway gw = TestGateway.start(TestGateway.env(pg))) {
       assertThat(get(gw, "/rest/v1/items").statusCode()).isEqualTo(200);
       pg.stop();
-      CompletableFuture<HttpResponse<String>> write = CompletableFuture.supplyAsync(() -> call(() ->
-          post(gw, "/rest/v1/items", "{\"name\":\"held\"}")));
-      CompletableFuture<HttpResponse<String>> read = CompletableFuture.supplyAsync(() -> call(() -> get(gw, "/rest/v1/items")));
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> get(gw, "/metrics").body().contains("gateway_retries_total"));
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> get(gw, "/ready").statusCode() == 503);
+      CompletableFuture<HttpResponse<String>> write =
+          CompletableFuture.supplyAsync(
+              () -> call(() -> post(gw, "/rest/v1/items", "{\"name\":\"held\"}")));
+      CompletableFuture<HttpResponse<String>> read =
+          CompletableFuture.supplyAsync(() -> call(() -> get(gw, "/rest/v1/items")));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> get(gw, "/metrics").body().contains("gateway_retries_total"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> get(gw, "/ready").statusCode() == 503);
       pg.restart();
 
       HttpResponse<String> w = write.get(20, TimeUnit.SECONDS);
       HttpResponse<String> r = read.get(20, TimeUnit.SECONDS);
       assertThat(w.statusCode()).as(w.body()).isEqualTo(201);
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      assertThat(Integer.parseInt(w.headers().firstValue("X-Gateway-Retries").orElseThrow())).isPositive();
-      assertThat(Integer.parseInt(r.headers().firstValue("X-Gateway-Retries").orElseThrow())).isPositive();
+      assertThat(Integer.parseInt(w.headers().firstValue("X-Gateway-Retries").orElseThrow()))
+          .isPositive();
+      assertThat(Integer.parseInt(r.headers().firstValue("X-Gateway-Retries").orElseThrow()))
+          .isPositive();
       assertThat(w.body()).contains("\"held\"");
     }
   }
@@ -72,7 +82,9 @@ class PrimaryOutageTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Retry-After")).isPresent();
-        assertThat(r.body()).contains("\"db_unavailable\"").doesNotContain(TestGateway.APP_PASSWORD);
+        assertThat(r.body())
+            .contains("\"db_unavailable\"")
+            .doesNotContain(TestGateway.APP_PASSWORD);
         assertThat(ms).isBetween(1500L, 6000L);
       } finally {
         pg.restart();
@@ -83,8 +95,9 @@ class PrimaryOutageTest {
   @Test
   void writeWhoseConnectionDiesMidStatementIsReportedAsOutcomeUnknown() throws Exception {
     try (RunningGateway gw = TestGateway.start(TestGateway.env(pg))) {
-      CompletableFuture<HttpResponse<String>> write = CompletableFuture.supplyAsync(() -> call(() ->
-          post(gw, "/rest/v1/slow_items", "{\"name\":\"maybe\"}")));
+      CompletableFuture<HttpResponse<String>> write =
+          CompletableFuture.supplyAsync(
+              () -> call(() -> post(gw, "/rest/v1/slow_items", "{\"name\":\"maybe\"}")));
       killBackendRunning("INSERT INTO public.\"slow_items\"");
       HttpResponse<String> w = write.get(30, TimeUnit.SECONDS);
       assertThat(w.statusCode()).as(w.body()).isEqualTo(504);
@@ -95,13 +108,24 @@ class PrimaryOutageTest {
   @Test
   void writeWithIdempotencyKeyIsRetriedSafelyAfterItsConnectionDies() throws Exception {
     try (RunningGateway gw = TestGateway.start(TestGateway.env(pg))) {
-      CompletableFuture<HttpResponse<String>> write = CompletableFuture.supplyAsync(() -> call(() ->
-          post(gw, "/rest/v1/slow_items", "{\"name\":\"keyed\"}", "Idempotency-Key", "slow-1")));
+      CompletableFuture<HttpResponse<String>> write =
+          CompletableFuture.supplyAsync(
+              () ->
+                  call(
+                      () ->
+                          post(
+                              gw,
+                              "/rest/v1/slow_items",
+                              "{\"name\":\"keyed\"}",
+                              "Idempotency-Key",
+                              "slow-1")));
       killBackendRunning("INSERT INTO public.\"slow_items\"");
       HttpResponse<String> w = write.get(40, TimeUnit.SECONDS);
       assertThat(w.statusCode()).as(w.body()).isEqualTo(201);
-      assertThat(Integer.parseInt(w.headers().firstValue("X-Gateway-Retries").orElseThrow())).isPositive();
-      try (var c = pg.connectAsSuperuser("madbase"); var s = c.createStatement();
+      assertThat(Integer.parseInt(w.headers().firstValue("X-Gateway-Retries").orElseThrow()))
+          .isPositive();
+      try (var c = pg.connectAsSuperuser("madbase");
+          var s = c.createStatement();
           var rs = s.executeQuery("SELECT count(*) FROM slow_items WHERE name = 'keyed'")) {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(1);
@@ -109,29 +133,41 @@ class PrimaryOutageTest {
     }
   }
 
-  /** SIGKILL the backend running {@code queryPrefix}: its client sees the socket close, with no error message. */
+  /**
+   * SIGKILL the backend running {@code queryPrefix}: its client sees the socket close, with no
+   * error message.
+   */
   private static void killBackendRunning(String queryPrefix) {
     long[] pid = new long[1];
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-      try (var c = pg.connectAsSuperuser("madbase");
-          var ps = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE application_name = 'gateway-lite' AND query LIKE ? AND state = 'active'")) {
-        ps.setString(1, queryPrefix + "%");
-        try (var rs = ps.executeQuery()) {
-          if (rs.next()) {
-            pid[0] = rs.getLong(1);
-            return true;
-          }
-          return false;
-        }
-      }
-    });
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              try (var c = pg.connectAsSuperuser("madbase");
+                  var ps =
+                      c.prepareStatement(
+                          "SELECT pid FROM pg_stat_activity WHERE application_name = 'gateway-lite' AND query LIKE ? AND state = 'active'")) {
+                ps.setString(1, queryPrefix + "%");
+                try (var rs = ps.executeQuery()) {
+                  if (rs.next()) {
+                    pid[0] = rs.getLong(1);
+                    return true;
+                  }
+                  return false;
+                }
+              }
+            });
     ProcessHandle.of(pid[0]).orElseThrow().destroyForcibly();
     // the postmaster restarts every backend after a crashed one; wait until it accepts again
-    Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
-      try (var c = pg.connectAsSuperuser("madbase")) {
-        return c.isValid(1);
-      }
-    });
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (var c = pg.connectAsSuperuser("madbase")) {
+                return c.isValid(1);
+              }
+            });
   }
 
   interface Call {

@@ -41,9 +41,15 @@ class ProjectConfigCacheTest {
     FakeTicker ticker = new FakeTicker();
     Map<String, String> env = TestGateway.env(pg);
     env.put("PROJECT_CONFIG_TTL", "60s");
-    try (RunningGateway gw = GatewayApp.create(GatewayConfig.fromEnv(env), new GatewayApp.Timing(ticker, Clock.systemUTC(), Runnable::run)).start(0)) {
+    try (RunningGateway gw =
+        GatewayApp.create(
+                GatewayConfig.fromEnv(env),
+                new GatewayApp.Timing(ticker, Clock.systemUTC(), Runnable::run))
+            .start(0)) {
       assertThat(rowsServed(gw, "ttl")).isEqualTo(4);
-      pg.execute("madbase", "UPDATE madbase_projects SET max_rows = 2, updated_at = now() WHERE ref = 'ttl'");
+      pg.execute(
+          "madbase",
+          "UPDATE madbase_projects SET max_rows = 2, updated_at = now() WHERE ref = 'ttl'");
 
       ticker.advance(Duration.ofSeconds(59));
       assertThat(rowsServed(gw, "ttl")).as("cached within the TTL").isEqualTo(4);
@@ -55,19 +61,24 @@ class ProjectConfigCacheTest {
 
   @Test
   void redisOutageFallsBackToTheDatabaseWithoutFailingRequests() throws Exception {
-    pg.execute("madbase", "INSERT INTO madbase_projects (ref, rate_limit_per_minute) VALUES ('limited', 1000)");
+    pg.execute(
+        "madbase",
+        "INSERT INTO madbase_projects (ref, rate_limit_per_minute) VALUES ('limited', 1000)");
     try (RedisServer redis = RedisServer.start("redis-pw")) {
       Map<String, String> env = TestGateway.env(pg);
       env.put("REDIS_URL", redis.url());
       try (RunningGateway gw = TestGateway.start(env)) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gw.app().redis().isConnected());
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> gw.app().redis().isConnected());
         assertThat(rowsServed(gw, "limited")).isEqualTo(5);
         assertThat(redis.command("EXISTS", "madbase:project:limited")).isEqualTo(1L);
 
         redis.kill();
         gw.app().projectConfigs().invalidateAll();
         assertThat(rowsServed(gw, "limited")).isEqualTo(5);
-        assertThat(get(gw, "/metrics").body()).contains("gateway_redis_fallbacks_total{use=\"project_config\"}");
+        assertThat(get(gw, "/metrics").body())
+            .contains("gateway_redis_fallbacks_total{use=\"project_config\"}");
       }
     }
   }

@@ -56,7 +56,8 @@ class ReadReplicaRoutingTest {
       assertThat(w.statusCode()).isEqualTo(201);
       assertThat(w.headers().firstValue("X-Db-Route")).contains("primary");
       assertThat(primary.sessionsNamed("gateway-lite")).isPositive();
-      try (var c = primary.connectAsSuperuser("madbase"); var s = c.createStatement();
+      try (var c = primary.connectAsSuperuser("madbase");
+          var s = c.createStatement();
           var rs = s.executeQuery("SELECT count(*) FROM items WHERE name = 'written'")) {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(1);
@@ -76,7 +77,8 @@ class ReadReplicaRoutingTest {
   @Test
   void readReplicaFallsBackToPrimaryWhenTheReplicaIsDown() throws Exception {
     try (RunningGateway gw = TestGateway.start(envWithReplica())) {
-      assertThat(get(gw, "/rest/v1/items?select=name").headers().firstValue("X-Db-Route")).contains("replica");
+      assertThat(get(gw, "/rest/v1/items?select=name").headers().firstValue("X-Db-Route"))
+          .contains("replica");
       replica.stop();
       try {
         var r = get(gw, "/rest/v1/items?select=name");

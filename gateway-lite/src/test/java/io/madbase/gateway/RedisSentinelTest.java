@@ -22,7 +22,9 @@ class RedisSentinelTest {
   @BeforeAll
   static void start() {
     pg = TestGateway.database();
-    pg.execute("madbase", "INSERT INTO madbase_projects (ref, rate_limit_per_minute) VALUES ('rl', 100000)");
+    pg.execute(
+        "madbase",
+        "INSERT INTO madbase_projects (ref, rate_limit_per_minute) VALUES ('rl', 100000)");
     sentinels = RedisSentinelSet.start("data-pw");
   }
 
@@ -38,10 +40,15 @@ class RedisSentinelTest {
 
   @Test
   void lettuceAppliesTheSentinelUrlPasswordToTheDataNodesOnly() {
-    // RedisURI.create parses the same form; the password lands on the master URI, not on the sentinels'
+    // RedisURI.create parses the same form; the password lands on the master URI, not on the
+    // sentinels'
     RedisURI parsed = RedisURI.create(sentinels.sentinelUrl());
     assertThat(parsed.getSentinels()).hasSize(3);
-    assertThat(parsed.getSentinels()).allSatisfy(s -> assertThat(s.getCredentialsProvider().resolveCredentials().block().hasPassword()).isFalse());
+    assertThat(parsed.getSentinels())
+        .allSatisfy(
+            s ->
+                assertThat(s.getCredentialsProvider().resolveCredentials().block().hasPassword())
+                    .isFalse());
     RedisClient client = RedisClient.create();
     try (var conn = client.connect(parsed)) {
       assertThat(conn.sync().set("lettuce-check", "ok")).isEqualTo("OK");
@@ -75,11 +82,20 @@ class RedisSentinelTest {
       assertThat(promoted).as("sentinels promoted the replica").isTrue();
       sentinels.awaitFailover(Duration.ofSeconds(30));
       // after the failover the gateway writes to the new master again
-      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
-        gw.app().projectConfigs().invalidateAll();
-        get(gw, "/rest/v1/items", "X-Project-Ref", "rl");
-        return Long.valueOf(1L).equals(sentinels.initialReplica().command("EXISTS", "madbase:ratelimit:rl:" + System.currentTimeMillis() / 60_000));
-      });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                gw.app().projectConfigs().invalidateAll();
+                get(gw, "/rest/v1/items", "X-Project-Ref", "rl");
+                return Long.valueOf(1L)
+                    .equals(
+                        sentinels
+                            .initialReplica()
+                            .command(
+                                "EXISTS",
+                                "madbase:ratelimit:rl:" + System.currentTimeMillis() / 60_000));
+              });
     }
   }
 }

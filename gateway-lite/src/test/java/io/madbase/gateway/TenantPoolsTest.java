@@ -22,7 +22,9 @@ class TenantPoolsTest {
     // tenant URLs without credentials take DATABASE_URL's
     String tenantUrl = "postgresql://127.0.0.1:" + pg.port() + "/madbase";
     for (String ref : new String[] {"t1", "t2", "t3"}) {
-      pg.execute("madbase", "INSERT INTO madbase_projects (ref, db_url) VALUES ('" + ref + "', '" + tenantUrl + "')");
+      pg.execute(
+          "madbase",
+          "INSERT INTO madbase_projects (ref, db_url) VALUES ('" + ref + "', '" + tenantUrl + "')");
     }
   }
 
@@ -37,7 +39,10 @@ class TenantPoolsTest {
     Map<String, String> env = TestGateway.env(pg);
     env.put("TENANT_POOL_MAX", max);
     env.put("TENANT_POOL_IDLE", idle);
-    GatewayApp app = GatewayApp.create(GatewayConfig.fromEnv(env), new GatewayApp.Timing(ticker, Clock.systemUTC(), Runnable::run));
+    GatewayApp app =
+        GatewayApp.create(
+            GatewayConfig.fromEnv(env),
+            new GatewayApp.Timing(ticker, Clock.systemUTC(), Runnable::run));
     return app.start(0);
   }
 
@@ -61,7 +66,9 @@ class TenantPoolsTest {
       ticker.advance(Duration.ofSeconds(2));
       gw.app().tenantPools().cleanUp();
       assertThat(gw.app().tenantPools().isOpen("t1")).isFalse();
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pg.sessionsNamed("gateway-lite/t1") == 0);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> pg.sessionsNamed("gateway-lite/t1") == 0);
     }
   }
 
@@ -78,7 +85,9 @@ class TenantPoolsTest {
       assertThat(gw.app().tenantPools().isOpen("t3")).isTrue();
       assertThat(gw.app().tenantPools().isOpen("t1")).isTrue();
       assertThat(gw.app().tenantPools().isOpen("t2")).isFalse();
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> pg.sessionsNamed("gateway-lite/t2") == 0);
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> pg.sessionsNamed("gateway-lite/t2") == 0);
       assertThat(pg.sessionsNamed("gateway-lite/t1")).isPositive();
     }
   }

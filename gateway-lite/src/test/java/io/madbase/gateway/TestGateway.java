@@ -13,12 +13,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Shared set-up for gateway tests: a real PostgreSQL prepared as the local driver does, and an HTTP client. */
+/**
+ * Shared set-up for gateway tests: a real PostgreSQL prepared as the local driver does, and an HTTP
+ * client.
+ */
 final class TestGateway {
   static final String APP_USER = "madbase_app";
   static final String APP_PASSWORD = "app-pw-42";
   static final String DATABASE = "madbase";
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private TestGateway() {}
 
@@ -62,8 +66,10 @@ final class TestGateway {
     }
   }
 
-  static HttpResponse<String> get(RunningGateway gw, String path, String... headers) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(gw.localUri().resolve(path)).timeout(Duration.ofSeconds(30)).GET();
+  static HttpResponse<String> get(RunningGateway gw, String path, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(gw.localUri().resolve(path)).timeout(Duration.ofSeconds(30)).GET();
     if (headers.length > 0) {
       b.headers(headers);
     }
@@ -72,8 +78,11 @@ final class TestGateway {
 
   static HttpResponse<String> post(RunningGateway gw, String path, String body, String... headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(gw.localUri().resolve(path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(gw.localUri().resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (headers.length > 0) {
       b.headers(headers);
     }

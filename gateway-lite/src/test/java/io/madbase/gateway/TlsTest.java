@@ -37,18 +37,39 @@ class TlsTest {
     }
   }
 
-  /** A self-signed certificate for 127.0.0.1 made by openssl (PKCS#8 key, as OpenSSL 3 writes it). */
+  /**
+   * A self-signed certificate for 127.0.0.1 made by openssl (PKCS#8 key, as OpenSSL 3 writes it).
+   */
   static void selfSigned(Path cert, Path key, boolean pkcs1) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-        "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1",
-        "-addext", "subjectAltName=IP:127.0.0.1"));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("openssl (Debian package openssl) failed: " + out).isZero();
     if (pkcs1) {
-      Process q = new ProcessBuilder("openssl", "rsa", "-in", key.toString(), "-out", key.toString(), "-traditional")
-          .redirectErrorStream(true).start();
+      Process q =
+          new ProcessBuilder(
+                  "openssl", "rsa", "-in", key.toString(), "-out", key.toString(), "-traditional")
+              .redirectErrorStream(true)
+              .start();
       q.getInputStream().readAllBytes();
       assertThat(q.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(Files.readString(key)).contains("BEGIN RSA PRIVATE KEY");
@@ -59,9 +80,11 @@ class TlsTest {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(cert)) {
-      trust.setCertificateEntry("gw", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      trust.setCertificateEntry(
+          "gw", CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, tmf.getTrustManagers(), null);
@@ -79,8 +102,11 @@ class TlsTest {
       env.put("TLS_KEY", key.toString());
       try (RunningGateway gw = TestGateway.start(env)) {
         assertThat(gw.localUri().getScheme()).isEqualTo("https");
-        HttpResponse<String> r = trusting(cert).send(HttpRequest.newBuilder(gw.localUri().resolve("/rest/v1/items")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            trusting(cert)
+                .send(
+                    HttpRequest.newBuilder(gw.localUri().resolve("/rest/v1/items")).build(),
+                    HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.sslSession()).isPresent();
       }

@@ -52,7 +52,8 @@ class WorkerDiscoveryTest {
   }
 
   @Test
-  void dynamicWorkerDiscoveryRoutesToANewWorkerAndStopsRoutingToARemovedOne(@TempDir Path dir) throws Exception {
+  void dynamicWorkerDiscoveryRoutesToANewWorkerAndStopsRoutingToARemovedOne(@TempDir Path dir)
+      throws Exception {
     Path list = dir.resolve("workers.list");
     try (WorkerServer w1 = WorkerServer.start("w1", "127.0.0.1", 0, Duration.ofSeconds(1));
         WorkerServer w2 = WorkerServer.start("w2", "127.0.0.1", 0, Duration.ofSeconds(1))) {
@@ -64,11 +65,15 @@ class WorkerDiscoveryTest {
         assertThat(workersSeen(gw, 4)).containsExactly("w1");
 
         Files.writeString(list, url(w1) + "\n" + url(w2) + "\n");
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> workersSeen(gw, 2).contains("w2"));
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> workersSeen(gw, 2).contains("w2"));
         assertThat(workersSeen(gw, 4)).containsExactlyInAnyOrder("w1", "w2");
 
         Files.writeString(list, url(w2) + "\n");
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> gw.app().workerDiscovery().upstreams().size() == 1);
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> gw.app().workerDiscovery().upstreams().size() == 1);
         assertThat(workersSeen(gw, 4)).containsExactly("w2");
       }
     }

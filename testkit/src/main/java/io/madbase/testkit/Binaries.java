@@ -3,7 +3,9 @@ package io.madbase.testkit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the server binaries the fixtures run; a missing one fails loudly and says what to install. */
+/**
+ * Finds the server binaries the fixtures run; a missing one fails loudly and says what to install.
+ */
 public final class Binaries {
   public static final Path POSTGRES_BIN = Path.of("/usr/lib/postgresql/15/bin");
   private static final String INSTALL_HINT =
@@ -16,7 +18,9 @@ public final class Binaries {
     return require(POSTGRES_BIN.resolve(program), "postgresql-15");
   }
 
-  /** A program on the PATH such as {@code redis-server}, provided by the Debian package {@code pkg}. */
+  /**
+   * A program on the PATH such as {@code redis-server}, provided by the Debian package {@code pkg}.
+   */
   public static Path onPath(String program, String pkg) {
     String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
     for (String dir : (path + ":/usr/sbin:/usr/bin").split(":")) {

@@ -18,7 +18,8 @@ public final class Commands {
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly();
-        throw new IllegalStateException("timed out after " + timeout.toMillis() + " ms: " + command);
+        throw new IllegalStateException(
+            "timed out after " + timeout.toMillis() + " ms: " + command);
       }
       String text = new String(out, StandardCharsets.UTF_8);
       if (p.exitValue() != 0) {

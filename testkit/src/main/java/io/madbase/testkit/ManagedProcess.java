@@ -79,7 +79,9 @@ public final class ManagedProcess implements AutoCloseable {
     Commands.run(List.of("kill", "-s", signal, Long.toString(pid())), Duration.ofSeconds(5));
   }
 
-  /** Waits for the process to exit after a signal; kills it when it does not within {@code grace}. */
+  /**
+   * Waits for the process to exit after a signal; kills it when it does not within {@code grace}.
+   */
   public void stop(String signal, Duration grace) {
     if (!process.isAlive()) {
       LIVE.remove(this);
@@ -87,7 +89,12 @@ public final class ManagedProcess implements AutoCloseable {
     }
     signal(signal);
     if (!waitFor(grace)) {
-      log.warn("{} (pid {}) did not exit within {} ms of SIG{}: killing it", name, pid(), grace.toMillis(), signal);
+      log.warn(
+          "{} (pid {}) did not exit within {} ms of SIG{}: killing it",
+          name,
+          pid(),
+          grace.toMillis(),
+          signal);
       kill();
     }
     LIVE.remove(this);

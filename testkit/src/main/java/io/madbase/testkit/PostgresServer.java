@@ -20,9 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL 15 server on 127.0.0.1 and a free port, in a temporary directory, with
- * password (scram) authentication over TCP. It can be stopped and started again on the same port
- * and data to simulate an outage. {@link #close()} stops it by PID and deletes its files.
+ * A real PostgreSQL 15 server on 127.0.0.1 and a free port, in a temporary directory, with password
+ * (scram) authentication over TCP. It can be stopped and started again on the same port and data to
+ * simulate an outage. {@link #close()} stops it by PID and deletes its files.
  */
 public final class PostgresServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresServer.class);
@@ -47,7 +47,8 @@ public final class PostgresServer implements AutoCloseable {
   /** initdb a new cluster and start it. */
   public static PostgresServer start() {
     Path initdb = Binaries.postgres("initdb");
-    PostgresServer pg = new PostgresServer(TempDirs.create("testkit-pg-"), FreePorts.next(), randomSecret());
+    PostgresServer pg =
+        new PostgresServer(TempDirs.create("testkit-pg-"), FreePorts.next(), randomSecret());
     try {
       pg.init(initdb);
       pg.startProcess();
@@ -60,7 +61,9 @@ public final class PostgresServer implements AutoCloseable {
 
   private void init(Path initdb) {
     try {
-      Files.createDirectory(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(
+          dataDir,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       Files.createDirectory(socketDir);
       Path pwfile = root.resolve("pwfile");
       Files.writeString(pwfile, superuserPassword + "\n", StandardCharsets.UTF_8);
@@ -68,9 +71,20 @@ public final class PostgresServer implements AutoCloseable {
         Unprivileged.chown(p);
       }
       Commands.run(
-          Unprivileged.command(List.of(
-              initdb.toString(), "-D", dataDir.toString(), "-U", SUPERUSER, "--pwfile=" + pwfile,
-              "-E", "UTF8", "--no-locale", "--no-sync", "--auth-host=scram-sha-256", "--auth-local=trust")),
+          Unprivileged.command(
+              List.of(
+                  initdb.toString(),
+                  "-D",
+                  dataDir.toString(),
+                  "-U",
+                  SUPERUSER,
+                  "--pwfile=" + pwfile,
+                  "-E",
+                  "UTF8",
+                  "--no-locale",
+                  "--no-sync",
+                  "--auth-host=scram-sha-256",
+                  "--auth-local=trust")),
           Duration.ofSeconds(120));
       Files.delete(pwfile);
     } catch (IOException e) {
@@ -79,23 +93,48 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private void startProcess() {
-    List<String> cmd = new ArrayList<>(List.of(
-        Binaries.postgres("postgres").toString(), "-D", dataDir.toString(),
-        "-p", Integer.toString(port), "-k", socketDir.toString(),
-        "-c", "listen_addresses=" + FreePorts.HOST,
-        // throwaway test data: durability off makes the suite faster
-        "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-        "-c", "max_connections=100", "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning"));
-    process = ManagedProcess.start("postgres:" + port, Unprivileged.command(cmd), root.resolve("postgres.log"));
-    Wait.until("PostgreSQL on port " + port + " to accept connections", Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("postgres exited:\n" + process.logTail());
-      }
-      try (Connection c = connectAsSuperuser("postgres")) {
-        return c.isValid(2) ? null : "connection not valid";
-      }
-    });
-    log.info("PostgreSQL up on {}:{} (pid {}, data {})", FreePorts.HOST, port, process.pid(), dataDir);
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Binaries.postgres("postgres").toString(),
+                "-D",
+                dataDir.toString(),
+                "-p",
+                Integer.toString(port),
+                "-k",
+                socketDir.toString(),
+                "-c",
+                "listen_addresses=" + FreePorts.HOST,
+                // throwaway test data: durability off makes the suite faster
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=100",
+                "-c",
+                "shared_buffers=32MB",
+                "-c",
+                "log_min_messages=warning"));
+    process =
+        ManagedProcess.start(
+            "postgres:" + port, Unprivileged.command(cmd), root.resolve("postgres.log"));
+    Wait.until(
+        "PostgreSQL on port " + port + " to accept connections",
+        Duration.ofSeconds(60),
+        Duration.ofMillis(100),
+        () -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException("postgres exited:\n" + process.logTail());
+          }
+          try (Connection c = connectAsSuperuser("postgres")) {
+            return c.isValid(2) ? null : "connection not valid";
+          }
+        });
+    log.info(
+        "PostgreSQL up on {}:{} (pid {}, data {})", FreePorts.HOST, port, process.pid(), dataDir);
   }
 
   /** Fast shutdown (SIGINT): clients are disconnected, the data stays for {@link #restart()}. */
@@ -143,7 +182,16 @@ public final class PostgresServer implements AutoCloseable {
 
   /** The URL form the gateway reads ({@code postgresql://user:password@host:port/db}). */
   public String url(String user, String password, String database) {
-    return "postgresql://" + user + ":" + password + "@" + FreePorts.HOST + ":" + port + "/" + database;
+    return "postgresql://"
+        + user
+        + ":"
+        + password
+        + "@"
+        + FreePorts.HOST
+        + ":"
+        + port
+        + "/"
+        + database;
   }
 
   public Connection connectAsSuperuser(String database) throws SQLException {
@@ -159,19 +207,29 @@ public final class PostgresServer implements AutoCloseable {
     return DriverManager.getConnection(jdbcUrl(database), p);
   }
 
-  /** {@code CREATE ROLE role LOGIN PASSWORD ...} and {@code CREATE DATABASE database OWNER role}. */
+  /**
+   * {@code CREATE ROLE role LOGIN PASSWORD ...} and {@code CREATE DATABASE database OWNER role}.
+   */
   public void createRoleAndDatabase(String role, String password, String database) {
-    try (Connection c = connectAsSuperuser("postgres"); Statement s = c.createStatement()) {
-      s.execute("CREATE ROLE " + quoteIdent(role) + " LOGIN PASSWORD '" + password.replace("'", "''") + "'");
+    try (Connection c = connectAsSuperuser("postgres");
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE ROLE "
+              + quoteIdent(role)
+              + " LOGIN PASSWORD '"
+              + password.replace("'", "''")
+              + "'");
       s.execute("CREATE DATABASE " + quoteIdent(database) + " OWNER " + quoteIdent(role));
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create role " + role + " and database " + database + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create role " + role + " and database " + database + ": " + e.getMessage(), e);
     }
   }
 
   /** Runs SQL as the superuser in {@code database}. */
   public void execute(String database, String sql) {
-    try (Connection c = connectAsSuperuser(database); Statement s = c.createStatement()) {
+    try (Connection c = connectAsSuperuser(database);
+        Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
       throw new IllegalStateException("SQL failed on port " + port + ": " + e.getMessage(), e);
@@ -181,14 +239,17 @@ public final class PostgresServer implements AutoCloseable {
   /** How many sessions {@code pg_stat_activity} shows with this {@code application_name}. */
   public int sessionsNamed(String applicationName) {
     try (Connection c = connectAsSuperuser("postgres");
-        var ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+        var ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
       ps.setString(1, applicationName);
       try (var rs = ps.executeQuery()) {
         rs.next();
         return rs.getInt(1);
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot read pg_stat_activity on port " + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read pg_stat_activity on port " + port + ": " + e.getMessage(), e);
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
  */
 public final class RedisSentinelSet implements AutoCloseable {
   public static final String MASTER_NAME = "mymaster";
+
   /** 2000 ms: 1000 caused needless double failovers on these machines (STACK-NOTES). */
   public static final int DOWN_AFTER_MS = 2000;
 
@@ -38,9 +39,17 @@ public final class RedisSentinelSet implements AutoCloseable {
     try {
       RedisServer master = RedisServer.start(set.dir, false, password, List.of());
       set.nodes.add(master);
-      set.nodes.add(RedisServer.start(set.dir, false, password, List.of(
-          "--replicaof", FreePorts.HOST, Integer.toString(master.port()),
-          "--replica-announce-ip", FreePorts.HOST)));
+      set.nodes.add(
+          RedisServer.start(
+              set.dir,
+              false,
+              password,
+              List.of(
+                  "--replicaof",
+                  FreePorts.HOST,
+                  Integer.toString(master.port()),
+                  "--replica-announce-ip",
+                  FreePorts.HOST)));
       for (int i = 0; i < 3; i++) {
         set.startSentinel(sentinelBin, master.port());
       }
@@ -55,50 +64,73 @@ public final class RedisSentinelSet implements AutoCloseable {
   private void startSentinel(Path bin, int masterPort) {
     int port = FreePorts.next();
     Path conf = dir.resolve("sentinel-" + port + ".conf");
-    String text = String.join("\n",
-        "port " + port,
-        "bind " + FreePorts.HOST,
-        "protected-mode no",
-        "dir " + dir,
-        "sentinel announce-ip " + FreePorts.HOST,
-        "sentinel monitor " + MASTER_NAME + " " + FreePorts.HOST + " " + masterPort + " 2",
-        "sentinel auth-pass " + MASTER_NAME + " " + password,
-        "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER_MS,
-        "sentinel failover-timeout " + MASTER_NAME + " 10000",
-        "sentinel parallel-syncs " + MASTER_NAME + " 1",
-        "");
+    String text =
+        String.join(
+            "\n",
+            "port " + port,
+            "bind " + FreePorts.HOST,
+            "protected-mode no",
+            "dir " + dir,
+            "sentinel announce-ip " + FreePorts.HOST,
+            "sentinel monitor " + MASTER_NAME + " " + FreePorts.HOST + " " + masterPort + " 2",
+            "sentinel auth-pass " + MASTER_NAME + " " + password,
+            "sentinel down-after-milliseconds " + MASTER_NAME + " " + DOWN_AFTER_MS,
+            "sentinel failover-timeout " + MASTER_NAME + " 10000",
+            "sentinel parallel-syncs " + MASTER_NAME + " 1",
+            "");
     try {
       Files.writeString(conf, text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    sentinels.add(ManagedProcess.start("sentinel:" + port, List.of(bin.toString(), conf.toString()), dir.resolve("sentinel-" + port + ".log")));
+    sentinels.add(
+        ManagedProcess.start(
+            "sentinel:" + port,
+            List.of(bin.toString(), conf.toString()),
+            dir.resolve("sentinel-" + port + ".log")));
     sentinelPorts.add(port);
   }
 
   private void awaitHealthy(Duration timeout) {
-    Wait.until("3 sentinels agreeing on master " + masterPort() + " with 1 replica and 2 peers", timeout, Duration.ofMillis(200), () -> {
-      if (!(initialMaster().command("ROLE") instanceof List<?> role && role.size() == 3
-          && role.get(2) instanceof List<?> linked && linked.size() == 1)) {
-        return "master's ROLE does not list one connected replica yet";
-      }
-      for (int port : sentinelPorts) {
-        String master = masterSeenBy(port);
-        if (!(FreePorts.HOST + ":" + masterPort()).equals(master)) {
-          return "sentinel " + port + " sees master " + master;
-        }
-        List<?> replicas = (List<?>) RespClient.command(port, null, "SENTINEL", "REPLICAS", MASTER_NAME);
-        List<?> peers = (List<?>) RespClient.command(port, null, "SENTINEL", "SENTINELS", MASTER_NAME);
-        if (replicas.size() != 1 || peers.size() != 2) {
-          return "sentinel " + port + " sees " + replicas.size() + " replicas and " + peers.size() + " peers";
-        }
-      }
-      return null;
-    });
+    Wait.until(
+        "3 sentinels agreeing on master " + masterPort() + " with 1 replica and 2 peers",
+        timeout,
+        Duration.ofMillis(200),
+        () -> {
+          if (!(initialMaster().command("ROLE") instanceof List<?> role
+              && role.size() == 3
+              && role.get(2) instanceof List<?> linked
+              && linked.size() == 1)) {
+            return "master's ROLE does not list one connected replica yet";
+          }
+          for (int port : sentinelPorts) {
+            String master = masterSeenBy(port);
+            if (!(FreePorts.HOST + ":" + masterPort()).equals(master)) {
+              return "sentinel " + port + " sees master " + master;
+            }
+            List<?> replicas =
+                (List<?>) RespClient.command(port, null, "SENTINEL", "REPLICAS", MASTER_NAME);
+            List<?> peers =
+                (List<?>) RespClient.command(port, null, "SENTINEL", "SENTINELS", MASTER_NAME);
+            if (replicas.size() != 1 || peers.size() != 2) {
+              return "sentinel "
+                  + port
+                  + " sees "
+                  + replicas.size()
+                  + " replicas and "
+                  + peers.size()
+                  + " peers";
+            }
+          }
+          return null;
+        });
   }
 
   private static String masterSeenBy(int sentinelPort) {
-    List<?> addr = (List<?>) RespClient.command(sentinelPort, null, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+    List<?> addr =
+        (List<?>)
+            RespClient.command(
+                sentinelPort, null, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
     return addr == null || addr.size() != 2 ? null : addr.get(0) + ":" + addr.get(1);
   }
 
@@ -125,7 +157,8 @@ public final class RedisSentinelSet implements AutoCloseable {
 
   /** The gateway's Sentinel form: {@code redis-sentinel://password@h:p,h:p,h:p/0#mymaster}. */
   public String sentinelUrl() {
-    String hosts = sentinelPorts.stream().map(p -> FreePorts.HOST + ":" + p).collect(Collectors.joining(","));
+    String hosts =
+        sentinelPorts.stream().map(p -> FreePorts.HOST + ":" + p).collect(Collectors.joining(","));
     return "redis-sentinel://" + password + "@" + hosts + "/0#" + MASTER_NAME;
   }
 
@@ -137,16 +170,22 @@ public final class RedisSentinelSet implements AutoCloseable {
   /** Waits until every Sentinel names the initial replica as master. */
   public void awaitFailover(Duration timeout) {
     String expected = FreePorts.HOST + ":" + initialReplica().port();
-    Wait.until("sentinels to promote " + expected, timeout, Duration.ofMillis(100), () -> {
-      for (int port : sentinelPorts) {
-        String seen = masterSeenBy(port);
-        if (!expected.equals(seen)) {
-          return "sentinel " + port + " sees master " + seen;
-        }
-      }
-      Object role = initialReplica().command("ROLE");
-      return role instanceof List<?> l && "master".equals(l.get(0)) ? null : "replica's ROLE is " + role;
-    });
+    Wait.until(
+        "sentinels to promote " + expected,
+        timeout,
+        Duration.ofMillis(100),
+        () -> {
+          for (int port : sentinelPorts) {
+            String seen = masterSeenBy(port);
+            if (!expected.equals(seen)) {
+              return "sentinel " + port + " sees master " + seen;
+            }
+          }
+          Object role = initialReplica().command("ROLE");
+          return role instanceof List<?> l && "master".equals(l.get(0))
+              ? null
+              : "replica's ROLE is " + role;
+        });
   }
 
   @Override

@@ -38,21 +38,37 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void startProcess(List<String> extraArgs) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Binaries.onPath("redis-server", "redis-server").toString(),
-        "--port", Integer.toString(port), "--bind", FreePorts.HOST,
-        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Binaries.onPath("redis-server", "redis-server").toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                FreePorts.HOST,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--protected-mode",
+                "no"));
     if (password != null) {
       cmd.addAll(List.of("--requirepass", password, "--masterauth", password));
     }
     cmd.addAll(extraArgs);
     process = ManagedProcess.start("redis:" + port, cmd, dir.resolve("redis-" + port + ".log"));
-    Wait.until("redis on port " + port, Duration.ofSeconds(20), Duration.ofMillis(50), () -> {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("redis-server exited:\n" + process.logTail());
-      }
-      return "PONG".equals(RespClient.command(port, password, "PING")) ? null : "no PONG";
-    });
+    Wait.until(
+        "redis on port " + port,
+        Duration.ofSeconds(20),
+        Duration.ofMillis(50),
+        () -> {
+          if (!process.isAlive()) {
+            throw new IllegalStateException("redis-server exited:\n" + process.logTail());
+          }
+          return "PONG".equals(RespClient.command(port, password, "PING")) ? null : "no PONG";
+        });
   }
 
   public int port() {
@@ -65,7 +81,12 @@ public final class RedisServer implements AutoCloseable {
 
   /** {@code redis://[:password@]127.0.0.1:port/0}. */
   public String url() {
-    return "redis://" + (password == null ? "" : ":" + password + "@") + FreePorts.HOST + ":" + port + "/0";
+    return "redis://"
+        + (password == null ? "" : ":" + password + "@")
+        + FreePorts.HOST
+        + ":"
+        + port
+        + "/0";
   }
 
   public Object command(String... args) {

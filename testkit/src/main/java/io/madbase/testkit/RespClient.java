@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A minimal RESP client for the fixtures' own checks (one command per connection, bounded timeouts). */
+/**
+ * A minimal RESP client for the fixtures' own checks (one command per connection, bounded
+ * timeouts).
+ */
 public final class RespClient {
   private RespClient() {}
 

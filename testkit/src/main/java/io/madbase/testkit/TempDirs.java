@@ -16,7 +16,9 @@ public final class TempDirs {
     try {
       Path dir =
           Files.createTempDirectory(
-              Path.of("/tmp"), prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+              Path.of("/tmp"),
+              prefix,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
       return dir;
     } catch (IOException e) {
@@ -24,7 +26,9 @@ public final class TempDirs {
     }
   }
 
-  /** Deletes {@code dir} and everything below it; best effort (a leftover is logged by the caller). */
+  /**
+   * Deletes {@code dir} and everything below it; best effort (a leftover is logged by the caller).
+   */
   public static void deleteQuietly(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;

@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * PostgreSQL refuses to run as root: when the tests run as root, its programs run as the
- * {@code postgres} OS user through {@code setpriv}, which execs (so the PID is the program's own).
- * When not root, they run as the current user.
+ * PostgreSQL refuses to run as root: when the tests run as root, its programs run as the {@code
+ * postgres} OS user through {@code setpriv}, which execs (so the PID is the program's own). When
+ * not root, they run as the current user.
  */
 final class Unprivileged {
   static final String USER = "postgres";
@@ -28,9 +28,14 @@ final class Unprivileged {
     if (!isRoot()) {
       return command;
     }
-    List<String> out = new ArrayList<>(List.of(
-        Binaries.onPath("setpriv", "util-linux").toString(),
-        "--reuid=" + USER, "--regid=" + USER, "--init-groups", "--reset-env"));
+    List<String> out =
+        new ArrayList<>(
+            List.of(
+                Binaries.onPath("setpriv", "util-linux").toString(),
+                "--reuid=" + USER,
+                "--regid=" + USER,
+                "--init-groups",
+                "--reset-env"));
     out.addAll(command);
     return out;
   }
@@ -48,7 +53,12 @@ final class Unprivileged {
       view.setGroup(group);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot hand " + path + " to the " + USER + " user (is postgresql-15 installed? run scripts/install-deps.sh)", e);
+          "cannot hand "
+              + path
+              + " to the "
+              + USER
+              + " user (is postgresql-15 installed? run scripts/install-deps.sh)",
+          e);
     }
   }
 }

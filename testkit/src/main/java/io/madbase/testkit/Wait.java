@@ -2,7 +2,9 @@ package io.madbase.testkit;
 
 import java.time.Duration;
 
-/** Waiting as a strategy with a deadline and a poll interval; on timeout it says what it last saw. */
+/**
+ * Waiting as a strategy with a deadline and a poll interval; on timeout it says what it last saw.
+ */
 public final class Wait {
   private Wait() {}
 
@@ -26,7 +28,12 @@ public final class Wait {
       }
       if (System.nanoTime() >= deadline) {
         throw new IllegalStateException(
-            "timed out after " + timeout.toMillis() + " ms waiting for " + what + "; last seen: " + last);
+            "timed out after "
+                + timeout.toMillis()
+                + " ms waiting for "
+                + what
+                + "; last seen: "
+                + last);
       }
       sleep(interval);
     }

@@ -33,7 +33,8 @@ class PostgresServerTest {
     pg.createRoleAndDatabase("app_user", "s3cret", "appdb");
     try (Connection c = pg.connect("app_user", "s3cret", "appdb");
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT current_user, current_database(), inet_server_port()")) {
+        ResultSet rs =
+            s.executeQuery("SELECT current_user, current_database(), inet_server_port()")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo("app_user");
       assertThat(rs.getString(2)).isEqualTo("appdb");
@@ -46,14 +47,17 @@ class PostgresServerTest {
 
   @Test
   void stoppedServerRefusesConnectionsAndRestartsOnTheSamePortWithItsData() throws Exception {
-    pg.execute("postgres", "CREATE TABLE IF NOT EXISTS survives (v int); INSERT INTO survives VALUES (42)");
+    pg.execute(
+        "postgres",
+        "CREATE TABLE IF NOT EXISTS survives (v int); INSERT INTO survives VALUES (42)");
     pg.stop();
     assertThat(pg.isRunning()).isFalse();
-    assertThatThrownBy(() -> {
-          try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(pg.host(), pg.port()), 500);
-          }
-        })
+    assertThatThrownBy(
+            () -> {
+              try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(pg.host(), pg.port()), 500);
+              }
+            })
         .isInstanceOf(java.net.ConnectException.class);
 
     pg.restart();

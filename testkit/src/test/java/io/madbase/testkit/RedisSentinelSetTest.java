@@ -13,7 +13,9 @@ class RedisSentinelSetTest {
       set.initialMaster().command("SET", "k", "v");
       // replication is asynchronous: wait until the replica has it before crashing the master
       assertThat(set.initialMaster().command("WAIT", "1", "3000")).isEqualTo(1L);
-      assertThat(set.sentinelUrl()).startsWith("redis-sentinel://redis-pw@127.0.0.1:").endsWith("/0#mymaster");
+      assertThat(set.sentinelUrl())
+          .startsWith("redis-sentinel://redis-pw@127.0.0.1:")
+          .endsWith("/0#mymaster");
 
       set.killMaster();
       set.awaitFailover(Duration.ofSeconds(30));

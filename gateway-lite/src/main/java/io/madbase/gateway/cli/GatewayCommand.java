@@ -21,10 +21,17 @@ import picocli.CommandLine.Spec;
  * Settings come from the environment (the platform's variable names); a flag overrides its
  * variable. Exit codes: 0 clean shutdown, 2 bad configuration, 3 port taken.
  */
-@Command(name = "gateway", mixinStandardHelpOptions = true,
-    description = {"Run gateway-lite: the data API, /functions/v1 proxy, /health, /ready and /metrics.",
-        "Every flag overrides the environment variable of the same meaning (see docs/gateway.md)."},
-    footer = {"", "Exit codes: 0 shut down cleanly, 2 invalid configuration, 3 environment (port taken)."})
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run gateway-lite: the data API, /functions/v1 proxy, /health, /ready and /metrics.",
+      "Every flag overrides the environment variable of the same meaning (see docs/gateway.md)."
+    },
+    footer = {
+      "",
+      "Exit codes: 0 shut down cleanly, 2 invalid configuration, 3 environment (port taken)."
+    })
 public final class GatewayCommand implements Callable<Integer> {
   public static final int OK = 0;
   public static final int INVALID_INPUT = 2;
@@ -32,24 +39,78 @@ public final class GatewayCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--port", description = "PORT (default 8080)") String port;
-  @Option(names = "--bind", description = "BIND_HOST (default 0.0.0.0)") String bind;
-  @Option(names = "--name", description = "GATEWAY_NAME, shown in X-Served-By (default gateway-lite)") String name;
-  @Option(names = "--database-url", description = "DATABASE_URL: postgresql://user:password@host:port/db (writes)") String databaseUrl;
-  @Option(names = "--read-replica-url", description = "READ_REPLICA_URL (reads; default: the primary)") String readReplicaUrl;
-  @Option(names = "--redis-url", description = "REDIS_URL: redis://[:pw@]host:port/db or redis-sentinel://pw@h:p,h:p/db#master") String redisUrl;
-  @Option(names = "--worker-upstream-urls", description = "WORKER_UPSTREAM_URLS: http://w1:9000,http://w2:9000") String workerUrls;
-  @Option(names = "--worker-discovery-file", description = "WORKER_DISCOVERY_FILE: one worker URL a line") String workerFile;
-  @Option(names = "--worker-discovery-interval", description = "WORKER_DISCOVERY_INTERVAL (default 30s)") String workerInterval;
-  @Option(names = "--control-plane-url", description = "CONTROL_PLANE_URL: project configs and worker list over HTTP") String controlPlaneUrl;
-  @Option(names = "--tls-cert", description = "TLS_CERT: PEM certificate chain (HTTPS with --tls-key)") String tlsCert;
-  @Option(names = "--tls-key", description = "TLS_KEY: PEM private key") String tlsKey;
-  @Option(names = "--shutdown-grace", description = "SHUTDOWN_GRACE (default 10s)") String shutdownGrace;
-  @Option(names = "--hold-deadline", description = "HOLD_DEADLINE (default 20s)") String holdDeadline;
-  @Option(names = "--project-config-ttl", description = "PROJECT_CONFIG_TTL (default 60s)") String projectConfigTtl;
-  @Option(names = "--tenant-pool-max", description = "TENANT_POOL_MAX (default 100)") String tenantPoolMax;
-  @Option(names = "--tenant-pool-idle", description = "TENANT_POOL_IDLE (default 300s)") String tenantPoolIdle;
-  @Option(names = "--db-pool-size", description = "DB_POOL_SIZE (default 10)") String dbPoolSize;
+  @Option(names = "--port", description = "PORT (default 8080)")
+  String port;
+
+  @Option(names = "--bind", description = "BIND_HOST (default 0.0.0.0)")
+  String bind;
+
+  @Option(
+      names = "--name",
+      description = "GATEWAY_NAME, shown in X-Served-By (default gateway-lite)")
+  String name;
+
+  @Option(
+      names = "--database-url",
+      description = "DATABASE_URL: postgresql://user:password@host:port/db (writes)")
+  String databaseUrl;
+
+  @Option(
+      names = "--read-replica-url",
+      description = "READ_REPLICA_URL (reads; default: the primary)")
+  String readReplicaUrl;
+
+  @Option(
+      names = "--redis-url",
+      description =
+          "REDIS_URL: redis://[:pw@]host:port/db or redis-sentinel://pw@h:p,h:p/db#master")
+  String redisUrl;
+
+  @Option(
+      names = "--worker-upstream-urls",
+      description = "WORKER_UPSTREAM_URLS: http://w1:9000,http://w2:9000")
+  String workerUrls;
+
+  @Option(
+      names = "--worker-discovery-file",
+      description = "WORKER_DISCOVERY_FILE: one worker URL a line")
+  String workerFile;
+
+  @Option(
+      names = "--worker-discovery-interval",
+      description = "WORKER_DISCOVERY_INTERVAL (default 30s)")
+  String workerInterval;
+
+  @Option(
+      names = "--control-plane-url",
+      description = "CONTROL_PLANE_URL: project configs and worker list over HTTP")
+  String controlPlaneUrl;
+
+  @Option(
+      names = "--tls-cert",
+      description = "TLS_CERT: PEM certificate chain (HTTPS with --tls-key)")
+  String tlsCert;
+
+  @Option(names = "--tls-key", description = "TLS_KEY: PEM private key")
+  String tlsKey;
+
+  @Option(names = "--shutdown-grace", description = "SHUTDOWN_GRACE (default 10s)")
+  String shutdownGrace;
+
+  @Option(names = "--hold-deadline", description = "HOLD_DEADLINE (default 20s)")
+  String holdDeadline;
+
+  @Option(names = "--project-config-ttl", description = "PROJECT_CONFIG_TTL (default 60s)")
+  String projectConfigTtl;
+
+  @Option(names = "--tenant-pool-max", description = "TENANT_POOL_MAX (default 100)")
+  String tenantPoolMax;
+
+  @Option(names = "--tenant-pool-idle", description = "TENANT_POOL_IDLE (default 300s)")
+  String tenantPoolIdle;
+
+  @Option(names = "--db-pool-size", description = "DB_POOL_SIZE (default 10)")
+  String dbPoolSize;
 
   private final Map<String, String> env;
 

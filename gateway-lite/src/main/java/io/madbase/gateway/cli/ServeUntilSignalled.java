@@ -3,8 +3,8 @@ package io.madbase.gateway.cli;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Keeps a server running until SIGTERM/SIGINT, then closes it gracefully on the calling thread.
- * A JVM shutdown hook (System.exit elsewhere, other signals) closes it too; closing twice is safe.
+ * Keeps a server running until SIGTERM/SIGINT, then closes it gracefully on the calling thread. A
+ * JVM shutdown hook (System.exit elsewhere, other signals) closes it too; closing twice is safe.
  */
 final class ServeUntilSignalled {
   private ServeUntilSignalled() {}

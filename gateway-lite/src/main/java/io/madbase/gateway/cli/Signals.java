@@ -17,24 +17,29 @@ final class Signals {
 
   private Signals() {}
 
-  /** Runs {@code action} (once per signal) on SIGTERM and SIGINT; false when signals cannot be handled here. */
+  /**
+   * Runs {@code action} (once per signal) on SIGTERM and SIGINT; false when signals cannot be
+   * handled here.
+   */
   static boolean onTerminate(Runnable action) {
     try {
       Class<?> signal = Class.forName("sun.misc.Signal");
       Class<?> handler = Class.forName("sun.misc.SignalHandler");
-      InvocationHandler ih = (Object proxy, Method m, Object[] args) -> {
-        if (m.getName().equals("handle")) {
-          log.info("received SIG{}", args[0].getClass().getMethod("getName").invoke(args[0]));
-          action.run();
-          return null;
-        }
-        return switch (m.getName()) {
-          case "hashCode" -> System.identityHashCode(proxy);
-          case "equals" -> proxy == args[0];
-          default -> "SignalHandler(graceful shutdown)";
-        };
-      };
-      Object h = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handler}, ih);
+      InvocationHandler ih =
+          (Object proxy, Method m, Object[] args) -> {
+            if (m.getName().equals("handle")) {
+              log.info("received SIG{}", args[0].getClass().getMethod("getName").invoke(args[0]));
+              action.run();
+              return null;
+            }
+            return switch (m.getName()) {
+              case "hashCode" -> System.identityHashCode(proxy);
+              case "equals" -> proxy == args[0];
+              default -> "SignalHandler(graceful shutdown)";
+            };
+          };
+      Object h =
+          Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handler}, ih);
       Method handle = signal.getMethod("handle", signal, handler);
       for (String name : new String[] {"TERM", "INT"}) {
         handle.invoke(null, signal.getConstructor(String.class).newInstance(name), h);

@@ -13,24 +13,51 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code madbase worker}: a tiny HTTP upstream for {@code /functions/v1/*}, answering JSON that names it. */
-@Command(name = "worker", mixinStandardHelpOptions = true,
-    description = {"Run a tiny worker upstream: every path answers {\"worker\":\"<name>\",...}; GET /health; ?delay_ms=N answers slowly."},
+/**
+ * {@code madbase worker}: a tiny HTTP upstream for {@code /functions/v1/*}, answering JSON that
+ * names it.
+ */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a tiny worker upstream: every path answers {\"worker\":\"<name>\",...}; GET /health; ?delay_ms=N answers slowly."
+    },
     footer = {"", "Exit codes: 0 shut down cleanly, 2 invalid input, 3 environment (port taken)."})
 public final class WorkerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--name", required = true, description = "the worker's name, in every answer") String name;
-  @Option(names = "--port", defaultValue = "9000", description = "port (default ${DEFAULT-VALUE}; 0: any free port)") int port;
-  @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default ${DEFAULT-VALUE})") String bind;
-  @Option(names = "--shutdown-grace", defaultValue = "10s", description = "how long in-flight requests may finish on SIGTERM") String grace;
+  @Option(names = "--name", required = true, description = "the worker's name, in every answer")
+  String name;
+
+  @Option(
+      names = "--port",
+      defaultValue = "9000",
+      description = "port (default ${DEFAULT-VALUE}; 0: any free port)")
+  int port;
+
+  @Option(
+      names = "--bind",
+      defaultValue = "0.0.0.0",
+      description = "address to listen on (default ${DEFAULT-VALUE})")
+  String bind;
+
+  @Option(
+      names = "--shutdown-grace",
+      defaultValue = "10s",
+      description = "how long in-flight requests may finish on SIGTERM")
+  String grace;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     Optional<Duration> g = Durations.parse(grace);
     if (g.isEmpty() || port < 0 || port > 65535) {
-      err.println("worker: " + (g.isEmpty() ? "--shutdown-grace: '" + grace + "' is not " + Durations.EXPECTED : "--port: out of range 0..65535"));
+      err.println(
+          "worker: "
+              + (g.isEmpty()
+                  ? "--shutdown-grace: '" + grace + "' is not " + Durations.EXPECTED
+                  : "--port: out of range 0..65535"));
       err.flush();
       return GatewayCommand.INVALID_INPUT;
     }

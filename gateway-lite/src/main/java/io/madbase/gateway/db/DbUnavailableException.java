@@ -8,8 +8,16 @@ public final class DbUnavailableException extends RuntimeException {
   private final Duration held;
 
   public DbUnavailableException(String route, int retries, Duration held, Throwable last) {
-    super("the " + route + " database did not answer within " + held.toMillis() + " ms (" + retries + " retries): "
-        + io.madbase.gateway.Secrets.mask(String.valueOf(last.getMessage())), last);
+    super(
+        "the "
+            + route
+            + " database did not answer within "
+            + held.toMillis()
+            + " ms ("
+            + retries
+            + " retries): "
+            + io.madbase.gateway.Secrets.mask(String.valueOf(last.getMessage())),
+        last);
     this.retries = retries;
     this.held = held;
   }

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Runs database work and, while the database is unreachable, holds the request: it retries with
  * backoff until the hold deadline, so clients see latency rather than errors during a failover.
  * Only what is safe is retried: reads, writes that never reached the server, and writes that carry
- * an idempotency key (their work starts by looking the key up). A plain write whose connection
- * died after it was sent ends in {@link WriteOutcomeUnknownException}.
+ * an idempotency key (their work starts by looking the key up). A plain write whose connection died
+ * after it was sent ends in {@link WriteOutcomeUnknownException}.
  */
 public final class HoldingExecutor {
   private static final Logger log = LoggerFactory.getLogger(HoldingExecutor.class);
@@ -49,7 +49,8 @@ public final class HoldingExecutor {
   }
 
   /** Runs {@code work}, retrying what is safe to retry until the hold deadline. */
-  public <T> Held<T> hold(String route, DataSource ds, Safety safety, SqlWork<T> work) throws SQLException {
+  public <T> Held<T> hold(String route, DataSource ds, Safety safety, SqlWork<T> work)
+      throws SQLException {
     return hold(route, () -> ds, safety, work);
   }
 
@@ -57,7 +58,11 @@ public final class HoldingExecutor {
    * As {@link #hold(String, DataSource, Safety, SqlWork)}, asking {@code pool} for the data source
    * on every try: the router replaces the primary pool when the primary comes back.
    */
-  public <T> Held<T> hold(String route, java.util.function.Supplier<? extends DataSource> pool, Safety safety, SqlWork<T> work)
+  public <T> Held<T> hold(
+      String route,
+      java.util.function.Supplier<? extends DataSource> pool,
+      Safety safety,
+      SqlWork<T> work)
       throws SQLException {
     long start = System.nanoTime();
     long deadline = start + holdDeadline.toNanos();
@@ -73,7 +78,11 @@ public final class HoldingExecutor {
           T value = work.run(c);
           if (retries > 0) {
             metrics.held("served");
-            log.info("{} request served after {} retries ({} ms held)", route, retries, (System.nanoTime() - start) / 1_000_000);
+            log.info(
+                "{} request served after {} retries ({} ms held)",
+                route,
+                retries,
+                (System.nanoTime() - start) / 1_000_000);
           }
           return new Held<>(value, retries);
         } catch (SQLException e) {
@@ -98,16 +107,21 @@ public final class HoldingExecutor {
       }
       metrics.retry(route);
       retries++;
-      log.debug("{} database unavailable ({}), retry {} in {} ms", route, failure.getSQLState(), retries, backoff);
+      log.debug(
+          "{} database unavailable ({}), retry {} in {} ms",
+          route,
+          failure.getSQLState(),
+          retries,
+          backoff);
       sleep(backoff);
     }
   }
 
   /**
-   * A write that cannot be retried once sent first proves its connection alive with a round trip:
-   * a session the server ended while it sat in the pool (a switchover's fast shutdown sends FATAL
-   * 57P01 to idle sessions) would otherwise fail the write after it was sent, and the write would be
-   * reported unknown although it never ran. HikariCP skips its own check for connections used in
+   * A write that cannot be retried once sent first proves its connection alive with a round trip: a
+   * session the server ended while it sat in the pool (a switchover's fast shutdown sends FATAL
+   * 57P01 to idle sessions) would otherwise fail the write after it was sent, and the write would
+   * be reported unknown although it never ran. HikariCP skips its own check for connections used in
    * the last 500 ms.
    */
   private static void checkBeforeSending(DataSource ds, Connection c) throws SQLException {

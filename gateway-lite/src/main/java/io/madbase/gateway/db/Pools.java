@@ -7,17 +7,20 @@ import java.time.Duration;
 
 /**
  * HikariCP pools tuned for fast recovery after a failover (STACK-NOTES.md): short connection and
- * validation timeouts so a request waits on a dead primary for seconds, not minutes; TCP
- * keepalive and a socket timeout so a partitioned server is noticed; no failure at start when the
- * database is unreachable (the gateway starts, {@code /ready} stays false until it answers).
+ * validation timeouts so a request waits on a dead primary for seconds, not minutes; TCP keepalive
+ * and a socket timeout so a partitioned server is noticed; no failure at start when the database is
+ * unreachable (the gateway starts, {@code /ready} stays false until it answers).
  */
 public final class Pools {
   /** {@code application_name} of the shared primary and replica pools. */
   public static final String APP_NAME = "gateway-lite";
+
   /** How long one attempt waits for a connection; a held request makes several attempts. */
   public static final Duration CONNECTION_TIMEOUT = Duration.ofMillis(1500);
+
   /** Replica reads give up sooner: they fall back to the primary. */
   public static final Duration REPLICA_CONNECTION_TIMEOUT = Duration.ofMillis(500);
+
   /** A read on a partitioned server fails after this long (then it is retried). */
   public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
 
@@ -29,7 +32,12 @@ public final class Pools {
   }
 
   public static HikariDataSource open(
-      String poolName, DbUrl url, String applicationName, int maxSize, int minIdle, Duration connectionTimeout) {
+      String poolName,
+      DbUrl url,
+      String applicationName,
+      int maxSize,
+      int minIdle,
+      Duration connectionTimeout) {
     HikariConfig c = new HikariConfig();
     c.setPoolName(poolName);
     c.setJdbcUrl(url.jdbcUrl());

@@ -22,8 +22,9 @@ import java.util.List;
 public final class SeedSchema {
   public static final String DEFAULT_PROJECT = "default";
 
-  static final List<String> STATEMENTS = List.of(
-      """
+  static final List<String> STATEMENTS =
+      List.of(
+          """
       CREATE TABLE IF NOT EXISTS probe_writes (
         id bigserial PRIMARY KEY,
         probe text NOT NULL,
@@ -31,13 +32,13 @@ public final class SeedSchema {
         payload jsonb,
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (probe, seq))""",
-      """
+          """
       CREATE TABLE IF NOT EXISTS items (
         id bigserial PRIMARY KEY,
         name text NOT NULL,
         qty int NOT NULL DEFAULT 0,
         created_at timestamptz NOT NULL DEFAULT now())""",
-      """
+          """
       CREATE TABLE IF NOT EXISTS madbase_projects (
         ref text PRIMARY KEY CHECK (ref ~ '^[a-z0-9][a-z0-9_-]{0,62}$'),
         db_url text,
@@ -45,8 +46,10 @@ public final class SeedSchema {
         rate_limit_per_minute int NOT NULL DEFAULT 0 CHECK (rate_limit_per_minute >= 0),
         enabled boolean NOT NULL DEFAULT true,
         updated_at timestamptz NOT NULL DEFAULT now())""",
-      "INSERT INTO madbase_projects (ref) VALUES ('" + DEFAULT_PROJECT + "') ON CONFLICT (ref) DO NOTHING",
-      """
+          "INSERT INTO madbase_projects (ref) VALUES ('"
+              + DEFAULT_PROJECT
+              + "') ON CONFLICT (ref) DO NOTHING",
+          """
       CREATE TABLE IF NOT EXISTS madbase_idempotency (
         project text NOT NULL,
         key text NOT NULL,

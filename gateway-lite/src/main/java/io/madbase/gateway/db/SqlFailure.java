@@ -7,7 +7,9 @@ import org.postgresql.util.PSQLException;
 
 /** What a failed database call means for retrying it. */
 public enum SqlFailure {
-  /** Nothing reached the server (no connection, or it was closed before use): always safe to retry. */
+  /**
+   * Nothing reached the server (no connection, or it was closed before use): always safe to retry.
+   */
   NOT_SENT,
   /** The server answered with an error that proves the statement did not commit, and may pass. */
   ROLLED_BACK,
@@ -18,7 +20,8 @@ public enum SqlFailure {
 
   // read-only transaction (a demoted primary behind HAProxy), serialization failure, deadlock,
   // too many connections, "the database system is starting up": the statement never committed
-  private static final Set<String> ROLLED_BACK_STATES = Set.of("25006", "40001", "40P01", "53300", "57P03");
+  private static final Set<String> ROLLED_BACK_STATES =
+      Set.of("25006", "40001", "40P01", "53300", "57P03");
 
   public static SqlFailure of(SQLException e) {
     if (e instanceof SQLTransientConnectionException) {

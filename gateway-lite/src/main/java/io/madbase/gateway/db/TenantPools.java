@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TenantPools implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TenantPools.class);
+
   /** Connections of one tenant pool (its maximum); public for the load test's pool-leak ceiling. */
   public static final int TENANT_POOL_SIZE = 5;
 
@@ -29,35 +30,50 @@ public final class TenantPools implements AutoCloseable {
   private final Cache<String, TenantPool> pools;
   private final GatewayMetrics metrics;
 
-  public TenantPools(int maxSize, Duration idle, Ticker ticker, Executor executor, GatewayMetrics metrics) {
+  public TenantPools(
+      int maxSize, Duration idle, Ticker ticker, Executor executor, GatewayMetrics metrics) {
     this.metrics = metrics;
-    this.pools = Caffeine.newBuilder()
-        .maximumSize(maxSize)
-        .expireAfterAccess(idle)
-        .ticker(ticker)
-        .executor(executor)
-        // idle pools are closed on time even when no request comes to trigger the cache's upkeep
-        .scheduler(Scheduler.systemScheduler())
-        .removalListener((String ref, TenantPool pool, RemovalCause cause) -> {
-          if (pool != null) {
-            closePool(ref, pool, cause);
-          }
-        })
-        .build();
+    this.pools =
+        Caffeine.newBuilder()
+            .maximumSize(maxSize)
+            .expireAfterAccess(idle)
+            .ticker(ticker)
+            .executor(executor)
+            // idle pools are closed on time even when no request comes to trigger the cache's
+            // upkeep
+            .scheduler(Scheduler.systemScheduler())
+            .removalListener(
+                (String ref, TenantPool pool, RemovalCause cause) -> {
+                  if (pool != null) {
+                    closePool(ref, pool, cause);
+                  }
+                })
+            .build();
   }
 
-  /** The pool of project {@code ref} for {@code url}; a changed URL replaces (and closes) the old pool. */
+  /**
+   * The pool of project {@code ref} for {@code url}; a changed URL replaces (and closes) the old
+   * pool.
+   */
   public HikariDataSource get(String ref, DbUrl url) {
-    TenantPool pool = pools.asMap().compute(ref, (k, existing) ->
-        existing != null && existing.url().equals(url) && !existing.dataSource().isClosed()
-            ? existing
-            : open(k, url));
+    TenantPool pool =
+        pools
+            .asMap()
+            .compute(
+                ref,
+                (k, existing) ->
+                    existing != null
+                            && existing.url().equals(url)
+                            && !existing.dataSource().isClosed()
+                        ? existing
+                        : open(k, url));
     return pool.dataSource();
   }
 
   private TenantPool open(String ref, DbUrl url) {
     String name = Pools.tenantAppName(ref);
-    HikariDataSource ds = Pools.open(name, url, name, TENANT_POOL_SIZE, 1, Pools.CONNECTION_TIMEOUT);
+    HikariDataSource ds =
+        Pools.open(name, url, name, TENANT_POOL_SIZE, 1, Pools.CONNECTION_TIMEOUT);
     metrics.registerPool("tenant:" + ref, ds);
     log.info("opened tenant pool for project {} ({})", ref, url);
     return new TenantPool(url, ds);
@@ -66,10 +82,16 @@ public final class TenantPools implements AutoCloseable {
   private void closePool(String ref, TenantPool pool, RemovalCause cause) {
     metrics.unregisterPool("tenant:" + ref);
     pool.dataSource().close();
-    log.info("closed tenant pool for project {} ({})", ref, cause.name().toLowerCase(java.util.Locale.ROOT));
+    log.info(
+        "closed tenant pool for project {} ({})",
+        ref,
+        cause.name().toLowerCase(java.util.Locale.ROOT));
   }
 
-  /** Runs the cache's pending upkeep now: expirations and evictions (tests advance a fake ticker first). */
+  /**
+   * Runs the cache's pending upkeep now: expirations and evictions (tests advance a fake ticker
+   * first).
+   */
   public void cleanUp() {
     pools.cleanUp();
   }

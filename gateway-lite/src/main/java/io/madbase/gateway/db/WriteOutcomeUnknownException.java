@@ -8,8 +8,10 @@ public final class WriteOutcomeUnknownException extends RuntimeException {
   private final int retries;
 
   public WriteOutcomeUnknownException(int retries, Throwable cause) {
-    super("the connection to the primary was lost after the write was sent; it may or may not have been applied: "
-        + io.madbase.gateway.Secrets.mask(String.valueOf(cause.getMessage())), cause);
+    super(
+        "the connection to the primary was lost after the write was sent; it may or may not have been applied: "
+            + io.madbase.gateway.Secrets.mask(String.valueOf(cause.getMessage())),
+        cause);
     this.retries = retries;
   }
 

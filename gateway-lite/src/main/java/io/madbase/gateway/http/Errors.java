@@ -28,8 +28,11 @@ final class Errors {
   static void writeOutcomeUnknown(WriteOutcomeUnknownException e, Context ctx) {
     ctx.header(RETRIES, Integer.toString(e.retries()));
     log.warn("{} {}: write outcome unknown", ctx.method(), ctx.path());
-    Responses.error(ctx, 504, "write_outcome_unknown", e.getMessage()
-        + ". Check before retrying, or retry with an Idempotency-Key header.");
+    Responses.error(
+        ctx,
+        504,
+        "write_outcome_unknown",
+        e.getMessage() + ". Check before retrying, or retry with an Idempotency-Key header.");
   }
 
   static void sql(SQLException e, Context ctx) {
@@ -43,13 +46,22 @@ final class Errors {
     } else if (state.equals("42501")) {
       Responses.error(ctx, 403, "permission_denied", e.getMessage());
     } else {
-      log.warn("{} {}: database error {}: {}", ctx.method(), ctx.path(), state, io.madbase.gateway.Secrets.mask(e.getMessage()));
+      log.warn(
+          "{} {}: database error {}: {}",
+          ctx.method(),
+          ctx.path(),
+          state,
+          io.madbase.gateway.Secrets.mask(e.getMessage()));
       Responses.error(ctx, 500, "database_error", "the database failed (SQLSTATE " + state + ")");
     }
   }
 
   static void unexpected(Exception e, Context ctx) {
-    log.error("{} {}: internal error: {}", ctx.method(), ctx.path(), io.madbase.gateway.Secrets.mask(e.toString()));
+    log.error(
+        "{} {}: internal error: {}",
+        ctx.method(),
+        ctx.path(),
+        io.madbase.gateway.Secrets.mask(e.toString()));
     Responses.error(ctx, 500, "internal", "internal error");
   }
 }

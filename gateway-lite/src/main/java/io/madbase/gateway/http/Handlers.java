@@ -30,8 +30,15 @@ public final class Handlers {
   private final GatewayMetrics metrics;
   private final BooleanSupplier shuttingDown;
 
-  public Handlers(String name, ProjectConfigCache projects, RateLimiter rateLimiter, DataApi data, WorkerProxy workers,
-      DbRouter router, GatewayMetrics metrics, BooleanSupplier shuttingDown) {
+  public Handlers(
+      String name,
+      ProjectConfigCache projects,
+      RateLimiter rateLimiter,
+      DataApi data,
+      WorkerProxy workers,
+      DbRouter router,
+      GatewayMetrics metrics,
+      BooleanSupplier shuttingDown) {
     this.name = name;
     this.projects = projects;
     this.rateLimiter = rateLimiter;
@@ -43,15 +50,22 @@ public final class Handlers {
   }
 
   void health(Context ctx) {
-    Responses.json(ctx, 200, Responses.JSON.createObjectNode().put("status", "live").put("gateway", name));
+    Responses.json(
+        ctx, 200, Responses.JSON.createObjectNode().put("status", "live").put("gateway", name));
   }
 
   void ready(Context ctx) {
     boolean primary = router.primaryUp();
     boolean stopping = shuttingDown.getAsBoolean();
     boolean ready = primary && !stopping;
-    Responses.json(ctx, ready ? 200 : 503, Responses.JSON.createObjectNode()
-        .put("ready", ready).put("primary", primary ? "up" : "down").put("shutting_down", stopping));
+    Responses.json(
+        ctx,
+        ready ? 200 : 503,
+        Responses.JSON
+            .createObjectNode()
+            .put("ready", ready)
+            .put("primary", primary ? "up" : "down")
+            .put("shutting_down", stopping));
   }
 
   void metrics(Context ctx) {
@@ -75,13 +89,20 @@ public final class Handlers {
 
   void functions(Context ctx) {
     String query = ctx.queryString();
-    WorkerProxy.Forwarded f = workers.forward(ctx.method().name(), ctx.path() + (query == null ? "" : "?" + query),
-        headers(ctx), ctx.bodyAsBytes());
-    f.headers().forEach((k, values) -> {
-      if (k.equalsIgnoreCase("content-type") || k.toLowerCase(java.util.Locale.ROOT).startsWith("x-")) {
-        values.forEach(v -> ctx.header(k, v));
-      }
-    });
+    WorkerProxy.Forwarded f =
+        workers.forward(
+            ctx.method().name(),
+            ctx.path() + (query == null ? "" : "?" + query),
+            headers(ctx),
+            ctx.bodyAsBytes());
+    f.headers()
+        .forEach(
+            (k, values) -> {
+              if (k.equalsIgnoreCase("content-type")
+                  || k.toLowerCase(java.util.Locale.ROOT).startsWith("x-")) {
+                values.forEach(v -> ctx.header(k, v));
+              }
+            });
     ctx.header("X-Upstream", f.upstream().toString());
     ctx.header("X-Served-By", name);
     ctx.status(f.status()).result(f.body());
@@ -95,16 +116,26 @@ public final class Handlers {
   }
 
   private ProjectConfig project(Context ctx) {
-    String ref = Optional.ofNullable(ctx.header(PROJECT_HEADER)).map(String::trim).orElse(SeedSchema.DEFAULT_PROJECT);
+    String ref =
+        Optional.ofNullable(ctx.header(PROJECT_HEADER))
+            .map(String::trim)
+            .orElse(SeedSchema.DEFAULT_PROJECT);
     if (!PROJECT_REF.matcher(ref).matches()) {
-      throw ApiException.badRequest("invalid_project", PROJECT_HEADER + " must be a project ref (a-z, 0-9, _ and -)");
+      throw ApiException.badRequest(
+          "invalid_project", PROJECT_HEADER + " must be a project ref (a-z, 0-9, _ and -)");
     }
-    ProjectConfig p = projects.get(ref).orElseThrow(() -> ApiException.notFound("unknown_project", "no project " + ref));
+    ProjectConfig p =
+        projects
+            .get(ref)
+            .orElseThrow(() -> ApiException.notFound("unknown_project", "no project " + ref));
     if (!p.enabled()) {
       throw new ApiException(403, "project_disabled", "project " + ref + " is disabled");
     }
     if (!rateLimiter.allow(p)) {
-      throw new ApiException(429, "rate_limited", "project " + ref + " is over " + p.rateLimitPerMinute() + " requests a minute",
+      throw new ApiException(
+          429,
+          "rate_limited",
+          "project " + ref + " is over " + p.rateLimitPerMinute() + " requests a minute",
           Map.of("Retry-After", "60"));
     }
     ctx.header(PROJECT_HEADER, ref);

@@ -18,21 +18,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A key store built in memory from PEM files: a certificate chain ({@code BEGIN CERTIFICATE},
- * leaf first) and an unencrypted private key, PKCS#8 ({@code BEGIN PRIVATE KEY}, RSA or EC) or
- * PKCS#1 ({@code BEGIN RSA PRIVATE KEY}).
+ * A key store built in memory from PEM files: a certificate chain ({@code BEGIN CERTIFICATE}, leaf
+ * first) and an unencrypted private key, PKCS#8 ({@code BEGIN PRIVATE KEY}, RSA or EC) or PKCS#1
+ * ({@code BEGIN RSA PRIVATE KEY}).
  */
 public final class PemKeyStore {
   public static final String ALIAS = "gateway";
+
   /** The in-memory store's password: it never leaves the process. */
   public static final String PASSWORD = "in-memory";
-  private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
+
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
 
   private PemKeyStore() {}
 
-  public static KeyStore load(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
-    List<? extends Certificate> chain = CertificateFactory.getInstance("X.509")
-        .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(certFile))).stream().toList();
+  public static KeyStore load(Path certFile, Path keyFile)
+      throws IOException, GeneralSecurityException {
+    List<? extends Certificate> chain =
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(certFile)))
+            .stream()
+            .toList();
     if (chain.isEmpty()) {
       throw new GeneralSecurityException(certFile + " holds no PEM certificate");
     }
@@ -51,15 +58,20 @@ public final class PemKeyStore {
         case "PRIVATE KEY":
           return pkcs8(der);
         case "RSA PRIVATE KEY":
-          return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(wrapPkcs1(der)));
+          return KeyFactory.getInstance("RSA")
+              .generatePrivate(new PKCS8EncodedKeySpec(wrapPkcs1(der)));
         case "ENCRYPTED PRIVATE KEY":
-          throw new GeneralSecurityException(file + ": encrypted keys are not supported (decrypt it: openssl pkcs8 -topk8 -nocrypt)");
+          throw new GeneralSecurityException(
+              file
+                  + ": encrypted keys are not supported (decrypt it: openssl pkcs8 -topk8 -nocrypt)");
         default:
           // other blocks (EC PARAMETERS, certificates) are skipped
       }
     }
-    throw new GeneralSecurityException(file + " holds no PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY;"
-        + " convert others with: openssl pkcs8 -topk8 -nocrypt)");
+    throw new GeneralSecurityException(
+        file
+            + " holds no PEM private key (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY;"
+            + " convert others with: openssl pkcs8 -topk8 -nocrypt)");
   }
 
   private static PrivateKey pkcs8(byte[] der) throws GeneralSecurityException {
@@ -76,7 +88,23 @@ public final class PemKeyStore {
 
   /** PKCS#1 RSAPrivateKey inside a PKCS#8 PrivateKeyInfo (version 0, rsaEncryption, NULL). */
   static byte[] wrapPkcs1(byte[] pkcs1) {
-    byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+    byte[] algorithm = {
+      0x30,
+      0x0d,
+      0x06,
+      0x09,
+      0x2a,
+      (byte) 0x86,
+      0x48,
+      (byte) 0x86,
+      (byte) 0xf7,
+      0x0d,
+      0x01,
+      0x01,
+      0x01,
+      0x05,
+      0x00
+    };
     byte[] version = {0x02, 0x01, 0x00};
     byte[] octets = concat(new byte[] {0x04}, length(pkcs1.length), pkcs1);
     byte[] body = concat(version, algorithm, octets);

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.madbase.gateway.Secrets;
 
-/** JSON bodies, always; errors as {@code {"error":{"code":"…","message":"…"}}} with no secret in them. */
+/**
+ * JSON bodies, always; errors as {@code {"error":{"code":"…","message":"…"}}} with no secret in
+ * them.
+ */
 public final class Responses {
   public static final ObjectMapper JSON = new ObjectMapper();
 

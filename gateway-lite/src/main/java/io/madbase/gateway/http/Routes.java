@@ -33,12 +33,17 @@ public final class Routes {
     r.error(404, h::notFound);
 
     r.before(ctx -> ctx.attribute(REQUEST_START, System.nanoTime()));
-    r.after(ctx -> {
-      Long start = ctx.attribute(REQUEST_START);
-      if (start != null) {
-        metrics.request(ctx.method().name(), routeOf(ctx), ctx.statusCode(), java.time.Duration.ofNanos(System.nanoTime() - start));
-      }
-    });
+    r.after(
+        ctx -> {
+          Long start = ctx.attribute(REQUEST_START);
+          if (start != null) {
+            metrics.request(
+                ctx.method().name(),
+                routeOf(ctx),
+                ctx.statusCode(),
+                java.time.Duration.ofNanos(System.nanoTime() - start));
+          }
+        });
   }
 
   private static String routeOf(io.javalin.http.Context ctx) {

@@ -15,12 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The gateway's metrics, all prefixed {@code gateway_}, scraped from {@code GET /metrics}:
- * requests and latency, retries and held requests, pool gauges per pool, cache hits and misses,
- * Redis fallbacks, unknown write outcomes, worker upstreams.
+ * The gateway's metrics, all prefixed {@code gateway_}, scraped from {@code GET /metrics}: requests
+ * and latency, retries and held requests, pool gauges per pool, cache hits and misses, Redis
+ * fallbacks, unknown write outcomes, worker upstreams.
  */
 public final class GatewayMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, List<Meter>> poolMeters = new ConcurrentHashMap<>();
 
   public String scrape() {
@@ -41,13 +42,18 @@ public final class GatewayMetrics {
     Counter.builder("gateway.retries").tag("db_route", route).register(registry).increment();
   }
 
-  /** A request that needed at least one retry, by how it ended: served, expired, outcome_unknown. */
+  /**
+   * A request that needed at least one retry, by how it ended: served, expired, outcome_unknown.
+   */
   public void held(String outcome) {
     Counter.builder("gateway.held.requests").tag("outcome", outcome).register(registry).increment();
   }
 
   public void cache(String cache, boolean hit) {
-    Counter.builder(hit ? "gateway.cache.hits" : "gateway.cache.misses").tag("cache", cache).register(registry).increment();
+    Counter.builder(hit ? "gateway.cache.hits" : "gateway.cache.misses")
+        .tag("cache", cache)
+        .register(registry)
+        .increment();
   }
 
   /** Redis was unavailable for {@code use}; the request went on without it. */
@@ -67,12 +73,24 @@ public final class GatewayMetrics {
     Gauge.builder(name, value).register(registry);
   }
 
-  /** Active, idle and all ({@code gateway_pool_connections}) connections of one pool, tagged {@code pool}; removed by {@link #unregisterPool}. */
+  /**
+   * Active, idle and all ({@code gateway_pool_connections}) connections of one pool, tagged {@code
+   * pool}; removed by {@link #unregisterPool}.
+   */
   public void registerPool(String pool, HikariDataSource ds) {
     List<Meter> meters = new ArrayList<>();
-    meters.add(Gauge.builder("gateway.pool.active", ds, d -> stat(d, true, false)).tag("pool", pool).register(registry));
-    meters.add(Gauge.builder("gateway.pool.idle", ds, d -> stat(d, false, true)).tag("pool", pool).register(registry));
-    meters.add(Gauge.builder("gateway.pool.connections", ds, d -> stat(d, true, true)).tag("pool", pool).register(registry));
+    meters.add(
+        Gauge.builder("gateway.pool.active", ds, d -> stat(d, true, false))
+            .tag("pool", pool)
+            .register(registry));
+    meters.add(
+        Gauge.builder("gateway.pool.idle", ds, d -> stat(d, false, true))
+            .tag("pool", pool)
+            .register(registry));
+    meters.add(
+        Gauge.builder("gateway.pool.connections", ds, d -> stat(d, true, true))
+            .tag("pool", pool)
+            .register(registry));
     poolMeters.put(pool, meters);
   }
 

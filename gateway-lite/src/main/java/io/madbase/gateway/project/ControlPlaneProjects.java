@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Project configs from the control plane: {@code GET <CONTROL_PLANE_URL>/projects/<ref>} answers
- * 200 with {@code {"ref":…,"db_url":…,"max_rows":…,"rate_limit_per_minute":…,"enabled":…}}, or
- * 404 when there is no such project.
+ * 200 with {@code {"ref":…,"db_url":…,"max_rows":…,"rate_limit_per_minute":…,"enabled":…}}, or 404
+ * when there is no such project.
  */
 public final class ControlPlaneProjects implements ProjectSource {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,7 +29,11 @@ public final class ControlPlaneProjects implements ProjectSource {
 
   @Override
   public Optional<ProjectConfig> find(String ref) {
-    URI uri = base.resolve(stripSlash(base.getPath()) + "/projects/" + URLEncoder.encode(ref, StandardCharsets.UTF_8));
+    URI uri =
+        base.resolve(
+            stripSlash(base.getPath())
+                + "/projects/"
+                + URLEncoder.encode(ref, StandardCharsets.UTF_8));
     HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build();
     try {
       HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
@@ -53,7 +57,10 @@ public final class ControlPlaneProjects implements ProjectSource {
   }
 
   private static ApiException unavailable(String why) {
-    return new ApiException(503, "project_config_unavailable", "the control plane could not give the project config: " + why,
+    return new ApiException(
+        503,
+        "project_config_unavailable",
+        "the control plane could not give the project config: " + why,
         java.util.Map.of("Retry-After", "1"));
   }
 }

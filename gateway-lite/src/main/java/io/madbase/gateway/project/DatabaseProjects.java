@@ -19,20 +19,29 @@ public final class DatabaseProjects implements ProjectSource {
   @Override
   public Optional<ProjectConfig> find(String ref) {
     try {
-      return router.readShared(c -> {
-        try (PreparedStatement ps = c.prepareStatement(QUERY)) {
-          ps.setString(1, ref);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              return Optional.<ProjectConfig>empty();
-            }
-            return Optional.of(new ProjectConfig(rs.getString(1), Optional.ofNullable(rs.getString(2)),
-                rs.getInt(3), rs.getInt(4), rs.getBoolean(5)));
-          }
-        }
-      }).value();
+      return router
+          .readShared(
+              c -> {
+                try (PreparedStatement ps = c.prepareStatement(QUERY)) {
+                  ps.setString(1, ref);
+                  try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                      return Optional.<ProjectConfig>empty();
+                    }
+                    return Optional.of(
+                        new ProjectConfig(
+                            rs.getString(1),
+                            Optional.ofNullable(rs.getString(2)),
+                            rs.getInt(3),
+                            rs.getInt(4),
+                            rs.getBoolean(5)));
+                  }
+                }
+              })
+          .value();
     } catch (SQLException e) {
-      throw new io.madbase.gateway.http.ApiException(500, "project_lookup_failed", "cannot read project " + ref + ": " + e.getMessage());
+      throw new io.madbase.gateway.http.ApiException(
+          500, "project_lookup_failed", "cannot read project " + ref + ": " + e.getMessage());
     }
   }
 }

@@ -7,10 +7,11 @@ import java.util.Optional;
 
 /**
  * A project (tenant) as the gateway sees it. {@code dbUrl} empty: the project's data lives in the
- * gateway's own database (shared primary and replica pools); set: the project has a database of
- * its own, reached through a tenant pool. {@code rateLimitPerMinute} 0 means unlimited.
+ * gateway's own database (shared primary and replica pools); set: the project has a database of its
+ * own, reached through a tenant pool. {@code rateLimitPerMinute} 0 means unlimited.
  */
-public record ProjectConfig(String ref, Optional<String> dbUrl, int maxRows, int rateLimitPerMinute, boolean enabled) {
+public record ProjectConfig(
+    String ref, Optional<String> dbUrl, int maxRows, int rateLimitPerMinute, boolean enabled) {
 
   /** The JSON shape used by the control plane and the Redis cache. */
   public ObjectNode toJson() {

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Project configs cached for a TTL in two levels: in memory (Caffeine, on an injectable ticker)
- * and in Redis (shared by gateways). A config changed at the source is served within the TTL: an
- * entry taken from Redis lives in memory only for what remains of its Redis TTL. Redis being down
- * only costs a trip to the source.
+ * Project configs cached for a TTL in two levels: in memory (Caffeine, on an injectable ticker) and
+ * in Redis (shared by gateways). A config changed at the source is served within the TTL: an entry
+ * taken from Redis lives in memory only for what remains of its Redis TTL. Redis being down only
+ * costs a trip to the source.
  */
 public final class ProjectConfigCache {
   static final String KEY_PREFIX = "madbase:project:";
@@ -30,16 +30,23 @@ public final class ProjectConfigCache {
   private final GatewayMetrics metrics;
   private final Cache<String, Entry> memory;
 
-  public ProjectConfigCache(ProjectSource source, RedisAccess redis, Duration ttl, Ticker ticker, GatewayMetrics metrics) {
+  public ProjectConfigCache(
+      ProjectSource source,
+      RedisAccess redis,
+      Duration ttl,
+      Ticker ticker,
+      GatewayMetrics metrics) {
     this.source = source;
     this.redis = redis;
     this.ttl = ttl;
     this.metrics = metrics;
-    this.memory = Caffeine.newBuilder()
-        .ticker(ticker)
-        .maximumSize(10_000)
-        .expireAfter(Expiry.<String, Entry>creating((k, e) -> Duration.ofNanos(e.lifetimeNanos())))
-        .build();
+    this.memory =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .maximumSize(10_000)
+            .expireAfter(
+                Expiry.<String, Entry>creating((k, e) -> Duration.ofNanos(e.lifetimeNanos())))
+            .build();
   }
 
   public Optional<ProjectConfig> get(String ref) {
@@ -54,10 +61,13 @@ public final class ProjectConfigCache {
   }
 
   private Optional<Entry> fromRedis(String ref) {
-    Optional<List<String>> hit = redis.call("project_config", r -> {
-      String v = r.get(KEY_PREFIX + ref);
-      return v == null ? null : List.of(v, Long.toString(r.pttl(KEY_PREFIX + ref)));
-    });
+    Optional<List<String>> hit =
+        redis.call(
+            "project_config",
+            r -> {
+              String v = r.get(KEY_PREFIX + ref);
+              return v == null ? null : List.of(v, Long.toString(r.pttl(KEY_PREFIX + ref)));
+            });
     if (redis.isConfigured()) {
       metrics.cache("project_config_redis", hit.isPresent());
     }
@@ -70,8 +80,12 @@ public final class ProjectConfigCache {
     }
     try {
       JsonNode n = JSON.readTree(hit.get().get(0));
-      Optional<ProjectConfig> config = n.path("found").asBoolean(true) ? Optional.of(ProjectConfig.fromJson(n)) : Optional.empty();
-      return Optional.of(new Entry(config, Math.min(ttl.toNanos(), Duration.ofMillis(remainingMs).toNanos())));
+      Optional<ProjectConfig> config =
+          n.path("found").asBoolean(true)
+              ? Optional.of(ProjectConfig.fromJson(n))
+              : Optional.empty();
+      return Optional.of(
+          new Entry(config, Math.min(ttl.toNanos(), Duration.ofMillis(remainingMs).toNanos())));
     } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
       return Optional.empty(); // a bad cache entry: go to the source
     }

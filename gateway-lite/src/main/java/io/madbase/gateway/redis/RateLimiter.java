@@ -24,12 +24,16 @@ public final class RateLimiter {
       return true;
     }
     String key = KEY_PREFIX + project.ref() + ":" + clock.millis() / 60_000;
-    return redis.call("rate_limit", r -> {
-      long n = r.incr(key);
-      if (n == 1) {
-        r.pexpire(key, 61_000);
-      }
-      return n <= project.rateLimitPerMinute();
-    }).orElse(true);
+    return redis
+        .call(
+            "rate_limit",
+            r -> {
+              long n = r.incr(key);
+              if (n == 1) {
+                r.pexpire(key, 61_000);
+              }
+              return n <= project.rateLimitPerMinute();
+            })
+        .orElse(true);
   }
 }

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Redis through Lettuce, Sentinel-aware, and never in the way: every call is bounded by a short
- * timeout, commands are rejected rather than queued while disconnected, and any failure answers
- * "no value" so the caller goes to the database instead. The first connection is made in the
+ * timeout, commands are rejected rather than queued while disconnected, and any failure answers "no
+ * value" so the caller goes to the database instead. The first connection is made in the
  * background, so an unreachable Redis does not hold up the gateway's start.
  */
 public final class RedisAccess implements AutoCloseable {
@@ -51,18 +51,25 @@ public final class RedisAccess implements AutoCloseable {
     this.description = target.toString();
     this.uri = toUri(target);
     this.client = RedisClient.create();
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        // fail fast while reconnecting (e.g. during a Sentinel failover): the caller falls back
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
-        .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true).build())
-        .build());
-    this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "redis-connect");
-      t.setDaemon(true);
-      return t;
-    });
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            // fail fast while reconnecting (e.g. during a Sentinel failover): the caller falls back
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(Duration.ofSeconds(1))
+                    .keepAlive(true)
+                    .build())
+            .build());
+    this.connector =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "redis-connect");
+              t.setDaemon(true);
+              return t;
+            });
     connector.execute(this::connectOrRetry);
   }
 
@@ -83,7 +90,9 @@ public final class RedisAccess implements AutoCloseable {
   static RedisURI toUri(RedisTarget target) {
     RedisURI.Builder b;
     if (target instanceof RedisTarget.Sentinel s) {
-      b = RedisURI.Builder.sentinel(s.sentinels().get(0).host(), s.sentinels().get(0).port(), s.masterName());
+      b =
+          RedisURI.Builder.sentinel(
+              s.sentinels().get(0).host(), s.sentinels().get(0).port(), s.masterName());
       s.sentinels().stream().skip(1).forEach(h -> b.withSentinel(h.host(), h.port()));
     } else {
       RedisTarget.Standalone s = (RedisTarget.Standalone) target;
@@ -101,8 +110,11 @@ public final class RedisAccess implements AutoCloseable {
       connection = client.connect(StringCodec.UTF8, uri);
       log.info("redis connected ({})", description);
     } catch (RuntimeException e) {
-      log.warn("redis {} not reachable yet ({}); retrying in {} ms, requests go on without it",
-          description, Secrets.mask(e.getMessage()), CONNECT_RETRY_MS);
+      log.warn(
+          "redis {} not reachable yet ({}); retrying in {} ms, requests go on without it",
+          description,
+          Secrets.mask(e.getMessage()),
+          CONNECT_RETRY_MS);
       if (!closed) {
         connector.schedule(this::connectOrRetry, CONNECT_RETRY_MS, TimeUnit.MILLISECONDS);
       }

@@ -25,8 +25,8 @@ import java.util.Optional;
 
 /**
  * The data API's database side: {@code SELECT} with filters and {@code INSERT … RETURNING *}. A
- * POST with an {@code Idempotency-Key} runs in a transaction that first looks the key up and
- * stores its response with the rows, so retrying it (by the client, or by the gateway after a lost
+ * POST with an {@code Idempotency-Key} runs in a transaction that first looks the key up and stores
+ * its response with the rows, so retrying it (by the client, or by the gateway after a lost
  * connection) never inserts twice.
  */
 public final class DataApi {
@@ -34,7 +34,8 @@ public final class DataApi {
   private static final int MAX_KEY_LENGTH = 200;
 
   /** A response: status, body, and where and how it was served. */
-  public record Result(int status, JsonNode body, int retries, String route, String pool, boolean replayed) {}
+  public record Result(
+      int status, JsonNode body, int retries, String route, String pool, boolean replayed) {}
 
   private record Written(int status, JsonNode body, boolean replayed) {}
 
@@ -46,47 +47,66 @@ public final class DataApi {
     this.catalog = catalog;
   }
 
-  public Result select(ProjectConfig project, String table, Map<String, List<String>> params) throws SQLException {
+  public Result select(ProjectConfig project, String table, Map<String, List<String>> params)
+      throws SQLException {
     Identifiers.require("table", table);
     SelectQuery query = SelectQuery.parse(params);
-    var routed = router.read(project, c -> {
-      SelectQuery.Statement st = query.toSql(catalog.require(router.poolKey(project), c, table), project.maxRows());
-      try (PreparedStatement ps = c.prepareStatement(st.sql())) {
-        for (int i = 0; i < st.params().size(); i++) {
-          ps.setObject(i + 1, st.params().get(i), Types.OTHER);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          return Rows.toJson(rs);
-        }
-      }
-    });
+    var routed =
+        router.read(
+            project,
+            c -> {
+              SelectQuery.Statement st =
+                  query.toSql(
+                      catalog.require(router.poolKey(project), c, table), project.maxRows());
+              try (PreparedStatement ps = c.prepareStatement(st.sql())) {
+                for (int i = 0; i < st.params().size(); i++) {
+                  ps.setObject(i + 1, st.params().get(i), Types.OTHER);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                  return Rows.toJson(rs);
+                }
+              }
+            });
     return new Result(200, routed.value(), routed.retries(), routed.route(), routed.pool(), false);
   }
 
-  public Result insert(ProjectConfig project, String table, String body, Optional<String> idempotencyKey)
+  public Result insert(
+      ProjectConfig project, String table, String body, Optional<String> idempotencyKey)
       throws SQLException {
     Identifiers.require("table", table);
     List<JsonNode> rows = parseRows(body);
     idempotencyKey.ifPresent(DataApi::checkKey);
-    var routed = idempotencyKey.isPresent()
-        ? router.write(project, Safety.RETRY_SAFE, c -> keyedInsert(c, project, table, rows, idempotencyKey.get(), hash(table, body)))
-        : router.write(project, Safety.ONCE_SENT_UNSAFE, c -> new Written(201, insertRows(c, project, table, rows), false));
+    var routed =
+        idempotencyKey.isPresent()
+            ? router.write(
+                project,
+                Safety.RETRY_SAFE,
+                c -> keyedInsert(c, project, table, rows, idempotencyKey.get(), hash(table, body)))
+            : router.write(
+                project,
+                Safety.ONCE_SENT_UNSAFE,
+                c -> new Written(201, insertRows(c, project, table, rows), false));
     Written w = routed.value();
-    return new Result(w.status(), w.body(), routed.retries(), routed.route(), routed.pool(), w.replayed());
+    return new Result(
+        w.status(), w.body(), routed.retries(), routed.route(), routed.pool(), w.replayed());
   }
 
-  private ArrayNode insertRows(Connection c, ProjectConfig project, String table, List<JsonNode> rows) throws SQLException {
+  private ArrayNode insertRows(
+      Connection c, ProjectConfig project, String table, List<JsonNode> rows) throws SQLException {
     TableCatalog.Table t = catalog.require(router.poolKey(project), c, table);
     List<String> columns = new ArrayList<>();
     rows.get(0).fieldNames().forEachRemaining(f -> columns.add(t.requireColumn(f)));
-    StringBuilder sql = new StringBuilder("INSERT INTO public.").append(Identifiers.quote(t.name()));
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO public.").append(Identifiers.quote(t.name()));
     if (columns.isEmpty()) {
       sql.append(" DEFAULT VALUES");
       if (rows.size() > 1) {
         throw ApiException.badRequest("invalid_body", "several rows need at least one column");
       }
     } else {
-      sql.append(" (").append(String.join(", ", columns.stream().map(Identifiers::quote).toList())).append(") VALUES ");
+      sql.append(" (")
+          .append(String.join(", ", columns.stream().map(Identifiers::quote).toList()))
+          .append(") VALUES ");
       String tuple = "(" + String.join(", ", columns.stream().map(x -> "?").toList()) + ")";
       sql.append(String.join(", ", rows.stream().map(r -> tuple).toList()));
     }
@@ -104,19 +124,28 @@ public final class DataApi {
     }
   }
 
-  private static void bind(PreparedStatement ps, int i, TableCatalog.Table t, String column, JsonNode v) throws SQLException {
+  private static void bind(
+      PreparedStatement ps, int i, TableCatalog.Table t, String column, JsonNode v)
+      throws SQLException {
     if (v == null || v.isNull()) {
       ps.setNull(i, Types.OTHER);
     } else if (t.isJson(column)) {
       ps.setObject(i, v.toString(), Types.OTHER);
     } else if (v.isContainerNode()) {
-      throw ApiException.badRequest("invalid_body", "column " + column + " takes a plain value, not an object or array");
+      throw ApiException.badRequest(
+          "invalid_body", "column " + column + " takes a plain value, not an object or array");
     } else {
       ps.setObject(i, v.asText(), Types.OTHER);
     }
   }
 
-  private Written keyedInsert(Connection c, ProjectConfig project, String table, List<JsonNode> rows, String key, String hash)
+  private Written keyedInsert(
+      Connection c,
+      ProjectConfig project,
+      String table,
+      List<JsonNode> rows,
+      String key,
+      String hash)
       throws SQLException {
     c.setAutoCommit(false);
     try {
@@ -126,8 +155,9 @@ public final class DataApi {
         return earlier.get();
       }
       ArrayNode inserted = insertRows(c, project, table, rows);
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO madbase_idempotency (project, key, request_hash, status, response) VALUES (?, ?, ?, 201, ?::jsonb)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO madbase_idempotency (project, key, request_hash, status, response) VALUES (?, ?, ?, 201, ?::jsonb)")) {
         ps.setString(1, project.ref());
         ps.setString(2, key);
         ps.setString(3, hash);
@@ -144,9 +174,11 @@ public final class DataApi {
     }
   }
 
-  private static Optional<Written> storedResponse(Connection c, String project, String key, String hash) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT request_hash, status, response FROM madbase_idempotency WHERE project = ? AND key = ?")) {
+  private static Optional<Written> storedResponse(
+      Connection c, String project, String key, String hash) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT request_hash, status, response FROM madbase_idempotency WHERE project = ? AND key = ?")) {
       ps.setString(1, project);
       ps.setString(2, key);
       try (ResultSet rs = ps.executeQuery()) {
@@ -154,7 +186,10 @@ public final class DataApi {
           return Optional.empty();
         }
         if (!rs.getString(1).equals(hash)) {
-          throw new ApiException(409, "idempotency_key_reused", "this Idempotency-Key was used for a different request");
+          throw new ApiException(
+              409,
+              "idempotency_key_reused",
+              "this Idempotency-Key was used for a different request");
         }
         return Optional.of(new Written(rs.getInt(2), readJson(rs.getString(3)), true));
       }
@@ -166,10 +201,12 @@ public final class DataApi {
     try {
       root = body == null || body.isBlank() ? null : JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("invalid_json", "the body is not valid JSON: " + e.getOriginalMessage());
+      throw ApiException.badRequest(
+          "invalid_json", "the body is not valid JSON: " + e.getOriginalMessage());
     }
     if (root == null) {
-      throw ApiException.badRequest("invalid_body", "a JSON object or an array of objects is required");
+      throw ApiException.badRequest(
+          "invalid_body", "a JSON object or an array of objects is required");
     }
     List<JsonNode> rows = new ArrayList<>();
     if (root.isObject()) {
@@ -177,12 +214,14 @@ public final class DataApi {
     } else if (root.isArray() && !root.isEmpty()) {
       root.forEach(rows::add);
     } else {
-      throw ApiException.badRequest("invalid_body", "a JSON object or a non-empty array of objects is required");
+      throw ApiException.badRequest(
+          "invalid_body", "a JSON object or a non-empty array of objects is required");
     }
     List<String> first = names(rows.get(0));
     for (JsonNode r : rows) {
       if (!r.isObject() || !names(r).equals(first)) {
-        throw ApiException.badRequest("invalid_body", "every row must be an object with the same keys");
+        throw ApiException.badRequest(
+            "invalid_body", "every row must be an object with the same keys");
       }
       first.forEach(f -> Identifiers.require("column", f));
     }
@@ -200,7 +239,9 @@ public final class DataApi {
 
   private static void checkKey(String key) {
     if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-      throw ApiException.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters");
+      throw ApiException.badRequest(
+          "invalid_idempotency_key",
+          "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters");
     }
   }
 

@@ -14,8 +14,12 @@ final class Identifiers {
 
   static String require(String kind, String name) {
     if (name == null || !IDENT.matcher(name).matches()) {
-      throw ApiException.badRequest("invalid_identifier",
-          kind + " name " + quoteForMessage(name) + " is not an identifier (letters, digits and _; at most 63)");
+      throw ApiException.badRequest(
+          "invalid_identifier",
+          kind
+              + " name "
+              + quoteForMessage(name)
+              + " is not an identifier (letters, digits and _; at most 63)");
     }
     return name;
   }

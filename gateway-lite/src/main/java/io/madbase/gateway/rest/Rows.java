@@ -33,19 +33,22 @@ final class Rows {
 
   private static JsonNode value(ResultSet rs, int i, String type) throws SQLException {
     JsonNodeFactory f = JsonNodeFactory.instance;
-    Object v = switch (type) {
-      case "timestamptz" -> rs.getObject(i, OffsetDateTime.class);
-      case "timestamp" -> rs.getObject(i, LocalDateTime.class);
-      case "date" -> rs.getObject(i, LocalDate.class);
-      default -> rs.getObject(i);
-    };
+    Object v =
+        switch (type) {
+          case "timestamptz" -> rs.getObject(i, OffsetDateTime.class);
+          case "timestamp" -> rs.getObject(i, LocalDateTime.class);
+          case "date" -> rs.getObject(i, LocalDate.class);
+          default -> rs.getObject(i);
+        };
     if (v == null) {
       return f.nullNode();
     }
     if (v instanceof Number || v instanceof Boolean) {
       return JSON.valueToTree(v); // Integer, Long, BigDecimal… keep their exact JSON number form
     }
-    if (v instanceof PGobject o && ("json".equals(o.getType()) || "jsonb".equals(o.getType())) && o.getValue() != null) {
+    if (v instanceof PGobject o
+        && ("json".equals(o.getType()) || "jsonb".equals(o.getType()))
+        && o.getValue() != null) {
       try {
         return JSON.readTree(o.getValue());
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

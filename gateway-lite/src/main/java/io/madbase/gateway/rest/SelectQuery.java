@@ -13,10 +13,21 @@ import java.util.Optional;
  * catalog in {@link #toSql}; every value is a bound parameter.
  */
 public record SelectQuery(
-    List<String> columns, List<Filter> filters, Optional<Order> order, Optional<Integer> limit, int offset) {
+    List<String> columns,
+    List<Filter> filters,
+    Optional<Order> order,
+    Optional<Integer> limit,
+    int offset) {
 
   public enum Op {
-    EQ("="), NEQ("<>"), GT(">"), GTE(">="), LT("<"), LTE("<="), LIKE("LIKE"), IS("IS");
+    EQ("="),
+    NEQ("<>"),
+    GT(">"),
+    GTE(">="),
+    LT("<"),
+    LTE("<="),
+    LIKE("LIKE"),
+    IS("IS");
 
     final String sql;
 
@@ -37,12 +48,17 @@ public record SelectQuery(
     int offset = 0;
     for (var e : params.entrySet()) {
       if (e.getValue().size() != 1) {
-        throw ApiException.badRequest("invalid_parameter", "parameter " + e.getKey() + " is given more than once");
+        throw ApiException.badRequest(
+            "invalid_parameter", "parameter " + e.getKey() + " is given more than once");
       }
       String v = e.getValue().get(0);
       switch (e.getKey()) {
-        case "select" -> columns = List.of(v.split(",", -1)).stream()
-            .map(String::trim).map(c -> Identifiers.require("column", c)).toList();
+        case "select" ->
+            columns =
+                List.of(v.split(",", -1)).stream()
+                    .map(String::trim)
+                    .map(c -> Identifiers.require("column", c))
+                    .toList();
         case "order" -> order = Optional.of(order(v));
         case "limit" -> limit = Optional.of(nonNegative("limit", v));
         case "offset" -> offset = nonNegative("offset", v);
@@ -54,23 +70,28 @@ public record SelectQuery(
 
   private static Order order(String v) {
     String[] parts = v.split("\\.", -1);
-    if (parts.length > 2 || (parts.length == 2 && !parts[1].equals("asc") && !parts[1].equals("desc"))) {
-      throw ApiException.badRequest("invalid_parameter", "order must be column, column.asc or column.desc");
+    if (parts.length > 2
+        || (parts.length == 2 && !parts[1].equals("asc") && !parts[1].equals("desc"))) {
+      throw ApiException.badRequest(
+          "invalid_parameter", "order must be column, column.asc or column.desc");
     }
-    return new Order(Identifiers.require("column", parts[0]), parts.length == 2 && parts[1].equals("desc"));
+    return new Order(
+        Identifiers.require("column", parts[0]), parts.length == 2 && parts[1].equals("desc"));
   }
 
   private static Filter filter(String column, String v) {
     int dot = v.indexOf('.');
     if (dot < 0) {
-      throw ApiException.badRequest("invalid_filter", "filter on " + column + " must look like op.value, e.g. eq.5");
+      throw ApiException.badRequest(
+          "invalid_filter", "filter on " + column + " must look like op.value, e.g. eq.5");
     }
     Op op;
     try {
       op = Op.valueOf(v.substring(0, dot).toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid_filter", "unknown operator in filter on " + column
-          + " (use eq, neq, gt, gte, lt, lte, like, is)");
+      throw ApiException.badRequest(
+          "invalid_filter",
+          "unknown operator in filter on " + column + " (use eq, neq, gt, gte, lt, lte, like, is)");
     }
     String value = v.substring(dot + 1);
     if (op == Op.IS && !List.of("null", "true", "false").contains(value)) {
@@ -94,13 +115,20 @@ public record SelectQuery(
   /** The statement and its parameters, every name checked against {@code table}. */
   public Statement toSql(TableCatalog.Table table, int maxRows) {
     StringBuilder sql = new StringBuilder("SELECT ");
-    sql.append(columns.isEmpty() ? "*" : String.join(", ", columns.stream()
-        .map(table::requireColumn).map(Identifiers::quote).toList()));
+    sql.append(
+        columns.isEmpty()
+            ? "*"
+            : String.join(
+                ", ", columns.stream().map(table::requireColumn).map(Identifiers::quote).toList()));
     sql.append(" FROM public.").append(Identifiers.quote(table.name()));
     List<String> params = new ArrayList<>();
     String sep = " WHERE ";
     for (Filter f : filters) {
-      sql.append(sep).append(Identifiers.quote(table.requireColumn(f.column()))).append(' ').append(f.op().sql).append(' ');
+      sql.append(sep)
+          .append(Identifiers.quote(table.requireColumn(f.column())))
+          .append(' ')
+          .append(f.op().sql)
+          .append(' ');
       if (f.op() == Op.IS) {
         sql.append(f.value().toUpperCase(java.util.Locale.ROOT));
       } else {
@@ -109,9 +137,15 @@ public record SelectQuery(
       }
       sep = " AND ";
     }
-    order.ifPresent(o -> sql.append(" ORDER BY ").append(Identifiers.quote(table.requireColumn(o.column())))
-        .append(o.descending() ? " DESC" : " ASC"));
-    sql.append(" LIMIT ").append(Math.min(limit.orElse(maxRows), maxRows)).append(" OFFSET ").append(offset);
+    order.ifPresent(
+        o ->
+            sql.append(" ORDER BY ")
+                .append(Identifiers.quote(table.requireColumn(o.column())))
+                .append(o.descending() ? " DESC" : " ASC"));
+    sql.append(" LIMIT ")
+        .append(Math.min(limit.orElse(maxRows), maxRows))
+        .append(" OFFSET ")
+        .append(offset);
     return new Statement(sql.toString(), List.copyOf(params));
   }
 

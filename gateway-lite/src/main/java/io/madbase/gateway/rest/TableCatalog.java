@@ -11,14 +11,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The tables the data API serves: those of schema {@code public} (views too), except the
- * gateway's own {@code madbase_*} tables. Cached per pool; reloaded when older than {@link
- * #MAX_AGE_NANOS}, or on a miss when older than a second (a table created just now shows up).
+ * The tables the data API serves: those of schema {@code public} (views too), except the gateway's
+ * own {@code madbase_*} tables. Cached per pool; reloaded when older than {@link #MAX_AGE_NANOS},
+ * or on a miss when older than a second (a table created just now shows up).
  */
 public final class TableCatalog {
   static final long MAX_AGE_NANOS = 30_000_000_000L;
   private static final long MISS_RELOAD_NANOS = 1_000_000_000L;
-  private static final String QUERY = """
+  private static final String QUERY =
+      """
       SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
       FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -32,7 +33,8 @@ public final class TableCatalog {
     public String requireColumn(String column) {
       Identifiers.require("column", column);
       if (!columns.containsKey(column)) {
-        throw ApiException.badRequest("unknown_column", "table " + name + " has no column " + column);
+        throw ApiException.badRequest(
+            "unknown_column", "table " + name + " has no column " + column);
       }
       return column;
     }
@@ -72,9 +74,11 @@ public final class TableCatalog {
 
   private static Snapshot load(Connection c) throws SQLException {
     Map<String, Map<String, String>> cols = new LinkedHashMap<>();
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(QUERY)) {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(QUERY)) {
       while (rs.next()) {
-        cols.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getString(3));
+        cols.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+            .put(rs.getString(2), rs.getString(3));
       }
     }
     Map<String, Table> tables = new LinkedHashMap<>();

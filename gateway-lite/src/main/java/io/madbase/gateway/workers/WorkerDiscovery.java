@@ -36,7 +36,8 @@ public final class WorkerDiscovery implements AutoCloseable {
   private final AtomicInteger next = new AtomicInteger();
   private volatile List<URI> upstreams = List.of();
 
-  public WorkerDiscovery(WorkerSource source, Duration interval, HttpClient http, GatewayMetrics metrics) {
+  public WorkerDiscovery(
+      WorkerSource source, Duration interval, HttpClient http, GatewayMetrics metrics) {
     this.source = source;
     this.http = http;
     metrics.gauge("gateway.worker.upstreams", () -> upstreams.size());
@@ -46,13 +47,16 @@ public final class WorkerDiscovery implements AutoCloseable {
     } else if (source instanceof WorkerSource.None) {
       poller = null;
     } else {
-      poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "worker-discovery");
-        t.setDaemon(true);
-        return t;
-      });
+      poller =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "worker-discovery");
+                t.setDaemon(true);
+                return t;
+              });
       refresh();
-      poller.scheduleWithFixedDelay(this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+      poller.scheduleWithFixedDelay(
+          this::refresh, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -65,7 +69,11 @@ public final class WorkerDiscovery implements AutoCloseable {
       }
       upstreams = List.copyOf(fresh);
     } catch (IOException | RuntimeException e) {
-      log.warn("worker discovery from {} failed ({}); keeping {}", describe(), Secrets.mask(e.getMessage()), upstreams);
+      log.warn(
+          "worker discovery from {} failed ({}); keeping {}",
+          describe(),
+          Secrets.mask(e.getMessage()),
+          upstreams);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -77,8 +85,10 @@ public final class WorkerDiscovery implements AutoCloseable {
     }
     if (source instanceof WorkerSource.ControlPlane cp) {
       URI uri = URI.create(cp.baseUrl().toString().replaceAll("/+$", "") + "/workers");
-      HttpResponse<String> res = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> res =
+          http.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       if (res.statusCode() != 200) {
         throw new IOException("control plane answered " + res.statusCode());
       }
@@ -110,7 +120,9 @@ public final class WorkerDiscovery implements AutoCloseable {
     if (source instanceof WorkerSource.File f) {
       return f.path().toString();
     }
-    return source instanceof WorkerSource.ControlPlane cp ? Secrets.mask(cp.baseUrl().toString()) : "static list";
+    return source instanceof WorkerSource.ControlPlane cp
+        ? Secrets.mask(cp.baseUrl().toString())
+        : "static list";
   }
 
   public List<URI> upstreams() {

@@ -19,12 +19,24 @@ import java.util.Set;
  * the connection (nothing was sent) is skipped for the next one; any other failure is a 502.
  */
 public final class WorkerProxy {
-  private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "host", "keep-alive",
-      "transfer-encoding", "upgrade", "te", "trailer", "proxy-authorization", "expect", "http2-settings");
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "content-length",
+          "host",
+          "keep-alive",
+          "transfer-encoding",
+          "upgrade",
+          "te",
+          "trailer",
+          "proxy-authorization",
+          "expect",
+          "http2-settings");
   static final Duration UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
 
   /** What the worker answered, and which worker it was. */
-  public record Forwarded(int status, byte[] body, Map<String, List<String>> headers, URI upstream) {}
+  public record Forwarded(
+      int status, byte[] body, Map<String, List<String>> headers, URI upstream) {}
 
   private final WorkerDiscovery discovery;
   private final HttpClient http;
@@ -34,38 +46,54 @@ public final class WorkerProxy {
     this.http = http;
   }
 
-  public Forwarded forward(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
+  public Forwarded forward(
+      String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
     int tries = Math.max(1, discovery.upstreams().size());
     IOException last = null;
     for (int i = 0; i < tries; i++) {
       Optional<URI> upstream = discovery.nextUpstream();
       if (upstream.isEmpty()) {
-        throw new ApiException(503, "no_workers", "no worker upstream is known", Map.of("Retry-After", "1"));
+        throw new ApiException(
+            503, "no_workers", "no worker upstream is known", Map.of("Retry-After", "1"));
       }
       try {
         return send(upstream.get(), method, pathAndQuery, headers, body);
       } catch (ConnectException | HttpConnectTimeoutException e) {
         last = e; // not sent: the next worker may answer
       } catch (IOException e) {
-        throw new ApiException(502, "upstream_failed", "worker " + upstream.get() + " failed: " + e);
+        throw new ApiException(
+            502, "upstream_failed", "worker " + upstream.get() + " failed: " + e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ApiException(503, "shutting_down", "interrupted");
       }
     }
-    throw new ApiException(502, "upstream_unreachable", "no worker upstream accepted the connection: " + last);
+    throw new ApiException(
+        502, "upstream_unreachable", "no worker upstream accepted the connection: " + last);
   }
 
-  private Forwarded send(URI upstream, String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body)
+  private Forwarded send(
+      URI upstream,
+      String method,
+      String pathAndQuery,
+      Map<String, List<String>> headers,
+      byte[] body)
       throws IOException, InterruptedException {
     URI target = URI.create(upstream.toString().replaceAll("/+$", "") + pathAndQuery);
-    HttpRequest.Builder rb = HttpRequest.newBuilder(target).timeout(UPSTREAM_TIMEOUT)
-        .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach((name, values) -> {
-      if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-        values.forEach(v -> rb.header(name, v));
-      }
-    });
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(target)
+            .timeout(UPSTREAM_TIMEOUT)
+            .method(
+                method,
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(
+        (name, values) -> {
+          if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            values.forEach(v -> rb.header(name, v));
+          }
+        });
     HttpResponse<byte[]> res = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
     return new Forwarded(res.statusCode(), res.body(), res.headers().map(), upstream);
   }

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A tiny worker upstream: answers every path with JSON naming itself ({@code {"worker":"w1",…}})
- * so tests and chaos runs can see which worker served a request. {@code ?delay_ms=N} (at most
- * 30000) makes it answer slowly. {@code GET /health} is its health check. {@link #close()} stops
+ * A tiny worker upstream: answers every path with JSON naming itself ({@code {"worker":"w1",…}}) so
+ * tests and chaos runs can see which worker served a request. {@code ?delay_ms=N} (at most 30000)
+ * makes it answer slowly. {@code GET /health} is its health check. {@link #close()} stops
  * accepting, lets in-flight requests finish within the grace period, and returns.
  */
 public final class WorkerServer implements AutoCloseable {
@@ -43,9 +43,11 @@ public final class WorkerServer implements AutoCloseable {
   }
 
   /** Starts on {@code bind}:{@code port} (0: any free port). */
-  public static WorkerServer start(String name, String bind, int port, Duration grace) throws IOException {
+  public static WorkerServer start(String name, String bind, int port, Duration grace)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 128);
-    ExecutorService executor = Executors.newFixedThreadPool(16, r -> new Thread(r, "worker-" + name));
+    ExecutorService executor =
+        Executors.newFixedThreadPool(16, r -> new Thread(r, "worker-" + name));
     WorkerServer w = new WorkerServer(name, server, executor, grace);
     server.createContext("/", w::handle);
     server.setExecutor(executor);
@@ -71,7 +73,9 @@ public final class WorkerServer implements AutoCloseable {
         if (delay > 0) {
           Thread.sleep(delay);
         }
-        body.put("method", ex.getRequestMethod()).put("path", path).put("query", ex.getRequestURI().getRawQuery());
+        body.put("method", ex.getRequestMethod())
+            .put("path", path)
+            .put("query", ex.getRequestURI().getRawQuery());
         body.put("request_bytes", ex.getRequestBody().readAllBytes().length);
         body.put("served", served.incrementAndGet());
       }
@@ -103,7 +107,8 @@ public final class WorkerServer implements AutoCloseable {
     for (String kv : query.split("&")) {
       if (kv.startsWith("delay_ms=")) {
         try {
-          return Math.min(MAX_DELAY_MS, Math.max(0, Long.parseLong(kv.substring("delay_ms=".length()))));
+          return Math.min(
+              MAX_DELAY_MS, Math.max(0, Long.parseLong(kv.substring("delay_ms=".length()))));
         } catch (NumberFormatException e) {
           return 0;
         }
@@ -146,7 +151,11 @@ public final class WorkerServer implements AutoCloseable {
     server.stop(0);
     executor.shutdownNow();
     if (cut > 0) {
-      log.warn("worker {} shut down with {} requests still running after {} ms", name, cut, grace.toMillis());
+      log.warn(
+          "worker {} shut down with {} requests still running after {} ms",
+          name,
+          cut,
+          grace.toMillis());
       return;
     }
     log.info("worker {} shut down cleanly", name);

@@ -1,0 +1,272 @@
+package io.madbase.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.madbase.driver.LocalDriver;
+import io.madbase.driver.ManagedProcess;
+import io.madbase.testing.CliRun;
+import io.madbase.testing.TestStack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The chaos scenarios against the real stack (etcd, Patroni, HAProxy, Redis + Sentinel, gateway,
+ * workers) on 127.0.7.x, each asserting its verdict and what the report says.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChaosIT {
+  static final String SPEC =
+      """
+      name: chaostest
+      local:
+        subnet: 127.0.7
+      workers:
+        count: 2
+        discovery_interval: 5s
+      """;
+
+  static Path dir;
+  static Path state;
+  static Path specFile;
+  static Path reports;
+  static final List<Long> pids = new ArrayList<>();
+
+  @BeforeAll
+  static void up() {
+    dir = TestStack.newDir("madbase-chaos-it");
+    state = dir.resolve(".madbase");
+    specFile = TestStack.spec(dir, SPEC);
+    reports = dir.resolve("reports");
+  }
+
+  @AfterAll
+  static void down() {
+    try {
+      remember();
+      CliRun r = CliRun.run("down", "--purge", "--state-dir", state.toString());
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(pids.stream().filter(p -> ManagedProcess.running(p)))
+          .as("processes left after down")
+          .isEmpty();
+    } finally {
+      TestStack.deleteQuietly(dir);
+    }
+  }
+
+  static void remember() {
+    pids.addAll(TestStack.pids(state));
+  }
+
+  /** Runs a command, then reads the report.json it wrote (the newest run directory). */
+  static JsonNode report(String scenarioName) throws IOException {
+    try (Stream<Path> s = Files.list(reports)) {
+      Path newest =
+          s.filter(p -> p.getFileName().toString().startsWith(scenarioName + "-"))
+              .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()))
+              .orElseThrow();
+      assertThat(newest.resolve("report.html")).exists();
+      assertThat(newest.resolve("report.md")).exists();
+      assertThat(newest.resolve("junit.xml")).exists();
+      return new ObjectMapper().readTree(newest.resolve("report.json").toFile());
+    }
+  }
+
+  static Map<String, JsonNode> byId(JsonNode array, String key) {
+    Map<String, JsonNode> m = new HashMap<>();
+    array.forEach(n -> m.put(n.path(key).asText(), n));
+    return m;
+  }
+
+  static void assertHealthy() {
+    CliRun s = CliRun.run("status", "--state-dir", state.toString());
+    assertThat(s.exitCode()).as("stack left healthy:%n%s", s).isZero();
+  }
+
+  @Test
+  @Order(1)
+  void demoBringsTheStackUpAndSurvivesAKilledPrimaryWithoutLosingOrFailingAWrite()
+      throws IOException {
+    CliRun r =
+        CliRun.run(
+            "demo",
+            "-f",
+            specFile.toString(),
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("verdict: PASS").contains("reports: ");
+    JsonNode rep = report("kill-primary");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    // every phase from its own observation, in a plausible order
+    for (String id :
+        List.of(
+            "leader_key_gone",
+            "new_leader_key",
+            "new_primary_writable",
+            "haproxy_routes",
+            "first_write_haproxy",
+            "first_write_gateway")) {
+      assertThat(phases.get(id).path("at_seconds").isNumber()).as(id).isTrue();
+    }
+    double keyGone = phases.get("leader_key_gone").path("at_seconds").asDouble();
+    assertThat(keyGone).as("lease expiry on ttl 10 / loop_wait 2").isBetween(7.0, 12.0);
+    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble())
+        .isGreaterThanOrEqualTo(keyGone);
+    assertThat(phases.get("first_write_gateway").path("at_seconds").asDouble())
+        .isGreaterThanOrEqualTo(phases.get("new_leader_key").path("at_seconds").asDouble());
+    Map<String, JsonNode> probes = byId(rep.path("probes"), "probe");
+    JsonNode gw = probes.get("gateway_writer");
+    assertThat(gw.path("failed").asInt() + gw.path("unknown").asInt())
+        .as("failed gateway writes")
+        .isZero();
+    assertThat(gw.path("held").asInt()).as("writes held through the failover").isPositive();
+    assertThat(probes.get("haproxy_writer").path("failed").asInt())
+        .as("direct clients do see the outage")
+        .isPositive();
+    rep.path("ledger")
+        .forEach(
+            l -> {
+              assertThat(l.path("lost").asInt()).as("lost %s", l.path("probe").asText()).isZero();
+              assertThat(l.path("acknowledged").asInt()).isPositive();
+            });
+    assertThat(rep.path("passed").asBoolean()).isTrue();
+    assertHealthy();
+  }
+
+  @Test
+  @Order(2)
+  void aSwitchoverUnderLoadReportsWhatItCostsSecondBySecond() throws IOException {
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "switchover",
+            "--load",
+            "100",
+            "--load-connections",
+            "50",
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("load: mix 9:1").contains("over 50 connections");
+    JsonNode load = report("switchover").path("load");
+    assertThat(load.path("counts").path("scheduled").asLong())
+        .as("requests at 100/s for the whole run")
+        .isGreaterThan(500);
+    assertThat(load.path("counts").path("errors").asLong())
+        .as("the gateway holds load through a switchover")
+        .isZero();
+    assertThat(load.path("seconds").size()).isGreaterThan(5);
+    assertThat(load.path("steady_p99_ms").asDouble()).isPositive();
+    assertHealthy();
+  }
+
+  @Test
+  @Order(3)
+  void aCrashedRedisMasterIsReplacedAndNoAcknowledgedRedisWriteIsLost() throws IOException {
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "kill-sentinel-master",
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("kill-sentinel-master");
+    assertThat(byId(rep.path("phases"), "id").get("new_redis_master").path("at_seconds").asDouble())
+        .isBetween(1.5, 8.0);
+    JsonNode ledger = rep.path("ledger").get(0);
+    assertThat(ledger.path("probe").asText()).isEqualTo("redis_writer");
+    assertThat(ledger.path("lost").asInt()).isZero();
+    assertThat(byId(rep.path("probes"), "probe").get("gateway_reader").path("failed").asInt())
+        .as("the gateway does not fail when Redis does")
+        .isZero();
+    assertHealthy();
+  }
+
+  @Test
+  @Order(4)
+  void sigtermedGatewayFinishesInFlightRequestsRefusesNewOnesAndExitsCleanly() throws IOException {
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "sigterm-gateway",
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("sigterm-gateway");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double notReady = phases.get("not_ready").path("at_seconds").asDouble();
+    double exited = phases.get("exited").path("at_seconds").asDouble();
+    assertThat(notReady).isLessThan(exited);
+    Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
+    assertThat(slos.get("failed_in_flight_requests").path("measured").asText()).isEqualTo("0");
+    assertThat(slos.get("clean_exit").path("passed").asBoolean()).isTrue();
+    // calls that completed across the signal: in flight when it came, finished after it
+    double faultAt = rep.path("faults").get(0).path("at_seconds").asDouble();
+    long completedAcross = 0;
+    for (JsonNode op : rep.path("operations")) {
+      if (op.path("outcome").asText().equals("OK")
+          && op.path("intended_nanos").asLong() / 1e9 < faultAt
+          && op.path("end_nanos").asLong() / 1e9 > faultAt) {
+        completedAcross++;
+      }
+    }
+    assertThat(completedAcross).as("in-flight calls completed after SIGTERM").isPositive();
+    assertHealthy();
+  }
+
+  @Test
+  @Order(5)
+  void anAddedWorkerIsRoutedToWithinTheDiscoveryInterval() throws IOException {
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "add-worker",
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("add-worker");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double routed =
+        phases.get("worker_routed").path("at_seconds").asDouble()
+            - phases.get("worker_started").path("at_seconds").asDouble();
+    assertThat(routed).as("within one 5 s discovery interval (+ margin)").isLessThan(7.0);
+    String added = rep.path("faults").get(0).path("target").asText();
+    long servedByNew = 0;
+    for (JsonNode op : rep.path("operations")) {
+      if (op.path("served_by").asText().equals(added)) {
+        servedByNew++;
+      }
+    }
+    assertThat(servedByNew).isPositive();
+    // the rollback took it off again
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      assertThat(d.nodes()).noneMatch(n -> n.name().equals(added) && n.alive());
+    }
+    assertHealthy();
+  }
+}

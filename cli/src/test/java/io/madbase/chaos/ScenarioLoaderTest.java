@@ -1,0 +1,229 @@
+package io.madbase.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.madbase.ExitCode;
+import io.madbase.stack.SpecError;
+import io.madbase.stack.SpecException;
+import io.madbase.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ScenarioLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void everyBundledScenarioIsListedAndValid() throws Exception {
+    Path sources = Path.of("..", "chaos-scenarios");
+    List<String> files;
+    try (Stream<Path> s = Files.list(sources)) {
+      files =
+          s.map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".yaml"))
+              .map(n -> n.replace(".yaml", ""))
+              .sorted()
+              .toList();
+    }
+    assertThat(ScenarioLoader.bundled()).containsExactlyInAnyOrderElementsOf(files);
+    for (String name : ScenarioLoader.bundled()) {
+      ScenarioSpec s = ScenarioLoader.load(name).spec();
+      assertThat(s.name()).isEqualTo(name);
+      assertThat(s.method())
+          .anySatisfy(st -> assertThat(Action.find(st.action()).orElseThrow().isFault()).isTrue());
+    }
+  }
+
+  @Test
+  void theIssuesScenariosAreAllBundled() {
+    assertThat(ScenarioLoader.bundled())
+        .contains(
+            "kill-primary",
+            "sigterm-primary",
+            "switchover",
+            "kill-postgres",
+            "kill-sentinel-master",
+            "sigterm-gateway",
+            "sigterm-worker",
+            "add-worker",
+            "kill-etcd-member");
+  }
+
+  @Test
+  void defaultsFillWhatAScenarioLeavesOut() {
+    ScenarioSpec s = ScenarioLoader.parse("s.yaml", "name: x\nmethod:\n  - action: crash_node\n");
+    assertThat(s.steadyState()).containsExactly("stack_healthy");
+    assertThat(s.rollback()).containsExactly("restart_faulted");
+    assertThat(s.probes().gatewayWriter()).isNull();
+  }
+
+  record Bad(String label, String yaml, int line, String field, String messagePart) {
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  static List<Bad> badScenarios() {
+    return List.of(
+        new Bad("no name", "method:\n  - action: crash_node\n", 0, "name", "needs a name"),
+        new Bad(
+            "unknown action",
+            "name: x\nmethod:\n  - action: explode\n",
+            3,
+            "method.0.action",
+            "unknown action 'explode'"),
+        new Bad(
+            "unknown field",
+            "name: x\nmethod:\n  - action: crash_node\n    node: pg1\n",
+            4,
+            "method.0.node",
+            "unknown field 'node'"),
+        new Bad(
+            "field the action does not use",
+            "name: x\nmethod:\n  - action: crash_node\n    duration: 5s\n",
+            4,
+            "method.0.duration",
+            "crash_node does not use 'duration'"),
+        new Bad(
+            "sleep without duration",
+            "name: x\nmethod:\n  - action: crash_node\n  - action: sleep\n",
+            4,
+            "method.1",
+            "sleep needs a duration"),
+        new Bad(
+            "no fault at all",
+            "name: x\nmethod:\n  - action: sleep\n    duration: 1s\n",
+            2,
+            "method",
+            "has no fault"),
+        new Bad(
+            "await before any fault",
+            "name: x\nmethod:\n  - action: await_recovery\n  - action: crash_node\n",
+            3,
+            "method.0.action",
+            "needs a fault before it"),
+        new Bad(
+            "bad target",
+            "name: x\nmethod:\n  - action: crash_node\n    target: the-big-one\n",
+            4,
+            "method.0.target",
+            "is not a target"),
+        new Bad(
+            "bad signal",
+            "name: x\nmethod:\n  - action: signal_gateway\n    signal: NUKE\n",
+            4,
+            "method.0.signal",
+            "unknown signal 'NUKE'"),
+        new Bad(
+            "SLO without its probe",
+            "name: x\nmethod:\n  - action: crash_node\nslo:\n  failed_haproxy_writes: 0\n",
+            5,
+            "slo.failed_haproxy_writes",
+            "needs the haproxy_writer probe"),
+        new Bad(
+            "negative SLO",
+            "name: x\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: crash_node\nslo:\n  lost_acknowledged_writes: -1\n",
+            7,
+            "slo.lost_acknowledged_writes",
+            "must not be negative"),
+        new Bad(
+            "probe interval too short",
+            "name: x\nprobes:\n  gateway_writer: {interval: 1ms}\nmethod:\n  - action: crash_node\n",
+            3,
+            "probes.gateway_writer.interval",
+            "at least 10ms"),
+        new Bad(
+            "unknown rollback",
+            "name: x\nmethod:\n  - action: crash_node\nrollback: [reboot]\n",
+            4,
+            "rollback.0",
+            "unknown rollback 'reboot'"),
+        new Bad(
+            "duration without unit",
+            "name: x\nmethod:\n  - action: crash_node\n  - action: await_recovery\n    timeout: 60\n",
+            5,
+            "method.1.timeout",
+            "duration"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badScenarios")
+  void aBadScenarioIsRefusedWithFileLineAndField(Bad bad) {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class, () -> ScenarioLoader.parse("mine.yaml", bad.yaml()));
+    assertThat(e).as("accepted: %s", bad.yaml()).isNotNull();
+    assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    SpecError err = e.errors().get(0);
+    assertThat(err.file()).isEqualTo("mine.yaml");
+    assertThat(err.line()).as("%s", err).isEqualTo(bad.line());
+    assertThat(err.field()).isEqualTo(bad.field());
+    assertThat(err.message()).contains(bad.messagePart());
+  }
+
+  @Test
+  void chaosRunWithABadFileExitsTwoNamingFileLineAndField() throws Exception {
+    Path f = dir.resolve("broken.yaml");
+    Files.writeString(
+        f,
+        "name: broken\nmethod:\n  - action: crash_node\n    target: pg1\n  - action: sleep\n    duration: soon\n");
+    CliRun r =
+        CliRun.run("chaos", "run", f.toString(), "--state-dir", dir.resolve("none").toString());
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains(f + ":6").contains("method.1.duration").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnknownScenarioNameListsTheBundledOnes() {
+    CliRun r = CliRun.run("chaos", "run", "kill-everything", "--state-dir", dir.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("no scenario 'kill-everything'").contains("kill-primary");
+  }
+
+  @Test
+  void chaosWithoutAStackExitsThree() {
+    CliRun r =
+        CliRun.run("chaos", "kill-primary", "--state-dir", dir.resolve("nothing").toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err()).contains("no stack in").contains("madbase up");
+  }
+
+  @Test
+  void dryRunPrintsThePlanAndPredictedBoundsFromTheStacksSettings() throws Exception {
+    Path spec = dir.resolve("madbase.yaml");
+    Files.writeString(spec, "failover:\n  profile: patroni-defaults\n");
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "kill-primary",
+            "--dry-run",
+            "-f",
+            spec.toString(),
+            "--state-dir",
+            dir.resolve("none").toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    // patroni-defaults: ttl 30, loop_wait 10 -> the key expires 20-30.5 s after a crash
+    assertThat(r.out())
+        .contains("crash_node target leader")
+        .contains("leader key gone")
+        .contains("20.0-30.5 s")
+        .contains("dry run: nothing was done");
+    assertThat(dir.resolve("madbase-reports")).doesNotExist();
+  }
+
+  @Test
+  void listShowsEveryBundledScenario() {
+    CliRun r = CliRun.run("chaos", "list");
+    assertThat(r.exitCode()).isZero();
+    for (String n : ScenarioLoader.bundled()) {
+      assertThat(r.out()).contains(n);
+    }
+  }
+}

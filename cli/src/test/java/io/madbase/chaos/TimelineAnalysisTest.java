@@ -1,0 +1,177 @@
+package io.madbase.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.madbase.stack.StackSpec;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Phases, anomalies and probe figures from observations given at known times. */
+class TimelineAnalysisTest {
+  static long s(double seconds) {
+    return (long) (seconds * 1e9);
+  }
+
+  EventLog events = new EventLog(new RunClock());
+  OpLog ops = new OpLog();
+
+  void ev(double at, String source, String kind, String subject, String detail) {
+    events.record(new Event(s(at), source, kind, subject, detail));
+  }
+
+  void op(String probe, long seq, double intended, double end, Op.Outcome outcome, int retries) {
+    ops.add(
+        new Op(
+            probe,
+            seq,
+            s(intended),
+            s(end),
+            outcome,
+            outcome == Op.Outcome.OK ? "" : "connect_failed",
+            "",
+            retries,
+            ""));
+  }
+
+  Map<String, Optional<Long>> phases(Expectations.Fault f, String... probes) {
+    Observed o = new Observed(events, ops, f.nanos());
+    return Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>(List.of(probes)))
+        .stream()
+        .collect(Collectors.toMap(PhaseSpec::id, p -> p.find().apply(o)));
+  }
+
+  @Test
+  void aCrashFailoverIsReadFromEtcdPatroniHaproxyAndTheProbes() {
+    double fault = 5;
+    ev(fault, "madbase", Event.FAULT, "pg1", "crash");
+    // a write that completed just after the fault on the old primary is not "the first write"
+    op("gateway_writer", 1, 4.9, 5.01, Op.Outcome.OK, 0);
+    ev(fault + 9.4, "etcd", Event.LEADER_KEY_DELETED, "", "");
+    ev(fault + 9.5, "etcd", Event.LEADER_KEY_SET, "pg2", "created");
+    ev(fault + 9.6, "patroni", Event.PATRONI_ROLE, "pg2", "primary/running");
+    ev(fault + 10.1, "haproxy", Event.HAPROXY_PRIMARY, "", "pg2");
+    op("haproxy_writer", 2, fault + 10.1, fault + 10.15, Op.Outcome.OK, 0);
+    op("gateway_writer", 2, fault + 1, fault + 10.3, Op.Outcome.OK, 12);
+
+    var f = new Expectations.Fault(Action.CRASH_NODE, "pg1", "pg1", "r1", s(fault));
+    Map<String, Optional<Long>> p = phases(f, "gateway_writer", "haproxy_writer");
+    assertThat(p.get("leader_key_gone")).contains(s(fault + 9.4));
+    assertThat(p.get("new_leader_key")).contains(s(fault + 9.5));
+    assertThat(p.get("new_primary_writable")).contains(s(fault + 9.6));
+    assertThat(p.get("haproxy_routes")).contains(s(fault + 10.1));
+    assertThat(p.get("first_write_haproxy")).contains(s(fault + 10.15));
+    assertThat(p.get("first_write_gateway")).contains(s(fault + 10.3));
+  }
+
+  @Test
+  void theCrashPredictionFollowsTheLeaseArithmetic() {
+    var f = new Expectations.Fault(Action.CRASH_NODE, "pg1", "pg1", "r1", 0);
+    PhaseSpec keyGone =
+        Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>()).stream()
+            .filter(p -> p.id().equals("leader_key_gone"))
+            .findFirst()
+            .orElseThrow();
+    // fast profile: ttl 10, loop_wait 2
+    assertThat(keyGone.predicted().min()).isEqualTo(8.0);
+    assertThat(keyGone.predicted().max()).isEqualTo(10.5);
+    assertThat(keyGone.required()).isTrue();
+  }
+
+  @Test
+  void noNewLeaderMeansTheFailoverPhasesAreMissing() {
+    ev(1, "madbase", Event.FAULT, "pg1", "crash");
+    ev(9, "etcd", Event.LEADER_KEY_DELETED, "", "");
+    var f = new Expectations.Fault(Action.CRASH_NODE, "pg1", "pg1", "r1", s(1));
+    Map<String, Optional<Long>> p = phases(f, "haproxy_writer");
+    assertThat(p.get("leader_key_gone")).isPresent();
+    assertThat(p.get("new_leader_key")).isEmpty();
+    assertThat(p.get("first_write_haproxy")).isEmpty();
+  }
+
+  @Test
+  void aDemotedNodeStillRoutedToIsAStaleRoute() {
+    ev(0.0, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
+    ev(0.0, "patroni", Event.PATRONI_ROLE, "pg2", "replica/running");
+    ev(0.0, "haproxy", Event.HAPROXY_PRIMARY, "", "pg1");
+    // switchover: pg1 demoted, pg2 promoted; HAProxy keeps sending writes to pg1 for 1.2 s
+    ev(2.0, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
+    ev(2.1, "patroni", Event.PATRONI_ROLE, "pg2", "primary/running");
+    ev(3.3, "haproxy", Event.HAPROXY_PRIMARY, "", "pg2");
+    List<RunResult.Anomaly> a = RunAnalysis.anomalies(events, s(1.0));
+    assertThat(a)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.kind()).isEqualTo("stale_route");
+              assertThat(x.atSeconds()).isCloseTo(1.1, org.assertj.core.data.Offset.offset(0.01));
+              assertThat(x.detail()).contains("pg1").contains("1.20 s");
+            });
+  }
+
+  @Test
+  void pollingSkewBetweenWatchersIsNotAStaleRoute() {
+    ev(0.0, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
+    ev(0.0, "patroni", Event.PATRONI_ROLE, "pg2", "replica/running");
+    ev(0.0, "haproxy", Event.HAPROXY_PRIMARY, "", "pg1");
+    ev(2.00, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
+    ev(2.01, "patroni", Event.PATRONI_ROLE, "pg2", "primary/running");
+    ev(2.05, "haproxy", Event.HAPROXY_PRIMARY, "", "pg2");
+    // and a promotion seen by HAProxy 20 ms before the Patroni poll: no other primary then
+    ev(5.00, "patroni", Event.PATRONI_ROLE, "pg2", "unreachable");
+    ev(5.10, "haproxy", Event.HAPROXY_PRIMARY, "", "pg1");
+    ev(5.12, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
+    assertThat(RunAnalysis.anomalies(events, 0)).isEmpty();
+  }
+
+  @Test
+  void theLiveDetectorReportsAStaleRouteOnceItOutlastsTheSkew() {
+    ev(0.0, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
+    ev(0.0, "patroni", Event.PATRONI_ROLE, "pg2", "replica/running");
+    ev(0.0, "haproxy", Event.HAPROXY_PRIMARY, "", "pg1");
+    ev(2.0, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
+    ev(2.1, "patroni", Event.PATRONI_ROLE, "pg2", "primary/running");
+    try (StaleRouteWatcher w = new StaleRouteWatcher(events)) {
+      w.poll();
+      assertThat(events.all()).noneMatch(e -> e.kind().equals(Event.STALE_ROUTE));
+      ev(2.5, "haproxy", Event.HAPROXY_REPLICAS, "", "pg2");
+      w.poll();
+      w.poll();
+      assertThat(events.all())
+          .filteredOn(e -> e.kind().equals(Event.STALE_ROUTE))
+          .singleElement()
+          .satisfies(e -> assertThat(e.subject()).isEqualTo("pg1"));
+    }
+  }
+
+  @Test
+  void twoRunningPrimariesAreASplitBrain() {
+    ev(4.0, "patroni", Event.SPLIT_BRAIN, "pg1,pg2", "two nodes report a running primary");
+    assertThat(RunAnalysis.anomalies(events, s(1)))
+        .extracting(RunResult.Anomaly::kind)
+        .containsExactly("split_brain");
+  }
+
+  @Test
+  void theLongestGapIsBetweenSuccessesAndHeldRequestsAreCounted() {
+    op("gateway_writer", 1, 0.0, 0.01, Op.Outcome.OK, 0);
+    op("gateway_writer", 2, 0.1, 0.11, Op.Outcome.OK, 0);
+    op("gateway_writer", 3, 0.2, 9.5, Op.Outcome.OK, 30); // held through the failover
+    op("gateway_writer", 4, 0.3, 9.6, Op.Outcome.OK, 29);
+    op("gateway_writer", 5, 0.4, 2.4, Op.Outcome.FAILED, 0);
+    op("gateway_writer", 6, 0.5, 3.0, Op.Outcome.UNKNOWN, 0);
+    RunResult.ProbeSummary sum = RunAnalysis.summary("gateway_writer", ops.of("gateway_writer"));
+    assertThat(sum.ok()).isEqualTo(4);
+    assertThat(sum.failed()).isEqualTo(1);
+    assertThat(sum.unknown()).isEqualTo(1);
+    assertThat(sum.held()).isEqualTo(2);
+    assertThat(sum.unavailabilitySeconds())
+        .isCloseTo(9.39, org.assertj.core.data.Offset.offset(0.001));
+    // latency runs from the intended start: the held write took 9.3 s, not the time it spent on the
+    // wire
+    assertThat(sum.maxMs()).isCloseTo(9300, org.assertj.core.data.Offset.offset(10.0));
+  }
+}

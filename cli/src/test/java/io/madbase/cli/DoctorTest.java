@@ -1,0 +1,52 @@
+package io.madbase.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.madbase.ExitCode;
+import io.madbase.testing.CliRun;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `madbase doctor` on this machine: the real binaries, real ports. */
+class DoctorTest {
+  @TempDir Path dir;
+
+  Path spec() throws Exception {
+    Path f = dir.resolve("madbase.yaml");
+    Files.writeString(f, "local:\n  subnet: 127.0.4\n");
+    return f;
+  }
+
+  @Test
+  void aMachineWithTheStacksPackagesCanRunIt() throws Exception {
+    CliRun r =
+        CliRun.run(
+            "doctor", "-f", spec().toString(), "--state-dir", dir.resolve("state").toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("ok   binary  patroni")
+        .contains("ok   binary  haproxy")
+        .contains("ok   binary  etcd");
+    assertThat(r.out()).contains("addresses:ports free").contains("this machine can run the stack");
+  }
+
+  @Test
+  void aTakenPortIsNamedWithItsAddressAndTheMemberThatNeedsIt() throws Exception {
+    try (ServerSocket squatter = new ServerSocket()) {
+      squatter.bind(new InetSocketAddress("127.0.4.31", 26379));
+      CliRun r =
+          CliRun.run(
+              "doctor", "-f", spec().toString(), "--state-dir", dir.resolve("state").toString());
+      assertThat(r.exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
+      assertThat(r.out())
+          .contains("FAIL port    127.0.4.31:26379 is taken")
+          .contains("needed by s1")
+          .contains("cannot run the stack yet");
+      assertThat(r.out()).contains("fix: ");
+    }
+  }
+}
