@@ -12,7 +12,7 @@
 #   scripts/bench/loadtest.sh [--runs N] [--no-doc]
 #
 # Brings up its own stack (state dir under /tmp, loopback subnet 127.0.6) and takes it down at the
-# end, also on failure. Sends traffic only to 127.0.6.x. Takes about 12 minutes with 3 runs.
+# end, also on failure. Sends traffic only to 127.0.6.x. Takes 15 to 25 minutes with 3 runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -158,10 +158,9 @@ section=$(cat <<MD
 ## madbase loadtest and the gateway ($(date -u +%Y-%m-%d), $runs runs, medians)
 
 Machine: $machine. Load average (1, 5, 15 min) at the start: $load_start; at the end: $load_end
-(above about 2, other work shared the machine during the run). Everything (stack, gateway,
-generator, wrk, pgbench) ran on this one 2-core machine, so every tool competes with the server it
-measures for the same two cores: the figures are noisy and far below what separate machines
-would show.
+(the benchmark's own processes count in it). Everything (stack, gateway, generator, wrk, pgbench)
+ran on this one 2-core machine, so every tool competes with the server it measures for the same
+two cores: the figures are noisy and far below what separate machines would show.
 
 ### (1) The gateway at 500 req/s over 1000 connections (30 s, 2 s warmup)
 
