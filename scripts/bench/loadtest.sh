@@ -12,7 +12,7 @@
 #   scripts/bench/loadtest.sh [--runs N] [--no-doc]
 #
 # Brings up its own stack (state dir under /tmp, loopback subnet 127.0.6) and takes it down at the
-# end, also on failure. Sends traffic only to 127.0.6.x. Takes about 12 minutes with 3 runs.
+# end, also on failure. Sends traffic only to 127.0.6.x. Takes 15 to 25 minutes with 3 runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -61,6 +61,7 @@ print(v)' "$1" "$2"; }
 median() { python3 -c 'import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 fmt() { python3 -c 'import sys; print(format(float(sys.argv[1]), sys.argv[2]))' "$1" "$2"; }
 
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: bringing up a stack on $subnet.x in $state"
 mb up -f "$work/madbase.yaml" --state-dir "$state" -q >/dev/null
 gw="http://$subnet.41:8080"
@@ -151,14 +152,15 @@ ratio() { python3 -c "print(format($1 / $2 if $2 else 0, '.2f'))"; }
 lst() { python3 -c 'import sys; print(", ".join(format(float(v), sys.argv[1]) for v in sys.argv[2:]))' "$@"; }
 
 machine="$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/^Mem:/ {print $2}') GiB memory, kernel $(uname -r), $(java -version 2>&1 | head -1)"
-load="$(cut -d' ' -f1-3 /proc/loadavg)"
+load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
 section=$(cat <<MD
 <!-- loadtest-bench:start (written by scripts/bench/loadtest.sh; do not edit by hand) -->
 ## madbase loadtest and the gateway ($(date -u +%Y-%m-%d), $runs runs, medians)
 
-Machine: $machine. Load average at the end: $load. Everything (stack, gateway, generator, wrk,
-pgbench) ran on this one 2-core machine, so every tool competes with the server it measures for
-the same two cores: the figures are noisy and far below what separate machines would show.
+Machine: $machine. Load average (1, 5, 15 min) at the start: $load_start; at the end: $load_end
+(the benchmark's own processes count in it). Everything (stack, gateway, generator, wrk, pgbench)
+ran on this one 2-core machine, so every tool competes with the server it measures for the same
+two cores: the figures are noisy and far below what separate machines would show.
 
 ### (1) The gateway at 500 req/s over 1000 connections (30 s, 2 s warmup)
 

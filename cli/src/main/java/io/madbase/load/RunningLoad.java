@@ -144,7 +144,7 @@ public final class RunningLoad implements AutoCloseable {
     HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
     // the listeners here never block (they count, record and hand the connection on), so Jetty
     // may run them on the selector thread instead of handing each response to another thread
-    // (Jetty's documented switch; about twice the requests per CPU second on 2 cores)
+    // (Jetty's documented switch; a third more requests a second at saturation on 2 cores)
     transport.setInvocationType(
         org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
     HttpClient h = new HttpClient(transport);
