@@ -70,6 +70,9 @@ public final class RespClient {
         }
         yield items;
       }
+      case -1 ->
+          // Sentinel sends CLIENT KILL to the clients of a node it promotes or reconfigures
+          throw new java.io.EOFException("the server closed the connection before answering");
       default -> throw new IOException("unexpected RESP type " + type);
     };
   }
