@@ -15,12 +15,8 @@ final class SqlErrors {
    * minutes: STACK-NOTES), and say who we are in pg_stat_activity.
    */
   static java.util.Properties probeConnection(String user, String password) {
-    java.util.Properties p = new java.util.Properties();
-    p.setProperty("user", user);
-    p.setProperty("password", password);
-    p.setProperty("ApplicationName", "madbase-probe");
-    p.setProperty("connectTimeout", "2");
-    p.setProperty("socketTimeout", "5");
+    java.util.Properties p =
+        io.madbase.observe.PgConnect.properties(user, password, "madbase-probe", 2, 5);
     p.setProperty("tcpKeepAlive", "true");
     return p;
   }
