@@ -66,12 +66,9 @@ final class LedgerVerifier {
             + spec.haproxy().primaryPort()
             + "/"
             + RenderContext.DATABASE;
-    Properties props = new Properties();
-    props.setProperty("user", RenderContext.APP_USER);
-    props.setProperty("password", secrets.app().reveal());
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("socketTimeout", "30");
-    props.setProperty("ApplicationName", "madbase-ledger");
+    Properties props =
+        io.madbase.observe.PgConnect.properties(
+            RenderContext.APP_USER, secrets.app().reveal(), "madbase-ledger", 5, 30);
     SQLException last = null;
     for (int attempt = 0; attempt < 10; attempt++) {
       try (Connection c = DriverManager.getConnection(url, props);
