@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "chaos",
     description = {
-      "Break the running stack on purpose while probes write and read through it; report each",
-      "failover as a timed timeline with failed requests and lost acknowledged writes counted.",
-      "Each bundled scenario is a command of its own (madbase chaos kill-primary)."
+      "Break the running stack on purpose and report how it lived through it.",
+      "Probes write and read through it meanwhile; each failover is reported as a timed timeline",
+      "with failed requests and lost acknowledged writes counted. Each bundled scenario is a",
+      "command of its own (madbase chaos kill-primary)."
     },
     mixinStandardHelpOptions = true,
     subcommands = {Chaos.ListScenarios.class, Chaos.Run.class})

@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     description = {
-      "Bring the stack up (if it is not), crash the Patroni leader while probes write through the",
-      "gateway and HAProxy, print the failover timeline and the verdict, and write the reports.",
-      "The stack stays up afterwards: madbase status, madbase chaos list, madbase down."
+      "Bring the stack up, crash its primary under writes, and show the failover timeline.",
+      "Probes write through the gateway and HAProxy; the verdict and the reports follow. The stack",
+      "stays up afterwards: madbase status, madbase chaos list, madbase down."
     },
     mixinStandardHelpOptions = true)
 public final class Demo implements Callable<Integer> {

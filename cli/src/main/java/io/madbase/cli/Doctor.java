@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "doctor",
     description = {
-      "Check that this machine can run the stack: binaries and versions, the PostgreSQL user,",
-      "free addresses and ports, disk space. Prints the exact install command for what is missing."
+      "Check that this machine can run the stack.",
+      "Binaries and versions, the PostgreSQL user, free addresses and ports, disk space;",
+      "prints the exact install command for what is missing."
     },
     mixinStandardHelpOptions = true)
 public final class Doctor implements Callable<Integer> {

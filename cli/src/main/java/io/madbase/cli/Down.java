@@ -12,8 +12,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "down",
     description = {
-      "Stop every member the stack started (by PID, never by name): gateway, workers, Sentinels,",
-      "Redis, HAProxy, Patroni/PostgreSQL, etcd. --purge also removes data, logs and configs."
+      "Stop every member of the stack, by PID, in a safe order.",
+      "Gateway, workers, Sentinels, Redis, HAProxy, Patroni/PostgreSQL, then etcd (leader first).",
+      "--purge also removes data, logs and configs (the stack's passwords are kept)."
     },
     mixinStandardHelpOptions = true)
 public final class Down implements Callable<Integer> {

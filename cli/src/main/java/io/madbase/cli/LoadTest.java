@@ -41,10 +41,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "loadtest",
     description = {
-      "Send requests at a constant rate over a fixed number of connections, whatever the server does (open model, as wrk2: "
-          + "latency runs from each request's intended send time), and report p50/p90/p99/p99.9/max, throughput, errors by kind, "
-          + "late and not-sent requests, and the connections actually established. Thresholds turn a miss into exit code 1 "
-          + "(docs/loadtest.md).",
+      "Load the gateway (or any URL) at a constant rate and report latency honestly.",
+      "Requests go out at their intended times whatever the server does (open model, as wrk2:"
+          + " latency runs from each request's intended send time); the report has p50/p90/p99/p99.9/max,"
+          + " throughput, errors by kind, late and not-sent requests, and the connections actually"
+          + " established. Thresholds turn a miss into exit code 1 (docs/loadtest.md).",
       ""
     },
     footer = {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     description = {
-      "Show every member (role, state, address, PID, replication lag), HAProxy's backends and the health checks.",
+      "Show every member, HAProxy's backends and the health checks.",
+      "Each member with its role, state, address, PID and replication lag.",
       "Exit code 1 when the stack is not healthy, 3 when no stack is running."
     },
     mixinStandardHelpOptions = true)

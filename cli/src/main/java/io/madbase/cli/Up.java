@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "up",
     description = {
-      "Start the stack (native processes on loopback) and wait until it is healthy:",
-      "etcd quorum, one Patroni leader with every replica streaming, HAProxy routing to it,",
-      "Sentinels agreeing on the Redis master, gateway ready. On a running stack it changes nothing."
+      "Start the stack natively on this machine and wait until it is healthy.",
+      "Healthy: etcd quorum, one Patroni leader with every replica streaming, HAProxy routing to it,",
+      "Sentinels agreeing on the Redis master, workers and gateway ready. On a running stack it",
+      "changes nothing; on a stack with members down it starts only those."
     },
     mixinStandardHelpOptions = true)
 public final class Up implements Callable<Integer> {
