@@ -59,4 +59,25 @@ final class Fmt {
         + r.stack().summary()
         + ")";
   }
+
+  /** One sentence on the --load traffic: the same words in every format. */
+  static String load(RunResult.LoadRun l) {
+    return String.format(
+        Locale.ROOT,
+        "%s at %.0f req/s over %d connections: %d requests, %d errors (%d from the fault on);"
+            + " latency from the intended send time p50 %s, p99 %s, max %s; steady p99 before the"
+            + " fault %s, worst second p99 %s at %+.0f s",
+        l.workload(),
+        l.rate(),
+        l.connections(),
+        l.counts().scheduled(),
+        l.counts().errors(),
+        l.errorsAfterFault(),
+        ms(l.latency().p50()),
+        ms(l.latency().p99()),
+        ms(l.latency().max()),
+        ms(l.steadyP99Ms()),
+        ms(l.worstP99Ms()),
+        l.worstAtSeconds());
+  }
 }

@@ -97,21 +97,7 @@ public final class MarkdownReport {
     if (r.load() != null) {
       var l = r.load();
       sb.append("\n### Load beside the run\n\n");
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "%s at %.0f req/s over %d connections (`--load`): %d requests, %d errors; latency from the intended send time p50 %s, p99 %s, max %s. Steady p99 before the fault %s; the worst second after it %s at %+.0f s.%n%n",
-              l.workload(),
-              l.rate(),
-              l.connections(),
-              l.counts().scheduled(),
-              l.counts().errors(),
-              Fmt.ms(l.latency().p50()),
-              Fmt.ms(l.latency().p99()),
-              Fmt.ms(l.latency().max()),
-              Fmt.ms(l.steadyP99Ms()),
-              Fmt.ms(l.worstP99Ms()),
-              l.worstAtSeconds()));
+      sb.append(Fmt.load(l)).append(" (`--load`).\n\n");
       sb.append(
           "| second (after the fault) | requests ended | errors | p99 | max |\n|---|---|---|---|---|\n");
       for (RunResult.LoadSecond s2 : l.seconds()) {

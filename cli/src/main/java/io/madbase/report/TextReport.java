@@ -78,23 +78,7 @@ public final class TextReport {
       }
     }
     if (r.load() != null) {
-      var l = r.load();
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "  load: %s at %.0f req/s over %d connections: %d requests, %d errors; p50 %s p99 %s max %s; steady p99 %s, worst second p99 %s at %+.0f s; %d errors from the fault on%n",
-              l.workload(),
-              l.rate(),
-              l.connections(),
-              l.counts().scheduled(),
-              l.counts().errors(),
-              Fmt.ms(l.latency().p50()),
-              Fmt.ms(l.latency().p99()),
-              Fmt.ms(l.latency().max()),
-              Fmt.ms(l.steadyP99Ms()),
-              Fmt.ms(l.worstP99Ms()),
-              l.worstAtSeconds(),
-              l.errorsAfterFault()));
+      sb.append("  load: ").append(Fmt.load(r.load())).append('\n');
     }
     for (RunResult.Anomaly a : r.anomalies()) {
       sb.append(

@@ -167,7 +167,7 @@ class ReportsTest {
     assertThat(TextReport.render(r))
         .contains("load: mix 9:1 at 200 req/s over 100 connections")
         .contains("worst second p99 9.10 s at +9 s")
-        .contains("2 errors from the fault on");
+        .contains("2 errors (2 from the fault on)");
     assertThat(MarkdownReport.render(r))
         .contains("### Load beside the run")
         .contains("| +9 | 180 | 2 | 9.10 s | 9.80 s |");
