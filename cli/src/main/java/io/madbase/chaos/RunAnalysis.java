@@ -470,26 +470,18 @@ final class RunAnalysis {
       for (String p : List.of("gateway_writer", "gateway_reader", "function_caller")) {
         RunResult.ProbeSummary s = byName.get(p);
         if (s != null) {
-          n += s.failed() + s.unknown() + s.notSent();
+          n += s.unsuccessful();
         }
       }
       out.add(count("failed_gateway_requests", slo.failedGatewayRequests(), n));
     }
     if (slo.failedHaproxyWrites() != null) {
       RunResult.ProbeSummary s = byName.get("haproxy_writer");
-      out.add(
-          count(
-              "failed_haproxy_writes",
-              slo.failedHaproxyWrites(),
-              s.failed() + s.unknown() + s.notSent()));
+      out.add(count("failed_haproxy_writes", slo.failedHaproxyWrites(), s.unsuccessful()));
     }
     if (slo.failedRedisWrites() != null) {
       RunResult.ProbeSummary s = byName.get("redis_writer");
-      out.add(
-          count(
-              "failed_redis_writes",
-              slo.failedRedisWrites(),
-              s.failed() + s.unknown() + s.notSent()));
+      out.add(count("failed_redis_writes", slo.failedRedisWrites(), s.unsuccessful()));
     }
     if (slo.lostAcknowledgedWrites() != null) {
       out.add(

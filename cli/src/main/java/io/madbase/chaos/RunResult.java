@@ -73,7 +73,12 @@ public record RunResult(
       double p50Ms,
       double p99Ms,
       double maxMs,
-      double unavailabilitySeconds) {}
+      double unavailabilitySeconds) {
+    /** Operations that did not succeed: failed, of unknown outcome, or never sent. */
+    public int unsuccessful() {
+      return failed + unknown + notSent;
+    }
+  }
 
   /**
    * The acknowledged-write check of one writer probe after recovery.
