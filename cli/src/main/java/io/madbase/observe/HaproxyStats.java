@@ -63,7 +63,8 @@ public final class HaproxyStats {
               f[col.get("pxname")],
               sv,
               f[col.get("status")],
-              f[col.get("check_status")],
+              // "* L7OK": HAProxy marks a check that is running right now with "* "
+              f[col.get("check_status")].replaceFirst("^\\* ", ""),
               parseLong(f[col.get("scur")])));
     }
     return out;
