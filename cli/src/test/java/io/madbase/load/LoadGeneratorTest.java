@@ -128,7 +128,9 @@ class LoadGeneratorTest {
 
   @Test
   void aServerThatTakesFewerConnectionsThanRequestedIsReportedAsNotHeld() throws Exception {
-    // a listening socket that never accepts: the kernel completes at most backlog + 1 handshakes
+    // a listening socket that never accepts: the kernel completes about backlog + 1 handshakes.
+    // Not exactly: the accept-queue check is lockless, so ACKs handled at once on two cores can
+    // both pass it (CI saw 4 with backlog 2). What must hold is "fewer than requested".
     try (ServerSocket s = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
       LoadConfig c =
           LoadConfig.builder(
@@ -141,7 +143,7 @@ class LoadGeneratorTest {
               .connectTimeout(Duration.ofMillis(500))
               .build();
       LoadResult r = LoadGenerator.run(c, LoadListener.NONE);
-      assertThat(r.connections().serverSide()).isLessThanOrEqualTo(3);
+      assertThat(r.connections().serverSide()).isLessThan(c.connections());
       assertThat(r.connections().held()).isFalse();
     }
   }
