@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,6 +77,33 @@ class GracefulShutdownTest {
     assertThat(closeMs).as("waited for the request, not the whole grace").isLessThan(4500);
     assertThat(pg.sessionsNamed("gateway-lite")).as("pools closed").isZero();
     gw.close(); // twice is safe
+  }
+
+  @Test
+  void gracefulShutdownWithOnlyIdleKeepAliveConnectionsIsCleanAndQuick() throws Exception {
+    RunningGateway gw = TestGateway.start(env());
+    // a request answered on a connection the client keeps open: the server holds an idle endpoint
+    try (Socket s = new Socket("127.0.0.1", gw.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream()
+          .write(
+              "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      byte[] buf = new byte[512];
+      int n = s.getInputStream().read(buf);
+      assertThat(new String(buf, 0, n, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+
+      long t0 = System.nanoTime();
+      gw.close();
+      long closeMs = (System.nanoTime() - t0) / 1_000_000;
+
+      assertThat(gw.shutDownCleanly())
+          .as("an idle connection is not an in-flight request")
+          .isTrue();
+      assertThat(closeMs).as("nothing was in flight: no grace to wait out").isLessThan(900);
+      assertThat(s.getInputStream().read()).as("the idle connection was closed").isEqualTo(-1);
+    }
   }
 
   @Test
