@@ -69,6 +69,11 @@ public final class GatewayMetrics {
     Counter.builder("gateway.replica.fallbacks").register(registry).increment();
   }
 
+  /** A read that found every replica connection busy and was served by the primary. */
+  public void replicaBusy() {
+    Counter.builder("gateway.replica.busy").register(registry).increment();
+  }
+
   public void gauge(String name, Supplier<Number> value) {
     Gauge.builder(name, value).register(registry);
   }
