@@ -13,6 +13,12 @@ public enum Action {
   STOP_NODE("stop_node", Set.of("target"), "leader"),
   /** A planned switchover through Patroni's REST API. */
   SWITCHOVER("switchover", Set.of("candidate"), null),
+  /**
+   * A postgres node hangs for {@code duration}, then resumes: SIGSTOP to Patroni, the postmaster
+   * and every child at once, SIGCONT after the duration (a stalled VM, a long pause, a frozen
+   * disk).
+   */
+  FREEZE_NODE("freeze_node", Set.of("target", "duration"), "leader"),
   /** Only the postmaster is killed; Patroni restarts it on the same node (no failover). */
   KILL_POSTGRES("kill_postgres", Set.of("target", "signal"), "leader"),
   /** The Redis master crashes (SIGKILL); Sentinel fails over. */

@@ -46,11 +46,18 @@ public final class EtcdLeaderWatch implements AutoCloseable {
                               || e.getPrevKV() == null
                               || !member.equals(
                                   e.getPrevKV().getValue().toString(StandardCharsets.UTF_8))) {
+                            // "changed from pg2": written over another member's key, with no
+                            // expiry or release in between (RunAnalysis reports it)
                             log.add(
                                 "etcd",
                                 Event.LEADER_KEY_SET,
                                 member,
-                                created ? "created" : "changed");
+                                created || e.getPrevKV() == null
+                                    ? "created"
+                                    : Event.OVERWRITTEN_FROM
+                                        + e.getPrevKV()
+                                            .getValue()
+                                            .toString(StandardCharsets.UTF_8));
                           }
                         }
                       }

@@ -13,8 +13,14 @@ public record Event(long nanos, String source, String kind, String subject, Stri
   public static final String FAULT = "fault";
   public static final String LEADER_KEY_DELETED = "leader_key_deleted";
   public static final String LEADER_KEY_SET = "leader_key_set";
+
+  /** The detail of a {@link #LEADER_KEY_SET} written over another member's key: + its name. */
+  public static final String OVERWRITTEN_FROM = "changed from ";
+
   public static final String PATRONI_ROLE = "patroni_role";
   public static final String SPLIT_BRAIN = "split_brain";
+  public static final String SPLIT_BRAIN_END = "split_brain_end";
+  public static final String THAWED = "thawed";
   public static final String HAPROXY_PRIMARY = "haproxy_primary";
   public static final String HAPROXY_REPLICAS = "haproxy_replicas";
   public static final String SENTINEL_MASTER = "sentinel_master";

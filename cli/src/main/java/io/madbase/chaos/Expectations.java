@@ -1,11 +1,14 @@
 package io.madbase.chaos;
 
+import io.madbase.gateway.Durations;
 import io.madbase.stack.FailoverTiming;
 import io.madbase.stack.StackSpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The phases each fault leads to, each recognised from its own source, with the window the stack's
@@ -20,106 +23,45 @@ public final class Expectations {
    * @param target the member it hit (resolved: pg2, r1, gw1, e3)
    * @param oldLeader the Patroni leader at the time
    * @param oldRedisMaster the Redis master (member name) at the time
+   * @param duration for freeze_node: how long the node stays frozen (null for other faults)
    */
   public record Fault(
-      Action action, String target, String oldLeader, String oldRedisMaster, long nanos) {}
+      Action action,
+      String target,
+      String oldLeader,
+      String oldRedisMaster,
+      long nanos,
+      Duration duration) {
+    public Fault(
+        Action action, String target, String oldLeader, String oldRedisMaster, long nanos) {
+      this(action, target, oldLeader, oldRedisMaster, nanos, null);
+    }
+  }
 
   public static List<PhaseSpec> phases(Fault f, StackSpec spec, Set<String> probes) {
     FailoverTiming t = spec.timing();
-    double ttl = t.patroni().ttl();
     double loop = t.patroni().loopWait();
-    double downinter = t.haproxy().downinter().toMillis() / 1000.0;
-    double rise = t.haproxy().rise();
-    double check = 1.0; // timeout check 1s in the rendered haproxy.cfg
-    double haproxyUp = downinter * rise + check;
+    double haproxyUp = haproxyUp(t);
     List<PhaseSpec> out = new ArrayList<>();
     switch (f.action()) {
       case CRASH_NODE, STOP_NODE, SWITCHOVER -> {
         boolean crash = f.action() == Action.CRASH_NODE;
         boolean leaderHit = f.action() == Action.SWITCHOVER || f.target().equals(f.oldLeader());
         if (!leaderHit) {
-          // a replica lost: no failover; writes must simply go on
-          out.add(
-              new PhaseSpec(
-                  "replica_down",
-                  "replica " + f.target() + " gone from HAProxy's replicas",
-                  "HAProxy stats",
-                  false,
-                  o -> o.firstEvent(Event.HAPROXY_REPLICAS, e -> !e.detail().contains(f.target())),
-                  new Bound(
-                      0,
-                      t.haproxy().fastinter().toMillis() / 1000.0 * t.haproxy().fall() + check,
-                      "fall x fastinter + check timeout")));
-          writes(
-              out,
-              probes,
-              o -> Optional.of(f.nanos()),
-              new Bound(0, 1, "writes continue on the leader"));
+          replicaLost(out, f, t, probes);
           break;
         }
         // a crashed leader's key was last refreshed up to loop_wait before the crash and lives ttl
         Bound keyGone =
             crash
-                ? new Bound(
-                    ttl - loop,
-                    ttl + 0.5,
-                    "lease expiry: the key was last refreshed 0 to loop_wait before the crash and lives ttl; etcd revokes expired leases up to ~0.5 s late")
+                ? lease(t)
                 : new Bound(
                     0,
                     loop + 3,
                     "clean demotion: Patroni stops postgres, then releases the key (within loop_wait + shutdown)");
-        out.add(
-            new PhaseSpec(
-                "leader_key_gone",
-                "leader key gone",
-                "etcd watch",
-                crash,
-                o -> o.firstEvent(Event.LEADER_KEY_DELETED, e -> true).or(() -> newKey(o, f)),
-                keyGone));
-        Bound newKeyB =
-            keyGone.plus(
-                0,
-                loop,
-                "a replica takes the key on its next loop (loop_wait) or at once on the watch");
-        out.add(
-            new PhaseSpec(
-                "new_leader_key",
-                "new leader key",
-                "etcd watch",
-                true,
-                o -> newKey(o, f),
-                newKeyB));
-        Bound writable = newKeyB.plus(0, 1, "promotion (pg_ctl promote), about a second");
-        out.add(
-            new PhaseSpec(
-                "new_primary_writable",
-                "new primary writable",
-                "Patroni REST",
-                true,
-                o ->
-                    newLeader(o, f)
-                        .flatMap(
-                            n ->
-                                o.firstEvent(
-                                    Event.PATRONI_ROLE,
-                                    e ->
-                                        e.subject().equals(n)
-                                            && e.detail().equals("primary/running"))),
-                writable));
-        Bound routed = writable.plus(0, haproxyUp, "HAProxy: rise x downinter + check timeout");
-        out.add(
-            new PhaseSpec(
-                "haproxy_routes",
-                "HAProxy routes to it",
-                "HAProxy stats",
-                true,
-                o ->
-                    newLeader(o, f)
-                        .flatMap(
-                            n -> o.firstEvent(Event.HAPROXY_PRIMARY, e -> e.detail().equals(n))),
-                routed));
-        writes(out, probes, o -> newKey(o, f), routed);
+        failover(out, f, t, probes, keyGone, crash, true, 0);
       }
+      case FREEZE_NODE -> frozen(out, f, t, probes);
       case KILL_POSTGRES -> {
         out.add(
             new PhaseSpec(
@@ -340,6 +282,266 @@ public final class Expectations {
       default -> throw new IllegalArgumentException(f.action() + " is not a fault");
     }
     return out;
+  }
+
+  /** A lost leader's key expires between ttl - loop_wait and ttl after its last refresh. */
+  private static Bound lease(FailoverTiming t) {
+    return new Bound(
+        t.patroni().ttl() - t.patroni().loopWait(),
+        t.patroni().ttl() + 0.5,
+        "lease expiry: the key was last refreshed 0 to loop_wait before the fault and lives ttl; etcd revokes expired leases up to ~0.5 s late");
+  }
+
+  /** rise x downinter + check timeout: how long HAProxy takes to route to a node that passes. */
+  private static double haproxyUp(FailoverTiming t) {
+    return t.haproxy().downinter().toMillis() / 1000.0 * t.haproxy().rise() + CHECK_TIMEOUT;
+  }
+
+  /**
+   * Patroni's timeout for a member's REST API when it elects a new leader (fetch_node_status,
+   * timeout=2): a frozen member's key outlives its leader key, and the election waits for it
+   * (measured: the new key 2.1 s after the old one went, three runs of three).
+   */
+  private static final double FROZEN_MEMBER_WAIT = 2;
+
+  /** timeout check 1s in the rendered haproxy.cfg */
+  private static final double CHECK_TIMEOUT = 1.0;
+
+  /** A replica lost (crashed, stopped, frozen): no failover; writes simply go on. */
+  private static void replicaLost(
+      List<PhaseSpec> out, Fault f, FailoverTiming t, Set<String> probes) {
+    out.add(
+        new PhaseSpec(
+            "replica_down",
+            "replica " + f.target() + " gone from HAProxy's replicas",
+            "HAProxy stats",
+            false,
+            o -> o.firstEvent(Event.HAPROXY_REPLICAS, e -> !e.detail().contains(f.target())),
+            new Bound(
+                0,
+                t.haproxy().fastinter().toMillis() / 1000.0 * t.haproxy().fall() + CHECK_TIMEOUT,
+                "fall x fastinter + check timeout")));
+    writes(
+        out, probes, o -> Optional.of(f.nanos()), new Bound(0, 1, "writes continue on the leader"));
+  }
+
+  /**
+   * The leader's key goes ({@code keyGone}), another node takes it and promotes itself, HAProxy
+   * routes to it and the clients' writes go through again. {@code required} false: the phases may
+   * not come at all (a freeze about as long as the lease).
+   */
+  private static void failover(
+      List<PhaseSpec> out,
+      Fault f,
+      FailoverTiming t,
+      Set<String> probes,
+      Bound keyGone,
+      boolean keyGoneRequired,
+      boolean required,
+      double electionWait) {
+    double loop = t.patroni().loopWait();
+    out.add(
+        new PhaseSpec(
+            "leader_key_gone",
+            "leader key gone",
+            "etcd watch",
+            keyGoneRequired && required,
+            o -> o.firstEvent(Event.LEADER_KEY_DELETED, e -> true).or(() -> newKey(o, f)),
+            keyGone));
+    Bound newKeyB =
+        keyGone.plus(
+            0,
+            loop + electionWait,
+            electionWait == 0
+                ? "a replica takes the key on its next loop (loop_wait) or at once on the watch"
+                : "a replica takes the key on its next loop (loop_wait), after asking every member"
+                    + " for its WAL position: a frozen one does not answer, and Patroni waits "
+                    + FROZEN_MEMBER_WAIT
+                    + " s for it");
+    out.add(
+        new PhaseSpec(
+            "new_leader_key",
+            "new leader key",
+            "etcd watch",
+            required,
+            o -> newKey(o, f),
+            newKeyB));
+    Bound writable = newKeyB.plus(0, 1, "promotion (pg_ctl promote), about a second");
+    out.add(
+        new PhaseSpec(
+            "new_primary_writable",
+            "new primary writable",
+            "Patroni REST",
+            required,
+            o ->
+                newLeader(o, f)
+                    .flatMap(
+                        n ->
+                            o.firstEvent(
+                                Event.PATRONI_ROLE,
+                                e ->
+                                    e.subject().equals(n) && e.detail().equals("primary/running"))),
+            writable));
+    Bound routed = writable.plus(0, haproxyUp(t), "HAProxy: rise x downinter + check timeout");
+    out.add(
+        new PhaseSpec(
+            "haproxy_routes",
+            "HAProxy routes to it",
+            "HAProxy stats",
+            required,
+            o ->
+                newLeader(o, f)
+                    .flatMap(n -> o.firstEvent(Event.HAPROXY_PRIMARY, e -> e.detail().equals(n))),
+            routed));
+    if (required) {
+      writes(out, probes, o -> newKey(o, f), routed);
+    }
+  }
+
+  /**
+   * A postgres node frozen for {@code f.duration()}, then resumed. Frozen longer than its lease, a
+   * leader loses its key and the others fail over as after a crash; on resume its Patroni loop runs
+   * at once (its sleep is over), finds another node holding the key, stops postgres and starts it
+   * as a replica. Until that loop runs, the resumed postgres is still a primary that accepts
+   * connections: the report shows that window as a split brain. A freeze shorter than the lease
+   * keeps the leader: writes wait for the resume. In between, either may happen.
+   */
+  private static void frozen(List<PhaseSpec> out, Fault f, FailoverTiming t, Set<String> probes) {
+    double d = f.duration().toMillis() / 1000.0;
+    double loop = t.patroni().loopWait();
+    Bound lease = lease(t);
+    Function<Observed, Optional<Long>> resumed =
+        o -> o.firstEvent(Event.THAWED, e -> e.subject().equals(f.target()));
+    PhaseSpec resumedPhase =
+        new PhaseSpec(
+            "node_resumed",
+            "frozen node resumed (SIGCONT)",
+            "madbase",
+            true,
+            resumed,
+            new Bound(d, d + 0.5, "the freeze lasts " + Durations.format(f.duration())));
+    if (!f.target().equals(f.oldLeader())) {
+      replicaLost(out, f, t, probes);
+      out.add(resumedPhase);
+      out.add(
+          backAs(
+              f,
+              resumed,
+              "frozen replica running again",
+              "replica/running",
+              new Bound(d, d + loop + 3, "it picks up streaming where it stopped")));
+      return;
+    }
+    boolean failsOver = d > lease.max() + 1;
+    boolean keepsLead = d < lease.min() - 0.5;
+    if (!keepsLead) {
+      failover(out, f, t, probes, lease, true, failsOver, FROZEN_MEMBER_WAIT);
+    }
+    out.add(resumedPhase);
+    if (failsOver) {
+      out.add(
+          new PhaseSpec(
+              "old_primary_demoting",
+              "old primary stops being a primary",
+              "Patroni REST",
+              true,
+              o ->
+                  resumed
+                      .apply(o)
+                      .flatMap(
+                          r ->
+                              o.firstEventAfter(
+                                  r,
+                                  Event.PATRONI_ROLE,
+                                  e ->
+                                      e.subject().equals(f.target())
+                                          && !e.detail().equals("primary/running")
+                                          && !e.detail().equals("unreachable"))),
+              new Bound(
+                  d,
+                  d + loop + 2,
+                  "on resume Patroni's loop runs at once, sees another node holding the key and stops postgres")));
+      out.add(
+          backAs(
+              f,
+              resumed,
+              "old primary back as a replica",
+              "replica/running",
+              new Bound(
+                  d,
+                  d + loop + 20,
+                  "postgres restarted as a replica of the new primary (pg_rewind first if its WAL went further)")));
+    } else {
+      out.add(
+          new PhaseSpec(
+              "back_in_cluster",
+              "frozen node running again",
+              "Patroni REST",
+              true,
+              o ->
+                  resumed
+                      .apply(o)
+                      .flatMap(
+                          r ->
+                              lastRole(o, f.target(), r)
+                                  .filter(x -> x.endsWith("/running"))
+                                  .map(x -> r)
+                                  .or(
+                                      () ->
+                                          o.firstEventAfter(
+                                              r,
+                                              Event.PATRONI_ROLE,
+                                              e ->
+                                                  e.subject().equals(f.target())
+                                                      && e.detail().endsWith("/running")))),
+              new Bound(d, d + loop + 20, "it keeps its key, or rejoins as a replica")));
+      if (keepsLead) {
+        writes(
+            out,
+            probes,
+            resumed,
+            new Bound(d, d + haproxyUp(t), "HAProxy routes to it again once its check passes"));
+      }
+    }
+  }
+
+  /**
+   * {@code role} on the node after it resumed: its state at the resume when the watcher never saw
+   * it change (a freeze shorter than the watcher's timeout), else the first change to it after.
+   */
+  private static PhaseSpec backAs(
+      Fault f, Function<Observed, Optional<Long>> resumed, String label, String role, Bound bound) {
+    return new PhaseSpec(
+        "rejoined",
+        label,
+        "Patroni REST",
+        true,
+        o ->
+            resumed
+                .apply(o)
+                .flatMap(
+                    r ->
+                        lastRole(o, f.target(), r)
+                            .filter(role::equals)
+                            .map(x -> r)
+                            .or(
+                                () ->
+                                    o.firstEventAfter(
+                                        r,
+                                        Event.PATRONI_ROLE,
+                                        e ->
+                                            e.subject().equals(f.target())
+                                                && e.detail().equals(role)))),
+        bound);
+  }
+
+  /** The last role the Patroni watcher saw on {@code node} before {@code at}. */
+  private static Optional<String> lastRole(Observed o, String node, long at) {
+    return o.events().all().stream()
+        .filter(
+            e -> e.nanos() <= at && e.kind().equals(Event.PATRONI_ROLE) && e.subject().equals(node))
+        .reduce((a, b) -> b)
+        .map(Event::detail);
   }
 
   /** First writes through HAProxy and through the gateway, once {@code from} has happened. */

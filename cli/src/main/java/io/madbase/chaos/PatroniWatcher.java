@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Polls every node's Patroni REST API: role changes (promotion, demotion), a node going silent, and
- * two nodes claiming to be a running primary at once (split brain).
+ * two nodes claiming to be a running primary at once (split brain), and when that ends.
  */
 public final class PatroniWatcher extends Watcher {
   private final Map<Member, PatroniClient> clients = new HashMap<>();
@@ -48,6 +48,8 @@ public final class PatroniWatcher extends Watcher {
           Event.SPLIT_BRAIN,
           String.join(",", primaries),
           "two nodes report a running primary");
+    } else if (!both && splitBrain) {
+      emit("patroni", Event.SPLIT_BRAIN_END, String.join(",", primaries), "one primary again");
     }
     splitBrain = both;
   }

@@ -377,12 +377,39 @@ final class RunAnalysis {
     String staleNode = null;
     long origin = firstFault == Long.MAX_VALUE ? 0 : firstFault;
     for (Event e : events.all()) {
+      if (e.kind().equals(Event.LEADER_KEY_SET) && e.detail().startsWith(Event.OVERWRITTEN_FROM)) {
+        String previous = e.detail().substring(Event.OVERWRITTEN_FROM.length());
+        out.add(
+            new RunResult.Anomaly(
+                "leader_key_overwritten",
+                RunClock.seconds(e.nanos() - origin),
+                e.subject()
+                    + " wrote the leader key over "
+                    + previous
+                    + "'s, with no expiry or release in between: two nodes held leadership, "
+                    + previous
+                    + " is demoted and what it committed as primary is discarded when it follows "
+                    + e.subject()
+                    + " (Patroni before 3.0.3 does this after a pause longer than ttl: patroni PR #2689)"));
+        continue;
+      }
       if (e.kind().equals(Event.SPLIT_BRAIN)) {
+        Optional<Event> end =
+            events.first(e.nanos() + 1, x -> x.kind().equals(Event.SPLIT_BRAIN_END));
         out.add(
             new RunResult.Anomaly(
                 "split_brain",
                 RunClock.seconds(e.nanos() - origin),
-                e.subject() + ": " + e.detail()));
+                e.subject()
+                    + ": "
+                    + e.detail()
+                    + end.map(
+                            x ->
+                                String.format(
+                                    Locale.ROOT,
+                                    " for %.2f s (as the watcher polls: every 50 ms)",
+                                    RunClock.seconds(x.nanos() - e.nanos())))
+                        .orElse(" until the end of the run")));
         continue;
       }
       if (!e.kind().equals(Event.PATRONI_ROLE) && !e.kind().equals(Event.HAPROXY_PRIMARY)) {
@@ -497,8 +524,19 @@ final class RunAnalysis {
               slo.splitBrain(),
               (int)
                   anomalies.stream()
-                      .filter(a -> a.kind().equals("split_brain") || a.kind().equals("stale_route"))
+                      .filter(
+                          a ->
+                              a.kind().equals("split_brain")
+                                  || a.kind().equals("stale_route")
+                                  || a.kind().equals("leader_key_overwritten"))
                       .count()));
+    }
+    if (slo.staleRoute() != null) {
+      out.add(
+          count(
+              "stale_route",
+              slo.staleRoute(),
+              (int) anomalies.stream().filter(a -> a.kind().equals("stale_route")).count()));
     }
     if (slo.leaderChanges() != null) {
       int changes =

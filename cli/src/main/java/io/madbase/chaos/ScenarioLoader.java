@@ -27,6 +27,11 @@ public final class ScenarioLoader {
   static final Set<String> ROLLBACKS = Set.of("restart_faulted", "remove_added_workers");
   static final Set<String> STEADY_STATES = Set.of("stack_healthy");
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
+  private static final Pattern POSTGRES_TARGET = Pattern.compile("leader|replica|pg[1-9][0-9]?");
+
+  /** A node frozen longer than this is a node lost, not a pause: crash it instead. */
+  static final Duration MAX_FREEZE = Duration.ofMinutes(10);
+
   private static final Pattern TARGET =
       Pattern.compile("leader|replica|follower|(pg|e|r|s|gw|w)[1-9][0-9]?");
 
@@ -165,6 +170,22 @@ public final class ScenarioLoader {
             at + (st.duration() == null ? "" : ".duration"),
             "sleep needs a duration longer than zero, such as 5s");
       }
+      if (action == Action.FREEZE_NODE) {
+        if (st.duration() == null || !positive(st.duration())) {
+          p.add(
+              at + (st.duration() == null ? "" : ".duration"),
+              "freeze_node needs a duration longer than zero: how long the node stays frozen, such as 20s");
+        } else if (st.duration().compareTo(MAX_FREEZE) > 0) {
+          p.add(at + ".duration", "at most " + MAX_FREEZE.toMinutes() + "m");
+        }
+        if (st.target() != null && !POSTGRES_TARGET.matcher(st.target()).matches()) {
+          p.add(
+              at + ".target",
+              "freeze_node freezes a postgres node: leader, replica or a name such as pg2 (got '"
+                  + st.target()
+                  + "')");
+        }
+      }
       if (action == Action.AWAIT_RECOVERY && !faultSeen) {
         p.add(at + ".action", "await_recovery needs a fault before it");
       }
@@ -175,7 +196,12 @@ public final class ScenarioLoader {
     if (!s.method().isEmpty() && !faultSeen) {
       p.add(
           "method",
-          "the method has no fault (one of: crash_node, stop_node, switchover, kill_postgres, crash_redis_master, signal_gateway, signal_worker, add_worker, crash_etcd_member)");
+          "the method has no fault (one of: "
+              + java.util.Arrays.stream(Action.values())
+                  .filter(Action::isFault)
+                  .map(Action::id)
+                  .collect(java.util.stream.Collectors.joining(", "))
+              + ")");
     }
     for (int i = 0; i < s.rollback().size(); i++) {
       if (!ROLLBACKS.contains(s.rollback().get(i))) {
@@ -213,6 +239,7 @@ public final class ScenarioLoader {
     nonNegative(p, "slo.failed_redis_writes", slo.failedRedisWrites());
     nonNegative(p, "slo.lost_acknowledged_writes", slo.lostAcknowledgedWrites());
     nonNegative(p, "slo.split_brain", slo.splitBrain());
+    nonNegative(p, "slo.stale_route", slo.staleRoute());
     nonNegative(p, "slo.failed_in_flight_requests", slo.failedInFlightRequests());
     nonNegative(p, "slo.leader_changes", slo.leaderChanges());
     if (slo.writeUnavailability() != null

@@ -86,6 +86,10 @@ public final class ScenarioRunner {
     steadyState(scenario, obs);
 
     List<AutoCloseable> closeables = new ArrayList<>();
+    Freezes freezes = new Freezes(driver, events);
+    // closed before the watchers (the list closes in order): a frozen node is resumed while
+    // they still look
+    closeables.add(freezes);
     Map<String, Probe> probes = new LinkedHashMap<>();
     List<RunResult.LedgerCheck> ledger = List.of();
     io.madbase.load.RunningLoad load = null;
@@ -111,7 +115,7 @@ public final class ScenarioRunner {
           }
           case AWAIT_RECOVERY -> awaitRecovery(injected, events, ops, step.timeout(), reported);
           default -> {
-            Injected in = inject(action, step, spec, obs, events, scenario);
+            Injected in = inject(action, step, spec, obs, events, scenario, freezes);
             injected.add(in);
             if (faultAt[0] < 0) {
               faultAt[0] = in.fault().nanos();
@@ -126,7 +130,7 @@ public final class ScenarioRunner {
       }
       sleep(SETTLE);
 
-      rollback(scenario, injected, events, obs, notes);
+      rollback(scenario, injected, events, obs, notes, freezes);
       listener.step("stopping probes, letting requests in flight finish");
       probes.values().forEach(Probe::stop);
       if (load != null) {
@@ -420,7 +424,8 @@ public final class ScenarioRunner {
       StackSpec spec,
       StackObserver obs,
       EventLog events,
-      ScenarioSpec scenario) {
+      ScenarioSpec scenario,
+      Freezes freezes) {
     String oldLeader = obs.leader().map(Member::name).orElse("");
     String oldMaster = redisMaster(obs).orElse("");
     String target = resolveTarget(action, step, obs, oldLeader, oldMaster);
@@ -470,6 +475,17 @@ public final class ScenarioRunner {
         t.start();
         target = oldLeader;
       }
+      case FREEZE_NODE -> {
+        fault =
+            events.add(
+                "madbase",
+                Event.FAULT,
+                target,
+                "frozen for "
+                    + io.madbase.gateway.Durations.format(step.duration())
+                    + " (SIGSTOP of Patroni, the postmaster and every child)");
+        freezes.freeze(target, step.duration());
+      }
       case KILL_POSTGRES -> {
         Signal sig = step.signal() == null ? Signal.KILL : Signal.parse(step.signal());
         fault = events.add("madbase", Event.FAULT, target, "SIG" + sig + " to the postmaster only");
@@ -501,7 +517,8 @@ public final class ScenarioRunner {
       default -> throw new IllegalStateException(action.id());
     }
     Expectations.Fault f =
-        new Expectations.Fault(action, target, oldLeader, oldMaster, fault.nanos());
+        new Expectations.Fault(
+            action, target, oldLeader, oldMaster, fault.nanos(), step.duration());
     Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
     return new Injected(f, Expectations.phases(f, spec, probeNames), restart, added, logOffset);
   }
@@ -510,7 +527,7 @@ public final class ScenarioRunner {
       Action action, ScenarioSpec.Step step, StackObserver obs, String leader, String redisMaster) {
     String t = step.target() != null ? step.target() : action.defaultTarget();
     return switch (action) {
-      case CRASH_NODE, STOP_NODE, KILL_POSTGRES -> {
+      case CRASH_NODE, STOP_NODE, KILL_POSTGRES, FREEZE_NODE -> {
         if ("leader".equals(t)) {
           if (leader.isEmpty()) {
             throw new MadbaseException(ExitCode.CHECK_FAILED, "no Patroni leader to hit");
@@ -636,11 +653,17 @@ public final class ScenarioRunner {
       List<Injected> injected,
       EventLog events,
       StackObserver obs,
-      List<String> notes) {
+      List<String> notes,
+      Freezes freezes) {
     listener.step(
         scenario.rollback().isEmpty()
             ? "waiting for the stack to be whole again"
             : "rollback: " + String.join(", ", scenario.rollback()));
+    // always, whatever the rollback list says: a node still frozen (recovery timed out before its
+    // freeze was over) is resumed, or the stack could never be whole again
+    for (String early : freezes.thawAll("resumed early by the rollback (SIGCONT)")) {
+      notes.add(early + " was still frozen at the rollback and was resumed early");
+    }
     if (scenario.rollback().contains("remove_added_workers")) {
       for (Injected in : injected) {
         if (in.added() != null) {

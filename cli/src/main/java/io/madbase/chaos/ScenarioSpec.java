@@ -27,7 +27,8 @@ public record ScenarioSpec(
     rollback = Objects.requireNonNullElse(rollback, List.of("restart_faulted"));
     slo =
         Objects.requireNonNullElseGet(
-            slo, () -> new Slo(null, null, null, null, null, null, null, null, null, null, null));
+            slo,
+            () -> new Slo(null, null, null, null, null, null, null, null, null, null, null, null));
   }
 
   /**
@@ -82,8 +83,10 @@ public record ScenarioSpec(
    * @param failedHaproxyWrites writes straight through HAProxy that failed
    * @param failedRedisWrites Redis writes that failed
    * @param lostAcknowledgedWrites acknowledged writes missing after recovery (PostgreSQL and Redis)
-   * @param splitBrain observations of two writable primaries, or HAProxy routing writes to a
-   *     demoted node
+   * @param splitBrain observations of two writable primaries, HAProxy routing writes to a demoted
+   *     node, or a leader key written over another member's
+   * @param staleRoute HAProxy routing writes to a node that is not the primary (only that: a
+   *     resumed old primary that is a primary for a moment, unrouted, is not counted)
    * @param recoveryTime from the fault to recovery (every expected phase observed)
    * @param discoveryTime for add_worker: from the worker's start to its first routed request
    * @param failedInFlightRequests for signal_gateway: requests in flight at SIGTERM that failed
@@ -97,6 +100,7 @@ public record ScenarioSpec(
       Integer failedRedisWrites,
       Integer lostAcknowledgedWrites,
       Integer splitBrain,
+      Integer staleRoute,
       Duration recoveryTime,
       Duration discoveryTime,
       Integer failedInFlightRequests,

@@ -144,7 +144,7 @@ final class ChaosRunner {
       String target =
           st.target() != null ? st.target() : a.defaultTarget() == null ? "" : a.defaultTarget();
       // for a prediction the leader is whoever leads: call it "leader"
-      var f = new Expectations.Fault(a, target, "leader", "master", 0);
+      var f = new Expectations.Fault(a, target, "leader", "master", 0, st.duration());
       for (PhaseSpec ps :
           Expectations.phases(f, spec, new LinkedHashSet<>(ScenarioRunner.probeNameList(s)))) {
         sb.append(
@@ -170,6 +170,7 @@ final class ChaosRunner {
     if (slo.lostAcknowledgedWrites() != null)
       sb.append(", lost_acknowledged_writes <= ").append(slo.lostAcknowledgedWrites());
     if (slo.splitBrain() != null) sb.append(", split_brain <= ").append(slo.splitBrain());
+    if (slo.staleRoute() != null) sb.append(", stale_route <= ").append(slo.staleRoute());
     if (slo.recoveryTime() != null)
       sb.append(", recovery_time <= ").append(Durations.format(slo.recoveryTime()));
     if (slo.discoveryTime() != null)

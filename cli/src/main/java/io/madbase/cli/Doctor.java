@@ -144,6 +144,10 @@ public final class Doctor implements Callable<Integer> {
           Preflight.installCommand(missingPackages)
               + (OsUser.isRoot() ? "   (or: madbase doctor --install)" : ""));
     }
+    for (Preflight.Caveat c : Preflight.caveats()) {
+      out.printf("%s %-7s %s%n", "warn", c.area(), c.what());
+      out.printf("             %s%n", c.detail());
+    }
     fixes.forEach(f -> out.println("fix: " + f));
     out.println(ok ? "this machine can run the stack" : "this machine cannot run the stack yet");
     return ok ? 0 : 3;

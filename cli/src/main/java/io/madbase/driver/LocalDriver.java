@@ -755,6 +755,54 @@ public final class LocalDriver implements StackDriver {
   }
 
   @Override
+  public List<Long> freeze(String member) {
+    process(member);
+    List<Long> pids = memberProcesses(member);
+    ManagedProcess.signalAll(Signal.STOP, pids);
+    // a child forked between the listing and the stop (a new backend, say) is caught by a second
+    // look; the stopped postmaster forks no more
+    List<Long> late = new ArrayList<>(memberProcesses(member));
+    late.removeAll(pids);
+    if (!late.isEmpty()) {
+      ManagedProcess.signalAll(Signal.STOP, late);
+      pids = new ArrayList<>(pids);
+      pids.addAll(late);
+    }
+    return pids;
+  }
+
+  @Override
+  public void thaw(String member) {
+    member(member);
+    ManagedProcess.signalAll(Signal.CONT, memberProcesses(member));
+  }
+
+  /**
+   * Every process of a member: its main process and descendants; for a postgres node also the
+   * postmaster and its children (Patroni detaches the postmaster, so it is not Patroni's child).
+   */
+  private List<Long> memberProcesses(String member) {
+    List<Long> pids = new ArrayList<>();
+    ManagedProcess.load(layout.pidFile(member))
+        .flatMap(ManagedProcess::handle)
+        .ifPresent(
+            h -> {
+              pids.add(h.pid());
+              h.descendants().forEach(d -> pids.add(d.pid()));
+            });
+    if (member(member).role() == Role.POSTGRES) {
+      postmaster(member)
+          .flatMap(ManagedProcess::handle)
+          .ifPresent(
+              h -> {
+                pids.add(h.pid());
+                h.descendants().forEach(d -> pids.add(d.pid()));
+              });
+    }
+    return pids.stream().distinct().toList();
+  }
+
+  @Override
   public void signalPostgres(String member, Signal signal) {
     if (member(member).role() != Role.POSTGRES) {
       throw MadbaseException.invalidInput(member + " is not a postgres node");

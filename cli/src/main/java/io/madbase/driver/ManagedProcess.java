@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -93,6 +94,30 @@ public record ManagedProcess(long pid, Instant startedAt, String command) {
   }
 
   /**
+   * Sends {@code signal} to every process in {@code pids} with one {@code kill}, so that they get
+   * it within microseconds of each other (a frozen node stops as one, not one process per fork of
+   * {@code kill}). PIDs that are gone are skipped by kill; returns false if none was signalled.
+   */
+  public static boolean signalAll(Signal signal, java.util.Collection<Long> pids) {
+    if (pids.isEmpty()) {
+      return false;
+    }
+    List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-s", signal.name()));
+    pids.forEach(pid -> cmd.add(Long.toString(pid)));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      // kill exits 1 when any PID was gone, having signalled the others
+      return p.waitFor(5, TimeUnit.SECONDS) && pids.stream().anyMatch(ManagedProcess::running);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run kill: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /**
    * Waits up to {@code timeout} for the process to exit; true if it did. Polls every 20 ms:
    * ProcessHandle.onExit() on a process that is not our child backs off to long sleeps.
    */
@@ -120,6 +145,9 @@ public record ManagedProcess(long pid, Instant startedAt, String command) {
     if (!signal(signal)) {
       return false;
     }
+    // a frozen (SIGSTOPped) process acts on the signal only once it runs again: a chaos run that
+    // was cut off in the middle of a freeze must not turn a clean stop into a SIGKILL
+    signal(Signal.CONT);
     if (awaitExit(grace)) {
       return false;
     }

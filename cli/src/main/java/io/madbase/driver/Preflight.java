@@ -209,6 +209,51 @@ public final class Preflight {
     }
   }
 
+  /**
+   * Something that works but is known to break under a fault madbase can inject: doctor warns, it
+   * does not refuse.
+   */
+  public record Caveat(String area, String what, String detail) {}
+
+  /** The known issues of the installed binaries' versions. */
+  public static List<Caveat> caveats() {
+    Binary patroni = BINARIES.get(1);
+    if (!Files.isExecutable(Path.of(patroni.path()))) {
+      return List.of();
+    }
+    return patroniCaveat(version(patroni)).map(List::of).orElse(List.of());
+  }
+
+  /**
+   * Patroni before 3.0.3, on etcd3, writes its leader key unconditionally when its lease has
+   * expired under it (patroni PR #2689, "make sure the leader key isn't unconditionally
+   * overwritten"): a leader paused longer than ttl takes the key back from the node that replaced
+   * it, and what that node committed is discarded. Debian 12 ships 3.0.2; madbase's freeze-primary
+   * scenario shows it.
+   */
+  public static java.util.Optional<Caveat> patroniCaveat(String versionLine) {
+    var m = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)").matcher(versionLine);
+    if (!m.find()) {
+      return java.util.Optional.empty();
+    }
+    int[] v = {
+      Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))
+    };
+    boolean before303 = v[0] < 3 || (v[0] == 3 && v[1] == 0 && v[2] < 3);
+    if (!before303) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new Caveat(
+            "patroni",
+            "Patroni "
+                + m.group()
+                + " can let a paused old leader take its key back: writes lost (fixed in 3.0.3)",
+            "after a freeze longer than ttl it overwrites the new leader's key in etcd (patroni PR"
+                + " #2689); the new leader demotes and what it committed is discarded."
+                + " `madbase chaos freeze-primary` shows it; docs/scenarios.md has the figures."));
+  }
+
   /** Members of {@code role} in topological order, for callers that want names. */
   public static List<String> names(Topology topo, Role role) {
     return topo.of(role).stream().map(Member::name).toList();

@@ -44,6 +44,17 @@ public interface StackDriver extends AutoCloseable {
    */
   void crash(String member);
 
+  /**
+   * The member hangs, as a stalled VM or a long pause would make it: SIGSTOP to every process of it
+   * at once (for a postgres node: Patroni, the postmaster and every child). Its sockets stay open
+   * and its ports keep accepting connections (the kernel completes handshakes), but nothing
+   * answers. Returns the processes it stopped.
+   */
+  List<Long> freeze(String member);
+
+  /** SIGCONT to every process of a frozen member: it resumes where it stopped. */
+  void thaw(String member);
+
   /** SIGKILL (or {@code signal}) to a postgres node's postmaster only; Patroni restarts it. */
   void signalPostgres(String member, Signal signal);
 

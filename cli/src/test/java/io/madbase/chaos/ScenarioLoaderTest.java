@@ -48,6 +48,7 @@ class ScenarioLoaderTest {
             "sigterm-primary",
             "switchover",
             "kill-postgres",
+            "freeze-primary",
             "kill-sentinel-master",
             "sigterm-gateway",
             "sigterm-worker",
@@ -145,6 +146,30 @@ class ScenarioLoaderTest {
             4,
             "rollback.0",
             "unknown rollback 'reboot'"),
+        new Bad(
+            "freeze without duration",
+            "name: x\nmethod:\n  - action: freeze_node\n",
+            3,
+            "method.0",
+            "freeze_node needs a duration"),
+        new Bad(
+            "freeze longer than ten minutes",
+            "name: x\nmethod:\n  - action: freeze_node\n    duration: 11m\n",
+            4,
+            "method.0.duration",
+            "at most 10m"),
+        new Bad(
+            "freeze of a node that is not postgres",
+            "name: x\nmethod:\n  - action: freeze_node\n    target: e1\n    duration: 5s\n",
+            4,
+            "method.0.target",
+            "freeze_node freezes a postgres node"),
+        new Bad(
+            "SLO stale_route negative",
+            "name: x\nmethod:\n  - action: crash_node\nslo:\n  stale_route: -2\n",
+            5,
+            "slo.stale_route",
+            "must not be negative"),
         new Bad(
             "duration without unit",
             "name: x\nmethod:\n  - action: crash_node\n  - action: await_recovery\n    timeout: 60\n",

@@ -156,6 +156,113 @@ class TimelineAnalysisTest {
   }
 
   @Test
+  void aSplitBrainIsReportedWithHowLongItLasted() {
+    ev(4.0, "patroni", Event.SPLIT_BRAIN, "pg1,pg2", "two nodes report a running primary");
+    ev(4.15, "patroni", Event.SPLIT_BRAIN_END, "pg2", "one primary again");
+    assertThat(RunAnalysis.anomalies(events, s(1)))
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.kind()).isEqualTo("split_brain");
+              assertThat(a.atSeconds()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(0.01));
+              assertThat(a.detail()).contains("for 0.15 s");
+            });
+  }
+
+  @Test
+  void aLeaderKeyWrittenOverAnothersIsReportedAndCountsAsSplitBrainNotStaleRoute() {
+    ev(1.0, "madbase", Event.FAULT, "pg1", "frozen for 35s");
+    ev(10.4, "etcd", Event.LEADER_KEY_SET, "pg2", "created");
+    ev(36.0, "etcd", Event.LEADER_KEY_SET, "pg1", Event.OVERWRITTEN_FROM + "pg2");
+    List<RunResult.Anomaly> a = RunAnalysis.anomalies(events, s(1));
+    assertThat(a)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.kind()).isEqualTo("leader_key_overwritten");
+              assertThat(x.atSeconds()).isCloseTo(35.0, org.assertj.core.data.Offset.offset(0.01));
+              assertThat(x.detail()).contains("pg1 wrote the leader key over pg2's");
+            });
+  }
+
+  @Test
+  void aLongFreezeOfTheLeaderExpectsAFailoverThenTheOldLeaderDemotedAndBackAsAReplica() {
+    double fault = 2;
+    ev(0.5, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
+    ev(fault, "madbase", Event.FAULT, "pg1", "frozen for 35s");
+    ev(fault + 0.4, "patroni", Event.PATRONI_ROLE, "pg1", "unreachable");
+    ev(fault + 8.3, "etcd", Event.LEADER_KEY_DELETED, "", "");
+    ev(fault + 10.4, "etcd", Event.LEADER_KEY_SET, "pg2", "created");
+    ev(fault + 10.6, "patroni", Event.PATRONI_ROLE, "pg2", "primary/running");
+    ev(fault + 10.8, "haproxy", Event.HAPROXY_PRIMARY, "", "pg2");
+    ev(fault + 35.0, "madbase", Event.THAWED, "pg1", "resumed (SIGCONT)");
+    ev(fault + 35.06, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
+    ev(fault + 35.2, "patroni", Event.PATRONI_ROLE, "pg1", "primary/stopping");
+    ev(fault + 37.1, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
+
+    var f =
+        new Expectations.Fault(
+            Action.FREEZE_NODE, "pg1", "pg1", "r1", s(fault), java.time.Duration.ofSeconds(35));
+    List<PhaseSpec> specs =
+        Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>(List.of()));
+    assertThat(specs).allMatch(PhaseSpec::required);
+    Map<String, Optional<Long>> p = phases(f);
+    assertThat(p.get("leader_key_gone")).contains(s(fault + 8.3));
+    assertThat(p.get("new_leader_key")).contains(s(fault + 10.4));
+    assertThat(p.get("haproxy_routes")).contains(s(fault + 10.8));
+    assertThat(p.get("node_resumed")).contains(s(fault + 35.0));
+    assertThat(p.get("old_primary_demoting"))
+        .as("the running-primary state just after the resume is not the demotion")
+        .contains(s(fault + 35.2));
+    assertThat(p.get("rejoined")).contains(s(fault + 37.1));
+    PhaseSpec newKey =
+        specs.stream().filter(x -> x.id().equals("new_leader_key")).findFirst().orElseThrow();
+    assertThat(newKey.predicted().contains(10.4))
+        .as("the election's wait for the frozen member is in the bound")
+        .isTrue();
+  }
+
+  @Test
+  void aShortFreezeOfTheLeaderExpectsNoFailoverButWritesAfterTheResume() {
+    ev(0.5, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
+    ev(1.0, "madbase", Event.FAULT, "pg1", "frozen for 3s");
+    ev(4.0, "madbase", Event.THAWED, "pg1", "resumed (SIGCONT)");
+    op("haproxy_writer", 9, 3.9, 5.5, Op.Outcome.OK, 0);
+    var f =
+        new Expectations.Fault(
+            Action.FREEZE_NODE, "pg1", "pg1", "r1", s(1), java.time.Duration.ofSeconds(3));
+    List<PhaseSpec> specs =
+        Expectations.phases(
+            f, StackSpec.defaults(), new LinkedHashSet<>(List.of("haproxy_writer")));
+    assertThat(specs)
+        .extracting(PhaseSpec::id)
+        .doesNotContain("new_leader_key")
+        .contains("node_resumed", "back_in_cluster", "first_write_haproxy");
+    Map<String, Optional<Long>> p = phases(f, "haproxy_writer");
+    assertThat(p.get("back_in_cluster"))
+        .as("never seen unreachable: running again at the resume itself")
+        .contains(s(4.0));
+    assertThat(p.get("first_write_haproxy")).contains(s(5.5));
+  }
+
+  @Test
+  void aFreezeAboutAsLongAsTheLeaseMakesTheFailoverPhasesOptional() {
+    var f =
+        new Expectations.Fault(
+            Action.FREEZE_NODE, "pg1", "pg1", "r1", 0, java.time.Duration.ofSeconds(9));
+    List<PhaseSpec> specs =
+        Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>(List.of()));
+    assertThat(specs)
+        .filteredOn(x -> x.id().equals("new_leader_key"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.required()).isFalse());
+    assertThat(specs)
+        .filteredOn(x -> x.id().equals("node_resumed"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.required()).isTrue());
+  }
+
+  @Test
   void theLongestGapIsBetweenSuccessesAndHeldRequestsAreCounted() {
     op("gateway_writer", 1, 0.0, 0.01, Op.Outcome.OK, 0);
     op("gateway_writer", 2, 0.1, 0.11, Op.Outcome.OK, 0);

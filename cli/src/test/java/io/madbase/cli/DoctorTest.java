@@ -3,6 +3,7 @@ package io.madbase.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.madbase.ExitCode;
+import io.madbase.driver.Preflight;
 import io.madbase.testing.CliRun;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -32,6 +33,41 @@ class DoctorTest {
         .contains("ok   binary  haproxy")
         .contains("ok   binary  etcd");
     assertThat(r.out()).contains("addresses:ports free").contains("this machine can run the stack");
+  }
+
+  @Test
+  void patroniBeforeThreeZeroThreeIsAWarningNotAFailure() throws Exception {
+    String installed =
+        new String(
+                new ProcessBuilder("/usr/bin/patroni", "--version")
+                    .redirectErrorStream(true)
+                    .start()
+                    .getInputStream()
+                    .readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8)
+            .strip();
+    CliRun r =
+        CliRun.run(
+            "doctor", "-f", spec().toString(), "--state-dir", dir.resolve("state").toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    if (Preflight.patroniCaveat(installed).isPresent()) {
+      assertThat(r.out())
+          .contains("warn patroni Patroni ")
+          .contains("fixed in 3.0.3")
+          .contains("freeze-primary");
+    } else {
+      assertThat(r.out()).doesNotContain("warn patroni");
+    }
+  }
+
+  @Test
+  void thePatroniCaveatFollowsTheVersion() {
+    assertThat(Preflight.patroniCaveat("patroni 3.0.2")).isPresent();
+    assertThat(Preflight.patroniCaveat("patroni 2.1.6")).isPresent();
+    assertThat(Preflight.patroniCaveat("patroni 3.0.3")).isEmpty();
+    assertThat(Preflight.patroniCaveat("patroni 3.1.0")).isEmpty();
+    assertThat(Preflight.patroniCaveat("patroni 4.0.7")).isEmpty();
+    assertThat(Preflight.patroniCaveat("no version here")).isEmpty();
   }
 
   @Test
