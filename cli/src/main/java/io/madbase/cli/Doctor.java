@@ -42,10 +42,10 @@ public final class Doctor implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     StackSpec s = stack.load().spec();
-    List<Preflight.Finding> findings = new ArrayList<>(Preflight.binaries(true));
+    List<Preflight.Finding> findings = new ArrayList<>(Preflight.binaries(s, true));
     Set<String> missingPackages = new LinkedHashSet<>();
-    for (Preflight.Binary b : Preflight.BINARIES) {
-      if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(b.path()))) {
+    for (Preflight.Binary b : Preflight.binaries(s)) {
+      if (b.pkg() != null && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(b.path()))) {
         missingPackages.add(b.pkg());
       }
     }
@@ -58,7 +58,7 @@ public final class Doctor implements Callable<Integer> {
         cmd.addAll(missingPackages);
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         p.waitFor();
-        findings = new ArrayList<>(Preflight.binaries(true));
+        findings = new ArrayList<>(Preflight.binaries(s, true));
       }
     }
     String pgUser = s.local().postgresUser();
@@ -144,7 +144,7 @@ public final class Doctor implements Callable<Integer> {
           Preflight.installCommand(missingPackages)
               + (OsUser.isRoot() ? "   (or: madbase doctor --install)" : ""));
     }
-    for (Preflight.Caveat c : Preflight.caveats()) {
+    for (Preflight.Caveat c : Preflight.caveats(s)) {
       out.printf("%s %-7s %s%n", "warn", c.area(), c.what());
       out.printf("             %s%n", c.detail());
     }

@@ -299,7 +299,7 @@ public final class LocalDriver implements StackDriver {
 
   private void preflight(Set<String> members) {
     List<Preflight.Finding> problems = new ArrayList<>();
-    Preflight.binaries(false).stream().filter(f -> !f.ok()).forEach(problems::add);
+    Preflight.binaries(spec, false).stream().filter(f -> !f.ok()).forEach(problems::add);
     Preflight.ports(spec, topology, members).stream().filter(f -> !f.ok()).forEach(problems::add);
     Preflight.Finding disk = Preflight.disk(stateDir);
     if (!disk.ok()) {
@@ -439,7 +439,11 @@ public final class LocalDriver implements StackDriver {
       chownToPg(tmp);
       Files.move(tmp, conf, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return launch(
-          m.name(), List.of("/usr/bin/patroni", conf.toString()), Map.of(), layout.pgRoot(), true);
+          m.name(),
+          List.of(spec.local().patroni(), conf.toString()),
+          Map.of(),
+          layout.pgRoot(),
+          true);
     } catch (IOException e) {
       throw MadbaseException.environment(
           "cannot prepare Patroni's config for " + m.name() + ": " + e.getMessage());

@@ -51,9 +51,21 @@ public final class Preflight {
 
   private Preflight() {}
 
-  public static List<Finding> binaries(boolean withVersions) {
+  /** {@link #BINARIES} with the Patroni the spec names ({@code local.patroni}). */
+  public static List<Binary> binaries(StackSpec spec) {
+    String patroni = spec.local().patroni();
+    return BINARIES.stream()
+        .map(
+            b ->
+                b.name().equals("patroni") && !patroni.equals(b.path())
+                    ? new Binary("patroni", patroni, null, b.versionFlag())
+                    : b)
+        .toList();
+  }
+
+  public static List<Finding> binaries(StackSpec spec, boolean withVersions) {
     List<Finding> out = new ArrayList<>();
-    for (Binary b : BINARIES) {
+    for (Binary b : binaries(spec)) {
       Path p = Path.of(b.path());
       if (!Files.isExecutable(p)) {
         out.add(
@@ -61,7 +73,9 @@ public final class Preflight {
                 "binary",
                 false,
                 b.name() + " missing (" + b.path() + ")",
-                installCommand(Set.of(b.pkg()))));
+                b.pkg() == null
+                    ? "check local.patroni in madbase.yaml: " + b.path() + " is not executable"
+                    : installCommand(Set.of(b.pkg()))));
       } else {
         String version = withVersions && b.versionFlag() != null ? " " + version(b) : "";
         out.add(new Finding("binary", true, b.name() + version, ""));
@@ -215,9 +229,10 @@ public final class Preflight {
    */
   public record Caveat(String area, String what, String detail) {}
 
-  /** The known issues of the installed binaries' versions. */
-  public static List<Caveat> caveats() {
-    Binary patroni = BINARIES.get(1);
+  /** The known issues of the versions of the binaries the spec's stack would run. */
+  public static List<Caveat> caveats(StackSpec spec) {
+    Binary patroni =
+        binaries(spec).stream().filter(b -> b.name().equals("patroni")).findFirst().orElseThrow();
     if (!Files.isExecutable(Path.of(patroni.path()))) {
       return List.of();
     }

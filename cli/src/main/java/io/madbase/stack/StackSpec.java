@@ -28,7 +28,7 @@ public record StackSpec(
 
   public StackSpec {
     name = Objects.requireNonNullElse(name, DEFAULT_NAME);
-    local = Objects.requireNonNullElseGet(local, () -> new Local(null, null));
+    local = Objects.requireNonNullElseGet(local, () -> new Local(null, null, null));
     etcd = Objects.requireNonNullElseGet(etcd, () -> new Etcd(null, null, null));
     postgres =
         Objects.requireNonNullElseGet(
@@ -56,12 +56,16 @@ public record StackSpec(
    * Where the local driver puts the members: each on its own loopback address {@code <subnet>.<n>},
    * with the ports a container would have.
    */
-  public record Local(String subnet, String postgresUser) {
+  public record Local(String subnet, String postgresUser, String patroni) {
     public static final String DEFAULT_SUBNET = "127.0.1";
+
+    /** Debian's package. */
+    public static final String DEFAULT_PATRONI = "/usr/bin/patroni";
 
     public Local {
       subnet = Objects.requireNonNullElse(subnet, DEFAULT_SUBNET);
       postgresUser = Objects.requireNonNullElse(postgresUser, "postgres");
+      patroni = Objects.requireNonNullElse(patroni, DEFAULT_PATRONI);
     }
   }
 

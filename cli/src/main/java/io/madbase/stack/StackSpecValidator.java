@@ -51,6 +51,11 @@ public final class StackSpecValidator {
           "local.subnet",
           "127.0.0 holds 127.0.0.1, where distribution services listen; use another, such as 127.0.1");
     }
+    if (!s.local().patroni().startsWith("/")) {
+      error(
+          "local.patroni",
+          "must be an absolute path to a Patroni executable (got '" + s.local().patroni() + "')");
+    }
     if (s.local().postgresUser().isBlank() || s.local().postgresUser().equals("root")) {
       error(
           "local.postgres_user",

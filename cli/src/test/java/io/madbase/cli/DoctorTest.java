@@ -61,6 +61,18 @@ class DoctorTest {
   }
 
   @Test
+  void aPatroniThatIsNotThereIsAFailureNamingTheSetting() throws Exception {
+    Path f = dir.resolve("other.yaml");
+    Files.writeString(f, "local:\n  subnet: 127.0.4\n  patroni: /opt/nowhere/bin/patroni\n");
+    CliRun r = CliRun.run("doctor", "-f", f.toString(), "--state-dir", dir.resolve("s").toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.out())
+        .contains("FAIL binary  patroni missing (/opt/nowhere/bin/patroni)")
+        .contains("fix: check local.patroni in madbase.yaml")
+        .doesNotContain("apt-get install -y patroni");
+  }
+
+  @Test
   void thePatroniCaveatFollowsTheVersion() {
     assertThat(Preflight.patroniCaveat("patroni 3.0.2")).isPresent();
     assertThat(Preflight.patroniCaveat("patroni 2.1.6")).isPresent();

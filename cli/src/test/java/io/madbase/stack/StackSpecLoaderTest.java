@@ -228,7 +228,13 @@ class StackSpecLoaderTest {
             "local:\n  postgres_user: root\n",
             2,
             "local.postgres_user",
-            "unprivileged"));
+            "unprivileged"),
+        new Bad(
+            "patroni not an absolute path",
+            "local:\n  patroni: venv/bin/patroni\n",
+            2,
+            "local.patroni",
+            "absolute path"));
   }
 
   @ParameterizedTest(name = "{0}")
