@@ -2,6 +2,9 @@
 # Runs chaos scenarios RUNS times each on a fresh stack and writes their distributions (min /
 # median / max per phase) to docs/BENCHMARKS.md.
 #   scripts/bench/failover.sh [RUNS] [SCENARIO...]   (default 5 kill-primary; subnet 127.0.5)
+#   PATRONI=/path/to/patroni scripts/bench/failover.sh ...   runs the nodes on that Patroni
+#                                                             (local.patroni) instead of Debian's
+# Each scenario list (and Patroni) has its own section in BENCHMARKS.md.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 runs=${1:-5}; shift || true
@@ -10,13 +13,17 @@ cd "$bench_root"
 scripts/install-deps.sh >/dev/null
 work=$(mktemp -d /tmp/madbase-bench-failover.XXXXXX); chmod 755 "$work"
 trap './madbase down --purge --state-dir "$work/state" -q >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-printf 'name: benchfo\nlocal:\n  subnet: 127.0.5\n' > "$work/madbase.yaml"
+printf 'name: benchfo\nlocal:\n  subnet: 127.0.5\n  patroni: %s\n' "${PATRONI:-/usr/bin/patroni}" > "$work/madbase.yaml"
+patroni_version=$("${PATRONI:-/usr/bin/patroni}" --version)
+section=failover
+[ "${scenarios[*]}" = kill-primary ] || section="failover-$(echo "${scenarios[*]}" | tr ' ' '-')"
+[ -z "${PATRONI:-}" ] || section="$section-$(echo "$patroni_version" | tr ' ' '-')"
 ./madbase up -q -f "$work/madbase.yaml" --state-dir "$work/state" >/dev/null
 body=$(mktemp)
 {
   echo "## Failovers: \`madbase chaos <scenario> --repeat $runs\`"
   echo
-  echo "Script: \`scripts/bench/failover.sh $runs ${scenarios[*]}\` ($(date -u +%Y-%m-%d)). Machine: $(machine)."
+  echo "Script: \`${PATRONI:+PATRONI=$PATRONI }scripts/bench/failover.sh $runs ${scenarios[*]}\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
   echo "Default stack and settings (fast profile: Patroni ttl 10 / loop_wait 2 / retry_timeout 4; HAProxy"
   echo "inter 1s fastinter 500ms downinter 1s fall 2 rise 1; Sentinel down-after 2s; gateway hold 20s)."
   echo "Times are seconds after the fault; every phase is observed, not configured."
@@ -34,6 +41,6 @@ body=$(mktemp)
     echo "Acknowledged writes lost, per run and writer probe: $(grep -h '"lost"' "$summary"/run-*/report.json | sed 's/[^0-9]//g' | paste -sd' ')."
   done
 } > "$body"
-replace_section failover "$body"
+replace_section "$section" "$body"
 rm -f "$body"
 echo "docs/BENCHMARKS.md updated"

@@ -31,6 +31,7 @@ final class RunAnalysis {
       String source,
       String runId,
       StackDriver driver,
+      io.madbase.stack.StackSpec spec,
       RunClock clock,
       EventLog events,
       OpLog ops,
@@ -157,7 +158,7 @@ final class RunAnalysis {
             firstFault);
     boolean passed = slos.stream().allMatch(RunResult.SloResult::passed);
 
-    FailoverTiming t = driver.spec().timing();
+    FailoverTiming t = spec.timing();
     Map<String, Object> timing = new LinkedHashMap<>();
     timing.put(
         "patroni",
@@ -181,9 +182,8 @@ final class RunAnalysis {
             + " rise "
             + t.haproxy().rise());
     timing.put("sentinel_down_after", Durations.format(t.sentinel().downAfter()));
-    timing.put("gateway_hold_deadline", Durations.format(driver.spec().gateway().holdDeadline()));
-    timing.put(
-        "worker_discovery_interval", Durations.format(driver.spec().workers().discoveryInterval()));
+    timing.put("gateway_hold_deadline", Durations.format(spec.gateway().holdDeadline()));
+    timing.put("worker_discovery_interval", Durations.format(spec.workers().discoveryInterval()));
 
     List<RunResult.TimedEvent> timed =
         events.all().stream()
@@ -199,11 +199,7 @@ final class RunAnalysis {
         runId,
         clock.wallOrigin(),
         new RunResult.Stack(
-            driver.spec().name(),
-            driver.name(),
-            driver.spec().failover().profile(),
-            summary(driver.spec()),
-            timing),
+            spec.name(), driver.name(), spec.failover().profile(), summary(spec), timing),
         faultRecords,
         phases,
         recovered,

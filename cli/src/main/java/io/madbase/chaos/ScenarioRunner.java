@@ -62,8 +62,9 @@ public final class ScenarioRunner {
       long logOffset) {}
 
   public RunResult run(ScenarioSpec scenario, String source) {
-    StackSpec spec = driver.spec();
     StackObserver obs = driver.observer();
+    EffectiveTiming.Result effective = EffectiveTiming.of(driver.spec(), driver.topology(), obs);
+    StackSpec spec = effective.spec();
     RunClock clock = new RunClock();
     EventLog events = new EventLog(clock);
     OpLog ops = new OpLog();
@@ -76,6 +77,13 @@ public final class ScenarioRunner {
             + "-"
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     List<String> notes = new ArrayList<>();
+    effective
+        .note()
+        .ifPresent(
+            n -> {
+              notes.add(n);
+              listener.step(n);
+            });
     List<Injected> injected = new ArrayList<>();
     Set<String> reported = new HashSet<>();
     long[] faultAt = {-1};
@@ -160,6 +168,7 @@ public final class ScenarioRunner {
         source,
         runId,
         driver,
+        spec,
         clock,
         events,
         ops,

@@ -3,6 +3,7 @@ package io.madbase.cli;
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
 import io.madbase.chaos.Action;
+import io.madbase.chaos.EffectiveTiming;
 import io.madbase.chaos.Expectations;
 import io.madbase.chaos.PhaseSpec;
 import io.madbase.chaos.RunResult;
@@ -15,6 +16,7 @@ import io.madbase.gateway.Durations;
 import io.madbase.report.RepeatSummary;
 import io.madbase.report.ReportWriter;
 import io.madbase.report.TextReport;
+import io.madbase.stack.Role;
 import io.madbase.stack.StackSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,7 +46,21 @@ final class ChaosRunner {
           StackState.load(stack.stateDir())
               .map(StackState::spec)
               .orElseGet(() -> stack.load().spec());
+      String note = null;
+      if (StackState.load(stack.stateDir()).isPresent()) {
+        // a running stack: predict from the timing Patroni really has
+        try (LocalDriver d = LocalDriver.attach(stack.stateDir())) {
+          if (d.nodes().stream().anyMatch(n -> n.alive() && n.role() == Role.POSTGRES)) {
+            EffectiveTiming.Result eff = EffectiveTiming.of(d.spec(), d.topology(), d.observer());
+            spec = eff.spec();
+            note = eff.note().orElse(null);
+          }
+        }
+      }
       out.print(plan(loaded, spec));
+      if (note != null) {
+        out.println("  note: " + note);
+      }
       out.println("(dry run: nothing was done)");
       return ExitCode.OK;
     }

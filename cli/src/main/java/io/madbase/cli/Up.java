@@ -49,6 +49,20 @@ public final class Up implements Callable<Integer> {
             result.started().size());
       }
       StatusPrinter.text(status, out);
+      io.madbase.chaos.EffectiveTiming.of(driver.spec(), driver.topology(), driver.observer())
+          .note()
+          .ifPresent(
+              n ->
+                  spec.commandLine()
+                      .getErr()
+                      .println(
+                          "madbase: warning: "
+                              + n.replace(": the predictions use Patroni's", "")
+                              + "; failovers take as long as Patroni's ttl says, and"
+                              + " gateway.hold_deadline ("
+                              + io.madbase.gateway.Durations.format(
+                                  driver.spec().gateway().holdDeadline())
+                              + ") may be too short to hold writes through one"));
       return status.healthy() ? 0 : 1;
     }
   }

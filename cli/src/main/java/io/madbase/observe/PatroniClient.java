@@ -103,6 +103,26 @@ public final class PatroniClient {
             });
   }
 
+  /** Patroni's DCS timing as the cluster runs with it, in seconds. */
+  public record DcsTiming(int ttl, int loopWait, int retryTimeout) {}
+
+  /**
+   * {@code GET /config}: the dynamic configuration in the DCS. It can differ from what madbase
+   * rendered: Patroni (4.0.7 here) raises a ttl below its minimum of 20 to 20 and stores that.
+   */
+  public Optional<DcsTiming> dcsTiming() {
+    return Http.get(baseUrl + "/config", timeout)
+        .filter(Http.Response::ok)
+        .map(r -> parse(r.body()))
+        .filter(n -> n != null && n.path("ttl").isInt() && n.path("loop_wait").isInt())
+        .map(
+            n ->
+                new DcsTiming(
+                    n.path("ttl").asInt(),
+                    n.path("loop_wait").asInt(),
+                    n.path("retry_timeout").asInt()));
+  }
+
   /** {@code GET /primary}: 200 only on the leader; what HAProxy checks. */
   public boolean isPrimary() {
     return Http.get(baseUrl + "/primary", timeout).map(Http.Response::ok).orElse(false);

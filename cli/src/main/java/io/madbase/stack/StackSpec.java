@@ -47,6 +47,29 @@ public record StackSpec(
     return new StackSpec(null, null, null, null, null, null, null, null, null, null);
   }
 
+  /**
+   * This spec with Patroni's DCS timing replaced by {@code ttl}, {@code loopWait} and {@code
+   * retryTimeout}: what a running cluster actually uses, when Patroni changed what it was given.
+   */
+  public StackSpec withPatroniTiming(int ttl, int loopWait, int retryTimeout) {
+    return new StackSpec(
+        name,
+        local,
+        etcd,
+        postgres,
+        haproxy,
+        redis,
+        sentinel,
+        gateway,
+        workers,
+        new Failover(
+            failover.profile(),
+            new PatroniOverrides(
+                ttl, loopWait, retryTimeout, failover.patroni().maximumLagOnFailover()),
+            failover.haproxy(),
+            failover.sentinel()));
+  }
+
   /** The failover timing in force: the profile's values with this file's overrides applied. */
   public FailoverTiming timing() {
     return failover.resolve();

@@ -295,6 +295,38 @@ class LocalDriverIT {
     }
   }
 
+  @Test
+  @Order(10)
+  void predictionsFollowTheTimingPatroniRunsWithNotTheSpec() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      StackObserver obs = d.observer();
+      var leader = obs.patroni(obs.leader().orElseThrow());
+      assertThat(
+              io.madbase.chaos.EffectiveTiming.of(d.spec(), d.topology(), obs).note().isPresent())
+          .as("Patroni %s runs with the rendered ttl", leader.dcsTiming())
+          .isFalse();
+      // what Patroni 4 does on its own with a ttl under 20, done here by hand: the DCS says 12
+      assertThat(leader.patchConfig("{\"ttl\": 12}").ok()).isTrue();
+      try {
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> leader.dcsTiming().map(t -> t.ttl() == 12).orElse(false));
+        var eff = io.madbase.chaos.EffectiveTiming.of(d.spec(), d.topology(), obs);
+        assertThat(eff.spec().timing().patroni().ttl()).isEqualTo(12);
+        assertThat(eff.note()).hasValueSatisfying(n -> assertThat(n).contains("ttl 12"));
+        CliRun r =
+            CliRun.run("chaos", "kill-primary", "--dry-run", "--state-dir", state.toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out())
+            .contains("Patroni ttl 12 / loop_wait 2")
+            .contains("leader key gone                            10.0-12.5 s")
+            .contains("note: Patroni runs with ttl 12");
+      } finally {
+        assertThat(leader.patchConfig("{\"ttl\": 10}").ok()).isTrue();
+      }
+    }
+  }
+
   private static Map<String, Long> pids() {
     try (LocalDriver d = LocalDriver.attach(state)) {
       return d.nodes().stream().collect(Collectors.toMap(NodeInfo::name, NodeInfo::pid));
