@@ -936,6 +936,13 @@ public final class LocalDriver implements StackDriver {
   @Override
   public void down(boolean purge, Progress progress) {
     List<NodeInfo> all = nodes();
+    // a node a chaos run froze and could not resume (the run was killed): a stopped postmaster
+    // would ignore Patroni's shutdown, so every member runs again before it is asked to stop
+    for (NodeInfo n : all) {
+      if (n.alive()) {
+        ManagedProcess.signalAll(Signal.CONT, memberProcesses(n.name()));
+      }
+    }
     Duration gatewayGrace = spec.gateway().shutdownGrace().plusSeconds(5);
     stopAll(all, Role.GATEWAY, gatewayGrace, progress);
     stopAll(all, Role.WORKER, Duration.ofSeconds(10), progress);

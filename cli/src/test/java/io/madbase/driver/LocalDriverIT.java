@@ -327,6 +327,49 @@ class LocalDriverIT {
     }
   }
 
+  @Test
+  @Order(11)
+  void aFrozenNodeStopsAsOneResumesAndDoesNotHoldUpDown() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      StackObserver obs = d.observer();
+      String replica =
+          d.topology().of(io.madbase.stack.Role.POSTGRES).stream()
+              .map(io.madbase.stack.Member::name)
+              .filter(n -> !n.equals(obs.leader().orElseThrow().name()))
+              .findFirst()
+              .orElseThrow();
+      List<Long> frozen = d.freeze(replica);
+      assertThat(frozen).as("Patroni, the postmaster and its children").hasSizeGreaterThan(3);
+      assertThat(frozen).allMatch(LocalDriverIT::stopped);
+      d.thaw(replica);
+      assertThat(frozen.stream().filter(ManagedProcess::running)).noneMatch(LocalDriverIT::stopped);
+      org.awaitility.Awaitility.await("streaming again")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> obs.patroniCluster().ok());
+
+      // frozen again, and the chaos run that froze it is gone: down must still stop everything
+      frozen = d.freeze(replica);
+      rememberPids();
+    }
+    CliRun r = CliRun.run("down", "--state-dir", state.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(seenPids.stream().filter(ManagedProcess::running)).isEmpty();
+    // back up for the class's own down
+    CliRun up = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    rememberPids();
+    assertThat(up.exitCode()).as(up.toString()).isZero();
+  }
+
+  /** State T in /proc: stopped by a signal. */
+  static boolean stopped(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+    } catch (java.io.IOException | IndexOutOfBoundsException e) {
+      return false;
+    }
+  }
+
   private static Map<String, Long> pids() {
     try (LocalDriver d = LocalDriver.attach(state)) {
       return d.nodes().stream().collect(Collectors.toMap(NodeInfo::name, NodeInfo::pid));
