@@ -3,7 +3,9 @@
 # median / max per phase) to docs/BENCHMARKS.md.
 #   scripts/bench/failover.sh [RUNS] [SCENARIO...]   (default 5 kill-primary; subnet 127.0.5)
 #   PATRONI=/path/to/patroni scripts/bench/failover.sh ...   runs the nodes on that Patroni
-#                                                             (local.patroni) instead of Debian's
+#                                                             (local.patroni) instead of Debian's;
+#                      scripts/bench/patroni-from-trixie.sh puts Debian 13's in /opt/patroni-<ver>
+#   KEEP_REPORTS=DIR scripts/bench/failover.sh ...            copies every run's reports to DIR
 # Each scenario list (and Patroni) has its own section in BENCHMARKS.md.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -24,9 +26,9 @@ body=$(mktemp)
   echo "## Failovers: \`madbase chaos <scenario> --repeat $runs\`"
   echo
   echo "Script: \`${PATRONI:+PATRONI=$PATRONI }scripts/bench/failover.sh $runs ${scenarios[*]}\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
-  echo "Default stack and settings (fast profile: Patroni ttl 10 / loop_wait 2 / retry_timeout 4; HAProxy"
-  echo "inter 1s fastinter 500ms downinter 1s fall 2 rise 1; Sentinel down-after 2s; gateway hold 20s)."
-  echo "Times are seconds after the fault; every phase is observed, not configured."
+  echo "Default stack (madbase.yaml names only the subnet${PATRONI:+ and local.patroni}); the settings in force are"
+  echo "read from each scenario's first report. Times are seconds after the fault; every phase is"
+  echo "observed, not configured."
   for s in "${scenarios[@]}"; do
     set +e
     ./madbase chaos "$s" --repeat "$runs" -q --state-dir "$work/state" --report-dir "$work/reports" > "$work/$s.out" 2>&1
@@ -36,11 +38,23 @@ body=$(mktemp)
     echo
     echo "### $s (exit code $rc)"
     echo
+    python3 - "$summary/run-1/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"Settings in force: {r['stack']['summary']}.")
+for n in r.get("notes", []):
+    print(f"Note: {n}.")
+print()
+PY
     sed -e 's/^## /#### /' "$summary/summary.md"
     echo
     echo "Acknowledged writes lost, per run and writer probe: $(grep -h '"lost"' "$summary"/run-*/report.json | sed 's/[^0-9]//g' | paste -sd' ')."
   done
 } > "$body"
 replace_section "$section" "$body"
+if [ -n "${KEEP_REPORTS:-}" ]; then
+  mkdir -p "$KEEP_REPORTS" && cp -r "$work/reports/." "$KEEP_REPORTS/"
+  echo "reports kept in $KEEP_REPORTS"
+fi
 rm -f "$body"
 echo "docs/BENCHMARKS.md updated"
