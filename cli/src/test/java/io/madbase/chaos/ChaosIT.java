@@ -11,6 +11,7 @@ import io.madbase.testing.TestStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -171,9 +172,17 @@ class ChaosIT {
     assertThat(load.path("counts").path("scheduled").asLong())
         .as("requests at 100/s for the whole run")
         .isGreaterThan(500);
-    assertThat(load.path("counts").path("errors").asLong())
-        .as("the gateway holds load through a switchover")
+    // a write in flight when Patroni shuts the old primary down (fast: sessions terminated) has
+    // an unknown outcome, and the gateway says so (504 write_outcome_unknown) rather than retry
+    // it; at 10 writes/s of ~1 ms each that is rare. Everything else is held and retried.
+    JsonNode kinds = load.path("errors_by_kind");
+    long unknown = kinds.path("http_504").asLong();
+    assertThat(load.path("counts").path("errors").asLong() - unknown)
+        .as("the gateway holds load through a switchover (errors by kind: %s)", kinds)
         .isZero();
+    assertThat(unknown)
+        .as("writes in flight at the old primary's shutdown, reported as of unknown outcome")
+        .isLessThanOrEqualTo(2);
     assertThat(load.path("seconds").size()).isGreaterThan(5);
     assertThat(load.path("steady_p99_ms").asDouble()).isPositive();
     assertHealthy();
@@ -327,6 +336,71 @@ class ChaosIT {
     assertThat(TestStack.pids(state).stream().filter(ChaosIT::stopped))
         .as("no process of the stack left stopped (SIGSTOP)")
         .isEmpty();
+    assertHealthy();
+  }
+
+  @Test
+  @Order(7)
+  void losingEtcdsMajorityStopsWritesUntilItIsBackUnlessFailsafeModeIsOn() throws IOException {
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "lose-etcd-quorum",
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString());
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("lose-etcd-quorum");
+    assertThat(rep.path("faults").get(0).path("target").asText().split(" ")).hasSize(2);
+    assertThat(rep.path("faults").get(1).path("action").asText()).isEqualTo("restart_faulted");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    for (String id :
+        List.of(
+            "primary_demoted", "etcd_quorum_back", "primary_writable_again", "haproxy_routes")) {
+      assertThat(phases.get(id).path("at_seconds").isNumber()).as(id).isTrue();
+    }
+    Map<String, JsonNode> probes = byId(rep.path("probes"), "probe");
+    double offGap = probes.get("gateway_writer").path("unavailability_seconds").asDouble();
+    assertThat(offGap)
+        .as("failsafe_mode off: no writes from the demotion until etcd is back (10 s later)")
+        .isGreaterThan(3.0);
+    assertThat(probes.get("gateway_writer").path("failed").asInt()).isZero();
+    rep.path("ledger").forEach(l -> assertThat(l.path("lost").asInt()).isZero());
+    assertHealthy();
+
+    // the same outage with Patroni's failsafe mode on (PATCH /config, as an operator would)
+    var patroni = new io.madbase.observe.PatroniClient("127.0.7.1", 8008, Duration.ofSeconds(2));
+    assertThat(patroni.patchConfig("{\"failsafe_mode\": true}").ok()).isTrue();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> patroni.dcsTiming().map(t -> t.failsafeMode()).orElse(false));
+      CliRun on =
+          CliRun.run(
+              "chaos",
+              "lose-etcd-quorum",
+              "--state-dir",
+              state.toString(),
+              "--report-dir",
+              reports.toString());
+      remember();
+      assertThat(on.exitCode()).as(on.toString()).isZero();
+      assertThat(on.out()).contains("failsafe_mode on (its GET /config)");
+      JsonNode fs = report("lose-etcd-quorum");
+      assertThat(byId(fs.path("phases"), "id")).doesNotContainKey("primary_demoted");
+      double onGap =
+          byId(fs.path("probes"), "probe")
+              .get("gateway_writer")
+              .path("unavailability_seconds")
+              .asDouble();
+      assertThat(onGap)
+          .as("failsafe_mode on: the leader stays primary (off: %.2f s without writes)", offGap)
+          .isLessThan(2.0);
+    } finally {
+      assertThat(patroni.patchConfig("{\"failsafe_mode\": false}").ok()).isTrue();
+    }
     assertHealthy();
   }
 
