@@ -5,6 +5,7 @@
 #   PATRONI=/path/to/patroni scripts/bench/failover.sh ...   runs the nodes on that Patroni
 #                                                             (local.patroni) instead of Debian's;
 #                      scripts/bench/patroni-from-trixie.sh puts Debian 13's in /opt/patroni-<ver>
+#   FAILSAFE=1 scripts/bench/failover.sh ...                  postgres.failsafe_mode: true
 #   KEEP_REPORTS=DIR scripts/bench/failover.sh ...            copies every run's reports to DIR
 # Each scenario list (and Patroni) has its own section in BENCHMARKS.md.
 set -euo pipefail
@@ -16,17 +17,19 @@ scripts/install-deps.sh >/dev/null
 work=$(mktemp -d /tmp/madbase-bench-failover.XXXXXX); chmod 755 "$work"
 trap './madbase down --purge --state-dir "$work/state" -q >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 printf 'name: benchfo\nlocal:\n  subnet: 127.0.5\n  patroni: %s\n' "${PATRONI:-/usr/bin/patroni}" > "$work/madbase.yaml"
+[ -z "${FAILSAFE:-}" ] || printf 'postgres:\n  failsafe_mode: true\n' >> "$work/madbase.yaml"
 patroni_version=$("${PATRONI:-/usr/bin/patroni}" --version)
 section=failover
 [ "${scenarios[*]}" = kill-primary ] || section="failover-$(echo "${scenarios[*]}" | tr ' ' '-')"
 [ -z "${PATRONI:-}" ] || section="$section-$(echo "$patroni_version" | tr ' ' '-')"
+[ -z "${FAILSAFE:-}" ] || section="$section-failsafe"
 ./madbase up -q -f "$work/madbase.yaml" --state-dir "$work/state" >/dev/null
 body=$(mktemp)
 {
   echo "## Failovers: \`madbase chaos <scenario> --repeat $runs\`"
   echo
-  echo "Script: \`${PATRONI:+PATRONI=$PATRONI }scripts/bench/failover.sh $runs ${scenarios[*]}\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
-  echo "Default stack (madbase.yaml names only the subnet${PATRONI:+ and local.patroni}); the settings in force are"
+  echo "Script: \`${FAILSAFE:+FAILSAFE=1 }${PATRONI:+PATRONI=$PATRONI }scripts/bench/failover.sh $runs ${scenarios[*]}\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
+  echo "Default stack (madbase.yaml names only the subnet${PATRONI:+ and local.patroni}${FAILSAFE:+ and postgres.failsafe_mode: true}); the settings in force are"
   echo "read from each scenario's first report. Times are seconds after the fault; every phase is"
   echo "observed, not configured."
   for s in "${scenarios[@]}"; do

@@ -31,6 +31,11 @@ public enum Action {
   ADD_WORKER("add_worker", Set.of(), null),
   /** One etcd member crashes (default: the etcd leader); two of three keep quorum. */
   CRASH_ETCD_MEMBER("crash_etcd_member", Set.of("target"), "leader"),
+  /**
+   * Starts every member the method crashed or stopped so far, while the method goes on (an etcd
+   * majority back after an outage, say); the rollback's restart_faulted does it at the end.
+   */
+  RESTART_FAULTED("restart_faulted", Set.of(), null),
   /** Does nothing for {@code duration}, probes running. */
   SLEEP("sleep", Set.of("duration"), null),
   /** Waits until every phase the faults so far lead to has been observed, up to {@code timeout}. */

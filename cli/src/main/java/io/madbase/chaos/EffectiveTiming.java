@@ -37,23 +37,36 @@ public final class EffectiveTiming {
     }
     FailoverTiming.Patroni p = spec.timing().patroni();
     PatroniClient.DcsTiming d = dcs.get();
-    if (d.ttl() == p.ttl()
-        && d.loopWait() == p.loopWait()
-        && d.retryTimeout() == p.retryTimeout()) {
+    StackSpec effective = spec;
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    if (d.ttl() != p.ttl()
+        || d.loopWait() != p.loopWait()
+        || d.retryTimeout() != p.retryTimeout()) {
+      effective = effective.withPatroniTiming(d.ttl(), d.loopWait(), d.retryTimeout());
+      notes.add(
+          String.format(
+              "Patroni runs with ttl %d / loop_wait %d / retry_timeout %d (its GET /config), not"
+                  + " madbase.yaml's %d / %d / %d%s",
+              d.ttl(),
+              d.loopWait(),
+              d.retryTimeout(),
+              p.ttl(),
+              p.loopWait(),
+              p.retryTimeout(),
+              d.ttl() == 20 && p.ttl() < 20 ? " (it raised ttl to its minimum, 20)" : ""));
+    }
+    if (d.failsafeMode() != spec.postgres().failsafeMode()) {
+      effective = effective.withFailsafeMode(d.failsafeMode());
+      notes.add(
+          "Patroni runs with failsafe_mode "
+              + (d.failsafeMode() ? "on" : "off")
+              + " (its GET /config), not madbase.yaml's "
+              + (spec.postgres().failsafeMode() ? "on" : "off"));
+    }
+    if (notes.isEmpty()) {
       return new Result(spec, Optional.empty());
     }
     return new Result(
-        spec.withPatroniTiming(d.ttl(), d.loopWait(), d.retryTimeout()),
-        Optional.of(
-            String.format(
-                "Patroni runs with ttl %d / loop_wait %d / retry_timeout %d (its GET /config), not"
-                    + " madbase.yaml's %d / %d / %d%s: the predictions use Patroni's",
-                d.ttl(),
-                d.loopWait(),
-                d.retryTimeout(),
-                p.ttl(),
-                p.loopWait(),
-                p.retryTimeout(),
-                d.ttl() == 20 && p.ttl() < 20 ? " (it raised ttl to its minimum, 20)" : "")));
+        effective, Optional.of(String.join("; ", notes) + ": the predictions use Patroni's"));
   }
 }

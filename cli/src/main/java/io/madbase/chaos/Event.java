@@ -31,6 +31,10 @@ public record Event(long nanos, String source, String kind, String subject, Stri
   public static final String POSTMASTER = "postmaster";
   public static final String ETCD_MEMBER = "etcd_member";
   public static final String ETCD_LEADER = "etcd_leader";
+
+  /** No etcd member that answers reports a leader (an election, or no majority). */
+  public static final String ETCD_NO_LEADER = "etcd_no_leader";
+
   public static final String WORKER_STARTED = "worker_started";
   public static final String STALE_ROUTE = "stale_route";
   public static final String ROLLBACK = "rollback";

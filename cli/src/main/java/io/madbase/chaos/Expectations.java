@@ -24,6 +24,8 @@ public final class Expectations {
    * @param oldLeader the Patroni leader at the time
    * @param oldRedisMaster the Redis master (member name) at the time
    * @param duration for freeze_node: how long the node stays frozen (null for other faults)
+   * @param etcdDown etcd members down: after a crash_etcd_member, with it; before a
+   *     restart_faulted, the ones it restarts among them
    */
   public record Fault(
       Action action,
@@ -31,10 +33,26 @@ public final class Expectations {
       String oldLeader,
       String oldRedisMaster,
       long nanos,
-      Duration duration) {
+      Duration duration,
+      int etcdDown) {
     public Fault(
         Action action, String target, String oldLeader, String oldRedisMaster, long nanos) {
-      this(action, target, oldLeader, oldRedisMaster, nanos, null);
+      this(action, target, oldLeader, oldRedisMaster, nanos, null, 0);
+    }
+
+    public Fault(
+        Action action,
+        String target,
+        String oldLeader,
+        String oldRedisMaster,
+        long nanos,
+        Duration duration) {
+      this(action, target, oldLeader, oldRedisMaster, nanos, duration, 0);
+    }
+
+    /** The members a restart_faulted step restarted (its target lists them). */
+    public List<String> restarted() {
+      return target.isBlank() ? List.of() : List.of(target.split(" "));
     }
   }
 
@@ -254,6 +272,10 @@ public final class Expectations {
         }
       }
       case CRASH_ETCD_MEMBER -> {
+        if (f.etcdDown() > spec.etcd().members() / 2) {
+          quorumLost(out, f, spec, probes);
+          break;
+        }
         out.add(
             new PhaseSpec(
                 "member_down",
@@ -279,9 +301,157 @@ public final class Expectations {
             o -> Optional.of(f.nanos()),
             new Bound(0, 3, "writes go on: Patroni keeps its key with two of three etcd members"));
       }
+      case RESTART_FAULTED -> restarted(out, f, spec, probes);
       default -> throw new IllegalArgumentException(f.action() + " is not a fault");
     }
     return out;
+  }
+
+  /**
+   * A crash that leaves etcd without a majority: nothing can be read or written in the DCS. Without
+   * failsafe mode, the leader's Patroni cannot refresh its key, gives up after retry_timeout and
+   * demotes postgres (Patroni's ha.py: "demoting self because DCS is not accessible and I was a
+   * leader"): the stack is read-only until etcd is back. With failsafe mode, it asks every member
+   * over REST instead, and as all of them answer it stays primary.
+   */
+  private static void quorumLost(List<PhaseSpec> out, Fault f, StackSpec spec, Set<String> probes) {
+    FailoverTiming t = spec.timing();
+    double loop = t.patroni().loopWait();
+    double retry = t.patroni().retryTimeout();
+    out.add(
+        new PhaseSpec(
+            "etcd_no_leader",
+            "etcd without a leader (quorum lost)",
+            "etcd status",
+            false,
+            o -> o.firstEvent(Event.ETCD_NO_LEADER, e -> true),
+            new Bound(
+                0, 3, "the survivor's raft election timeout (1 s) passes without a majority")));
+    if (spec.postgres().failsafeMode()) {
+      writes(
+          out,
+          probes,
+          o -> Optional.of(f.nanos()),
+          new Bound(
+              0,
+              loop + retry,
+              "failsafe_mode: the leader reaches every member's REST API and stays primary"));
+      return;
+    }
+    Bound demoted =
+        new Bound(
+            0,
+            loop + retry + 2,
+            "the leader's next loop (loop_wait) fails to reach etcd for retry_timeout, then"
+                + " Patroni demotes postgres (failsafe_mode off)");
+    out.add(
+        new PhaseSpec(
+            "primary_demoted",
+            "primary demoted: DCS not accessible",
+            "Patroni REST",
+            true,
+            o ->
+                o.firstEvent(
+                    Event.PATRONI_ROLE,
+                    e -> e.subject().equals(f.oldLeader()) && !e.detail().startsWith("primary/")),
+            demoted));
+    out.add(
+        new PhaseSpec(
+            "haproxy_no_primary",
+            "HAProxy has no primary",
+            "HAProxy stats",
+            false,
+            o -> o.firstEvent(Event.HAPROXY_PRIMARY, e -> e.detail().isEmpty()),
+            demoted.plus(
+                0,
+                t.haproxy().fastinter().toMillis() / 1000.0 * t.haproxy().fall() + CHECK_TIMEOUT,
+                "fall x fastinter + check timeout after /primary answers 503")));
+  }
+
+  /**
+   * Members the method crashed, started again mid-method. etcd members that bring a majority back
+   * let Patroni reach the DCS again: without failsafe mode a primary must come back (the old
+   * leader's key outlived the outage: etcd renews leases when it elects a leader, so it usually
+   * promotes itself again). A restarted postgres node rejoins as a replica.
+   */
+  private static void restarted(List<PhaseSpec> out, Fault f, StackSpec spec, Set<String> probes) {
+    FailoverTiming t = spec.timing();
+    double loop = t.patroni().loopWait();
+    int members = spec.etcd().members();
+    boolean quorumBack = f.etcdDown() > members / 2;
+    if (f.etcdDown() > 0) {
+      Bound back = new Bound(0, 5, "the members start (~1 s) and elect a raft leader");
+      out.add(
+          new PhaseSpec(
+              "etcd_quorum_back",
+              quorumBack ? "etcd has a leader again (quorum back)" : "etcd members back",
+              "etcd status",
+              true,
+              o ->
+                  quorumBack
+                      ? o.firstEvent(Event.ETCD_LEADER, e -> true)
+                      : o.firstEvent(
+                          Event.ETCD_MEMBER,
+                          e -> f.restarted().contains(e.subject()) && e.detail().equals("up")),
+              back));
+      if (quorumBack && !spec.postgres().failsafeMode()) {
+        Function<Observed, Optional<Long>> quorum = o -> o.firstEvent(Event.ETCD_LEADER, e -> true);
+        Bound writable =
+            back.plus(
+                0,
+                loop + t.patroni().retryTimeout() + 2,
+                "Patroni's next loop reads the cluster again; the key holder promotes (~1 s)");
+        out.add(
+            new PhaseSpec(
+                "primary_writable_again",
+                "a primary writable again",
+                "Patroni REST",
+                true,
+                o ->
+                    quorum
+                        .apply(o)
+                        .flatMap(
+                            q ->
+                                o.firstEventAfter(
+                                    q,
+                                    Event.PATRONI_ROLE,
+                                    e -> e.detail().equals("primary/running"))),
+                writable));
+        Bound routed = writable.plus(0, haproxyUp(t), "HAProxy: rise x downinter + check timeout");
+        out.add(
+            new PhaseSpec(
+                "haproxy_routes",
+                "HAProxy routes to it",
+                "HAProxy stats",
+                true,
+                o ->
+                    quorum
+                        .apply(o)
+                        .flatMap(
+                            q ->
+                                o.firstEventAfter(
+                                    q, Event.HAPROXY_PRIMARY, e -> !e.detail().isEmpty())),
+                routed));
+        writes(out, probes, quorum, routed);
+      }
+    }
+    for (String node : f.restarted()) {
+      if (io.madbase.stack.Topology.local(spec).of(io.madbase.stack.Role.POSTGRES).stream()
+          .noneMatch(m -> m.name().equals(node))) {
+        continue;
+      }
+      out.add(
+          new PhaseSpec(
+              "rejoined_" + node,
+              node + " back as a replica",
+              "Patroni REST",
+              true,
+              o ->
+                  o.firstEvent(
+                      Event.PATRONI_ROLE,
+                      e -> e.subject().equals(node) && e.detail().equals("replica/running")),
+              new Bound(0, 15, "Patroni starts postgres, pg_rewind if needed, then it streams")));
+    }
   }
 
   /** A lost leader's key expires between ttl - loop_wait and ttl after its last refresh. */

@@ -36,6 +36,7 @@ public final class MemberWatcher extends Watcher {
   protected void poll() {
     List<NodeInfo> nodes = driver.nodes();
     String etcdLeader = null;
+    boolean etcdAnswered = false;
     for (NodeInfo n : nodes) {
       if (n.role() == Role.GATEWAY || n.role() == Role.WORKER) {
         change(
@@ -68,6 +69,7 @@ public final class MemberWatcher extends Watcher {
             n.name() + ".etcd",
             st.isPresent() ? "up" : "down",
             v -> emit("etcd", Event.ETCD_MEMBER, n.name(), v));
+        etcdAnswered |= st.isPresent();
         if (st.isPresent() && st.get().leader()) {
           etcdLeader = n.name();
         }
@@ -75,6 +77,11 @@ public final class MemberWatcher extends Watcher {
     }
     if (etcdLeader != null) {
       change("etcd.leader", etcdLeader, v -> emit("etcd", Event.ETCD_LEADER, v, ""));
+      change("etcd.quorum", "leader", v -> {});
+    } else if (etcdAnswered) {
+      change("etcd.quorum", "no leader", v -> emit("etcd", Event.ETCD_NO_LEADER, "", ""));
+      // the next leader, even the same member again, is a change
+      last.computeIfPresent("etcd.leader", (k, v) -> "none");
     }
   }
 

@@ -24,6 +24,16 @@ public final class ScenarioLoader {
   /** The bundled scenarios, in the order `madbase chaos list` shows them. */
   static final String INDEX = "chaos-scenarios/scenarios.list";
 
+  /** Actions that leave a member stopped, for restart_faulted to start again. */
+  private static final Set<Action> STOPS =
+      java.util.EnumSet.of(
+          Action.CRASH_NODE,
+          Action.STOP_NODE,
+          Action.CRASH_ETCD_MEMBER,
+          Action.CRASH_REDIS_MASTER,
+          Action.SIGNAL_GATEWAY,
+          Action.SIGNAL_WORKER);
+
   static final Set<String> ROLLBACKS = Set.of("restart_faulted", "remove_added_workers");
   static final Set<String> STEADY_STATES = Set.of("stack_healthy");
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
@@ -33,7 +43,7 @@ public final class ScenarioLoader {
   static final Duration MAX_FREEZE = Duration.ofMinutes(10);
 
   private static final Pattern TARGET =
-      Pattern.compile("leader|replica|follower|(pg|e|r|s|gw|w)[1-9][0-9]?");
+      Pattern.compile("leader|replica|follower|majority|(pg|e|r|s|gw|w)[1-9][0-9]?");
 
   private ScenarioLoader() {}
 
@@ -128,6 +138,7 @@ public final class ScenarioLoader {
       p.add("method", "the method needs at least one step, and one of them a fault");
     }
     boolean faultSeen = false;
+    boolean stopSeen = false;
     for (int i = 0; i < s.method().size(); i++) {
       ScenarioSpec.Step st = s.method().get(i);
       String at = "method." + i;
@@ -155,6 +166,9 @@ public final class ScenarioLoader {
             "'"
                 + st.target()
                 + "' is not a target: leader, replica, follower, or a member name such as pg2, e1, gw1, w1");
+      }
+      if ("majority".equals(st.target()) && action != Action.CRASH_ETCD_MEMBER) {
+        p.add(at + ".target", "only crash_etcd_member takes the target majority");
       }
       if (st.signal() != null && action.fields().contains("signal")) {
         try {
@@ -186,6 +200,13 @@ public final class ScenarioLoader {
                   + "')");
         }
       }
+      if (action == Action.RESTART_FAULTED && !stopSeen) {
+        p.add(
+            at + ".action",
+            "restart_faulted needs a step before it that stops a member (crash_node, stop_node,"
+                + " crash_etcd_member, crash_redis_master, signal_gateway, signal_worker)");
+      }
+      stopSeen |= STOPS.contains(action);
       if (action == Action.AWAIT_RECOVERY && !faultSeen) {
         p.add(at + ".action", "await_recovery needs a fault before it");
       }

@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -123,7 +124,7 @@ public final class ScenarioRunner {
           }
           case AWAIT_RECOVERY -> awaitRecovery(injected, events, ops, step.timeout(), reported);
           default -> {
-            Injected in = inject(action, step, spec, obs, events, scenario, freezes);
+            Injected in = inject(action, step, spec, obs, events, scenario, freezes, injected);
             injected.add(in);
             if (faultAt[0] < 0) {
               faultAt[0] = in.fault().nanos();
@@ -434,8 +435,10 @@ public final class ScenarioRunner {
       StackObserver obs,
       EventLog events,
       ScenarioSpec scenario,
-      Freezes freezes) {
+      Freezes freezes,
+      List<Injected> before) {
     String oldLeader = obs.leader().map(Member::name).orElse("");
+    int etcdDown = 0;
     String oldMaster = redisMaster(obs).orElse("");
     String target = resolveTarget(action, step, obs, oldLeader, oldMaster);
     String detail = "";
@@ -519,17 +522,66 @@ public final class ScenarioRunner {
         target = added;
       }
       case CRASH_ETCD_MEMBER -> {
-        fault = events.add("madbase", Event.FAULT, target, "SIGKILL of an etcd member");
-        driver.crash(target);
+        List<String> hit = List.of(target.split(" "));
+        fault =
+            events.add(
+                "madbase",
+                Event.FAULT,
+                target,
+                hit.size() == 1
+                    ? "SIGKILL of an etcd member"
+                    : "SIGKILL of " + hit.size() + " etcd members: no majority left");
+        for (String m : hit) {
+          driver.crash(m);
+        }
         restart = target;
+        etcdDown = etcdDown(hit);
+      }
+      case RESTART_FAULTED -> {
+        List<String> down =
+            before.stream()
+                .map(Injected::restart)
+                .filter(Objects::nonNull)
+                .flatMap(r -> java.util.Arrays.stream(r.split(" ")))
+                .distinct()
+                .filter(
+                    n -> driver.nodes().stream().noneMatch(x -> x.name().equals(n) && x.alive()))
+                .toList();
+        etcdDown =
+            (int)
+                down.stream()
+                    .filter(
+                        n ->
+                            driver.topology().of(Role.ETCD).stream()
+                                .anyMatch(m -> m.name().equals(n)))
+                    .count();
+        target = String.join(" ", down);
+        fault =
+            events.add(
+                "madbase",
+                Event.FAULT,
+                target,
+                down.isEmpty() ? "restart: nothing is down" : "restart of " + target);
+        for (String n : down) {
+          driver.start(n, Progress.NONE);
+          events.add("madbase", Event.ROLLBACK, n, "restarted");
+        }
       }
       default -> throw new IllegalStateException(action.id());
     }
     Expectations.Fault f =
         new Expectations.Fault(
-            action, target, oldLeader, oldMaster, fault.nanos(), step.duration());
+            action, target, oldLeader, oldMaster, fault.nanos(), step.duration(), etcdDown);
     Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
     return new Injected(f, Expectations.phases(f, spec, probeNames), restart, added, logOffset);
+  }
+
+  /** etcd members down: not running, or just killed ({@code crashed}, maybe not reaped yet). */
+  private int etcdDown(List<String> crashed) {
+    return (int)
+        driver.nodes().stream()
+            .filter(n -> n.role() == Role.ETCD && (!n.alive() || crashed.contains(n.name())))
+            .count();
   }
 
   private String resolveTarget(
@@ -562,27 +614,48 @@ public final class ScenarioRunner {
       case SIGNAL_WORKER -> member(t, Role.WORKER);
       case CRASH_ETCD_MEMBER -> {
         List<Member> etcd = driver.topology().of(Role.ETCD);
+        Map<String, Optional<EtcdHealth.Status>> status = new LinkedHashMap<>();
+        for (Member m : etcd) {
+          status.put(
+              m.name(),
+              new EtcdHealth(m.host(), driver.spec().etcd().clientPort(), Duration.ofSeconds(1))
+                  .status());
+        }
         Optional<String> etcdLeader =
-            etcd.stream()
-                .filter(
-                    m ->
-                        new EtcdHealth(
-                                m.host(), driver.spec().etcd().clientPort(), Duration.ofSeconds(1))
-                            .status()
-                            .map(EtcdHealth.Status::leader)
-                            .orElse(false))
-                .map(Member::name)
+            status.entrySet().stream()
+                .filter(e -> e.getValue().map(EtcdHealth.Status::leader).orElse(false))
+                .map(Map.Entry::getKey)
                 .findFirst();
         if ("leader".equals(t)) {
           yield etcdLeader.orElseThrow(
               () -> new MadbaseException(ExitCode.CHECK_FAILED, "etcd has no leader"));
         }
+        if ("majority".equals(t)) {
+          // the raft leader first, then followers that answer, until no majority is left
+          List<String> hit = new ArrayList<>();
+          etcdLeader.ifPresent(hit::add);
+          status.forEach(
+              (name, st) -> {
+                if (st.isPresent() && !hit.contains(name)) {
+                  hit.add(name);
+                }
+              });
+          long up = status.values().stream().filter(Optional::isPresent).count();
+          int need = (int) (up - etcd.size() / 2); // leave at most members/2 running
+          if (need <= 0) {
+            throw new MadbaseException(
+                ExitCode.CHECK_FAILED, "etcd has no majority to take away: " + up + " answer");
+          }
+          yield String.join(" ", hit.subList(0, Math.min(need, hit.size())));
+        }
         if ("follower".equals(t)) {
-          yield etcd.stream()
-              .map(Member::name)
-              .filter(n -> !etcdLeader.map(n::equals).orElse(false))
+          // a member that answers and does not lead (an earlier step may have crashed one)
+          yield status.entrySet().stream()
+              .filter(e -> e.getValue().isPresent() && !e.getValue().get().leader())
+              .map(Map.Entry::getKey)
               .findFirst()
-              .orElseThrow();
+              .orElseThrow(
+                  () -> new MadbaseException(ExitCode.CHECK_FAILED, "no etcd follower answers"));
         }
         yield member(t, Role.ETCD);
       }
@@ -683,12 +756,15 @@ public final class ScenarioRunner {
     }
     if (scenario.rollback().contains("restart_faulted")) {
       for (Injected in : injected) {
-        if (in.restart() != null) {
+        if (in.restart() == null) {
+          continue;
+        }
+        for (String name : in.restart().split(" ")) {
           boolean running =
-              driver.nodes().stream().anyMatch(n -> n.name().equals(in.restart()) && n.alive());
+              driver.nodes().stream().anyMatch(n -> n.name().equals(name) && n.alive());
           if (!running) {
-            driver.start(in.restart(), Progress.NONE);
-            events.add("madbase", Event.ROLLBACK, in.restart(), "restarted");
+            driver.start(name, Progress.NONE);
+            events.add("madbase", Event.ROLLBACK, name, "restarted");
           }
         }
       }

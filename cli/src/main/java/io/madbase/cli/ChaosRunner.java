@@ -142,16 +142,18 @@ final class ChaosRunner {
     sb.append(
         String.format(
             Locale.ROOT,
-            "  predicted phases on stack %s (%s profile: Patroni ttl %d / loop_wait %d / retry_timeout %d; HAProxy inter %s downinter %s rise %d; Sentinel down-after %s):%n",
+            "  predicted phases on stack %s (%s profile: Patroni ttl %d / loop_wait %d / retry_timeout %d%s; HAProxy inter %s downinter %s rise %d; Sentinel down-after %s):%n",
             spec.name(),
             spec.failover().profile(),
             t.patroni().ttl(),
             t.patroni().loopWait(),
             t.patroni().retryTimeout(),
+            spec.postgres().failsafeMode() ? ", failsafe_mode on" : "",
             Durations.format(t.haproxy().inter()),
             Durations.format(t.haproxy().downinter()),
             t.haproxy().rise(),
             Durations.format(t.sentinel().downAfter())));
+    int etcdDown = 0;
     for (ScenarioSpec.Step st : s.method()) {
       Action a = Action.find(st.action()).orElseThrow();
       if (!a.isFault()) {
@@ -159,8 +161,18 @@ final class ChaosRunner {
       }
       String target =
           st.target() != null ? st.target() : a.defaultTarget() == null ? "" : a.defaultTarget();
+      int down = etcdDown;
+      if (a == Action.CRASH_ETCD_MEMBER) {
+        int members = spec.etcd().members();
+        etcdDown =
+            "majority".equals(target) ? Math.max(etcdDown, members - members / 2) : etcdDown + 1;
+        down = etcdDown;
+      } else if (a == Action.RESTART_FAULTED) {
+        etcdDown = 0;
+        target = "";
+      }
       // for a prediction the leader is whoever leads: call it "leader"
-      var f = new Expectations.Fault(a, target, "leader", "master", 0, st.duration());
+      var f = new Expectations.Fault(a, target, "leader", "master", 0, st.duration(), down);
       for (PhaseSpec ps :
           Expectations.phases(f, spec, new LinkedHashSet<>(ScenarioRunner.probeNameList(s)))) {
         sb.append(

@@ -58,11 +58,13 @@ public final class Up implements Callable<Integer> {
                       .println(
                           "madbase: warning: "
                               + n.replace(": the predictions use Patroni's", "")
-                              + "; failovers take as long as Patroni's ttl says, and"
-                              + " gateway.hold_deadline ("
-                              + io.madbase.gateway.Durations.format(
-                                  driver.spec().gateway().holdDeadline())
-                              + ") may be too short to hold writes through one"));
+                              + (n.contains("ttl")
+                                  ? "; failovers take as long as Patroni's ttl says, and"
+                                      + " gateway.hold_deadline ("
+                                      + io.madbase.gateway.Durations.format(
+                                          driver.spec().gateway().holdDeadline())
+                                      + ") may be too short to hold writes through one"
+                                  : "")));
       return status.healthy() ? 0 : 1;
     }
   }

@@ -103,8 +103,11 @@ public final class PatroniClient {
             });
   }
 
-  /** Patroni's DCS timing as the cluster runs with it, in seconds. */
-  public record DcsTiming(int ttl, int loopWait, int retryTimeout) {}
+  /**
+   * Patroni's DCS timing as the cluster runs with it, in seconds, and whether failsafe mode is on
+   * (a leader cut off from the DCS stays primary while it reaches every member).
+   */
+  public record DcsTiming(int ttl, int loopWait, int retryTimeout, boolean failsafeMode) {}
 
   /**
    * {@code GET /config}: the dynamic configuration in the DCS. It can differ from what madbase
@@ -120,7 +123,8 @@ public final class PatroniClient {
                 new DcsTiming(
                     n.path("ttl").asInt(),
                     n.path("loop_wait").asInt(),
-                    n.path("retry_timeout").asInt()));
+                    n.path("retry_timeout").asInt(),
+                    n.path("failsafe_mode").asBoolean(false)));
   }
 
   /** {@code GET /primary}: 200 only on the leader; what HAProxy checks. */

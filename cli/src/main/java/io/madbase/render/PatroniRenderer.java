@@ -37,6 +37,7 @@ final class PatroniRenderer {
     v.put("retry_timeout", Integer.toString(timing.retryTimeout()));
     v.put("maximum_lag_on_failover", Long.toString(timing.maximumLagOnFailover()));
     v.put("synchronous_mode", pg.synchronousMode().toString());
+    v.put("failsafe_mode", pg.failsafeMode().toString());
     v.put("max_connections", pg.maxConnections().toString());
     v.put("shared_buffers", pg.sharedBuffers());
     v.put("superuser_password", secrets.superuser().reveal());

@@ -32,7 +32,7 @@ public record StackSpec(
     etcd = Objects.requireNonNullElseGet(etcd, () -> new Etcd(null, null, null));
     postgres =
         Objects.requireNonNullElseGet(
-            postgres, () -> new Postgres(null, null, null, null, null, null));
+            postgres, () -> new Postgres(null, null, null, null, null, null, null));
     haproxy =
         Objects.requireNonNullElseGet(haproxy, () -> new Haproxy(null, null, null, null, null));
     redis = Objects.requireNonNullElseGet(redis, () -> new Redis(null, null, null));
@@ -68,6 +68,28 @@ public record StackSpec(
                 ttl, loopWait, retryTimeout, failover.patroni().maximumLagOnFailover()),
             failover.haproxy(),
             failover.sentinel()));
+  }
+
+  /** This spec with Patroni's failsafe mode as given. */
+  public StackSpec withFailsafeMode(boolean on) {
+    return new StackSpec(
+        name,
+        local,
+        etcd,
+        new Postgres(
+            postgres.nodes(),
+            postgres.port(),
+            postgres.restPort(),
+            postgres.maxConnections(),
+            postgres.sharedBuffers(),
+            postgres.synchronousMode(),
+            on),
+        haproxy,
+        redis,
+        sentinel,
+        gateway,
+        workers,
+        failover);
   }
 
   /** The failover timing in force: the profile's values with this file's overrides applied. */
@@ -108,7 +130,8 @@ public record StackSpec(
       Integer restPort,
       Integer maxConnections,
       String sharedBuffers,
-      Boolean synchronousMode) {
+      Boolean synchronousMode,
+      Boolean failsafeMode) {
     public Postgres {
       nodes = Objects.requireNonNullElse(nodes, 3);
       port = Objects.requireNonNullElse(port, 5432);
@@ -116,6 +139,7 @@ public record StackSpec(
       maxConnections = Objects.requireNonNullElse(maxConnections, 200);
       sharedBuffers = Objects.requireNonNullElse(sharedBuffers, "32MB");
       synchronousMode = Objects.requireNonNullElse(synchronousMode, false);
+      failsafeMode = Objects.requireNonNullElse(failsafeMode, false);
     }
   }
 

@@ -165,6 +165,18 @@ class ScenarioLoaderTest {
             "method.0.target",
             "freeze_node freezes a postgres node"),
         new Bad(
+            "restart_faulted with nothing stopped before it",
+            "name: x\nmethod:\n  - action: restart_faulted\n  - action: crash_node\n",
+            3,
+            "method.0.action",
+            "restart_faulted needs a step before it that stops a member"),
+        new Bad(
+            "majority for an action other than crash_etcd_member",
+            "name: x\nmethod:\n  - action: crash_node\n    target: majority\n",
+            4,
+            "method.0.target",
+            "only crash_etcd_member takes the target majority"),
+        new Bad(
             "SLO stale_route negative",
             "name: x\nmethod:\n  - action: crash_node\nslo:\n  stale_route: -2\n",
             5,

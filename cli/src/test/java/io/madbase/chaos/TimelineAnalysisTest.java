@@ -67,6 +67,56 @@ class TimelineAnalysisTest {
     assertThat(p.get("first_write_gateway")).contains(s(fault + 10.3));
   }
 
+  Map<String, Optional<Long>> phases(Expectations.Fault f, StackSpec spec, String... probes) {
+    Observed o = new Observed(events, ops, f.nanos());
+    return Expectations.phases(f, spec, new LinkedHashSet<>(List.of(probes))).stream()
+        .collect(Collectors.toMap(PhaseSpec::id, p -> p.find().apply(o)));
+  }
+
+  @Test
+  void losingEtcdsMajorityDemotesTheLeaderAndItsReturnBringsAPrimaryBack() {
+    double fault = 3;
+    ev(fault, "madbase", Event.FAULT, "e1 e2", "SIGKILL of 2 etcd members");
+    ev(fault + 0.2, "etcd", Event.ETCD_NO_LEADER, "", "");
+    ev(fault + 5.4, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
+    ev(fault + 5.6, "haproxy", Event.HAPROXY_PRIMARY, "", "");
+    var crash =
+        new Expectations.Fault(Action.CRASH_ETCD_MEMBER, "e1 e2", "pg1", "r1", s(fault), null, 2);
+    Map<String, Optional<Long>> p = phases(crash, "gateway_writer");
+    assertThat(p).containsOnlyKeys("etcd_no_leader", "primary_demoted", "haproxy_no_primary");
+    assertThat(p.get("primary_demoted")).contains(s(fault + 5.4));
+    assertThat(p.get("haproxy_no_primary")).contains(s(fault + 5.6));
+
+    double restart = fault + 10;
+    ev(restart, "madbase", Event.FAULT, "e1 e2", "restart of e1 e2");
+    ev(restart + 1.6, "etcd", Event.ETCD_LEADER, "e2", "");
+    ev(restart + 1.8, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
+    ev(restart + 2.4, "haproxy", Event.HAPROXY_PRIMARY, "", "pg1");
+    // held through the outage, served once a primary is back
+    op("gateway_writer", 7, fault + 6, restart + 2.5, Op.Outcome.OK, 9);
+    var back =
+        new Expectations.Fault(Action.RESTART_FAULTED, "e1 e2", "pg1", "r1", s(restart), null, 2);
+    p = phases(back, "gateway_writer");
+    assertThat(p.get("etcd_quorum_back")).contains(s(restart + 1.6));
+    assertThat(p.get("primary_writable_again")).contains(s(restart + 1.8));
+    assertThat(p.get("haproxy_routes")).contains(s(restart + 2.4));
+    assertThat(p.get("first_write_gateway")).contains(s(restart + 2.5));
+  }
+
+  @Test
+  void withFailsafeModeLosingEtcdsMajorityExpectsWritesToGoOn() {
+    StackSpec failsafe = StackSpec.defaults().withFailsafeMode(true);
+    var crash =
+        new Expectations.Fault(Action.CRASH_ETCD_MEMBER, "e1 e2", "pg1", "r1", s(1), null, 2);
+    Map<String, Optional<Long>> p = phases(crash, failsafe, "gateway_writer");
+    assertThat(p).containsOnlyKeys("etcd_no_leader", "first_write_gateway");
+    var back = new Expectations.Fault(Action.RESTART_FAULTED, "e1 e2", "pg1", "r1", s(9), null, 2);
+    assertThat(phases(back, failsafe, "gateway_writer")).containsOnlyKeys("etcd_quorum_back");
+    // one member of three down is no loss of quorum: the old expectations hold
+    var one = new Expectations.Fault(Action.CRASH_ETCD_MEMBER, "e1", "pg1", "r1", s(1), null, 1);
+    assertThat(phases(one, "gateway_writer")).containsKeys("member_down", "etcd_leader");
+  }
+
   @Test
   void theCrashPredictionFollowsTheLeaseArithmetic() {
     var f = new Expectations.Fault(Action.CRASH_NODE, "pg1", "pg1", "r1", 0);

@@ -28,6 +28,7 @@ class RenderedConfigTest {
         nodes: 2
         rest_port: 18008
         max_connections: 300
+        failsafe_mode: true
       haproxy:
         primary_port: 15433
         replicas_port: 15434
@@ -102,6 +103,15 @@ class RenderedConfigTest {
     assertThat(dcs.path("ttl").asInt()).isEqualTo(40);
     assertThat(dcs.path("loop_wait").asInt()).isEqualTo(10);
     assertThat(dcs.path("retry_timeout").asInt()).isEqualTo(10);
+    assertThat(dcs.path("failsafe_mode").asBoolean()).isTrue();
+    assertThat(
+            yaml(render("", RenderTarget.LOCAL, SECRETS).get("patroni/pg1.yml"))
+                .path("bootstrap")
+                .path("dcs")
+                .path("failsafe_mode")
+                .isBoolean())
+        .as("failsafe_mode rendered as a YAML boolean by default too")
+        .isTrue();
     assertThat(dcs.path("postgresql").path("parameters").path("max_connections").asInt())
         .isEqualTo(300);
     JsonNode pg = y.path("postgresql");
