@@ -418,15 +418,13 @@ public final class Expectations {
                 true,
                 o -> o.firstEvent(Event.PATRONI_ROLE, e -> e.detail().equals("primary/running")),
                 writable));
-        Bound routed = writable.plus(0, haproxyUp(t), "HAProxy: rise x downinter + check timeout");
-        out.add(
-            new PhaseSpec(
-                "haproxy_routes",
-                "HAProxy routes to it",
-                "HAProxy stats",
+        Bound routed =
+            haproxyRoutes(
+                out,
+                t,
+                writable,
                 true,
-                o -> o.firstEvent(Event.HAPROXY_PRIMARY, e -> !e.detail().isEmpty()),
-                routed));
+                o -> o.firstEvent(Event.HAPROXY_PRIMARY, e -> !e.detail().isEmpty()));
         writes(out, probes, o -> Optional.of(f.nanos()), routed);
       }
     }
@@ -547,17 +545,15 @@ public final class Expectations {
                                 e ->
                                     e.subject().equals(n) && e.detail().equals("primary/running"))),
             writable));
-    Bound routed = writable.plus(0, haproxyUp(t), "HAProxy: rise x downinter + check timeout");
-    out.add(
-        new PhaseSpec(
-            "haproxy_routes",
-            "HAProxy routes to it",
-            "HAProxy stats",
+    Bound routed =
+        haproxyRoutes(
+            out,
+            t,
+            writable,
             required,
             o ->
                 newLeader(o, f)
-                    .flatMap(n -> o.firstEvent(Event.HAPROXY_PRIMARY, e -> e.detail().equals(n))),
-            routed));
+                    .flatMap(n -> o.firstEvent(Event.HAPROXY_PRIMARY, e -> e.detail().equals(n))));
     if (required) {
       writes(out, probes, o -> newKey(o, f), routed);
     }
@@ -707,6 +703,20 @@ public final class Expectations {
             e -> e.nanos() <= at && e.kind().equals(Event.PATRONI_ROLE) && e.subject().equals(node))
         .reduce((a, b) -> b)
         .map(Event::detail);
+  }
+
+  /** HAProxy routing to a primary that became writable within {@code writable}. */
+  private static Bound haproxyRoutes(
+      List<PhaseSpec> out,
+      FailoverTiming t,
+      Bound writable,
+      boolean required,
+      Function<Observed, Optional<Long>> find) {
+    Bound routed = writable.plus(0, haproxyUp(t), "HAProxy: rise x downinter + check timeout");
+    out.add(
+        new PhaseSpec(
+            "haproxy_routes", "HAProxy routes to it", "HAProxy stats", required, find, routed));
+    return routed;
   }
 
   /** First writes through HAProxy and through the gateway, once {@code from} has happened. */

@@ -72,6 +72,14 @@ class ChaosIT {
     pids.addAll(TestStack.pids(state));
   }
 
+  /** {@code madbase chaos <scenario> [more...]} on the test stack, reports in {@link #reports}. */
+  static CliRun chaos(String scenario, String... more) {
+    List<String> args = new ArrayList<>(List.of("chaos", scenario));
+    args.addAll(List.of(more));
+    args.addAll(List.of("--state-dir", state.toString(), "--report-dir", reports.toString()));
+    return CliRun.run(args.toArray(String[]::new));
+  }
+
   /** Runs a command, then reads the report.json it wrote (the newest run directory). */
   static JsonNode report(String scenarioName) throws IOException {
     try (Stream<Path> s = Files.list(reports)) {
@@ -154,18 +162,7 @@ class ChaosIT {
   @Test
   @Order(2)
   void aSwitchoverUnderLoadReportsWhatItCostsSecondBySecond() throws IOException {
-    CliRun r =
-        CliRun.run(
-            "chaos",
-            "switchover",
-            "--load",
-            "100",
-            "--load-connections",
-            "50",
-            "--state-dir",
-            state.toString(),
-            "--report-dir",
-            reports.toString());
+    CliRun r = chaos("switchover", "--load", "100", "--load-connections", "50");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("load: mix 9:1").contains("over 50 connections");
     JsonNode load = report("switchover").path("load");
@@ -191,14 +188,7 @@ class ChaosIT {
   @Test
   @Order(3)
   void aCrashedRedisMasterIsReplacedAndNoAcknowledgedRedisWriteIsLost() throws IOException {
-    CliRun r =
-        CliRun.run(
-            "chaos",
-            "kill-sentinel-master",
-            "--state-dir",
-            state.toString(),
-            "--report-dir",
-            reports.toString());
+    CliRun r = chaos("kill-sentinel-master");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode rep = report("kill-sentinel-master");
     assertThat(byId(rep.path("phases"), "id").get("new_redis_master").path("at_seconds").asDouble())
@@ -215,14 +205,7 @@ class ChaosIT {
   @Test
   @Order(4)
   void sigtermedGatewayFinishesInFlightRequestsRefusesNewOnesAndExitsCleanly() throws IOException {
-    CliRun r =
-        CliRun.run(
-            "chaos",
-            "sigterm-gateway",
-            "--state-dir",
-            state.toString(),
-            "--report-dir",
-            reports.toString());
+    CliRun r = chaos("sigterm-gateway");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode rep = report("sigterm-gateway");
     Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
@@ -249,14 +232,7 @@ class ChaosIT {
   @Test
   @Order(5)
   void anAddedWorkerIsRoutedToWithinTheDiscoveryInterval() throws IOException {
-    CliRun r =
-        CliRun.run(
-            "chaos",
-            "add-worker",
-            "--state-dir",
-            state.toString(),
-            "--report-dir",
-            reports.toString());
+    CliRun r = chaos("add-worker");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode rep = report("add-worker");
     Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
@@ -282,14 +258,7 @@ class ChaosIT {
   @Test
   @Order(6)
   void aFrozenLeaderIsFailedOverResumedAndEveryLostWriteIsExplained() throws IOException {
-    CliRun r =
-        CliRun.run(
-            "chaos",
-            "freeze-primary",
-            "--state-dir",
-            state.toString(),
-            "--report-dir",
-            reports.toString());
+    CliRun r = chaos("freeze-primary");
     remember();
     assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
     JsonNode rep = report("freeze-primary");
@@ -342,14 +311,7 @@ class ChaosIT {
   @Test
   @Order(7)
   void losingEtcdsMajorityStopsWritesUntilItIsBackUnlessFailsafeModeIsOn() throws IOException {
-    CliRun r =
-        CliRun.run(
-            "chaos",
-            "lose-etcd-quorum",
-            "--state-dir",
-            state.toString(),
-            "--report-dir",
-            reports.toString());
+    CliRun r = chaos("lose-etcd-quorum");
     remember();
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode rep = report("lose-etcd-quorum");
@@ -377,14 +339,7 @@ class ChaosIT {
       org.awaitility.Awaitility.await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> patroni.dcsTiming().map(t -> t.failsafeMode()).orElse(false));
-      CliRun on =
-          CliRun.run(
-              "chaos",
-              "lose-etcd-quorum",
-              "--state-dir",
-              state.toString(),
-              "--report-dir",
-              reports.toString());
+      CliRun on = chaos("lose-etcd-quorum");
       remember();
       assertThat(on.exitCode()).as(on.toString()).isZero();
       assertThat(on.out()).contains("failsafe_mode on (its GET /config)");
