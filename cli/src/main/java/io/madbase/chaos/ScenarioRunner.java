@@ -6,7 +6,6 @@ import io.madbase.driver.Progress;
 import io.madbase.driver.Signal;
 import io.madbase.driver.StackDriver;
 import io.madbase.driver.Wait;
-import io.madbase.observe.Check;
 import io.madbase.observe.EtcdHealth;
 import io.madbase.observe.StackObserver;
 import io.madbase.render.RenderContext;
@@ -200,14 +199,14 @@ public final class ScenarioRunner {
     }
     try {
       new Wait(STEADY_STATE_DEADLINE, Duration.ofMillis(250), Progress.NONE)
-          .until("a healthy stack", () -> health(obs), "");
+          .until("a healthy stack", () -> obs.stack(), "");
     } catch (MadbaseException e) {
       throw new MadbaseException(
           ExitCode.CHECK_FAILED,
           "steady state not met within "
               + STEADY_STATE_DEADLINE.toSeconds()
               + " s, so the scenario was not run: "
-              + health(obs).seen()
+              + obs.stack().seen()
               + "\n  (madbase status shows the whole stack; madbase up starts what is missing)");
     }
   }
@@ -215,26 +214,6 @@ public final class ScenarioRunner {
   static final Duration STEADY_STATE_DEADLINE = Duration.ofSeconds(30);
 
   /** Every health check `up` waits for, as one. */
-  private Check health(StackObserver obs) {
-    List<Check> checks = new ArrayList<>(List.of(obs.etcd(), obs.patroniCluster()));
-    checks.add(obs.haproxy(obs.leader().map(Member::name).orElse("?")));
-    if (!driver.topology().of(Role.SENTINEL).isEmpty()) {
-      checks.add(obs.sentinels());
-    }
-    if (!driver.topology().of(Role.WORKER).isEmpty()) {
-      checks.add(obs.workers());
-    }
-    if (!driver.topology().of(Role.GATEWAY).isEmpty()) {
-      checks.add(obs.gateways());
-    }
-    List<Check> bad = checks.stream().filter(c -> !c.ok()).toList();
-    return bad.isEmpty()
-        ? Check.pass("stack", "healthy")
-        : Check.fail(
-            "stack",
-            bad.stream().map(c -> c.name() + ": " + c.seen()).collect(Collectors.joining("; ")));
-  }
-
   private void startWatchers(
       StackSpec spec, StackObserver obs, EventLog events, List<AutoCloseable> closeables) {
     List<String> endpoints =
@@ -771,7 +750,7 @@ public final class ScenarioRunner {
     }
     try {
       new Wait(ROLLBACK_DEADLINE, Duration.ofMillis(250), Progress.NONE)
-          .until("the stack to be whole again", () -> health(obs), "");
+          .until("the stack to be whole again", () -> obs.stack(), "");
       events.add("madbase", Event.ROLLBACK, "", "stack healthy again");
     } catch (MadbaseException e) {
       notes.add("rollback did not bring the stack back to healthy: " + e.getMessage());

@@ -249,13 +249,15 @@ public final class LocalDriver implements StackDriver {
       } else {
         pg.forEach(m -> started.add(startPatroni(m)));
       }
-      wait.until(
-          "Patroni: one leader and "
-              + (topology.of(Role.POSTGRES).size() - 1)
-              + " streaming replicas",
-          guarded(pg, observer::patroniCluster),
-          logHint(pg));
     }
+    // also when every node was running: members started again (etcd back after an outage, say)
+    // can leave Patroni without a leader for a moment
+    wait.until(
+        "Patroni: one leader and "
+            + (topology.of(Role.POSTGRES).size() - 1)
+            + " streaming replicas",
+        guarded(pg, observer::patroniCluster),
+        logHint(topology.of(Role.POSTGRES)));
     String leader =
         observer
             .leader()
@@ -294,6 +296,9 @@ public final class LocalDriver implements StackDriver {
     if (!gateways.isEmpty()) {
       wait.until("gateway: /ready", guarded(gateways, observer::gateways), logHint(gateways));
     }
+    // each member was waited for as it started; the whole stack is judged once more, as `status`
+    // will judge it, since what was already running may have changed meanwhile
+    wait.until("the whole stack healthy", guarded(toStart, observer::stack), logHint(toStart));
     return new UpResult(List.copyOf(started), Duration.ofNanos(System.nanoTime() - t0));
   }
 

@@ -263,6 +263,33 @@ public final class StackObserver implements AutoCloseable {
     return topology.of(Role.REDIS).stream().filter(m -> m.host().equals(host)).findFirst();
   }
 
+  // ---- the whole stack
+
+  /**
+   * Every check at once, as {@code madbase status} judges it: etcd, Patroni, HAProxy routing to the
+   * leader, and the Sentinels, workers and gateways the stack has. Fails with what each failing
+   * check saw.
+   */
+  public Check stack() {
+    List<Check> checks = new ArrayList<>(List.of(etcd(), patroniCluster()));
+    checks.add(haproxy(leader().map(Member::name).orElse("?")));
+    if (!topology.of(Role.SENTINEL).isEmpty()) {
+      checks.add(sentinels());
+    }
+    if (!topology.of(Role.WORKER).isEmpty()) {
+      checks.add(workers());
+    }
+    if (!topology.of(Role.GATEWAY).isEmpty()) {
+      checks.add(gateways());
+    }
+    List<Check> bad = checks.stream().filter(c -> !c.ok()).toList();
+    return bad.isEmpty()
+        ? Check.pass("stack", "healthy")
+        : Check.fail(
+            "stack",
+            bad.stream().map(c -> c.name() + ": " + c.seen()).collect(Collectors.joining("; ")));
+  }
+
   // ---- gateway and workers
 
   /** Every gateway answers 200 on /ready. */

@@ -360,6 +360,26 @@ class LocalDriverIT {
     assertThat(up.exitCode()).as(up.toString()).isZero();
   }
 
+  @Test
+  @Order(12)
+  void upAfterEtcdLostItsMajorityWaitsUntilAPrimaryIsBack() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      StackObserver obs = d.observer();
+      d.crash("e1");
+      d.crash("e2");
+      // without failsafe mode the leader demotes itself once etcd stops answering
+      org.awaitility.Awaitility.await("the leader demoted")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !obs.patroniCluster().ok());
+    }
+    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    rememberPids();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("(2 members started)");
+    CliRun status = CliRun.run("status", "--state-dir", state.toString());
+    assertThat(status.exitCode()).as("healthy as soon as up returns:%n%s", status).isZero();
+  }
+
   /** State T in /proc: stopped by a signal. */
   static boolean stopped(long pid) {
     try {
