@@ -54,6 +54,9 @@ public final class Madbase implements Runnable {
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Madbase());
     Chaos.addBundled(cl.getSubcommands().get("chaos"));
+    // descriptions are written in lines of up to 100 columns; at picocli's default of 80 each
+    // would wrap mid-sentence (set after every subcommand is added: it applies to those present)
+    cl.setUsageHelpWidth(100);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
