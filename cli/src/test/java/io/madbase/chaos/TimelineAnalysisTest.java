@@ -118,6 +118,17 @@ class TimelineAnalysisTest {
   }
 
   @Test
+  void aCrashedNodeRestartedMidMethodIsExpectedBackAsAReplica() {
+    double restart = 20;
+    ev(restart + 0.5, "patroni", Event.PATRONI_ROLE, "pg1", "replica/starting");
+    ev(restart + 4.2, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
+    var f = new Expectations.Fault(Action.RESTART_FAULTED, "pg1", "pg2", "r1", s(restart));
+    Map<String, Optional<Long>> p = phases(f, "gateway_writer");
+    assertThat(p).containsOnlyKeys("rejoined_pg1");
+    assertThat(p.get("rejoined_pg1")).contains(s(restart + 4.2));
+  }
+
+  @Test
   void theCrashPredictionFollowsTheLeaseArithmetic() {
     var f = new Expectations.Fault(Action.CRASH_NODE, "pg1", "pg1", "r1", 0);
     PhaseSpec keyGone =
