@@ -447,6 +447,38 @@ public final class Expectations {
     }
   }
 
+  /**
+   * When the gateway's hold deadline is shorter than a crashed leader can keep writes waiting on
+   * these settings (the latest predicted first write through the gateway after kill-primary), what
+   * that means: held writes fail with 503 before the new primary takes them. Empty when it covers a
+   * crash failover.
+   */
+  public static Optional<String> holdShortfall(StackSpec spec) {
+    Fault crash = new Fault(Action.CRASH_NODE, "leader", "leader", "", 0);
+    double worst =
+        phases(crash, spec, Set.of("gateway_writer")).stream()
+            .filter(p -> p.id().equals("first_write_gateway"))
+            .mapToDouble(p -> p.predicted().max())
+            .max()
+            .orElse(0);
+    double hold = spec.gateway().holdDeadline().toMillis() / 1000.0;
+    if (hold >= worst) {
+      return Optional.empty();
+    }
+    FailoverTiming.Patroni p = spec.timing().patroni();
+    return Optional.of(
+        String.format(
+            java.util.Locale.ROOT,
+            "gateway.hold_deadline (%s) is shorter than a crashed leader can keep writes waiting"
+                + " with Patroni ttl %d / loop_wait %d (up to %.1f s): writes held longer fail with"
+                + " 503 db_unavailable; gateway.hold_deadline: %ds covers it",
+            Durations.format(spec.gateway().holdDeadline()),
+            p.ttl(),
+            p.loopWait(),
+            worst,
+            (int) Math.ceil(worst) + 1));
+  }
+
   /** A lost leader's key expires between ttl - loop_wait and ttl after its last refresh. */
   private static Bound lease(FailoverTiming t) {
     return new Bound(

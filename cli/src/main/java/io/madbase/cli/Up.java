@@ -49,22 +49,17 @@ public final class Up implements Callable<Integer> {
             result.started().size());
       }
       StatusPrinter.text(status, out);
-      io.madbase.chaos.EffectiveTiming.of(driver.spec(), driver.topology(), driver.observer())
+      var effective =
+          io.madbase.chaos.EffectiveTiming.of(driver.spec(), driver.topology(), driver.observer());
+      PrintWriter err = spec.commandLine().getErr();
+      effective
           .note()
           .ifPresent(
               n ->
-                  spec.commandLine()
-                      .getErr()
-                      .println(
-                          "madbase: warning: "
-                              + n.replace(": the predictions use Patroni's", "")
-                              + (n.contains("ttl")
-                                  ? "; failovers take as long as Patroni's ttl says, and"
-                                      + " gateway.hold_deadline ("
-                                      + io.madbase.gateway.Durations.format(
-                                          driver.spec().gateway().holdDeadline())
-                                      + ") may be too short to hold writes through one"
-                                  : "")));
+                  err.println(
+                      "madbase: warning: " + n.replace(": the predictions use Patroni's", "")));
+      io.madbase.chaos.Expectations.holdShortfall(effective.spec())
+          .ifPresent(w -> err.println("madbase: warning: " + w));
       return status.healthy() ? 0 : 1;
     }
   }

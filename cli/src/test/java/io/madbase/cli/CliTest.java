@@ -54,6 +54,30 @@ class CliTest {
     CliRun valid = CliRun.run("validate", "-f", file.toString());
     assertThat(valid.exitCode()).as(valid.toString()).isZero();
     assertThat(valid.out()).contains("valid").contains("ttl 10 / loop_wait 2 / retry_timeout 4");
+    assertThat(valid.err()).as("the default hold covers a fast-profile crash").isEmpty();
+  }
+
+  @Test
+  void validateWarnsWhenTheGatewayCannotHoldWritesThroughACrashFailover() {
+    CliRun r =
+        CliRun.run("validate", "-f", write("failover:\n  profile: patroni-defaults\n").toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    // ttl 30 + 0.5, election within loop_wait 10, promotion 1, HAProxy rise 2 x 3 s + 1, retry 2
+    assertThat(r.err())
+        .contains("warning: gateway.hold_deadline (20s) is shorter")
+        .contains("up to 50.5 s")
+        .contains("gateway.hold_deadline: 52s covers it");
+    CliRun held =
+        CliRun.run(
+            "validate",
+            "-o",
+            "json",
+            "-f",
+            write("failover:\n  profile: patroni-defaults\ngateway:\n  hold_deadline: 52s\n")
+                .toString());
+    assertThat(held.exitCode()).as(held.toString()).isZero();
+    assertThat(held.err()).isEmpty();
+    assertThat(held.out()).contains("\"warnings\" : [ ]");
   }
 
   @Test
