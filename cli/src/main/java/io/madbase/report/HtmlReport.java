@@ -150,16 +150,33 @@ public final class HtmlReport {
    */
   static String svg(RunResult r) {
     double fault = r.faults().isEmpty() ? 0 : r.faults().get(0).atSeconds();
-    double last =
-        r.phases().stream()
-            .filter(p -> p.atSeconds() != null)
-            .mapToDouble(RunResult.PhaseResult::atSeconds)
-            .max()
-            .orElse(5);
+    // each fault's phases are timed from that fault (they follow its fault_injected row): on the
+    // axis they sit at that fault's time after the first one
+    List<RunResult.PhaseResult> phases = new java.util.ArrayList<>();
+    List<Double> offsets = new java.util.ArrayList<>();
+    List<String> after = new java.util.ArrayList<>(); // "" for the first fault's phases
+    int faultIndex = -1;
+    for (RunResult.PhaseResult p : r.phases()) {
+      if (p.id().equals("fault_injected")) {
+        faultIndex++;
+        continue;
+      }
+      phases.add(p);
+      boolean later = faultIndex > 0 && faultIndex < r.faults().size();
+      offsets.add(later ? r.faults().get(faultIndex).atSeconds() - fault : 0.0);
+      after.add(later ? " after " + r.faults().get(faultIndex).action() : "");
+    }
+    double last = 5;
+    for (int i = 0; i < phases.size(); i++) {
+      if (phases.get(i).atSeconds() != null) {
+        last = Math.max(last, offsets.get(i) + phases.get(i).atSeconds());
+      }
+    }
+    for (RunResult.FaultRecord f : r.faults()) {
+      last = Math.max(last, f.atSeconds() - fault);
+    }
     double from = -2;
     double to = Math.max(last + 3, 6);
-    List<RunResult.PhaseResult> phases =
-        r.phases().stream().filter(p -> !p.id().equals("fault_injected")).toList();
     List<String> probes = r.probes().stream().map(RunResult.ProbeSummary::probe).toList();
     int axisY = 24;
     int phaseTop = 36;
@@ -194,9 +211,29 @@ public final class HtmlReport {
               axisY,
               t == 0 ? "fault" : String.format(Locale.ROOT, "%+.0fs", t)));
     }
-    // phases: predicted band, observed marker
+    // the faults after the first: a line at each, named by its action
+    for (RunResult.FaultRecord f :
+        r.faults().subList(Math.min(1, r.faults().size()), r.faults().size())) {
+      double fx = x.at(f.atSeconds() - fault);
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#cf222e\" stroke-dasharray=\"4 3\"><title>%s %s at %+.2f s</title></line><text x=\"%.1f\" y=\"%d\" fill=\"#cf222e\">%s</text>%n",
+              fx,
+              fx,
+              axisY + 4,
+              height - 24,
+              esc(f.action()),
+              esc(f.target()),
+              f.atSeconds() - fault,
+              fx + 3,
+              axisY + 14,
+              esc(f.action())));
+    }
+    // phases: predicted band, observed marker (a later fault's phases from that fault's line)
     for (int i = 0; i < phases.size(); i++) {
       RunResult.PhaseResult p = phases.get(i);
+      double off = offsets.get(i);
       int y = phaseTop + phaseRow * i;
       s.append(
           String.format(
@@ -205,8 +242,8 @@ public final class HtmlReport {
               y + 13,
               esc(trim(p.label(), 36))));
       if (p.predicted() != null) {
-        double a = x.at(p.predicted().min());
-        double b = Math.max(x.at(p.predicted().max()), a + 2);
+        double a = x.at(off + p.predicted().min());
+        double b = Math.max(x.at(off + p.predicted().max()), a + 2);
         s.append(
             String.format(
                 Locale.ROOT,
@@ -218,7 +255,7 @@ public final class HtmlReport {
                 esc(p.predicted().why())));
       }
       if (p.atSeconds() != null) {
-        double px = x.at(p.atSeconds());
+        double px = x.at(off + p.atSeconds());
         String color = Boolean.FALSE.equals(p.withinPrediction()) ? "#cf222e" : "#1f3fbf";
         s.append(
             String.format(
@@ -230,14 +267,18 @@ public final class HtmlReport {
                 esc(p.label()),
                 p.atSeconds(),
                 esc(p.predicted().toString())));
+        String text = String.format(Locale.ROOT, "%.2f s%s", p.atSeconds(), after.get(i));
+        // ~6 px a character at 11 px: a label that would run off the right edge goes left of it
+        boolean left = px + 8 + text.length() * 6 > WIDTH;
         s.append(
             String.format(
                 Locale.ROOT,
-                "<text x=\"%.1f\" y=\"%d\" fill=\"%s\">%.2f s</text>%n",
-                px + 8,
+                "<text x=\"%.1f\" y=\"%d\" fill=\"%s\"%s>%s</text>%n",
+                left ? px - 8 : px + 8,
                 y + 13,
                 color,
-                p.atSeconds()));
+                left ? " text-anchor=\"end\"" : "",
+                esc(text)));
       } else {
         s.append(
             String.format(

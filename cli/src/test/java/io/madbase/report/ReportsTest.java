@@ -223,6 +223,65 @@ class ReportsTest {
   }
 
   @Test
+  void aLaterFaultsPhasesAreDrawnFromThatFaultNotFromTheFirst() {
+    RunResult one = run(false);
+    var phases =
+        List.of(
+            phase("fault_injected", "fault injected: crash_etcd_member e1 e2", 0.0),
+            phase("primary_demoted", "primary demoted", 6.0),
+            phase("fault_injected", "fault injected: restart_faulted e1 e2", 0.0),
+            phase("etcd_quorum_back", "etcd quorum back", 2.9));
+    RunResult two =
+        new RunResult(
+            "lose-etcd-quorum",
+            one.description(),
+            one.source(),
+            one.runId(),
+            one.startedAt(),
+            one.stack(),
+            List.of(
+                new RunResult.FaultRecord("crash_etcd_member", "e1 e2", 3.0, "crash"),
+                new RunResult.FaultRecord("restart_faulted", "e1 e2", 13.0, "restart")),
+            phases,
+            true,
+            2.9,
+            one.probes(),
+            one.ledger(),
+            one.anomalies(),
+            one.slos(),
+            true,
+            one.events(),
+            one.notes(),
+            20.0,
+            one.operations(),
+            null);
+    String svg = HtmlReport.svg(two);
+    double demoted = markerX(svg, "primary demoted");
+    double back = markerX(svg, "etcd quorum back");
+    assertThat(back)
+        .as("2.9 s after the restart at +10 s is later than 6.0 s after the crash")
+        .isGreaterThan(demoted);
+    assertThat(svg).contains("2.90 s after restart_faulted").contains(">restart_faulted</text>");
+  }
+
+  static RunResult.PhaseResult phase(String id, String label, double at) {
+    return new RunResult.PhaseResult(
+        id, label, "test", true, at, new Bound(0, 8, ""), true, 0, 0, 0, Map.of());
+  }
+
+  /** The x of the observed-phase marker whose title starts with {@code label}. */
+  static double markerX(String svg, String label) {
+    var m =
+        java.util.regex.Pattern.compile(
+                "<path d=\"M([0-9.]+) [^\"]*\"[^>]*><title>"
+                    + java.util.regex.Pattern.quote(label)
+                    + ":")
+            .matcher(svg);
+    assertThat(m.find()).as("a marker for %s", label).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
   void writerPutsEveryFormatInTheRunDirectoryAndJsonHasTheOperations() throws Exception {
     List<Path> files = ReportWriter.write(List.of(run(false)), dir);
     assertThat(files)
