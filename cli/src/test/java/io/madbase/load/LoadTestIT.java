@@ -41,6 +41,27 @@ class LoadTestIT {
         CliRun.run(
             "up", "-f", TestStack.spec(dir, SPEC).toString(), "--state-dir", state.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
+    // a gateway that has just started interprets its request path: on a slow 2-core machine it
+    // served 136, 356, 400 requests in its first seconds against 500 asked (CI, p99 3 s). Like
+    // the benchmark, it gets one unmeasured run first (docs/loadtest.md, "Performance notes")
+    CliRun warm =
+        CliRun.run(
+            "loadtest",
+            "--state-dir",
+            state.toString(),
+            "--rate",
+            "1000",
+            "--connections",
+            "100",
+            "--duration",
+            "8s",
+            "--warmup",
+            "0s",
+            "-q",
+            "-o",
+            "json");
+    // only what it compiles counts: a check it misses (1) is no reason to stop
+    assertThat(warm.exitCode()).as(warm.toString()).isIn(0, 1);
   }
 
   @AfterAll
