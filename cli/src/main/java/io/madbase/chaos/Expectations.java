@@ -428,9 +428,12 @@ public final class Expectations {
         writes(out, probes, o -> Optional.of(f.nanos()), routed);
       }
     }
+    Set<String> postgres =
+        io.madbase.stack.Topology.local(spec).of(io.madbase.stack.Role.POSTGRES).stream()
+            .map(io.madbase.stack.Member::name)
+            .collect(java.util.stream.Collectors.toSet());
     for (String node : f.restarted()) {
-      if (io.madbase.stack.Topology.local(spec).of(io.madbase.stack.Role.POSTGRES).stream()
-          .noneMatch(m -> m.name().equals(node))) {
+      if (!postgres.contains(node)) {
         continue;
       }
       out.add(

@@ -2,6 +2,7 @@ package io.madbase.chaos;
 
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
+import io.madbase.driver.NodeInfo;
 import io.madbase.driver.Progress;
 import io.madbase.driver.Signal;
 import io.madbase.driver.StackDriver;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,12 +54,21 @@ public final class ScenarioRunner {
   }
 
   /** A fault injected during the run, with the phases it leads to. */
+  /**
+   * A step as injected.
+   *
+   * @param restart the members it stopped, space-separated, for restart_faulted (null: none)
+   */
   private record Injected(
       Expectations.Fault fault,
       List<PhaseSpec> phases,
       String restart,
       String added,
-      long logOffset) {}
+      long logOffset) {
+    List<String> restartNames() {
+      return restart == null ? List.of() : List.of(restart.split(" "));
+    }
+  }
 
   public RunResult run(ScenarioSpec scenario, String source) {
     StackObserver obs = driver.observer();
@@ -213,7 +222,6 @@ public final class ScenarioRunner {
 
   static final Duration STEADY_STATE_DEADLINE = Duration.ofSeconds(30);
 
-  /** Every health check `up` waits for, as one. */
   private void startWatchers(
       StackSpec spec, StackObserver obs, EventLog events, List<AutoCloseable> closeables) {
     List<String> endpoints =
@@ -517,23 +525,10 @@ public final class ScenarioRunner {
         etcdDown = etcdDown(hit);
       }
       case RESTART_FAULTED -> {
-        List<String> down =
-            before.stream()
-                .map(Injected::restart)
-                .filter(Objects::nonNull)
-                .flatMap(r -> java.util.Arrays.stream(r.split(" ")))
-                .distinct()
-                .filter(
-                    n -> driver.nodes().stream().noneMatch(x -> x.name().equals(n) && x.alive()))
-                .toList();
-        etcdDown =
-            (int)
-                down.stream()
-                    .filter(
-                        n ->
-                            driver.topology().of(Role.ETCD).stream()
-                                .anyMatch(m -> m.name().equals(n)))
-                    .count();
+        List<String> down = stillDown(before);
+        Set<String> etcd =
+            driver.topology().of(Role.ETCD).stream().map(Member::name).collect(Collectors.toSet());
+        etcdDown = (int) down.stream().filter(etcd::contains).count();
         target = String.join(" ", down);
         fault =
             events.add(
@@ -541,10 +536,7 @@ public final class ScenarioRunner {
                 Event.FAULT,
                 target,
                 down.isEmpty() ? "restart: nothing is down" : "restart of " + target);
-        for (String n : down) {
-          driver.start(n, Progress.NONE);
-          events.add("madbase", Event.ROLLBACK, n, "restarted");
-        }
+        startAgain(down, events);
       }
       default -> throw new IllegalStateException(action.id());
     }
@@ -553,6 +545,27 @@ public final class ScenarioRunner {
             action, target, oldLeader, oldMaster, fault.nanos(), step.duration(), etcdDown);
     Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
     return new Injected(f, Expectations.phases(f, spec, probeNames), restart, added, logOffset);
+  }
+
+  /** The members the steps stopped that are not running now, each once, in the order stopped. */
+  private List<String> stillDown(List<Injected> steps) {
+    Set<String> alive =
+        driver.nodes().stream()
+            .filter(NodeInfo::alive)
+            .map(NodeInfo::name)
+            .collect(Collectors.toSet());
+    return steps.stream()
+        .flatMap(i -> i.restartNames().stream())
+        .distinct()
+        .filter(n -> !alive.contains(n))
+        .toList();
+  }
+
+  private void startAgain(List<String> members, EventLog events) {
+    for (String n : members) {
+      driver.start(n, Progress.NONE);
+      events.add("madbase", Event.ROLLBACK, n, "restarted");
+    }
   }
 
   /** etcd members down: not running, or just killed ({@code crashed}, maybe not reaped yet). */
@@ -734,19 +747,7 @@ public final class ScenarioRunner {
       }
     }
     if (scenario.rollback().contains("restart_faulted")) {
-      for (Injected in : injected) {
-        if (in.restart() == null) {
-          continue;
-        }
-        for (String name : in.restart().split(" ")) {
-          boolean running =
-              driver.nodes().stream().anyMatch(n -> n.name().equals(name) && n.alive());
-          if (!running) {
-            driver.start(name, Progress.NONE);
-            events.add("madbase", Event.ROLLBACK, name, "restarted");
-          }
-        }
-      }
+      startAgain(stillDown(injected), events);
     }
     try {
       new Wait(ROLLBACK_DEADLINE, Duration.ofMillis(250), Progress.NONE)
