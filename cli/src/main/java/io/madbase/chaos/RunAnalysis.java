@@ -251,6 +251,7 @@ final class RunAnalysis {
         r.counts(),
         r.latency(),
         r.errorsByKind(),
+        r.errorSamples(),
         r.connections(),
         steady,
         worst,

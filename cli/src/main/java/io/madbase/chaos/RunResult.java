@@ -105,6 +105,7 @@ public record RunResult(
   /**
    * The load that ran beside the scenario ({@code --load}), null without one.
    *
+   * @param errorSamples the first error of each kind as it came (see LoadResult)
    * @param steadyP99Ms the median of the per-second p99s before the fault
    * @param worstP99Ms the worst per-second p99 from the fault on, and when ({@code worstAtSeconds}
    *     after the fault)
@@ -118,6 +119,7 @@ public record RunResult(
       io.madbase.load.LoadResult.Counts counts,
       io.madbase.load.LoadResult.Latency latency,
       java.util.Map<String, Long> errorsByKind,
+      java.util.Map<String, String> errorSamples,
       io.madbase.load.LoadResult.Connections connectionsHeld,
       double steadyP99Ms,
       double worstP99Ms,

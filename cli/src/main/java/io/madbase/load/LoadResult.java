@@ -26,6 +26,8 @@ import java.util.Map;
  * @param counts what happened to the measured requests
  * @param errorsByKind errors of the measured requests, by kind (http_503, timeout, connect_refused,
  *     queue_full, ...)
+ * @param errorSamples the first error of each kind as it came: the start of the response body for a
+ *     status, the failure for a transport error
  * @param throughput achieved rates
  * @param latency from each request's intended send time to its end, in milliseconds
  * @param sendLag from each request's intended send time to when it started going out on a
@@ -48,6 +50,7 @@ public record LoadResult(
     boolean stoppedEarly,
     Counts counts,
     Map<String, Long> errorsByKind,
+    Map<String, String> errorSamples,
     Throughput throughput,
     Latency latency,
     Latency sendLag,

@@ -27,6 +27,15 @@ final class Outcome {
     return "http_" + status;
   }
 
+  /** In words, for an error that has no response or failure of its own to show. */
+  static String describe(String kind) {
+    return switch (kind) {
+      case QUEUE_FULL -> "not sent: the queue of requests waiting for a connection was full";
+      case TIMEOUT_BEFORE_SEND -> "not sent: no connection was free within the request timeout";
+      default -> kind;
+    };
+  }
+
   /**
    * The kind of a transport failure.
    *

@@ -1,10 +1,13 @@
 package io.madbase.load;
 
 import io.madbase.MadbaseException;
+import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +57,9 @@ public final class RunningLoad implements AutoCloseable {
   private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
 
   private static final long SECOND = 1_000_000_000L;
+
+  /** How much of the first error of each kind a report keeps. */
+  static final int SAMPLE_BYTES = 400;
 
   /** How long in-flight requests may still finish after the schedule ends, beyond their timeout. */
   private static final Duration DRAIN_MARGIN = Duration.ofSeconds(1);
@@ -279,12 +285,13 @@ public final class RunningLoad implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         // a request that cannot even be built is this run's error, not the scheduler's end
+        x.sample = e.toString();
         x.end(Outcome.failure(e, false, false), false);
         connections.release(c);
         return;
       }
       x.connection = c;
-      c.send(r.onRequestBegin(x), x);
+      c.send(r.onRequestBegin(x).onResponseContent(x::content), x);
     }
 
     @Override
@@ -322,6 +329,12 @@ public final class RunningLoad implements AutoCloseable {
     private volatile long begun;
     private Connection connection;
 
+    /** The start of an error response's body, kept while its kind has no sample yet. */
+    private ByteArrayOutputStream errorBody;
+
+    /** What this request's error said, if it has one. */
+    private String sample;
+
     Exchange(long index, long due, boolean isMeasured, Tally tally) {
       this.index = index;
       this.due = due;
@@ -343,6 +356,23 @@ public final class RunningLoad implements AutoCloseable {
       }
     }
 
+    /** Response content: kept only for an error whose kind has no sample yet. */
+    void content(Response response, ByteBuffer content) {
+      int status = response.getStatus();
+      if (status >= 200 && status < 300 || tally.hasSample(Outcome.status(status))) {
+        return;
+      }
+      if (errorBody == null) {
+        errorBody = new ByteArrayOutputStream();
+      }
+      int room = SAMPLE_BYTES - errorBody.size();
+      if (room > 0) {
+        byte[] b = new byte[Math.min(room, content.remaining())];
+        content.get(b);
+        errorBody.write(b, 0, b.length);
+      }
+    }
+
     @Override
     public void onComplete(Result result) {
       String kind;
@@ -352,8 +382,12 @@ public final class RunningLoad implements AutoCloseable {
         int status = result.getResponse().getStatus();
         tally.completed.increment();
         kind = status >= 200 && status < 300 ? null : Outcome.status(status);
+        if (kind != null) {
+          sample = errorBody == null ? "" : errorBody.toString(StandardCharsets.UTF_8).strip();
+        }
       } else {
         kind = Outcome.failure(result.getFailure(), begun != 0, ending);
+        sample = String.valueOf(result.getFailure());
       }
       end(kind, true);
       connections.release(connection);
@@ -386,6 +420,9 @@ public final class RunningLoad implements AutoCloseable {
           tally.ok.increment();
         } else {
           tally.error(kind);
+          if (!Outcome.UNFINISHED.equals(kind)) {
+            tally.sample(kind, sample != null ? sample : Outcome.describe(kind));
+          }
         }
         tally.ended.increment();
       } finally {
@@ -626,6 +663,7 @@ public final class RunningLoad implements AutoCloseable {
         early,
         counts,
         main.kinds(),
+        main.samples(),
         new LoadResult.Throughput(rps, okps, rps / config.rate()),
         latency(total),
         latency(lagTotal),
@@ -697,6 +735,21 @@ public final class RunningLoad implements AutoCloseable {
     final LongAdder late = new LongAdder();
     final LongAdder notSent = new LongAdder();
     final ConcurrentHashMap<String, LongAdder> byKind = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, String> samples = new ConcurrentHashMap<>();
+
+    boolean hasSample(String kind) {
+      return samples.containsKey(kind);
+    }
+
+    /** Keeps the first error of each kind as it came (a body, or a failure), for the report. */
+    void sample(String kind, String text) {
+      samples.putIfAbsent(
+          kind, text.length() > SAMPLE_BYTES ? text.substring(0, SAMPLE_BYTES) : text);
+    }
+
+    Map<String, String> samples() {
+      return new TreeMap<>(samples);
+    }
 
     void error(String kind) {
       errors.increment();

@@ -2,6 +2,8 @@ package io.madbase.report;
 
 import io.madbase.chaos.Bound;
 import io.madbase.chaos.RunResult;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -79,5 +81,18 @@ final class Fmt {
         ms(l.steadyP99Ms()),
         ms(l.worstP99Ms()),
         l.worstAtSeconds());
+  }
+
+  /**
+   * "first http_503: {...}" for each error kind of a load run, on one line each (line breaks in a
+   * body become spaces).
+   */
+  static List<String> errorSamples(Map<String, String> samples) {
+    List<String> out = new ArrayList<>();
+    if (samples != null) {
+      samples.forEach(
+          (kind, text) -> out.add("first " + kind + ": " + text.replaceAll("\\s*\\R\\s*", " ")));
+    }
+    return out;
   }
 }

@@ -95,6 +95,8 @@ public final class LoadTextReport {
                 : r.errorsByKind().entrySet().stream()
                     .map(e -> e.getKey() + " x" + e.getValue())
                     .collect(Collectors.joining(", "))));
+    Fmt.errorSamples(r.errorSamples())
+        .forEach(line -> sb.append(String.format(Locale.ROOT, "  %-13s %s%n", "", line)));
     ProcessWatch.Result g = report.gateway();
     if (g != null) {
       sb.append(

@@ -1,6 +1,7 @@
 package io.madbase.report;
 
 import io.madbase.chaos.RunResult;
+import java.util.List;
 import java.util.Locale;
 
 /** A Markdown report, suitable for a CI job summary (GitHub's $GITHUB_STEP_SUMMARY). */
@@ -98,6 +99,11 @@ public final class MarkdownReport {
       var l = r.load();
       sb.append("\n### Load beside the run\n\n");
       sb.append(Fmt.load(l)).append(" (`--load`).\n\n");
+      List<String> samples = Fmt.errorSamples(l.errorSamples());
+      samples.forEach(line -> sb.append("- ").append(code(line)).append('\n'));
+      if (!samples.isEmpty()) {
+        sb.append('\n');
+      }
       sb.append(
           "| second (after the fault) | requests ended | errors | p99 | max |\n|---|---|---|---|---|\n");
       for (RunResult.LoadSecond s2 : l.seconds()) {
@@ -146,5 +152,10 @@ public final class MarkdownReport {
     }
     sb.append("\n**Verdict: ").append(Fmt.verdict(r)).append("**\n");
     return sb.toString();
+  }
+
+  /** A code span; a backtick inside would end it early. */
+  private static String code(String text) {
+    return "`" + text.replace('`', '\'') + "`";
   }
 }

@@ -79,6 +79,8 @@ public final class TextReport {
     }
     if (r.load() != null) {
       sb.append("  load: ").append(Fmt.load(r.load())).append('\n');
+      Fmt.errorSamples(r.load().errorSamples())
+          .forEach(line -> sb.append("    ").append(line).append('\n'));
     }
     for (RunResult.Anomaly a : r.anomalies()) {
       sb.append(

@@ -100,6 +100,25 @@ class ChaosIT {
     return m;
   }
 
+  /** The gateway log's errors (with their stack traces) and database-error warnings. */
+  static String gatewayErrors() {
+    Path log = state.resolve("logs").resolve("gw1.log");
+    try (Stream<String> lines = Files.lines(log)) {
+      StringBuilder sb = new StringBuilder();
+      boolean inError = false;
+      for (String line : (Iterable<String>) lines::iterator) {
+        boolean trace = line.startsWith("\t") || line.startsWith("Caused by:");
+        inError = trace ? inError : line.contains(" ERROR ") || line.contains("database error");
+        if (inError && sb.length() < 20_000) {
+          sb.append(line).append('\n');
+        }
+      }
+      return sb.toString();
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
   static void assertHealthy() {
     CliRun s = CliRun.run("status", "--state-dir", state.toString());
     assertThat(s.exitCode()).as("stack left healthy:%n%s", s).isZero();
@@ -175,7 +194,10 @@ class ChaosIT {
     JsonNode kinds = load.path("errors_by_kind");
     long unknown = kinds.path("http_504").asLong();
     assertThat(load.path("counts").path("errors").asLong() - unknown)
-        .as("the gateway holds load through a switchover (errors by kind: %s)", kinds)
+        .as(
+            "the gateway holds load through a switchover (errors by kind: %s; the first of each:"
+                + " %s; what the gateway logged of them:%n%s)",
+            kinds, load.path("error_samples"), gatewayErrors())
         .isZero();
     assertThat(unknown)
         .as("writes in flight at the old primary's shutdown, reported as of unknown outcome")

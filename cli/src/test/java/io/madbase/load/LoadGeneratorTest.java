@@ -98,6 +98,7 @@ class LoadGeneratorTest {
     assertThat(r.counts().scheduled()).isEqualTo(100);
     assertThat(r.counts().notSent()).isGreaterThanOrEqualTo(50);
     assertThat(r.errorsByKind()).containsKey("queue_full");
+    assertThat(r.errorSamples().get("queue_full")).as("the failure as it came").isNotBlank();
     assertThat(r.counts().ok() + r.counts().errors()).isEqualTo(r.counts().scheduled());
     assertThat(r.counts().sent() + r.counts().notSent()).isEqualTo(r.counts().scheduled());
     assertThat(r.latency().count())
@@ -110,6 +111,8 @@ class LoadGeneratorTest {
     LoadResult r =
         LoadGenerator.run(config("/status/503", 50, 2, Duration.ofSeconds(1)), LoadListener.NONE);
     assertThat(r.errorsByKind()).containsEntry("http_503", 50L);
+    assertThat(r.errorSamples())
+        .containsExactly(Map.entry("http_503", "{\"error\":\"answered 503\"}"));
     assertThat(r.counts().errorRate()).isEqualTo(1.0);
   }
 

@@ -64,7 +64,8 @@ public final class TestServer implements AutoCloseable {
 
   private void answer(HttpExchange ex, int status) throws IOException {
     ex.getRequestBody().readAllBytes();
-    byte[] body = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+    String text = status < 300 ? "{\"ok\":true}" : "{\"error\":\"answered " + status + "\"}";
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(status, body.length);
     try (OutputStream os = ex.getResponseBody()) {

@@ -132,6 +132,7 @@ class ReportsTest {
             new io.madbase.load.LoadResult.Counts(980, 980, 980, 978, 2, 0, 0),
             new io.madbase.load.LoadResult.Latency(978, 5, 8, 9000, 9700, 9800, 400),
             Map.of("http_503", 2L),
+            Map.of("http_503", "{\"code\":\"db_unavailable\",\n \"message\":\"held 10 s\"}"),
             null,
             4.5,
             9100,
@@ -167,13 +168,17 @@ class ReportsTest {
     assertThat(TextReport.render(r))
         .contains("load: mix 9:1 at 200 req/s over 100 connections")
         .contains("worst second p99 9.10 s at +9 s")
-        .contains("2 errors (2 from the fault on)");
+        .contains("2 errors (2 from the fault on)")
+        .contains("    first http_503: {\"code\":\"db_unavailable\", \"message\":\"held 10 s\"}\n");
     assertThat(MarkdownReport.render(r))
         .contains("### Load beside the run")
-        .contains("| +9 | 180 | 2 | 9.10 s | 9.80 s |");
+        .contains("| +9 | 180 | 2 | 9.10 s | 9.80 s |")
+        .contains("- `first http_503: {\"code\":\"db_unavailable\", \"message\":\"held 10 s\"}`");
     assertThat(HtmlReport.render(r)).contains("load p99");
     JsonNode json = new ObjectMapper().readTree(io.madbase.Json.write(r));
     assertThat(json.path("load").path("seconds").size()).isEqualTo(4);
+    assertThat(json.path("load").path("error_samples").path("http_503").asText())
+        .startsWith("{\"code\":\"db_unavailable\"");
   }
 
   @Test

@@ -26,7 +26,7 @@ import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -59,7 +59,17 @@ public final class GatewayApp implements AutoCloseable {
    */
   public record Timing(Ticker ticker, Clock clock, Executor poolCloser) {
     public static Timing system() {
-      return new Timing(Ticker.systemTicker(), Clock.systemUTC(), ForkJoinPool.commonPool());
+      // threads of their own: retiring a pool waits for its borrowed connections, which must not
+      // hold up the common pool (one thread on two cores)
+      return new Timing(
+          Ticker.systemTicker(),
+          Clock.systemUTC(),
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "pool-closer");
+                t.setDaemon(true);
+                return t;
+              }));
     }
   }
 

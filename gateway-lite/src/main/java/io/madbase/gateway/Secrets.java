@@ -32,4 +32,24 @@ public final class Secrets {
                 });
     return PASSWORD_PARAM.matcher(s).replaceAll("$1" + MASK);
   }
+
+  /**
+   * {@code t} and its causes as a stack trace, each message {@linkplain #mask masked}: for the log
+   * of an error that is a bug, where the frames say where it came from.
+   */
+  public static String maskedTrace(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    Throwable c = t;
+    for (int depth = 0; c != null && depth < 5; depth++, c = c.getCause()) {
+      sb.append(depth == 0 ? "" : "\nCaused by: ").append(mask(c.toString()));
+      StackTraceElement[] frames = c.getStackTrace();
+      for (int i = 0; i < Math.min(frames.length, 20); i++) {
+        sb.append("\n\tat ").append(frames[i]);
+      }
+      if (frames.length > 20) {
+        sb.append("\n\t... ").append(frames.length - 20).append(" more");
+      }
+    }
+    return sb.toString();
+  }
 }

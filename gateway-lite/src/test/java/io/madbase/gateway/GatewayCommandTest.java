@@ -75,6 +75,15 @@ class GatewayCommandTest {
         .isEqualTo("postgresql://madbase_app:<masked>@127.0.1.10:5433/madbase");
     assertThat(Secrets.mask("redis-sentinel://s3cr3t@h:26379/0#m"))
         .isEqualTo("redis-sentinel://<masked>@h:26379/0#m");
+    String trace =
+        Secrets.maskedTrace(
+            new IllegalStateException(
+                "pool broke", new RuntimeException("postgresql://a:s3cr3t@h:5433/db refused")));
+    assertThat(trace)
+        .startsWith("java.lang.IllegalStateException: pool broke\n\tat ")
+        .contains("Caused by: java.lang.RuntimeException: postgresql://a:<masked>@h:5433/db")
+        .contains("GatewayCommandTest")
+        .doesNotContain("s3cr3t");
     GatewayConfig c =
         GatewayConfig.fromEnv(
             Map.of(

@@ -175,8 +175,8 @@ public final class DbRouter implements AutoCloseable {
     primary = fresh;
     metrics.unregisterPool(PRIMARY);
     metrics.registerPool(PRIMARY, fresh);
-    // close the old pool off this thread: close() waits for its borrowed connections
-    Thread closer = new Thread(old::close, "primary-pool-close");
+    // retire the old pool off this thread: it waits for the work that holds its connections
+    Thread closer = new Thread(() -> Pools.retire(old), "primary-pool-retire");
     closer.setDaemon(true);
     closer.start();
     log.info("primary pool replaced after the primary came back");

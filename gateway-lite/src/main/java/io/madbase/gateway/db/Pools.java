@@ -2,6 +2,7 @@ package io.madbase.gateway.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.madbase.gateway.DbUrl;
 import java.time.Duration;
 
@@ -24,7 +25,36 @@ public final class Pools {
   /** A read on a partitioned server fails after this long (then it is retried). */
   public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * The longest one attempt holds a pool's connection: a statement ends within the socket timeout.
+   */
+  static final Duration RETIRE_WAIT = SOCKET_TIMEOUT.plusSeconds(2);
+
   private Pools() {}
+
+  /**
+   * Closes a pool no new work is given to, without cutting the work that holds its connections:
+   * idle connections close now, borrowed ones as they come back, then the pool closes. HikariCP's
+   * {@code close()} alone aborts borrowed connections at once, which fails a read mid-way and turns
+   * a write in flight into one of unknown outcome (seen in a switchover: the write was served by
+   * the new primary when the replaced pool was closed under it). Blocks up to {@link #RETIRE_WAIT}.
+   */
+  public static void retire(HikariDataSource pool) {
+    HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+    if (bean != null) {
+      bean.softEvictConnections();
+      long deadline = System.nanoTime() + RETIRE_WAIT.toNanos();
+      while (bean.getActiveConnections() > 0 && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    pool.close();
+  }
 
   /** {@code application_name} of a tenant pool. */
   public static String tenantAppName(String projectRef) {

@@ -81,7 +81,7 @@ public final class TenantPools implements AutoCloseable {
 
   private void closePool(String ref, TenantPool pool, RemovalCause cause) {
     metrics.unregisterPool("tenant:" + ref);
-    pool.dataSource().close();
+    Pools.retire(pool.dataSource());
     log.info(
         "closed tenant pool for project {} ({})",
         ref,

@@ -10,7 +10,9 @@ public final class WriteOutcomeUnknownException extends RuntimeException {
   public WriteOutcomeUnknownException(int retries, Throwable cause) {
     super(
         "the connection to the primary was lost after the write was sent; it may or may not have been applied: "
-            + io.madbase.gateway.Secrets.mask(String.valueOf(cause.getMessage())),
+            // pgjdbc's messages end in a full stop; the 504's body goes on after this one
+            + io.madbase.gateway.Secrets.mask(String.valueOf(cause.getMessage()))
+                .replaceAll("\\.+$", ""),
         cause);
     this.retries = retries;
   }

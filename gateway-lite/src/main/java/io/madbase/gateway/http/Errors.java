@@ -61,7 +61,7 @@ final class Errors {
         "{} {}: internal error: {}",
         ctx.method(),
         ctx.path(),
-        io.madbase.gateway.Secrets.mask(e.toString()));
+        io.madbase.gateway.Secrets.maskedTrace(e));
     Responses.error(ctx, 500, "internal", "internal error");
   }
 }

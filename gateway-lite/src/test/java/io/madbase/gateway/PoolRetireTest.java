@@ -1,0 +1,109 @@
+package io.madbase.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.madbase.gateway.db.Pools;
+import io.madbase.testkit.PostgresServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pool the gateway stops using (the primary pool replaced after the primary came back, an evicted
+ * tenant pool) is retired: the work holding its connections finishes, then its sessions leave.
+ */
+class PoolRetireTest {
+  static PostgresServer pg;
+
+  @BeforeAll
+  static void start() {
+    pg = TestGateway.database();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  private static HikariDataSource pool(String name) {
+    return Pools.open(name, DbUrl.parse(TestGateway.url(pg)), name, 3, 2, Pools.CONNECTION_TIMEOUT);
+  }
+
+  /** A write that takes 1.5 s on a connection of {@code pool}: its new row's name. */
+  private static CompletableFuture<String> slowWrite(HikariDataSource pool, String name) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection c = pool.getConnection();
+              PreparedStatement ps =
+                  c.prepareStatement(
+                      "INSERT INTO items (name) SELECT ? FROM pg_sleep(1.5) RETURNING name")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getString(1);
+            }
+          } catch (SQLException e) {
+            throw new IllegalStateException(e.getSQLState() + " " + e.getMessage(), e);
+          }
+        });
+  }
+
+  private static void awaitWriting(String applicationName) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              try (Connection c = pg.connectAsSuperuser("madbase");
+                  PreparedStatement ps =
+                      c.prepareStatement(
+                          "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND state = 'active'")) {
+                ps.setString(1, applicationName);
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  return rs.getInt(1) == 1;
+                }
+              }
+            });
+  }
+
+  @Test
+  void aRetiredPoolLetsItsWriteInFlightFinishThenItsSessionsLeave() throws Exception {
+    HikariDataSource pool = pool("retire-test");
+    CompletableFuture<String> write = slowWrite(pool, "in-flight-at-retire");
+    awaitWriting("retire-test");
+    long t0 = System.nanoTime();
+    Pools.retire(pool);
+    long retireMs = (System.nanoTime() - t0) / 1_000_000;
+
+    assertThat(write.get(5, TimeUnit.SECONDS)).isEqualTo("in-flight-at-retire");
+    assertThat(retireMs).as("retire waited for the write").isGreaterThan(500);
+    assertThat(pool.isClosed()).isTrue();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> pg.sessionsNamed("retire-test") == 0);
+  }
+
+  /** Why retire exists: HikariCP's close() aborts the connections its users hold. */
+  @Test
+  void closingThePoolInsteadCutsTheWriteInFlight() {
+    HikariDataSource pool = pool("close-test");
+    CompletableFuture<String> write = slowWrite(pool, "cut-by-close");
+    awaitWriting("close-test");
+    pool.close();
+    assertThatThrownBy(() -> write.get(5, TimeUnit.SECONDS))
+        .hasMessageContaining("08006")
+        .hasMessageContaining("I/O error");
+  }
+}
