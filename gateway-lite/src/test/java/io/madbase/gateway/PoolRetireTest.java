@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.madbase.gateway.db.HoldingExecutor;
 import io.madbase.gateway.db.Pools;
+import io.madbase.gateway.metrics.GatewayMetrics;
 import io.madbase.testkit.PostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,10 +19,12 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.jdbc.PgConnection;
 
 /**
  * A pool the gateway stops using (the primary pool replaced after the primary came back, an evicted
- * tenant pool) is retired: the work holding its connections finishes, then its sessions leave.
+ * tenant pool) is retired: the work holding its connections finishes, then its sessions leave. And
+ * a connection cut under its user after the work succeeded does not turn the success into an error.
  */
 class PoolRetireTest {
   static PostgresServer pg;
@@ -105,5 +109,38 @@ class PoolRetireTest {
     assertThatThrownBy(() -> write.get(5, TimeUnit.SECONDS))
         .hasMessageContaining("08006")
         .hasMessageContaining("I/O error");
+  }
+
+  @Test
+  void aWriteThatSucceededIsNotFailedByItsConnectionBreakingOnTheWayBack() throws Exception {
+    try (HikariDataSource pool = pool("lease-test")) {
+      HoldingExecutor executor = new HoldingExecutor(Duration.ofSeconds(2), new GatewayMetrics());
+      HoldingExecutor.Held<String> held =
+          executor.hold(
+              "primary",
+              pool,
+              HoldingExecutor.Safety.ONCE_SENT_UNSAFE,
+              c -> {
+                String name;
+                try (PreparedStatement ps =
+                        c.prepareStatement("INSERT INTO items (name) VALUES (?) RETURNING name");
+                    ResultSet rs = executeWith(ps, "written-then-cut")) {
+                  rs.next();
+                  name = rs.getString(1);
+                }
+                // the physical connection closes under HikariCP, as when a closing pool aborts
+                // it: HikariCP's close() of its proxy then throws "This connection has been
+                // closed" (SQLSTATE 08003)
+                c.unwrap(PgConnection.class).close();
+                return name;
+              });
+      assertThat(held.value()).isEqualTo("written-then-cut");
+      assertThat(held.retries()).isZero();
+    }
+  }
+
+  private static ResultSet executeWith(PreparedStatement ps, String name) throws SQLException {
+    ps.setString(1, name);
+    return ps.executeQuery();
   }
 }

@@ -41,10 +41,10 @@ public final class HoldingExecutor {
     this.metrics = metrics;
   }
 
-  /** One attempt, no holding: a failure is thrown as it came. */
+  /** One attempt, no holding: a failure of the work is thrown as it came. */
   public static <T> T once(DataSource ds, SqlWork<T> work) throws SQLException {
-    try (Connection c = ds.getConnection()) {
-      return work.run(c);
+    try (Lease lease = new Lease(ds.getConnection())) {
+      return work.run(lease.connection);
     }
   }
 
@@ -70,7 +70,16 @@ public final class HoldingExecutor {
     while (true) {
       SQLException failure;
       DataSource ds = pool.get();
-      try (Connection c = acquire(ds)) {
+      try (Lease lease = new Lease(acquire(ds))) {
+        Connection c = lease.connection;
+        if (pool.get() != ds) {
+          // the pool was replaced while this waited for one of its connections: nothing was sent;
+          // the retired pool may be closing under it (and cut what it gives out), so take the new
+          // one's at once
+          metrics.retry(route);
+          retries++;
+          continue;
+        }
         try {
           if (safety == Safety.ONCE_SENT_UNSAFE) {
             checkBeforeSending(ds, c);
@@ -130,6 +139,29 @@ public final class HoldingExecutor {
         h.evictConnection(c);
       }
       throw new SQLException("the connection was closed before the write was sent", "08003");
+    }
+  }
+
+  /**
+   * A borrowed connection, given back when the attempt ends. Giving it back may fail (a connection
+   * cut under its user: HikariCP's close() then throws "This connection has been closed"); that
+   * failure changes nothing about the attempt's outcome, which is decided already, so it is not
+   * thrown: a write that succeeded was once answered 500 because of it.
+   */
+  private static final class Lease implements AutoCloseable {
+    final Connection connection;
+
+    Lease(Connection connection) {
+      this.connection = connection;
+    }
+
+    @Override
+    public void close() {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        log.debug("a broken connection given back: {}", e.getMessage());
+      }
     }
   }
 

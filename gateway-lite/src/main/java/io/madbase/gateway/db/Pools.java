@@ -44,7 +44,9 @@ public final class Pools {
     if (bean != null) {
       bean.softEvictConnections();
       long deadline = System.nanoTime() + RETIRE_WAIT.toNanos();
-      while (bean.getActiveConnections() > 0 && System.nanoTime() < deadline) {
+      // borrowed connections, and requests still waiting for one (they give it back unused)
+      while ((bean.getActiveConnections() > 0 || bean.getThreadsAwaitingConnection() > 0)
+          && System.nanoTime() < deadline) {
         try {
           Thread.sleep(20);
         } catch (InterruptedException e) {
