@@ -67,19 +67,7 @@ class PoolRetireTest {
   private static void awaitWriting(String applicationName) {
     Awaitility.await()
         .atMost(Duration.ofSeconds(5))
-        .until(
-            () -> {
-              try (Connection c = pg.connectAsSuperuser("madbase");
-                  PreparedStatement ps =
-                      c.prepareStatement(
-                          "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND state = 'active'")) {
-                ps.setString(1, applicationName);
-                try (ResultSet rs = ps.executeQuery()) {
-                  rs.next();
-                  return rs.getInt(1) == 1;
-                }
-              }
-            });
+        .until(() -> pg.activeSessionsNamed(applicationName) == 1);
   }
 
   @Test

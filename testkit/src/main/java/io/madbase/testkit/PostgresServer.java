@@ -238,10 +238,19 @@ public final class PostgresServer implements AutoCloseable {
 
   /** How many sessions {@code pg_stat_activity} shows with this {@code application_name}. */
   public int sessionsNamed(String applicationName) {
+    return countSessions(applicationName, "");
+  }
+
+  /** How many of them are running a statement now ({@code state = 'active'}). */
+  public int activeSessionsNamed(String applicationName) {
+    return countSessions(applicationName, " AND state = 'active'");
+  }
+
+  private int countSessions(String applicationName, String condition) {
     try (Connection c = connectAsSuperuser("postgres");
         var ps =
             c.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?" + condition)) {
       ps.setString(1, applicationName);
       try (var rs = ps.executeQuery()) {
         rs.next();
