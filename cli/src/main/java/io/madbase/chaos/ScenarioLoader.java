@@ -47,6 +47,18 @@ public final class ScenarioLoader {
 
   private ScenarioLoader() {}
 
+  /** A signal step's signal ends its process (TERM when not given); an unknown one is not. */
+  private static boolean endsTheProcess(String signal) {
+    if (signal == null) {
+      return true;
+    }
+    try {
+      return Signal.parse(signal).ends();
+    } catch (IllegalArgumentException e) {
+      return false; // reported as an unknown signal
+    }
+  }
+
   /** A loaded scenario and where it came from. */
   public record Loaded(ScenarioSpec spec, String source) {}
 
@@ -204,9 +216,10 @@ public final class ScenarioLoader {
         p.add(
             at + ".action",
             "restart_faulted needs a step before it that stops a member (crash_node, stop_node,"
-                + " crash_etcd_member, crash_redis_master, signal_gateway, signal_worker)");
+                + " crash_etcd_member, crash_redis_master, or signal_gateway / signal_worker with"
+                + " TERM, KILL or INT)");
       }
-      stopSeen |= STOPS.contains(action);
+      stopSeen |= STOPS.contains(action) && endsTheProcess(st.signal());
       if (action == Action.AWAIT_RECOVERY && !faultSeen) {
         p.add(at + ".action", "await_recovery needs a fault before it");
       }

@@ -500,7 +500,7 @@ public final class ScenarioRunner {
         logOffset = driver.logOffset(target);
         fault = events.add("madbase", Event.FAULT, target, "SIG" + sig);
         driver.signal(target, sig);
-        restart = sig == Signal.STOP || sig == Signal.CONT || sig == Signal.HUP ? null : target;
+        restart = sig.ends() ? target : null;
       }
       case ADD_WORKER -> {
         fault = events.add("madbase", Event.FAULT, "", "a new worker starts");

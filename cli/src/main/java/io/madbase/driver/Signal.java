@@ -9,6 +9,11 @@ public enum Signal {
   STOP,
   CONT;
 
+  /** Whether the process ends on it (TERM, KILL, INT): HUP, STOP and CONT leave it there. */
+  public boolean ends() {
+    return this == TERM || this == KILL || this == INT;
+  }
+
   /** Parses TERM, SIGTERM, term. */
   public static Signal parse(String text) {
     String t = text.toUpperCase(java.util.Locale.ROOT);

@@ -171,6 +171,12 @@ class ScenarioLoaderTest {
             "method.0.action",
             "restart_faulted needs a step before it that stops a member"),
         new Bad(
+            "restart_faulted after a signal that stops nothing",
+            "name: x\nmethod:\n  - action: signal_gateway\n    signal: HUP\n  - action: restart_faulted\n",
+            5,
+            "method.1.action",
+            "or signal_gateway / signal_worker with TERM, KILL or INT"),
+        new Bad(
             "majority for an action other than crash_etcd_member",
             "name: x\nmethod:\n  - action: crash_node\n    target: majority\n",
             4,
