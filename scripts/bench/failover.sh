@@ -7,6 +7,8 @@
 #                      scripts/bench/patroni-from-trixie.sh puts Debian 13's in /opt/patroni-<ver>
 #   FAILSAFE=1 scripts/bench/failover.sh ...                  postgres.failsafe_mode: true
 #   KEEP_REPORTS=DIR scripts/bench/failover.sh ...            copies every run's reports to DIR
+#   LOAD=100 scripts/bench/failover.sh ...                    --load 100: gateway traffic (9:1
+#                      reads:writes) beside every run; the summary says what it paid per run
 # Each scenario list (and Patroni) has its own section in BENCHMARKS.md.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -23,18 +25,19 @@ section=failover
 [ "${scenarios[*]}" = kill-primary ] || section="failover-$(echo "${scenarios[*]}" | tr ' ' '-')"
 [ -z "${PATRONI:-}" ] || section="$section-$(echo "$patroni_version" | tr ' ' '-')"
 [ -z "${FAILSAFE:-}" ] || section="$section-failsafe"
+[ -z "${LOAD:-}" ] || section="$section-load$LOAD"
 ./madbase up -q -f "$work/madbase.yaml" --state-dir "$work/state" >/dev/null
 body=$(mktemp)
 {
   echo "## Failovers: \`madbase chaos <scenario> --repeat $runs\`"
   echo
-  echo "Script: \`${FAILSAFE:+FAILSAFE=1 }${PATRONI:+PATRONI=$PATRONI }scripts/bench/failover.sh $runs ${scenarios[*]}\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
+  echo "Script: \`${LOAD:+LOAD=$LOAD }${FAILSAFE:+FAILSAFE=1 }${PATRONI:+PATRONI=$PATRONI }scripts/bench/failover.sh $runs ${scenarios[*]}\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
   echo "Default stack (madbase.yaml names only the subnet${PATRONI:+ and local.patroni}${FAILSAFE:+ and postgres.failsafe_mode: true}); the settings in force are"
   echo "read from each scenario's first report. Times are seconds after the fault; every phase is"
   echo "observed, not configured."
   for s in "${scenarios[@]}"; do
     set +e
-    ./madbase chaos "$s" --repeat "$runs" -q --state-dir "$work/state" --report-dir "$work/reports" > "$work/$s.out" 2>&1
+    ./madbase chaos "$s" --repeat "$runs" ${LOAD:+--load "$LOAD"} -q --state-dir "$work/state" --report-dir "$work/reports" > "$work/$s.out" 2>&1
     rc=$?
     set -e
     summary=$(ls -d "$work/reports/$s"-*-x"$runs" 2>/dev/null | head -1)

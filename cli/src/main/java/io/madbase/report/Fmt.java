@@ -35,7 +35,7 @@ final class Fmt {
     return p.withinPrediction() ? "within" : "outside";
   }
 
-  static String kinds(Map<String, Integer> kinds) {
+  static String kinds(Map<String, ? extends Number> kinds) {
     return kinds.isEmpty()
         ? ""
         : kinds.entrySet().stream()

@@ -6,15 +6,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** The distribution over repeated runs of one scenario: min / median / max per phase and probe. */
+/**
+ * The distribution over repeated runs of one scenario: min / median / max per phase and probe, and
+ * what the {@code --load} traffic paid per run when there was one.
+ *
+ * @param load what the load beside the runs was, in words (null without {@code --load})
+ * @param loadStats per run: failed requests from the fault on, the worst second's p99, the steady
+ *     p99 before the fault (empty without {@code --load})
+ * @param loadErrorsByKind the load's errors over all runs, by kind
+ */
 public record RepeatSummary(
     String scenario,
     int runs,
     int passed,
     List<Stat> phases,
     List<Stat> writeGaps,
-    Map<String, Integer> sloPasses) {
+    Map<String, Integer> sloPasses,
+    String load,
+    List<Stat> loadStats,
+    Map<String, Long> loadErrorsByKind) {
 
   /** min / median / max of one measure over the runs that observed it. */
   public record Stat(
@@ -25,7 +37,26 @@ public record RepeatSummary(
     Map<String, String> labels = new LinkedHashMap<>();
     Map<String, List<Double>> gaps = new LinkedHashMap<>();
     Map<String, Integer> slo = new LinkedHashMap<>();
+    List<Double> loadErrors = new ArrayList<>();
+    List<Double> worstP99 = new ArrayList<>();
+    List<Double> steadyP99 = new ArrayList<>();
+    Map<String, Long> loadKinds = new TreeMap<>();
+    String load = null;
     for (RunResult r : runs) {
+      RunResult.LoadRun lr = r.load();
+      if (lr != null) {
+        load =
+            String.format(
+                Locale.ROOT,
+                "%s at %.0f req/s over %d connections",
+                lr.workload(),
+                lr.rate(),
+                lr.connections());
+        loadErrors.add((double) lr.errorsAfterFault());
+        worstP99.add(lr.worstP99Ms());
+        steadyP99.add(lr.steadyP99Ms());
+        lr.errorsByKind().forEach((k, v) -> loadKinds.merge(k, v, Long::sum));
+      }
       for (RunResult.PhaseResult p : r.phases()) {
         if (p.id().equals("fault_injected")) {
           continue;
@@ -53,7 +84,15 @@ public record RepeatSummary(
         (int) runs.stream().filter(RunResult::passed).count(),
         phases,
         g,
-        slo);
+        slo,
+        load,
+        load == null
+            ? List.of()
+            : List.of(
+                stat("load_errors_after_fault", "requests failed from the fault on", loadErrors),
+                stat("load_worst_p99_ms", "worst second's p99 after the fault (ms)", worstP99),
+                stat("load_steady_p99_ms", "steady p99 before the fault (ms)", steadyP99)),
+        loadKinds);
   }
 
   static Stat stat(String id, String label, List<Double> v) {
@@ -99,6 +138,17 @@ public record RepeatSummary(
                 .append(" / ")
                 .append(runs)
                 .append(" |\n"));
+    if (load != null) {
+      sb.append("\n| load beside each run: ")
+          .append(load)
+          .append(" | runs | min | median | max |\n|---|---|---|---|---|\n");
+      for (Stat s : loadStats) {
+        sb.append(row(s));
+      }
+      sb.append("\nLoad errors over all runs: ")
+          .append(loadErrorsByKind.isEmpty() ? "none" : Fmt.kinds(loadErrorsByKind))
+          .append(".\n");
+    }
     return sb.toString();
   }
 

@@ -314,6 +314,26 @@ class ReportsTest {
             });
     assertThat(s.markdown())
         .contains("2 of 3 runs met every SLO")
-        .contains("| lost_acknowledged_writes | 2 / 3 |");
+        .contains("| lost_acknowledged_writes | 2 / 3 |")
+        .doesNotContain("load beside");
+    assertThat(s.loadStats()).isEmpty();
+  }
+
+  @Test
+  void aRepeatSeriesWithLoadSummarisesWhatTheLoadPaidPerRun() {
+    RunResult loaded = withLoad(run(false));
+    RepeatSummary s = RepeatSummary.of(List.of(loaded, loaded, run(true)));
+    assertThat(s.loadStats())
+        .anySatisfy(
+            st -> {
+              assertThat(st.id()).isEqualTo("load_worst_p99_ms");
+              assertThat(st.observed()).as("the run without load is not counted").isEqualTo(2);
+              assertThat(st.median()).isEqualTo(9100.0);
+            });
+    assertThat(s.loadErrorsByKind()).containsEntry("http_503", 4L);
+    assertThat(s.markdown())
+        .contains("| load beside each run: mix 9:1 at 200 req/s over 100 connections |")
+        .contains("| requests failed from the fault on | 2 | 2.00 | 2.00 | 2.00 |")
+        .contains("Load errors over all runs: http_503 x4.");
   }
 }
