@@ -153,15 +153,25 @@ public record RepeatSummary(
   }
 
   private static String row(Stat s) {
-    return s.observed() == 0
-        ? "| " + s.label() + " | 0 | | | |\n"
-        : String.format(
-            Locale.ROOT,
-            "| %s | %d | %.2f | %.2f | %.2f |%n",
-            s.label(),
-            s.observed(),
-            s.min(),
-            s.median(),
-            s.max());
+    if (s.observed() == 0) {
+      return "| " + s.label() + " | 0 | | | |\n";
+    }
+    boolean count = s.id().equals("load_errors_after_fault");
+    return String.format(
+        Locale.ROOT,
+        "| %s | %d | %s | %s | %s |%n",
+        s.label(),
+        s.observed(),
+        number(s.min(), count),
+        number(s.median(), count),
+        number(s.max(), count));
+  }
+
+  /** Times with two decimals; counts whole (a median of two may end in .5). */
+  private static String number(double v, boolean count) {
+    if (count && v == Math.rint(v)) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    return String.format(Locale.ROOT, count ? "%.1f" : "%.2f", v);
   }
 }

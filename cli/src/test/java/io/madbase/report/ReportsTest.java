@@ -333,7 +333,7 @@ class ReportsTest {
     assertThat(s.loadErrorsByKind()).containsEntry("http_503", 4L);
     assertThat(s.markdown())
         .contains("| load beside each run: mix 9:1 at 200 req/s over 100 connections |")
-        .contains("| requests failed from the fault on | 2 | 2.00 | 2.00 | 2.00 |")
+        .contains("| requests failed from the fault on | 2 | 2 | 2 | 2 |")
         .contains("Load errors over all runs: http_503 x4.");
   }
 }
