@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,11 @@ final class LedgerVerifier {
     this.secrets = secrets;
   }
 
-  List<RunResult.LedgerCheck> verify(Map<String, Probe> probes, OpLog ops) {
+  /**
+   * @param faultNanos the first fault on the run clock, or a negative number when there was none:
+   *     each lost write is reported with when it was acknowledged relative to it
+   */
+  List<RunResult.LedgerCheck> verify(Map<String, Probe> probes, OpLog ops, long faultNanos) {
     List<RunResult.LedgerCheck> out = new ArrayList<>();
     for (Probe p : probes.values()) {
       String probeId =
@@ -46,18 +51,17 @@ final class LedgerVerifier {
                   ? g.probeId()
                   : null;
       if (probeId != null) {
-        out.add(postgres(p.name(), probeId, ops.of(p.name())));
+        out.add(postgres(p.name(), probeId, ops.of(p.name()), faultNanos));
       }
       if (p instanceof RedisWriter r) {
-        out.add(redis(r, ops.of(p.name())));
+        out.add(redis(r, ops.of(p.name()), faultNanos));
       }
     }
     return out;
   }
 
-  private RunResult.LedgerCheck postgres(String probe, String probeId, List<Op> ops) {
-    Set<Long> acked = seqs(ops, Op.Outcome.OK);
-    Set<Long> unknown = seqs(ops, Op.Outcome.UNKNOWN);
+  private RunResult.LedgerCheck postgres(
+      String probe, String probeId, List<Op> ops, long faultNanos) {
     Set<Long> present = new HashSet<>();
     String url =
         "jdbc:postgresql://"
@@ -83,8 +87,8 @@ final class LedgerVerifier {
         return check(
             probe,
             "PostgreSQL primary (probe_writes, probe = '" + probeId + "')",
-            acked,
-            unknown,
+            ops,
+            faultNanos,
             present);
       } catch (SQLException e) {
         last = e;
@@ -96,7 +100,7 @@ final class LedgerVerifier {
         "cannot read the write ledger through HAProxy: " + (last == null ? "" : last.getMessage()));
   }
 
-  private RunResult.LedgerCheck redis(RedisWriter w, List<Op> ops) {
+  private RunResult.LedgerCheck redis(RedisWriter w, List<Op> ops, long faultNanos) {
     Set<Long> acked = seqs(ops, Op.Outcome.OK);
     Set<Long> unknown = seqs(ops, Op.Outcome.UNKNOWN);
     Set<Long> present = new HashSet<>();
@@ -114,21 +118,31 @@ final class LedgerVerifier {
         }
       }
     }
-    return check("redis_writer", "Redis master (via Sentinel)", acked, unknown, present);
+    return check("redis_writer", "Redis master (via Sentinel)", ops, faultNanos, present);
   }
 
-  private static RunResult.LedgerCheck check(
-      String probe, String where, Set<Long> acked, Set<Long> unknown, Set<Long> present) {
+  static RunResult.LedgerCheck check(
+      String probe, String where, List<Op> ops, long faultNanos, Set<Long> present) {
+    Set<Long> acked = seqs(ops, Op.Outcome.OK);
+    Set<Long> unknown = seqs(ops, Op.Outcome.UNKNOWN);
     TreeSet<Long> lost = new TreeSet<>(acked);
     lost.removeAll(present);
     long unknownPresent = unknown.stream().filter(present::contains).count();
+    List<Long> listed = lost.stream().limit(LISTED).toList();
+    Map<Long, Long> ackedAt = new HashMap<>();
+    ops.stream().filter(Op::ok).forEach(o -> ackedAt.put(o.seq(), o.endNanos()));
+    List<Double> at =
+        faultNanos < 0
+            ? List.of()
+            : listed.stream().map(seq -> RunClock.seconds(ackedAt.get(seq) - faultNanos)).toList();
     return new RunResult.LedgerCheck(
         probe,
         where,
         acked.size(),
         (int) acked.stream().filter(present::contains).count(),
         lost.size(),
-        lost.stream().limit(LISTED).toList(),
+        listed,
+        at,
         unknown.size(),
         (int) unknownPresent);
   }

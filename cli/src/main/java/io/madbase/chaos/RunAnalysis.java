@@ -185,6 +185,8 @@ final class RunAnalysis {
     timing.put("gateway_hold_deadline", Durations.format(spec.gateway().holdDeadline()));
     timing.put("worker_discovery_interval", Durations.format(spec.workers().discoveryInterval()));
 
+    List<String> allNotes = new ArrayList<>(notes);
+    ledger.forEach(l -> lostInTheReplicationWindow(l).ifPresent(allNotes::add));
     List<RunResult.TimedEvent> timed =
         events.all().stream()
             .map(
@@ -210,12 +212,48 @@ final class RunAnalysis {
         slos,
         passed,
         timed,
-        notes,
+        allNotes,
         RunClock.seconds(clock.now()),
         ops.all().stream().sorted(Comparator.comparingLong(Op::intendedNanos)).toList(),
         loadResult == null
             ? null
             : loadRun(loadPlan, loadResult, clock, firstFault == Long.MAX_VALUE ? 0 : firstFault));
+  }
+
+  /**
+   * An acknowledged write lost within this of the fault (before it, or just after: the answer of a
+   * commit made before the kill landed may arrive a little later) is one the node that failed had
+   * and the node that took over never received.
+   */
+  static final double REPLICATION_WINDOW_BEFORE = 1.0;
+
+  static final double REPLICATION_WINDOW_AFTER = 0.5;
+
+  /**
+   * A note when every lost write of {@code l} was acknowledged around the moment of the fault: that
+   * is asynchronous replication's window (Patroni's default, and Redis's), not a failover bug.
+   */
+  static Optional<String> lostInTheReplicationWindow(RunResult.LedgerCheck l) {
+    List<Double> at = l.lostAckedAtSeconds();
+    if (l.lost() == 0
+        || at.size() != l.lost()
+        || !at.stream()
+            .allMatch(a -> a >= -REPLICATION_WINDOW_BEFORE && a <= REPLICATION_WINDOW_AFTER)) {
+      return Optional.empty();
+    }
+    double furthest = at.stream().mapToDouble(Math::abs).max().orElse(0);
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "%s: the %d lost write%s %s acknowledged within %.0f ms of the fault and never reached"
+                + " the node that took over. Replication is asynchronous (Patroni's default, and"
+                + " Redis's): a crash loses what was acknowledged but not yet streamed. Patroni's"
+                + " synchronous_mode closes that window for PostgreSQL, at a round trip per commit",
+            l.probe(),
+            l.lost(),
+            l.lost() == 1 ? "" : "s",
+            l.lost() == 1 ? "was" : "were",
+            Math.max(1, Math.ceil(furthest * 1000))));
   }
 
   /** The --load run seen from the fault: steady p99 before it, the worst second after it. */

@@ -84,6 +84,8 @@ public record RunResult(
    * The acknowledged-write check of one writer probe after recovery.
    *
    * @param lostSeqs the first lost sequence numbers, to look up
+   * @param lostAckedAtSeconds when each of them was acknowledged, in seconds after the first fault
+   *     (negative: before it); empty without a fault
    * @param unknownPresent writes of unknown outcome that turned out to be applied
    */
   public record LedgerCheck(
@@ -93,6 +95,7 @@ public record RunResult(
       int present,
       int lost,
       List<Long> lostSeqs,
+      List<Double> lostAckedAtSeconds,
       int unknown,
       int unknownPresent) {}
 

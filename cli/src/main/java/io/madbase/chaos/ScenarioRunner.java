@@ -159,7 +159,9 @@ public final class ScenarioRunner {
         }
       }
       listener.step("checking every acknowledged write");
-      ledger = new LedgerVerifier(spec, driver.topology(), driver.secrets()).verify(probes, ops);
+      ledger =
+          new LedgerVerifier(spec, driver.topology(), driver.secrets())
+              .verify(probes, ops, faultAt[0]);
     } finally {
       for (Probe p : probes.values()) {
         p.close();

@@ -95,4 +95,28 @@ final class Fmt {
     }
     return out;
   }
+
+  /**
+   * The lost writes of a ledger check with when each was acknowledged: {@code [57 acked at -0.004
+   * s]} (seconds after the first fault; before it when negative).
+   */
+  static String lostWrites(RunResult.LedgerCheck l) {
+    if (l.lostAckedAtSeconds().isEmpty()) {
+      return l.lostSeqs().toString();
+    }
+    List<String> parts = new ArrayList<>();
+    int shown = Math.min(5, l.lostSeqs().size());
+    for (int i = 0; i < shown; i++) {
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "%d acked at %+.3f s",
+              l.lostSeqs().get(i),
+              l.lostAckedAtSeconds().get(i)));
+    }
+    if (l.lost() > shown) {
+      parts.add((l.lost() - shown) + " more");
+    }
+    return "[" + String.join(", ", parts) + "]";
+  }
 }

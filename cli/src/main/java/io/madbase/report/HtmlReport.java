@@ -103,7 +103,7 @@ public final class HtmlReport {
                 l.acknowledged(),
                 l.present(),
                 l.lost(),
-                l.lost() == 0 ? "" : esc(l.lostSeqs().toString()),
+                l.lost() == 0 ? "" : esc(Fmt.lostWrites(l)),
                 l.unknown(),
                 l.unknownPresent()));
       }

@@ -90,7 +90,7 @@ public final class MarkdownReport {
                 l.acknowledged(),
                 l.present(),
                 l.lost(),
-                l.lost() == 0 ? "" : " " + l.lostSeqs(),
+                l.lost() == 0 ? "" : " " + Fmt.lostWrites(l),
                 l.unknown(),
                 l.unknownPresent()));
       }

@@ -67,7 +67,7 @@ public final class TextReport {
                 l.acknowledged(),
                 l.present(),
                 l.lost(),
-                l.lost() == 0 ? "" : " " + l.lostSeqs(),
+                l.lost() == 0 ? "" : " " + Fmt.lostWrites(l),
                 l.unknown() == 0
                     ? ""
                     : "; "

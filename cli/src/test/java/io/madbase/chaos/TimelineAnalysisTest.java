@@ -342,4 +342,59 @@ class TimelineAnalysisTest {
     // wire
     assertThat(sum.maxMs()).isCloseTo(9300, org.assertj.core.data.Offset.offset(10.0));
   }
+
+  static Op write(long seq, double endSeconds) {
+    return new Op(
+        "gateway_writer",
+        seq,
+        s(endSeconds) - s(0.002),
+        s(endSeconds),
+        Op.Outcome.OK,
+        null,
+        null,
+        0,
+        null);
+  }
+
+  @Test
+  void aLostWriteIsReportedWithWhenItWasAcknowledgedAndExplainedWhenJustBeforeTheCrash() {
+    List<Op> ops = List.of(write(1, 2.0), write(2, 9.996), write(3, 12.0));
+    RunResult.LedgerCheck l =
+        LedgerVerifier.check(
+            "gateway_writer", "PostgreSQL primary", ops, s(10), java.util.Set.of(1L, 3L));
+    assertThat(l.lost()).isEqualTo(1);
+    assertThat(l.lostSeqs()).containsExactly(2L);
+    assertThat(l.lostAckedAtSeconds().get(0))
+        .isCloseTo(-0.004, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(RunAnalysis.lostInTheReplicationWindow(l))
+        .hasValueSatisfying(
+            n ->
+                assertThat(n)
+                    .startsWith(
+                        "gateway_writer: the 1 lost write was acknowledged within 4 ms of the fault")
+                    .contains("asynchronous"));
+
+    RunResult.LedgerCheck afterTheFault =
+        LedgerVerifier.check(
+            "gateway_writer", "PostgreSQL primary", ops, s(10), java.util.Set.of(1L, 2L));
+    assertThat(afterTheFault.lostAckedAtSeconds()).containsExactly(2.0);
+    assertThat(RunAnalysis.lostInTheReplicationWindow(afterTheFault))
+        .as("a write acknowledged after the fault and lost is no replication window: no excuse")
+        .isEmpty();
+    List<Op> answeredAfterTheKill = List.of(write(1, 2.0), write(2, 10.003), write(3, 12.0));
+    assertThat(
+            RunAnalysis.lostInTheReplicationWindow(
+                LedgerVerifier.check(
+                    "gateway_writer",
+                    "PostgreSQL primary",
+                    answeredAfterTheKill,
+                    s(10),
+                    java.util.Set.of(1L, 3L))))
+        .as("a commit's answer may arrive just after the kill")
+        .hasValueSatisfying(n -> assertThat(n).contains("within 3 ms of the fault"));
+    RunResult.LedgerCheck longBefore =
+        LedgerVerifier.check(
+            "gateway_writer", "PostgreSQL primary", ops, s(10), java.util.Set.of(2L, 3L));
+    assertThat(RunAnalysis.lostInTheReplicationWindow(longBefore)).isEmpty();
+  }
 }

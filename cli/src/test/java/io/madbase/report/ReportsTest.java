@@ -95,6 +95,7 @@ class ReportsTest {
                 lostOne ? 119 : 120,
                 lostOne ? 1 : 0,
                 lostOne ? List.of(57L) : List.of(),
+                lostOne ? List.of(-0.004) : List.of(),
                 0,
                 0)),
         List.of(),
@@ -210,7 +211,8 @@ class ReportsTest {
     assertThat(md).startsWith("## FAIL: `kill-primary`");
     assertThat(md)
         .contains("| leader key gone | 9.41 s | 8.0-10.5 s | within | etcd watch | 90 / 1 / 0 |");
-    assertThat(md).contains("| gateway_writer | PostgreSQL primary | 120 | 119 | 1 [57] |");
+    assertThat(md)
+        .contains("| gateway_writer | PostgreSQL primary | 120 | 119 | 1 [57 acked at -0.004 s] |");
     assertThat(md).contains("**Verdict: FAIL (1 of 2 SLOs missed)**");
   }
 
