@@ -100,6 +100,49 @@ class ChaosIT {
     return m;
   }
 
+  /**
+   * Replication is asynchronous (PostgreSQL under Patroni's defaults, and Redis): a write the
+   * crashed primary or master committed in the instant before the crash, not yet streamed, is lost
+   * with it (seen once in some sixty kill-primary runs). A run may lose such writes and nothing
+   * else: then it fails on that SLO alone, and the report lists each write, when it was
+   * acknowledged, and why.
+   */
+  static void assertNoWriteLostButInTheReplicationWindow(CliRun r, JsonNode rep) {
+    int lost = 0;
+    for (JsonNode l : rep.path("ledger")) {
+      lost += l.path("lost").asInt();
+      assertThat(l.path("acknowledged").asInt()).isPositive();
+      assertThat(l.path("lost").asInt())
+          .as("lost %s", l.path("probe").asText())
+          .isLessThanOrEqualTo(2);
+      l.path("lost_acked_at_seconds")
+          .forEach(
+              at ->
+                  assertThat(at.asDouble())
+                      .as(
+                          "a lost write of %s was acknowledged around the crash",
+                          l.path("probe").asText())
+                      .isBetween(-1.0, 0.5));
+    }
+    List<String> missed = new ArrayList<>();
+    rep.path("slos")
+        .forEach(
+            slo -> {
+              if (!slo.path("passed").asBoolean()) {
+                missed.add(slo.path("name").asText());
+              }
+            });
+    if (lost == 0) {
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.out()).contains("verdict: PASS").contains("reports: ");
+      assertThat(rep.path("passed").asBoolean()).isTrue();
+    } else {
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+      assertThat(missed).containsExactly("lost_acknowledged_writes");
+      assertThat(rep.path("notes").toString()).contains("Replication is asynchronous");
+    }
+  }
+
   /** The gateway log's errors (with their stack traces) and database-error warnings. */
   static String gatewayErrors() {
     Path log = state.resolve("logs").resolve("gw1.log");
@@ -140,42 +183,7 @@ class ChaosIT {
     remember();
     assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
     JsonNode rep = report("kill-primary");
-    // replication is asynchronous: a write the old primary committed in the instant before the
-    // crash, not yet streamed, is lost with it (seen once in some sixty runs). The run then fails
-    // on that SLO alone, and the report lists the write, when it was acknowledged, and why
-    int lost = 0;
-    for (JsonNode l : rep.path("ledger")) {
-      lost += l.path("lost").asInt();
-      assertThat(l.path("acknowledged").asInt()).isPositive();
-      assertThat(l.path("lost").asInt())
-          .as("lost %s", l.path("probe").asText())
-          .isLessThanOrEqualTo(2);
-      l.path("lost_acked_at_seconds")
-          .forEach(
-              at ->
-                  assertThat(at.asDouble())
-                      .as(
-                          "a lost write of %s was acknowledged around the crash",
-                          l.path("probe").asText())
-                      .isBetween(-1.0, 0.5));
-    }
-    List<String> missed = new ArrayList<>();
-    rep.path("slos")
-        .forEach(
-            slo -> {
-              if (!slo.path("passed").asBoolean()) {
-                missed.add(slo.path("name").asText());
-              }
-            });
-    if (lost == 0) {
-      assertThat(r.exitCode()).as(r.toString()).isZero();
-      assertThat(r.out()).contains("verdict: PASS").contains("reports: ");
-      assertThat(rep.path("passed").asBoolean()).isTrue();
-    } else {
-      assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-      assertThat(missed).containsExactly("lost_acknowledged_writes");
-      assertThat(rep.path("notes").toString()).contains("Replication is asynchronous");
-    }
+    assertNoWriteLostButInTheReplicationWindow(r, rep);
     Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
     // every phase from its own observation, in a plausible order
     for (String id :
@@ -237,15 +245,16 @@ class ChaosIT {
 
   @Test
   @Order(3)
-  void aCrashedRedisMasterIsReplacedAndNoAcknowledgedRedisWriteIsLost() throws IOException {
+  void aCrashedRedisMasterIsReplacedAndNoAcknowledgedRedisWriteIsLostAfterTheCrash()
+      throws IOException {
     CliRun r = chaos("kill-sentinel-master");
-    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
     JsonNode rep = report("kill-sentinel-master");
+    assertNoWriteLostButInTheReplicationWindow(r, rep);
     assertThat(byId(rep.path("phases"), "id").get("new_redis_master").path("at_seconds").asDouble())
         .isBetween(1.5, 8.0);
     JsonNode ledger = rep.path("ledger").get(0);
     assertThat(ledger.path("probe").asText()).isEqualTo("redis_writer");
-    assertThat(ledger.path("lost").asInt()).isZero();
     assertThat(byId(rep.path("probes"), "probe").get("gateway_reader").path("failed").asInt())
         .as("the gateway does not fail when Redis does")
         .isZero();
