@@ -6,32 +6,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.madbase.testkit.PostgresServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class DataApiTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static PostgresServer pg;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
   static RunningGateway gw;
 
   @BeforeAll
   static void start() {
-    pg = TestGateway.database();
-    gw = TestGateway.start(TestGateway.env(pg));
+    gw = TestGateway.start(TestGateway.env(db.pg()));
   }
 
   @AfterAll
   static void stop() {
     if (gw != null) {
       gw.close();
-    }
-    if (pg != null) {
-      pg.close();
     }
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.madbase.gateway.workers.WorkerServer;
-import io.madbase.testkit.PostgresServer;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,15 +22,15 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class GracefulShutdownTest {
-  static PostgresServer pg;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
   static WorkerServer worker;
 
   @BeforeAll
   static void start() throws Exception {
-    pg = TestGateway.database();
     worker = WorkerServer.start("slow", "127.0.0.1", 0, Duration.ofSeconds(5));
   }
 
@@ -40,13 +39,10 @@ class GracefulShutdownTest {
     if (worker != null) {
       worker.close();
     }
-    if (pg != null) {
-      pg.close();
-    }
   }
 
   private static Map<String, String> env() {
-    Map<String, String> env = TestGateway.env(pg);
+    Map<String, String> env = TestGateway.env(db.pg());
     env.put("WORKER_UPSTREAM_URLS", "http://127.0.0.1:" + worker.port());
     env.put("SHUTDOWN_GRACE", "5s");
     return env;
@@ -75,7 +71,7 @@ class GracefulShutdownTest {
     assertThat(r.body()).contains("\"worker\":\"slow\"");
     assertThat(gw.shutDownCleanly()).isTrue();
     assertThat(closeMs).as("waited for the request, not the whole grace").isLessThan(4500);
-    assertThat(pg.sessionsNamed("gateway-lite")).as("pools closed").isZero();
+    assertThat(db.pg().sessionsNamed("gateway-lite")).as("pools closed").isZero();
     gw.close(); // twice is safe
   }
 
@@ -149,7 +145,7 @@ class GracefulShutdownTest {
                 "--port",
                 "0",
                 "--database-url",
-                TestGateway.url(pg),
+                TestGateway.url(db.pg()),
                 "--shutdown-grace",
                 "3s"));
     Process p =

@@ -7,7 +7,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.madbase.gateway.db.HoldingExecutor;
 import io.madbase.gateway.db.Pools;
 import io.madbase.gateway.metrics.GatewayMetrics;
-import io.madbase.testkit.PostgresServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,9 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.jdbc.PgConnection;
 
 /**
@@ -27,22 +25,11 @@ import org.postgresql.jdbc.PgConnection;
  * a connection cut under its user after the work succeeded does not turn the success into an error.
  */
 class PoolRetireTest {
-  static PostgresServer pg;
-
-  @BeforeAll
-  static void start() {
-    pg = TestGateway.database();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
   private static HikariDataSource pool(String name) {
-    return Pools.open(name, DbUrl.parse(TestGateway.url(pg)), name, 3, 2, Pools.CONNECTION_TIMEOUT);
+    return Pools.open(
+        name, DbUrl.parse(TestGateway.url(db.pg())), name, 3, 2, Pools.CONNECTION_TIMEOUT);
   }
 
   /** A write that takes 1.5 s on a connection of {@code pool}: its new row's name. */
@@ -67,7 +54,7 @@ class PoolRetireTest {
   private static void awaitWriting(String applicationName) {
     Awaitility.await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> pg.activeSessionsNamed(applicationName) == 1);
+        .until(() -> db.pg().activeSessionsNamed(applicationName) == 1);
   }
 
   @Test
@@ -84,7 +71,7 @@ class PoolRetireTest {
     assertThat(pool.isClosed()).isTrue();
     Awaitility.await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> pg.sessionsNamed("retire-test") == 0);
+        .until(() -> db.pg().sessionsNamed("retire-test") == 0);
   }
 
   /** Why retire exists: HikariCP's close() aborts the connections its users hold. */

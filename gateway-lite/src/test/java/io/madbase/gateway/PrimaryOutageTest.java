@@ -4,27 +4,26 @@ import static io.madbase.gateway.TestGateway.get;
 import static io.madbase.gateway.TestGateway.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.madbase.testkit.PostgresServer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PrimaryOutageTest {
-  static PostgresServer pg;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
   @BeforeAll
   static void start() {
-    pg = TestGateway.database();
     // a write that takes a while, so the test can cut its connection mid-statement
-    pg.execute(
-        "madbase",
-        """
+    db.pg()
+        .execute(
+            "madbase",
+            """
         CREATE TABLE slow_items (id bigserial PRIMARY KEY, name text);
         CREATE FUNCTION slow_insert() RETURNS trigger LANGUAGE plpgsql AS
           $$ BEGIN PERFORM pg_sleep(3); RETURN NEW; END $$;
@@ -33,18 +32,11 @@ class PrimaryOutageTest {
         """);
   }
 
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
-
   @Test
   void primaryOutageIsHeldAndRetriedUntilThePrimaryReturns() throws Exception {
-    try (RunningGateway gw = TestGateway.start(TestGateway.env(pg))) {
+    try (RunningGateway gw = TestGateway.start(TestGateway.env(db.pg()))) {
       assertThat(get(gw, "/rest/v1/items").statusCode()).isEqualTo(200);
-      pg.stop();
+      db.pg().stop();
       CompletableFuture<HttpResponse<String>> write =
           CompletableFuture.supplyAsync(
               () -> call(() -> post(gw, "/rest/v1/items", "{\"name\":\"held\"}")));
@@ -56,7 +48,7 @@ class PrimaryOutageTest {
       Awaitility.await()
           .atMost(Duration.ofSeconds(5))
           .until(() -> get(gw, "/ready").statusCode() == 503);
-      pg.restart();
+      db.pg().restart();
 
       HttpResponse<String> w = write.get(20, TimeUnit.SECONDS);
       HttpResponse<String> r = read.get(20, TimeUnit.SECONDS);
@@ -72,10 +64,10 @@ class PrimaryOutageTest {
 
   @Test
   void outageLongerThanTheHoldDeadlineAnswers503WithRetryAfter() throws Exception {
-    Map<String, String> env = TestGateway.env(pg);
+    Map<String, String> env = TestGateway.env(db.pg());
     env.put("HOLD_DEADLINE", "2s");
     try (RunningGateway gw = TestGateway.start(env)) {
-      pg.stop();
+      db.pg().stop();
       try {
         long t0 = System.nanoTime();
         var r = get(gw, "/rest/v1/items");
@@ -87,14 +79,14 @@ class PrimaryOutageTest {
             .doesNotContain(TestGateway.APP_PASSWORD);
         assertThat(ms).isBetween(1500L, 6000L);
       } finally {
-        pg.restart();
+        db.pg().restart();
       }
     }
   }
 
   @Test
   void writeWhoseConnectionDiesMidStatementIsReportedAsOutcomeUnknown() throws Exception {
-    try (RunningGateway gw = TestGateway.start(TestGateway.env(pg))) {
+    try (RunningGateway gw = TestGateway.start(TestGateway.env(db.pg()))) {
       CompletableFuture<HttpResponse<String>> write =
           CompletableFuture.supplyAsync(
               () -> call(() -> post(gw, "/rest/v1/slow_items", "{\"name\":\"maybe\"}")));
@@ -107,7 +99,7 @@ class PrimaryOutageTest {
 
   @Test
   void writeWithIdempotencyKeyIsRetriedSafelyAfterItsConnectionDies() throws Exception {
-    try (RunningGateway gw = TestGateway.start(TestGateway.env(pg))) {
+    try (RunningGateway gw = TestGateway.start(TestGateway.env(db.pg()))) {
       CompletableFuture<HttpResponse<String>> write =
           CompletableFuture.supplyAsync(
               () ->
@@ -124,7 +116,7 @@ class PrimaryOutageTest {
       assertThat(w.statusCode()).as(w.body()).isEqualTo(201);
       assertThat(Integer.parseInt(w.headers().firstValue("X-Gateway-Retries").orElseThrow()))
           .isPositive();
-      try (var c = pg.connectAsSuperuser("madbase");
+      try (var c = db.pg().connectAsSuperuser("madbase");
           var s = c.createStatement();
           var rs = s.executeQuery("SELECT count(*) FROM slow_items WHERE name = 'keyed'")) {
         rs.next();
@@ -143,7 +135,7 @@ class PrimaryOutageTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () -> {
-              try (var c = pg.connectAsSuperuser("madbase");
+              try (var c = db.pg().connectAsSuperuser("madbase");
                   var ps =
                       c.prepareStatement(
                           "SELECT pid FROM pg_stat_activity WHERE application_name = 'gateway-lite' AND query LIKE ? AND state = 'active'")) {
@@ -164,7 +156,7 @@ class PrimaryOutageTest {
         .ignoreExceptions()
         .until(
             () -> {
-              try (var c = pg.connectAsSuperuser("madbase")) {
+              try (var c = db.pg().connectAsSuperuser("madbase")) {
                 return c.isValid(1);
               }
             });

@@ -4,29 +4,22 @@ import static io.madbase.gateway.TestGateway.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.madbase.testkit.PostgresServer;
 import io.madbase.testkit.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProjectConfigCacheTest {
-  static PostgresServer pg;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
   @BeforeAll
-  static void start() {
-    pg = TestGateway.database();
-    pg.execute("madbase", "INSERT INTO items (name) SELECT 'n' || g FROM generate_series(1, 5) g");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
+  static void rows() {
+    db.pg()
+        .execute(
+            "madbase", "INSERT INTO items (name) SELECT 'n' || g FROM generate_series(1, 5) g");
   }
 
   private static int rowsServed(RunningGateway gw, String ref) throws Exception {
@@ -37,9 +30,9 @@ class ProjectConfigCacheTest {
 
   @Test
   void changedProjectConfigIsServedOnceTheTtlHasPassed() throws Exception {
-    pg.execute("madbase", "INSERT INTO madbase_projects (ref, max_rows) VALUES ('ttl', 4)");
+    db.pg().execute("madbase", "INSERT INTO madbase_projects (ref, max_rows) VALUES ('ttl', 4)");
     FakeTicker ticker = new FakeTicker();
-    Map<String, String> env = TestGateway.env(pg);
+    Map<String, String> env = TestGateway.env(db.pg());
     env.put("PROJECT_CONFIG_TTL", "60s");
     try (RunningGateway gw =
         GatewayApp.create(
@@ -47,9 +40,10 @@ class ProjectConfigCacheTest {
                 new GatewayApp.Timing(ticker, Clock.systemUTC(), Runnable::run))
             .start(0)) {
       assertThat(rowsServed(gw, "ttl")).isEqualTo(4);
-      pg.execute(
-          "madbase",
-          "UPDATE madbase_projects SET max_rows = 2, updated_at = now() WHERE ref = 'ttl'");
+      db.pg()
+          .execute(
+              "madbase",
+              "UPDATE madbase_projects SET max_rows = 2, updated_at = now() WHERE ref = 'ttl'");
 
       ticker.advance(Duration.ofSeconds(59));
       assertThat(rowsServed(gw, "ttl")).as("cached within the TTL").isEqualTo(4);
@@ -61,11 +55,12 @@ class ProjectConfigCacheTest {
 
   @Test
   void redisOutageFallsBackToTheDatabaseWithoutFailingRequests() throws Exception {
-    pg.execute(
-        "madbase",
-        "INSERT INTO madbase_projects (ref, rate_limit_per_minute) VALUES ('limited', 1000)");
+    db.pg()
+        .execute(
+            "madbase",
+            "INSERT INTO madbase_projects (ref, rate_limit_per_minute) VALUES ('limited', 1000)");
     try (RedisServer redis = RedisServer.start("redis-pw")) {
-      Map<String, String> env = TestGateway.env(pg);
+      Map<String, String> env = TestGateway.env(db.pg());
       env.put("REDIS_URL", redis.url());
       try (RunningGateway gw = TestGateway.start(env)) {
         org.awaitility.Awaitility.await()

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.madbase.testkit.PostgresServer;
 import io.madbase.testkit.RedisSentinelSet;
 import java.time.Duration;
 import java.util.Map;
@@ -13,18 +12,19 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Data nodes require a password, the Sentinels have none: the local stack's layout. */
 class RedisSentinelTest {
-  static PostgresServer pg;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
   static RedisSentinelSet sentinels;
 
   @BeforeAll
   static void start() {
-    pg = TestGateway.database();
-    pg.execute(
-        "madbase",
-        "INSERT INTO madbase_projects (ref, rate_limit_per_minute) VALUES ('rl', 100000)");
+    db.pg()
+        .execute(
+            "madbase",
+            "INSERT INTO madbase_projects (ref, rate_limit_per_minute) VALUES ('rl', 100000)");
     sentinels = RedisSentinelSet.start("data-pw");
   }
 
@@ -32,9 +32,6 @@ class RedisSentinelTest {
   static void stop() {
     if (sentinels != null) {
       sentinels.close();
-    }
-    if (pg != null) {
-      pg.close();
     }
   }
 
@@ -59,7 +56,7 @@ class RedisSentinelTest {
 
   @Test
   void gatewayUsesRedisThroughSentinelAndKeepsServingThroughAFailover() throws Exception {
-    Map<String, String> env = TestGateway.env(pg);
+    Map<String, String> env = TestGateway.env(db.pg());
     env.put("REDIS_URL", sentinels.sentinelUrl());
     try (RunningGateway gw = TestGateway.start(env)) {
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gw.app().redis().isConnected());

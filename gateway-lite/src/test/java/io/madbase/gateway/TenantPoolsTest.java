@@ -3,40 +3,36 @@ package io.madbase.gateway;
 import static io.madbase.gateway.TestGateway.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.madbase.testkit.PostgresServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Tenant pools: projects with a db_url of their own; eviction closes the pool and its sessions. */
 class TenantPoolsTest {
-  static PostgresServer pg;
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
   @BeforeAll
   static void start() {
-    pg = TestGateway.database();
     // tenant URLs without credentials take DATABASE_URL's
-    String tenantUrl = "postgresql://127.0.0.1:" + pg.port() + "/madbase";
+    String tenantUrl = "postgresql://127.0.0.1:" + db.pg().port() + "/madbase";
     for (String ref : new String[] {"t1", "t2", "t3"}) {
-      pg.execute(
-          "madbase",
-          "INSERT INTO madbase_projects (ref, db_url) VALUES ('" + ref + "', '" + tenantUrl + "')");
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
+      db.pg()
+          .execute(
+              "madbase",
+              "INSERT INTO madbase_projects (ref, db_url) VALUES ('"
+                  + ref
+                  + "', '"
+                  + tenantUrl
+                  + "')");
     }
   }
 
   private static RunningGateway gateway(FakeTicker ticker, String max, String idle) {
-    Map<String, String> env = TestGateway.env(pg);
+    Map<String, String> env = TestGateway.env(db.pg());
     env.put("TENANT_POOL_MAX", max);
     env.put("TENANT_POOL_IDLE", idle);
     GatewayApp app =
@@ -57,7 +53,7 @@ class TenantPoolsTest {
     FakeTicker ticker = new FakeTicker();
     try (RunningGateway gw = gateway(ticker, "10", "300s")) {
       touch(gw, "t1");
-      assertThat(pg.sessionsNamed("gateway-lite/t1")).isPositive();
+      assertThat(db.pg().sessionsNamed("gateway-lite/t1")).isPositive();
 
       ticker.advance(Duration.ofSeconds(299));
       gw.app().tenantPools().cleanUp();
@@ -68,7 +64,7 @@ class TenantPoolsTest {
       assertThat(gw.app().tenantPools().isOpen("t1")).isFalse();
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> pg.sessionsNamed("gateway-lite/t1") == 0);
+          .until(() -> db.pg().sessionsNamed("gateway-lite/t1") == 0);
     }
   }
 
@@ -87,8 +83,8 @@ class TenantPoolsTest {
       assertThat(gw.app().tenantPools().isOpen("t2")).isFalse();
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> pg.sessionsNamed("gateway-lite/t2") == 0);
-      assertThat(pg.sessionsNamed("gateway-lite/t1")).isPositive();
+          .until(() -> db.pg().sessionsNamed("gateway-lite/t2") == 0);
+      assertThat(db.pg().sessionsNamed("gateway-lite/t1")).isPositive();
     }
   }
 }

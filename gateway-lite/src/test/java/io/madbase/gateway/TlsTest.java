@@ -2,7 +2,6 @@ package io.madbase.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.madbase.testkit.PostgresServer;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,25 +16,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class TlsTest {
-  static PostgresServer pg;
-
-  @BeforeAll
-  static void start() {
-    pg = TestGateway.database();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
   /**
    * A self-signed certificate for 127.0.0.1 made by openssl (PKCS#8 key, as OpenSSL 3 writes it).
@@ -97,7 +83,7 @@ class TlsTest {
       Path cert = dir.resolve("cert-" + pkcs1 + ".pem");
       Path key = dir.resolve("key-" + pkcs1 + ".pem");
       selfSigned(cert, key, pkcs1);
-      Map<String, String> env = TestGateway.env(pg);
+      Map<String, String> env = TestGateway.env(db.pg());
       env.put("TLS_CERT", cert.toString());
       env.put("TLS_KEY", key.toString());
       try (RunningGateway gw = TestGateway.start(env)) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.madbase.gateway.workers.WorkerServer;
-import io.madbase.testkit.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,25 +12,12 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkerDiscoveryTest {
-  static PostgresServer pg;
-
-  @BeforeAll
-  static void start() {
-    pg = TestGateway.database();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (pg != null) {
-      pg.close();
-    }
-  }
+  @RegisterExtension static final TestDatabase db = new TestDatabase();
 
   static String workerOf(RunningGateway gw) throws Exception {
     var r = get(gw, "/functions/v1/hello?x=1");
@@ -58,7 +44,7 @@ class WorkerDiscoveryTest {
     try (WorkerServer w1 = WorkerServer.start("w1", "127.0.0.1", 0, Duration.ofSeconds(1));
         WorkerServer w2 = WorkerServer.start("w2", "127.0.0.1", 0, Duration.ofSeconds(1))) {
       Files.writeString(list, url(w1) + "\n");
-      Map<String, String> env = TestGateway.env(pg);
+      Map<String, String> env = TestGateway.env(db.pg());
       env.put("WORKER_DISCOVERY_FILE", list.toString());
       env.put("WORKER_DISCOVERY_INTERVAL", "200ms");
       try (RunningGateway gw = TestGateway.start(env)) {
@@ -83,7 +69,7 @@ class WorkerDiscoveryTest {
   void staticUpstreamsAreUsedRoundRobinAndNamedInTheResponse() throws Exception {
     try (WorkerServer w1 = WorkerServer.start("a", "127.0.0.1", 0, Duration.ofSeconds(1));
         WorkerServer w2 = WorkerServer.start("b", "127.0.0.1", 0, Duration.ofSeconds(1))) {
-      Map<String, String> env = TestGateway.env(pg);
+      Map<String, String> env = TestGateway.env(db.pg());
       env.put("WORKER_UPSTREAM_URLS", url(w1) + "," + url(w2));
       try (RunningGateway gw = TestGateway.start(env)) {
         String first = workerOf(gw);
@@ -97,7 +83,7 @@ class WorkerDiscoveryTest {
 
   @Test
   void noWorkersAnswers503() throws Exception {
-    try (RunningGateway gw = TestGateway.start(TestGateway.env(pg))) {
+    try (RunningGateway gw = TestGateway.start(TestGateway.env(db.pg()))) {
       var r = get(gw, "/functions/v1/x");
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(r.body()).contains("\"no_workers\"");
