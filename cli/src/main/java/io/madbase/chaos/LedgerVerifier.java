@@ -101,11 +101,9 @@ final class LedgerVerifier {
   }
 
   private RunResult.LedgerCheck redis(RedisWriter w, List<Op> ops, long faultNanos) {
-    Set<Long> acked = seqs(ops, Op.Outcome.OK);
-    Set<Long> unknown = seqs(ops, Op.Outcome.UNKNOWN);
     Set<Long> present = new HashSet<>();
-    List<Long> all = new ArrayList<>(acked);
-    all.addAll(unknown);
+    List<Long> all = new ArrayList<>(seqs(ops, Op.Outcome.OK));
+    all.addAll(seqs(ops, Op.Outcome.UNKNOWN));
     try (StatefulRedisConnection<String, String> c = w.connectToMaster()) {
       for (int i = 0; i < all.size(); i += 500) {
         List<Long> chunk = all.subList(i, Math.min(all.size(), i + 500));

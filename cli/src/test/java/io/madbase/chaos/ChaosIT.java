@@ -231,9 +231,11 @@ class ChaosIT {
     long unknown = kinds.path("http_504").asLong();
     assertThat(load.path("counts").path("errors").asLong() - unknown)
         .as(
-            "the gateway holds load through a switchover (errors by kind: %s; the first of each:"
-                + " %s; what the gateway logged of them:%n%s)",
-            kinds, load.path("error_samples"), gatewayErrors())
+            () ->
+                String.format(
+                    "the gateway holds load through a switchover (errors by kind: %s; the first of"
+                        + " each: %s; what the gateway logged of them:%n%s)",
+                    kinds, load.path("error_samples"), gatewayErrors()))
         .isZero();
     assertThat(unknown)
         .as("writes in flight at the old primary's shutdown, reported as of unknown outcome")
