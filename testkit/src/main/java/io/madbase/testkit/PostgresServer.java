@@ -14,7 +14,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,11 +35,14 @@ public final class PostgresServer implements AutoCloseable {
   private final Path socketDir;
   private final int port;
   private final String superuserPassword;
+  private final Map<String, String> settings;
   private ManagedProcess process;
   private boolean closed;
 
-  private PostgresServer(Path root, int port, String superuserPassword) {
+  private PostgresServer(
+      Path root, int port, String superuserPassword, Map<String, String> settings) {
     this.root = root;
+    this.settings = settings;
     this.dataDir = root.resolve("data");
     this.socketDir = root.resolve("sock");
     this.port = port;
@@ -46,9 +51,18 @@ public final class PostgresServer implements AutoCloseable {
 
   /** initdb a new cluster and start it. */
   public static PostgresServer start() {
+    return start(Map.of());
+  }
+
+  /**
+   * As {@link #start()}, with server settings ({@code -c name=value}) that replace the defaults,
+   * e.g. {@code max_connections} for a test that opens more than a hundred sessions.
+   */
+  public static PostgresServer start(Map<String, String> settings) {
     Path initdb = Binaries.postgres("initdb");
     PostgresServer pg =
-        new PostgresServer(TempDirs.create("testkit-pg-"), FreePorts.next(), randomSecret());
+        new PostgresServer(
+            TempDirs.create("testkit-pg-"), FreePorts.next(), randomSecret(), Map.copyOf(settings));
     try {
       pg.init(initdb);
       pg.startProcess();
@@ -93,6 +107,16 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private void startProcess() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("listen_addresses", FreePorts.HOST);
+    // throwaway test data: durability off makes the suite faster
+    conf.put("fsync", "off");
+    conf.put("synchronous_commit", "off");
+    conf.put("full_page_writes", "off");
+    conf.put("max_connections", "100");
+    conf.put("shared_buffers", "32MB");
+    conf.put("log_min_messages", "warning");
+    conf.putAll(settings);
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -102,22 +126,8 @@ public final class PostgresServer implements AutoCloseable {
                 "-p",
                 Integer.toString(port),
                 "-k",
-                socketDir.toString(),
-                "-c",
-                "listen_addresses=" + FreePorts.HOST,
-                // throwaway test data: durability off makes the suite faster
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=100",
-                "-c",
-                "shared_buffers=32MB",
-                "-c",
-                "log_min_messages=warning"));
+                socketDir.toString()));
+    conf.forEach((name, value) -> cmd.addAll(List.of("-c", name + "=" + value)));
     process =
         ManagedProcess.start(
             "postgres:" + port, Unprivileged.command(cmd), root.resolve("postgres.log"));

@@ -22,7 +22,10 @@ import java.util.function.Supplier;
 public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Map<String, List<Meter>> poolMeters = new ConcurrentHashMap<>();
+
+  private record PoolMeters(HikariDataSource dataSource, List<Meter> meters) {}
+
+  private final Map<String, PoolMeters> poolMeters = new ConcurrentHashMap<>();
 
   public String scrape() {
     return registry.scrape();
@@ -80,9 +83,11 @@ public final class GatewayMetrics {
 
   /**
    * Active, idle and all ({@code gateway_pool_connections}) connections of one pool, tagged {@code
-   * pool}; removed by {@link #unregisterPool}.
+   * pool}; they replace the gauges of an earlier pool of the same name (Micrometer would otherwise
+   * keep the first one registered), and are removed by {@link #unregisterPool}.
    */
-  public void registerPool(String pool, HikariDataSource ds) {
+  public synchronized void registerPool(String pool, HikariDataSource ds) {
+    unregisterPool(pool);
     List<Meter> meters = new ArrayList<>();
     meters.add(
         Gauge.builder("gateway.pool.active", ds, d -> stat(d, true, false))
@@ -96,13 +101,24 @@ public final class GatewayMetrics {
         Gauge.builder("gateway.pool.connections", ds, d -> stat(d, true, true))
             .tag("pool", pool)
             .register(registry));
-    poolMeters.put(pool, meters);
+    poolMeters.put(pool, new PoolMeters(ds, meters));
   }
 
-  public void unregisterPool(String pool) {
-    List<Meter> meters = poolMeters.remove(pool);
-    if (meters != null) {
-      meters.forEach(registry::remove);
+  public synchronized void unregisterPool(String pool) {
+    PoolMeters m = poolMeters.remove(pool);
+    if (m != null) {
+      m.meters().forEach(registry::remove);
+    }
+  }
+
+  /**
+   * Removes the gauges of {@code pool} if they are {@code ds}'s: a tenant pool retired after a new
+   * one of the same name opened keeps the new one's.
+   */
+  public synchronized void unregisterPool(String pool, HikariDataSource ds) {
+    PoolMeters m = poolMeters.get(pool);
+    if (m != null && m.dataSource() == ds) {
+      unregisterPool(pool);
     }
   }
 
