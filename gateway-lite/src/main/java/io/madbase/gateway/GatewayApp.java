@@ -3,6 +3,7 @@ package io.madbase.gateway;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.javalin.Javalin;
 import io.madbase.gateway.db.DbRouter;
+import io.madbase.gateway.db.HoldLimit;
 import io.madbase.gateway.db.HoldingExecutor;
 import io.madbase.gateway.db.TenantPools;
 import io.madbase.gateway.http.Handlers;
@@ -36,6 +37,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +107,7 @@ public final class GatewayApp implements AutoCloseable {
             config.readReplicaUrl(),
             config.dbPoolSize(),
             tenantPools,
-            new HoldingExecutor(config.holdDeadline(), metrics),
+            new HoldingExecutor(config.holdDeadline(), new HoldLimit(config.holdMax()), metrics),
             metrics);
     ProjectSource source =
         config
@@ -177,6 +179,10 @@ public final class GatewayApp implements AutoCloseable {
         throw new PortTakenException("port " + port + " on " + config.bindHost() + " is taken", e);
       }
       throw e;
+    }
+    if (javalin.jettyServer().server().getThreadPool() instanceof QueuedThreadPool threads) {
+      // request threads at work: a held request should not be one of them (issue 12)
+      metrics.gauge("gateway.http.threads.busy", threads::getBusyThreads);
     }
     int bound = connector[0].getLocalPort();
     log.info(

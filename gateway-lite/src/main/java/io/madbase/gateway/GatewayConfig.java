@@ -28,6 +28,7 @@ public record GatewayConfig(
     Optional<TlsFiles> tls,
     Duration shutdownGrace,
     Duration holdDeadline,
+    int holdMax,
     Duration projectConfigTtl,
     int tenantPoolMaxSize,
     Duration tenantPoolIdle,
@@ -64,6 +65,7 @@ public record GatewayConfig(
         tls,
         shutdownGrace,
         holdDeadline,
+        holdMax,
         projectConfigTtl,
         tenantPoolMaxSize,
         tenantPoolIdle,
@@ -96,6 +98,7 @@ public record GatewayConfig(
       Optional<TlsFiles> tls = tls();
       Duration grace = duration(Setting.SHUTDOWN_GRACE);
       Duration hold = duration(Setting.HOLD_DEADLINE);
+      int holdMax = integer(Setting.HOLD_MAX, 1, 100_000);
       Duration ttl = duration(Setting.PROJECT_CONFIG_TTL);
       int tenantMax = integer(Setting.TENANT_POOL_MAX, 1, 10_000);
       Duration tenantIdle = duration(Setting.TENANT_POOL_IDLE);
@@ -119,6 +122,7 @@ public record GatewayConfig(
           tls,
           grace,
           hold,
+          holdMax,
           ttl,
           tenantMax,
           tenantIdle,

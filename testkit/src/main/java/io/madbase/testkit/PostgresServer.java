@@ -73,6 +73,139 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A streaming replica of {@code primary}: a base backup ({@code pg_basebackup -R}), started as a
+   * hot standby on its own port, returned once the primary lists it as streaming. Same roles,
+   * passwords and data as the primary; read-only until {@link #promote()}.
+   */
+  public static PostgresServer startReplicaOf(PostgresServer primary) {
+    PostgresServer replica =
+        new PostgresServer(
+            TempDirs.create("testkit-pg-replica-"),
+            FreePorts.next(),
+            primary.superuserPassword,
+            primary.settings);
+    try {
+      replica.copyOf(primary);
+      replica.startProcess();
+      Wait.until(
+          "the primary on port " + primary.port + " to stream to its replica on " + replica.port,
+          Duration.ofSeconds(60),
+          Duration.ofMillis(100),
+          () -> {
+            int streaming =
+                primary.queryInt(
+                    "SELECT count(*) FROM pg_stat_replication"
+                        + " WHERE state = 'streaming' AND application_name = '"
+                        + replica.replicaName()
+                        + "'");
+            return streaming == 1 ? null : "pg_stat_replication lists no streaming replica yet";
+          });
+      return replica;
+    } catch (RuntimeException e) {
+      replica.close();
+      throw e;
+    }
+  }
+
+  private String replicaName() {
+    return "testkit-replica-" + port;
+  }
+
+  /** pg_basebackup as the server user; the password travels in a 0600 passfile, not argv. */
+  private void copyOf(PostgresServer primary) {
+    try {
+      Files.createDirectory(
+          dataDir,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(socketDir);
+      Path passfile = root.resolve("pgpass");
+      Files.writeString(
+          passfile,
+          FreePorts.HOST + ":" + primary.port + ":*:" + SUPERUSER + ":" + superuserPassword + "\n",
+          StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(passfile, PosixFilePermissions.fromString("rw-------"));
+      for (Path p : List.of(dataDir, socketDir, passfile)) {
+        Unprivileged.chown(p);
+      }
+      Commands.run(
+          Unprivileged.command(
+              List.of(
+                  Binaries.postgres("pg_basebackup").toString(),
+                  "-D",
+                  dataDir.toString(),
+                  "-d",
+                  "host="
+                      + FreePorts.HOST
+                      + " port="
+                      + primary.port
+                      + " user="
+                      + SUPERUSER
+                      + " passfile="
+                      + passfile
+                      + " application_name="
+                      + replicaName(),
+                  // -R: standby.signal and primary_conninfo (with the passfile) for streaming
+                  "-R",
+                  "-X",
+                  "stream",
+                  "-c",
+                  "fast",
+                  "--no-sync")),
+          Duration.ofSeconds(120));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare a replica's data directory under " + root, e);
+    }
+  }
+
+  /** Whether the server is a standby ({@code pg_is_in_recovery()}). */
+  public boolean inRecovery() {
+    return queryInt("SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END") == 1;
+  }
+
+  /** Promotes a standby to a primary and waits until it takes writes. */
+  public void promote() {
+    execute("postgres", "SELECT pg_promote(true, 30)");
+    Wait.until(
+        "PostgreSQL on port " + port + " to leave recovery",
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> inRecovery() ? "still in recovery" : null);
+  }
+
+  /** Waits until this replica has replayed everything {@code primary} has written so far. */
+  public void awaitReplayOf(PostgresServer primary) {
+    // the insert position: with synchronous_commit off a commit may not be written out yet
+    String lsn = primary.queryText("SELECT pg_current_wal_insert_lsn()::text");
+    Wait.until(
+        "the replica on port " + port + " to replay up to " + lsn,
+        Duration.ofSeconds(30),
+        Duration.ofMillis(50),
+        () ->
+            queryInt(
+                        "SELECT CASE WHEN pg_last_wal_replay_lsn() >= '"
+                            + lsn
+                            + "'::pg_lsn THEN 1 ELSE 0 END")
+                    == 1
+                ? null
+                : "replayed up to " + queryText("SELECT pg_last_wal_replay_lsn()::text"));
+  }
+
+  private int queryInt(String sql) {
+    return Integer.parseInt(queryText(sql));
+  }
+
+  private String queryText(String sql) {
+    try (Connection c = connectAsSuperuser("postgres");
+        Statement s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed on port " + port + ": " + e.getMessage(), e);
+    }
+  }
+
   private void init(Path initdb) {
     try {
       Files.createDirectory(

@@ -100,6 +100,11 @@ public final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--hold-deadline", description = "HOLD_DEADLINE (default 20s)")
   String holdDeadline;
 
+  @Option(
+      names = "--hold-max",
+      description = "HOLD_MAX: most requests held at once (default 1000); more get 503")
+  String holdMax;
+
   @Option(names = "--project-config-ttl", description = "PROJECT_CONFIG_TTL (default 60s)")
   String projectConfigTtl;
 
@@ -172,6 +177,7 @@ public final class GatewayCommand implements Callable<Integer> {
     put(m, Setting.TLS_KEY, tlsKey);
     put(m, Setting.SHUTDOWN_GRACE, shutdownGrace);
     put(m, Setting.HOLD_DEADLINE, holdDeadline);
+    put(m, Setting.HOLD_MAX, holdMax);
     put(m, Setting.PROJECT_CONFIG_TTL, projectConfigTtl);
     put(m, Setting.TENANT_POOL_MAX, tenantPoolMax);
     put(m, Setting.TENANT_POOL_IDLE, tenantPoolIdle);

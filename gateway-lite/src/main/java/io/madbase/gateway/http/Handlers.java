@@ -1,6 +1,7 @@
 package io.madbase.gateway.http;
 
 import io.javalin.http.Context;
+import io.madbase.gateway.db.Completion;
 import io.madbase.gateway.db.DbRouter;
 import io.madbase.gateway.db.SeedSchema;
 import io.madbase.gateway.metrics.GatewayMetrics;
@@ -12,6 +13,7 @@ import io.madbase.gateway.workers.WorkerProxy;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
@@ -74,17 +76,26 @@ public final class Handlers {
 
   void select(Context ctx) throws SQLException {
     ProjectConfig project = project(ctx);
-    respond(ctx, data.select(project, ctx.pathParam("table"), ctx.queryParamMap()));
+    reply(ctx, data.select(project, ctx.pathParam("table"), ctx.queryParamMap()));
   }
 
   void insert(Context ctx) throws SQLException {
     ProjectConfig project = project(ctx);
     Optional<String> key = Optional.ofNullable(ctx.header(IDEMPOTENCY_HEADER));
-    DataApi.Result result = data.insert(project, ctx.pathParam("table"), ctx.body(), key);
-    if (result.replayed()) {
-      ctx.header("Idempotent-Replayed", "true");
+    reply(ctx, data.insert(project, ctx.pathParam("table"), ctx.body(), key));
+  }
+
+  /**
+   * Answers now when the result is there (a replica read), else when it comes: the request thread
+   * goes back to Jetty meanwhile (Javalin's async response), so a held request holds no thread.
+   * Failures reach the exception mappers either way.
+   */
+  private void reply(Context ctx, CompletableFuture<DataApi.Result> result) throws SQLException {
+    if (result.isDone()) {
+      respond(ctx, Completion.join(result));
+    } else {
+      ctx.future(() -> result.thenAccept(r -> respond(ctx, r)));
     }
-    respond(ctx, result);
   }
 
   void functions(Context ctx) {
@@ -143,6 +154,9 @@ public final class Handlers {
   }
 
   private void respond(Context ctx, DataApi.Result r) {
+    if (r.replayed()) {
+      ctx.header("Idempotent-Replayed", "true");
+    }
     ctx.header(Errors.RETRIES, Integer.toString(r.retries()));
     ctx.header("X-Db-Route", r.route());
     ctx.header("X-Db-Pool", r.pool());
