@@ -19,7 +19,7 @@ public enum Setting {
   TLS_KEY("TLS_KEY", "--tls-key", null),
   SHUTDOWN_GRACE("SHUTDOWN_GRACE", "--shutdown-grace", "10s"),
   HOLD_DEADLINE("HOLD_DEADLINE", "--hold-deadline", "20s"),
-  HOLD_MAX("HOLD_MAX", "--hold-max", "1000"),
+  HOLD_MAX("HOLD_MAX", "--hold-max", "2000"),
   PROJECT_CONFIG_TTL("PROJECT_CONFIG_TTL", "--project-config-ttl", "60s"),
   TENANT_POOL_MAX("TENANT_POOL_MAX", "--tenant-pool-max", "100"),
   TENANT_POOL_IDLE("TENANT_POOL_IDLE", "--tenant-pool-idle", "300s"),

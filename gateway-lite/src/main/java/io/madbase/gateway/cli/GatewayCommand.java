@@ -102,7 +102,7 @@ public final class GatewayCommand implements Callable<Integer> {
 
   @Option(
       names = "--hold-max",
-      description = "HOLD_MAX: most requests held at once (default 1000); more get 503")
+      description = "HOLD_MAX: most requests held at once (default 2000); more get 503")
   String holdMax;
 
   @Option(names = "--project-config-ttl", description = "PROJECT_CONFIG_TTL (default 60s)")
@@ -142,6 +142,7 @@ public final class GatewayCommand implements Callable<Integer> {
       err.flush();
       return INVALID_INPUT;
     }
+    ServeUntilSignalled signals = ServeUntilSignalled.arm();
     GatewayApp app = GatewayApp.create(config);
     RunningGateway running;
     try {
@@ -157,7 +158,7 @@ public final class GatewayCommand implements Callable<Integer> {
       err.flush();
       return INVALID_INPUT;
     }
-    ServeUntilSignalled.run(running);
+    signals.serve(running);
     return running.shutDownCleanly() ? OK : 1;
   }
 

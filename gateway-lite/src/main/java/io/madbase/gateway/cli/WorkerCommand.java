@@ -61,6 +61,7 @@ public final class WorkerCommand implements Callable<Integer> {
       err.flush();
       return GatewayCommand.INVALID_INPUT;
     }
+    ServeUntilSignalled signals = ServeUntilSignalled.arm();
     WorkerServer worker;
     try {
       worker = WorkerServer.start(name, bind, port, g.get());
@@ -73,7 +74,7 @@ public final class WorkerCommand implements Callable<Integer> {
       err.flush();
       return GatewayCommand.ENVIRONMENT;
     }
-    ServeUntilSignalled.run(worker);
+    signals.serve(worker);
     return GatewayCommand.OK;
   }
 }

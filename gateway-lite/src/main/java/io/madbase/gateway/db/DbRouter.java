@@ -152,8 +152,8 @@ public final class DbRouter implements AutoCloseable {
           return CompletableFuture.failedFuture(e);
         }
         if (busy(e, replica.get())) {
-          // every replica connection is in use and the replica answers: this read overflows to
-          // the primary, the next ones still go to the replica
+          // every replica connection is in use and the replica answers: this read overflows (to
+          // the primary while it is up), the next ones still go to the replica
           metrics.replicaBusy();
         } else {
           replicaDownUntil = System.nanoTime() + REPLICA_MARK_DOWN.toNanos();
@@ -168,6 +168,11 @@ public final class DbRouter implements AutoCloseable {
     return shared(executor.hold(this::heldReadTarget, Safety.RETRY_SAFE, work));
   }
 
+  /**
+   * Where a held read tries next: the primary while it is up, the replicas while it is not. Asked
+   * before every try, so a read never waits for a primary while a replica could answer it (a read
+   * that overflowed a busy replica pool once waited for the primary through a whole failover).
+   */
   private Target heldReadTarget() {
     return watch.up() || replicaTarget.isEmpty() ? primaryTarget() : replicaTarget.get();
   }
