@@ -120,6 +120,11 @@ public final class ScenarioRunner {
       if (loadPlan != null) {
         load = startLoad(spec);
         closeables.add(load);
+        listener.step(
+            "load warm-up: "
+                + io.madbase.gateway.Durations.format(loadPlan.warmup())
+                + " before the fault");
+        sleep(loadPlan.warmup());
       }
       warmUp(probes, ops);
 

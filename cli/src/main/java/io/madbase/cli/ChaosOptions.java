@@ -24,7 +24,10 @@ public final class ChaosOptions {
                 () ->
                     io.madbase.MadbaseException.invalidInput(
                         "--load-mix must be READS:WRITES such as 9:1 (got '" + loadMix + "')"));
-    return new io.madbase.chaos.LoadPlan(load, loadConnections, mix);
+    if (loadWarmup.isNegative()) {
+      throw io.madbase.MadbaseException.invalidInput("--load-warmup must not be negative");
+    }
+    return new io.madbase.chaos.LoadPlan(load, loadConnections, mix, loadWarmup);
   }
 
   @Option(
@@ -61,6 +64,14 @@ public final class ChaosOptions {
       defaultValue = "9:1",
       description = "--load's reads:writes mix (default: ${DEFAULT-VALUE}).")
   String loadMix;
+
+  @Option(
+      names = "--load-warmup",
+      paramLabel = "D",
+      defaultValue = "10s",
+      description =
+          "How long the --load runs before the fault (default: ${DEFAULT-VALUE}): a fresh gateway needs seconds of JIT compilation before it keeps up.")
+  java.time.Duration loadWarmup;
 
   @Option(
       names = "--report-dir",
