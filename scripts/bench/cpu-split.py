@@ -61,7 +61,7 @@ def snapshot():
 
 
 def group(comm, cmd):
-    if "Main gateway" in cmd:
+    if "Main gateway" in cmd or "gateway-lite.jar" in cmd:
         return "gateway"
     if comm.startswith("haproxy"):
         return "haproxy"

@@ -127,11 +127,9 @@ public final class Handlers {
   }
 
   private ProjectConfig project(Context ctx) {
-    String ref =
-        Optional.ofNullable(ctx.header(PROJECT_HEADER))
-            .map(String::trim)
-            .orElse(SeedSchema.DEFAULT_PROJECT);
-    if (!PROJECT_REF.matcher(ref).matches()) {
+    String header = ctx.header(PROJECT_HEADER);
+    String ref = header == null ? SeedSchema.DEFAULT_PROJECT : header.trim();
+    if (header != null && !PROJECT_REF.matcher(ref).matches()) {
       throw ApiException.badRequest(
           "invalid_project", PROJECT_HEADER + " must be a project ref (a-z, 0-9, _ and -)");
     }

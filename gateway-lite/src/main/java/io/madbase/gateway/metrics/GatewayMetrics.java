@@ -27,54 +27,75 @@ public final class GatewayMetrics {
 
   private final Map<String, PoolMeters> poolMeters = new ConcurrentHashMap<>();
 
+  /**
+   * Meters by name and tags, looked up once: a Micrometer builder and register() on every request
+   * (an Id built, its tags sorted, a registry lookup) cost more CPU than the recording itself.
+   */
+  private final Map<RequestKey, Timer> requests = new ConcurrentHashMap<>();
+
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+  private record RequestKey(String method, String route, int status) {}
+
   public String scrape() {
     return registry.scrape();
   }
 
   public void request(String method, String route, int status, Duration took) {
-    Timer.builder("gateway.requests")
-        .description("HTTP requests served, by method, route template and status")
-        .tags("method", method, "route", route, "status", Integer.toString(status))
-        .publishPercentileHistogram()
-        .register(registry)
+    requests
+        .computeIfAbsent(
+            new RequestKey(method, route, status),
+            k ->
+                Timer.builder("gateway.requests")
+                    .description("HTTP requests served, by method, route template and status")
+                    .tags("method", method, "route", route, "status", Integer.toString(status))
+                    .publishPercentileHistogram()
+                    .register(registry))
         .record(took);
+  }
+
+  /** The counter {@code name}, with one tag or none ({@code tag} null). */
+  private Counter counter(String name, String tag, String value) {
+    return counters.computeIfAbsent(
+        tag == null ? name : name + '\0' + tag + '\0' + value,
+        k ->
+            (tag == null ? Counter.builder(name) : Counter.builder(name).tag(tag, value))
+                .register(registry));
   }
 
   /** One retry of a database operation (the request is being held). */
   public void retry(String route) {
-    Counter.builder("gateway.retries").tag("db_route", route).register(registry).increment();
+    counter("gateway.retries", "db_route", route).increment();
   }
 
   /**
-   * A request that needed at least one retry, by how it ended: served, expired, outcome_unknown.
+   * A request that needed at least one retry, by how it ended: served, expired, outcome_unknown,
+   * rejected.
    */
   public void held(String outcome) {
-    Counter.builder("gateway.held.requests").tag("outcome", outcome).register(registry).increment();
+    counter("gateway.held.requests", "outcome", outcome).increment();
   }
 
   public void cache(String cache, boolean hit) {
-    Counter.builder(hit ? "gateway.cache.hits" : "gateway.cache.misses")
-        .tag("cache", cache)
-        .register(registry)
-        .increment();
+    counter(hit ? "gateway.cache.hits" : "gateway.cache.misses", "cache", cache).increment();
   }
 
   /** Redis was unavailable for {@code use}; the request went on without it. */
   public void redisFallback(String use) {
-    Counter.builder("gateway.redis.fallbacks").tag("use", use).register(registry).increment();
+    counter("gateway.redis.fallbacks", "use", use).increment();
   }
 
   public void writeOutcomeUnknown() {
-    Counter.builder("gateway.write.outcome.unknown").register(registry).increment();
+    counter("gateway.write.outcome.unknown", null, null).increment();
   }
 
   public void replicaFallback() {
-    Counter.builder("gateway.replica.fallbacks").register(registry).increment();
+    counter("gateway.replica.fallbacks", null, null).increment();
   }
 
   /** A read that found every replica connection busy and was served by the primary. */
   public void replicaBusy() {
-    Counter.builder("gateway.replica.busy").register(registry).increment();
+    counter("gateway.replica.busy", null, null).increment();
   }
 
   public void gauge(String name, Supplier<Number> value) {
