@@ -11,8 +11,10 @@ import io.madbase.observe.EtcdHealth;
 import io.madbase.observe.StackObserver;
 import io.madbase.render.RenderContext;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import io.madbase.stack.StackSpec;
+import io.madbase.stack.Topology;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -226,20 +228,13 @@ public final class ScenarioRunner {
 
   private void startWatchers(
       StackSpec spec, StackObserver obs, EventLog events, List<AutoCloseable> closeables) {
-    List<String> endpoints =
-        driver.topology().of(Role.ETCD).stream()
-            .map(m -> "http://" + m.host() + ":" + spec.etcd().clientPort())
-            .toList();
-    closeables.add(new EtcdLeaderWatch(endpoints, spec.name(), events));
-    closeables.add(
-        new PatroniWatcher(driver.topology().of(Role.POSTGRES), spec.postgres().restPort(), events)
-            .start(Duration.ofMillis(50)));
+    closeables.add(new EtcdLeaderWatch(obs.etcdEndpoints(), spec.name(), events));
+    closeables.add(new PatroniWatcher(driver.topology(), events).start(Duration.ofMillis(50)));
     closeables.add(new HaproxyWatcher(obs.haproxyStats(), events).start(Duration.ofMillis(100)));
     if (!driver.topology().of(Role.SENTINEL).isEmpty()) {
       closeables.add(
           new SentinelWatcher(
-                  driver.topology().of(Role.SENTINEL),
-                  spec.sentinel().port(),
+                  driver.topology(),
                   spec.redis().masterName(),
                   obs.redis(),
                   host -> obs.redisMember(host).map(Member::name).orElse(host),
@@ -258,7 +253,7 @@ public final class ScenarioRunner {
       OpLog ops,
       Map<String, Probe> probes) {
     var p = scenario.probes();
-    Member haproxy = driver.topology().haproxy();
+    Topology topology = driver.topology();
     String app = RenderContext.APP_USER;
     String appPw = driver.secrets().app().reveal();
     Optional<Member> gw = driver.topology().of(Role.GATEWAY).stream().findFirst();
@@ -271,13 +266,12 @@ public final class ScenarioRunner {
               + scenario.name()
               + " probes through the gateway, and this stack has none (gateway.instances: 0)");
     }
-    String gwUrl = gw.map(m -> "http://" + m.host() + ":" + spec.gateway().port()).orElse("");
+    String gwUrl = gw.map(m -> topology.endpoint(m, Port.GATEWAY).http()).orElse("");
     if (p.haproxyWriter() != null) {
       probes.put(
           "haproxy_writer",
           new HaproxyWriter(
-              haproxy.host(),
-              spec.haproxy().primaryPort(),
+              topology.haproxy(Port.HAPROXY_PRIMARY),
               RenderContext.DATABASE,
               app,
               appPw,
@@ -303,8 +297,7 @@ public final class ScenarioRunner {
       probes.put(
           "replica_reader",
           new ReplicaReader(
-              haproxy.host(),
-              spec.haproxy().replicasPort(),
+              topology.haproxy(Port.HAPROXY_REPLICAS),
               RenderContext.DATABASE,
               app,
               appPw,
@@ -346,8 +339,10 @@ public final class ScenarioRunner {
       probes.put(
           "redis_writer",
           new RedisWriter(
-              driver.topology().of(Role.SENTINEL).stream().map(Member::host).toList(),
-              spec.sentinel().port(),
+              topology.of(Role.SENTINEL).stream()
+                  .map(m -> topology.endpoint(m, Port.SENTINEL))
+                  .toList(),
+              topology::reachable,
               spec.redis().masterName(),
               driver.secrets().redis().reveal(),
               runId + "/redis",
@@ -367,7 +362,7 @@ public final class ScenarioRunner {
                 () ->
                     MadbaseException.invalidInput(
                         "--load runs through the gateway, and this stack has none (gateway.instances: 0)"));
-    java.net.URI target = java.net.URI.create("http://" + gw.host() + ":" + spec.gateway().port());
+    java.net.URI target = java.net.URI.create(driver.topology().endpoint(gw, Port.GATEWAY).http());
     var config =
         io.madbase.load.LoadConfig.builder(target, loadPlan.workload())
             .rate(loadPlan.rate())
@@ -610,10 +605,7 @@ public final class ScenarioRunner {
         List<Member> etcd = driver.topology().of(Role.ETCD);
         Map<String, Optional<EtcdHealth.Status>> status = new LinkedHashMap<>();
         for (Member m : etcd) {
-          status.put(
-              m.name(),
-              new EtcdHealth(m.host(), driver.spec().etcd().clientPort(), Duration.ofSeconds(1))
-                  .status());
+          status.put(m.name(), obs.etcdHealth(m, Duration.ofSeconds(1)).status());
         }
         Optional<String> etcdLeader =
             status.entrySet().stream()

@@ -16,7 +16,9 @@ import io.madbase.load.RunningLoad;
 import io.madbase.load.Workload;
 import io.madbase.report.LoadJunitReport;
 import io.madbase.report.LoadTextReport;
+import io.madbase.stack.Endpoint;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -248,8 +250,7 @@ public final class LoadTest implements Callable<Integer> {
           gateway == null
               ? config.build()
               : config
-                  .target(
-                      URI.create("http://" + gateway.host() + ":" + driver.spec().gateway().port()))
+                  .target(URI.create(driver.topology().endpoint(gateway, Port.GATEWAY).http()))
                   .build();
       PoolLeakCheck leaks = checkPoolLeaks ? poolLeakCheck(driver) : null;
       ProcessWatch watch = null;
@@ -425,7 +426,11 @@ public final class LoadTest implements Callable<Integer> {
     var spec = driver.spec();
     List<PoolLeakCheck.Node> nodes =
         driver.topology().of(Role.POSTGRES).stream()
-            .map(m -> new PoolLeakCheck.Node(m.name(), m.host(), spec.postgres().port()))
+            .map(
+                m -> {
+                  Endpoint pg = driver.topology().endpoint(m, Port.POSTGRES);
+                  return new PoolLeakCheck.Node(m.name(), pg.host(), pg.port());
+                })
             .toList();
     List<Member> gateways = driver.topology().of(Role.GATEWAY);
     int shared = 0;
@@ -438,7 +443,7 @@ public final class LoadTest implements Callable<Integer> {
                   .strip());
       // the primary pool, and the replica pool when reads go to replicas
       shared = Math.max(shared, size * (env.containsKey("READ_REPLICA_URL") ? 2 : 1));
-      metrics.add(URI.create("http://" + g.host() + ":" + spec.gateway().port() + "/metrics"));
+      metrics.add(URI.create(driver.topology().endpoint(g, Port.GATEWAY).http() + "/metrics"));
     }
     var ceiling =
         new PoolLeakCheck.Ceiling(

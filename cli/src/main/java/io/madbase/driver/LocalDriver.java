@@ -266,7 +266,7 @@ public final class LocalDriver implements StackDriver {
                 () ->
                     new MadbaseException(
                         ExitCode.CHECK_FAILED, "no Patroni leader after the cluster was healthy"));
-    new DatabaseBootstrap(spec, topology, secrets).ensure(topology.member(leader));
+    new DatabaseBootstrap(topology, secrets).ensure(topology.member(leader));
 
     List<Member> haproxy = pending(toStart, Role.HAPROXY);
     if (!haproxy.isEmpty()) {
