@@ -1,7 +1,7 @@
 package io.madbase.chaos;
 
 import io.madbase.driver.NodeInfo;
-import io.madbase.driver.StackDriver;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.observe.Http;
 import io.madbase.stack.Endpoint;
 import io.madbase.stack.Port;
@@ -20,10 +20,10 @@ import java.util.Map;
  * (Patroni restarted postgres), an etcd member going silent or the etcd leader changing.
  */
 public final class MemberWatcher extends Watcher {
-  private final StackDriver driver;
+  private final StackLifecycle driver;
   private final Map<String, String> last = new HashMap<>();
 
-  public MemberWatcher(StackDriver driver, EventLog log) {
+  public MemberWatcher(StackLifecycle driver, EventLog log) {
     super("members", log);
     this.driver = driver;
   }

@@ -2,8 +2,8 @@ package io.madbase.cli;
 
 import io.madbase.Json;
 import io.madbase.MadbaseException;
-import io.madbase.driver.LocalDriver;
 import io.madbase.driver.NodeInfo;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.gateway.Setting;
 import io.madbase.gateway.db.TenantPools;
 import io.madbase.load.LoadConfig;
@@ -244,7 +244,7 @@ public final class LoadTest implements Callable<Integer> {
       throw MadbaseException.invalidInput(String.join("\n  ", problems));
     }
     boolean needStack = url == null || checkPoolLeaks;
-    try (LocalDriver driver = needStack ? LocalDriver.attach(stack.stateDir()) : null) {
+    try (StackLifecycle driver = needStack ? stack.attach() : null) {
       Member gateway = url == null ? gateway(driver) : null;
       LoadConfig load =
           gateway == null
@@ -388,7 +388,7 @@ public final class LoadTest implements Callable<Integer> {
     return h;
   }
 
-  private Member gateway(LocalDriver driver) {
+  private Member gateway(StackLifecycle driver) {
     List<Member> gateways = driver.topology().of(Role.GATEWAY);
     if (gateways.isEmpty()) {
       throw MadbaseException.environment(
@@ -412,7 +412,7 @@ public final class LoadTest implements Callable<Integer> {
                         + "')"));
   }
 
-  private static ProcessWatch processOf(LocalDriver driver, Member gateway) {
+  private static ProcessWatch processOf(StackLifecycle driver, Member gateway) {
     return driver.nodes().stream()
         .filter(n -> n.name().equals(gateway.name()) && n.alive())
         .findFirst()
@@ -422,7 +422,7 @@ public final class LoadTest implements Callable<Integer> {
   }
 
   /** Every PostgreSQL node, the gateways' pool sizes from their environment, their /metrics. */
-  private static PoolLeakCheck poolLeakCheck(LocalDriver driver) {
+  private static PoolLeakCheck poolLeakCheck(StackLifecycle driver) {
     var spec = driver.spec();
     List<PoolLeakCheck.Node> nodes =
         driver.topology().of(Role.POSTGRES).stream()

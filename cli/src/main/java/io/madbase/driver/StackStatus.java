@@ -48,7 +48,7 @@ public record StackStatus(
       long pid,
       Long lagBytes) {}
 
-  public static StackStatus collect(LocalDriver driver) {
+  public static StackStatus collect(StackLifecycle driver) {
     StackSpec spec = driver.spec();
     StackObserver obs = driver.observer();
     Topology topo = driver.topology();
