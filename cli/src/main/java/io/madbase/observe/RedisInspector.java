@@ -71,6 +71,14 @@ public final class RedisInspector implements AutoCloseable {
       int replicas,
       List<Map<String, String>> replicaDetails) {}
 
+  public Optional<NodeInfo> node(io.madbase.stack.Endpoint at, String password) {
+    return node(at.host(), at.port(), password);
+  }
+
+  public Optional<SentinelView> sentinel(io.madbase.stack.Endpoint at, String masterName) {
+    return sentinel(at.host(), at.port(), masterName);
+  }
+
   public Optional<NodeInfo> node(String host, int port, String password) {
     RedisURI uri =
         RedisURI.builder()
