@@ -372,8 +372,8 @@ class ChaosIT {
   /**
    * Issue 12's case: 500 req/s over 1000 connections (9 reads to 1 write) through a crashed
    * primary. Writes are held until the new primary answers; reads keep flowing from the replicas,
-   * every second from the crash to recovery (p99 under 500 ms, at least 95 % of them completed);
-   * no request fails but a write in flight at the crash, reported as of unknown outcome.
+   * every second from the crash to recovery (p99 under 500 ms, at least 95 % of them completed); no
+   * request fails but a write in flight at the crash, reported as of unknown outcome.
    */
   @Test
   @Order(8)

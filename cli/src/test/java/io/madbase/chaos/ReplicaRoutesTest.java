@@ -2,8 +2,7 @@ package io.madbase.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.madbase.stack.Member;
-import io.madbase.stack.Role;
+import io.madbase.stack.StackSpecLoader;
 import io.madbase.stack.Topology;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,11 +24,7 @@ class ReplicaRoutesTest {
   @Test
   void readsAPrimaryAnsweredOnTheReplicasPortAreOneAnomalyPerRunNamingTheNode() {
     Topology topology =
-        new Topology(
-            List.of(
-                new Member(Role.POSTGRES, "pg1", 1, "127.0.1.1"),
-                new Member(Role.POSTGRES, "pg2", 2, "127.0.1.2")),
-            true);
+        Topology.local(StackSpecLoader.parse("m.yaml", "local:\n  subnet: 127.0.1\n"));
     List<Op> ops =
         List.of(
             read(1, 9.0, "replica", "127.0.1.2/32"),

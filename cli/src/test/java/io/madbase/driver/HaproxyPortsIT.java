@@ -2,9 +2,12 @@ package io.madbase.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.madbase.driver.local.LocalDriver;
 import io.madbase.observe.StackObserver;
 import io.madbase.render.RenderContext;
+import io.madbase.stack.Endpoint;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
@@ -65,7 +68,7 @@ class HaproxyPortsIT {
   /** What answered one new connection: in recovery or not, and at which node's address. */
   record Answer(boolean inRecovery, String address) {}
 
-  static Answer ask(String host, int port, String password) throws SQLException {
+  static Answer ask(Endpoint at, String password) throws SQLException {
     Properties p = new Properties();
     p.setProperty("user", RenderContext.APP_USER);
     p.setProperty("password", password);
@@ -73,7 +76,8 @@ class HaproxyPortsIT {
     p.setProperty("socketTimeout", "10");
     try (Connection c =
             DriverManager.getConnection(
-                "jdbc:postgresql://" + host + ":" + port + "/" + RenderContext.DATABASE, p);
+                "jdbc:postgresql://" + at.host() + ":" + at.port() + "/" + RenderContext.DATABASE,
+                p);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), host(inet_server_addr())")) {
       rs.next();
@@ -86,12 +90,13 @@ class HaproxyPortsIT {
    * other node in turn (round-robin), each in recovery.
    */
   static void assertRoutes(LocalDriver d, Member leader) throws SQLException {
-    String haproxy = d.topology().haproxy().host();
+    Member haproxy = d.topology().haproxy();
+    Endpoint primaryPort = d.topology().endpoint(haproxy, Port.HAPROXY_PRIMARY);
+    Endpoint replicasPort = d.topology().endpoint(haproxy, Port.HAPROXY_REPLICAS);
     String pw = d.secrets().app().reveal();
-    var spec = d.spec().haproxy();
     for (int i = 0; i < 3; i++) {
-      assertThat(ask(haproxy, spec.primaryPort(), pw))
-          .as("port %d", spec.primaryPort())
+      assertThat(ask(primaryPort, pw))
+          .as("%s", primaryPort)
           .isEqualTo(new Answer(false, leader.host()));
     }
     Set<String> replicas = new HashSet<>();
@@ -102,11 +107,11 @@ class HaproxyPortsIT {
     }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 6; i++) {
-      Answer a = ask(haproxy, spec.replicasPort(), pw);
-      assertThat(a.inRecovery()).as("port %d answered by %s", spec.replicasPort(), a).isTrue();
+      Answer a = ask(replicasPort, pw);
+      assertThat(a.inRecovery()).as("%s answered by %s", replicasPort, a).isTrue();
       seen.add(a.address());
     }
-    assertThat(seen).as("replicas reached through %d", spec.replicasPort()).isEqualTo(replicas);
+    assertThat(seen).as("replicas reached through %s", replicasPort).isEqualTo(replicas);
   }
 
   @Test
