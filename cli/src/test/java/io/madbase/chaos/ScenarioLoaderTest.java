@@ -189,6 +189,18 @@ class ScenarioLoaderTest {
             "slo.stale_route",
             "must not be negative"),
         new Bad(
+            "SLO load_reads_completed over 100",
+            "name: x\nmethod:\n  - action: crash_node\nslo:\n  load_reads_completed: 120\n",
+            5,
+            "slo.load_reads_completed",
+            "a percentage: 0 to 100"),
+        new Bad(
+            "SLO stale_replica_route without the replica_reader probe",
+            "name: x\nmethod:\n  - action: crash_node\nslo:\n  stale_replica_route: 0\n",
+            5,
+            "slo.stale_replica_route",
+            "needs the replica_reader probe"),
+        new Bad(
             "duration without unit",
             "name: x\nmethod:\n  - action: crash_node\n  - action: await_recovery\n    timeout: 60\n",
             5,

@@ -137,6 +137,45 @@ class ReadReplicaRoutingTest {
     }
   }
 
+  /**
+   * What a failover does to the replicas port: HAProxy shuts down the sessions of the replica it
+   * promotes, and the port still has others. A read whose session is cut goes back to the replicas,
+   * not to the primary, and the replica is not marked down.
+   */
+  @Test
+  void aReadWhoseReplicaSessionIsCutIsServedByTheReplicaAgain() throws Exception {
+    Map<String, String> env = envWithReplica();
+    env.put("DB_POOL_SIZE", "1");
+    try (RunningGateway gw = TestGateway.start(env)) {
+      assertReplica(get(gw, "/rest/v1/server_role"));
+      // cut while a read runs on it, so the read itself sees the session go
+      CompletableFuture<HttpResponse<String>> cut =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return get(gw, "/rest/v1/slow_server_role");
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> replica.activeSessionsNamed("gateway-lite") == 1);
+      replica.execute(
+          "postgres",
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE application_name = 'gateway-lite'");
+      var r = cut.get(20, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("\"in_recovery\":true");
+      assertThat(r.headers().firstValue("X-Db-Route")).contains("replica");
+      assertThat(Integer.parseInt(r.headers().firstValue("X-Gateway-Retries").orElseThrow()))
+          .as("served on a second try")
+          .isPositive();
+      assertThat(get(gw, "/metrics").body()).doesNotContain("gateway_replica_fallbacks_total 1.0");
+    }
+  }
+
   @Test
   void readsFallBackToThePrimaryWhileTheReplicaIsDown() throws Exception {
     try (RunningGateway gw = TestGateway.start(envWithReplica())) {

@@ -34,6 +34,12 @@ public final class DbRouter implements AutoCloseable {
   /** After a failed replica read, reads skip the replica for this long while the primary is up. */
   static final Duration REPLICA_MARK_DOWN = Duration.ofSeconds(2);
 
+  /**
+   * A replica read whose session was cut is tried on the replicas this long before it may go to the
+   * primary (backoff 50 ms doubling: about four tries).
+   */
+  static final Duration REPLICA_RETRY = Duration.ofSeconds(1);
+
   /** Threads of the tenant lane: tenant pools have 5 connections each. */
   private static final int TENANT_LANE_THREADS = 16;
 
@@ -86,7 +92,8 @@ public final class DbRouter implements AutoCloseable {
     this.primaryLane = Lanes.fixed("db-primary", poolSize);
     this.replicaLane = Lanes.fixed("db-replica", poolSize);
     this.tenantLane = Lanes.fixed("db-tenant", TENANT_LANE_THREADS);
-    this.replicaTarget = replica.map(r -> new Target(REPLICA, r, replicaLane, null));
+    this.replicaTarget =
+        replica.map(r -> new Target(REPLICA, r, replicaLane, null, e -> replicaFailed(e)));
     this.watch = new PrimaryWatch(primaryUrl, this::replacePrimaryPool);
     metrics.gauge("gateway.primary.up", () -> watch.up() ? 1 : 0);
     metrics.gauge("gateway.held.waiting.primary", watch::waitingCount);
@@ -143,29 +150,65 @@ public final class DbRouter implements AutoCloseable {
       return shared(executor.hold(this::primaryTarget, Safety.RETRY_SAFE, work));
     }
     // a replica marked down is skipped only while the primary can take its reads
-    if (System.nanoTime() - replicaDownUntil > 0 || !watch.up()) {
+    if (replicaAnswering() || !watch.up()) {
       try {
         return CompletableFuture.completedFuture(
             new Routed<>(HoldingExecutor.once(replica.get(), work), 0, REPLICA, Pools.APP_NAME));
       } catch (SQLException e) {
-        if (SqlFailure.of(e) == SqlFailure.PERMANENT) {
+        SqlFailure kind = SqlFailure.of(e);
+        if (kind == SqlFailure.PERMANENT) {
           return CompletableFuture.failedFuture(e);
         }
-        if (busy(e, replica.get())) {
-          // every replica connection is in use and the replica answers: this read overflows (to
-          // the primary while it is up), the next ones still go to the replica
-          metrics.replicaBusy();
-        } else {
-          replicaDownUntil = System.nanoTime() + REPLICA_MARK_DOWN.toNanos();
-          metrics.replicaFallback();
-          log.warn(
-              "replica read failed ({}); reads go to the primary for {} ms while it is up",
-              e.getSQLState(),
-              REPLICA_MARK_DOWN.toMillis());
+        if (kind == SqlFailure.CONNECTION_LOST) {
+          // the session was cut under the read: HAProxy shuts down the sessions of a replica it
+          // takes out of the replicas port (one promoted in a failover), and the port still has
+          // others. Tried there again rather than on the primary, which is busiest just then
+          // (every held write is served as it comes back): such reads once took the primary's
+          // lane behind them, and a tenth of a second's reads waited
+          long until = System.nanoTime() + REPLICA_RETRY.toNanos();
+          return shared(
+              executor.hold(
+                  () ->
+                      System.nanoTime() - until < 0 && replicaAnswering()
+                          ? replicaTarget.get()
+                          : heldReadTarget(),
+                  Safety.RETRY_SAFE,
+                  work,
+                  1));
         }
+        // a busy pool's overflow is no retry; a replica that failed is
+        int tried = replicaFailed(e) ? 0 : 1;
+        return shared(executor.hold(this::heldReadTarget, Safety.RETRY_SAFE, work, tried));
       }
     }
     return shared(executor.hold(this::heldReadTarget, Safety.RETRY_SAFE, work));
+  }
+
+  private boolean replicaAnswering() {
+    return System.nanoTime() - replicaDownUntil > 0;
+  }
+
+  /**
+   * A replica read that got no connection: overflow when the pool is only busy (true); else the
+   * replica is marked down, and reads go to the primary for a while when it is up.
+   */
+  private boolean replicaFailed(SQLException e) {
+    if (SqlFailure.of(e) != SqlFailure.NOT_SENT) {
+      return false; // a cut session says nothing about the replicas port itself
+    }
+    if (busy(e, replica.get())) {
+      // every replica connection is in use and the replica answers: this read overflows (to the
+      // primary while it is up), the next ones still go to the replica
+      metrics.replicaBusy();
+      return true;
+    }
+    replicaDownUntil = System.nanoTime() + REPLICA_MARK_DOWN.toNanos();
+    metrics.replicaFallback();
+    log.warn(
+        "replica read failed ({}); reads go to the primary for {} ms while it is up",
+        e.getSQLState(),
+        REPLICA_MARK_DOWN.toMillis());
+    return false;
   }
 
   /**

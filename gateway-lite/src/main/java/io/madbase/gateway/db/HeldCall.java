@@ -40,7 +40,13 @@ final class HeldCall<T> {
   private volatile String route;
   private volatile SQLException last;
 
-  HeldCall(HoldingExecutor holder, Supplier<Target> targets, Safety safety, SqlWork<T> work) {
+  HeldCall(
+      HoldingExecutor holder,
+      Supplier<Target> targets,
+      Safety safety,
+      SqlWork<T> work,
+      int triedBefore) {
+    this.retries = triedBefore;
     this.holder = holder;
     this.targets = targets;
     this.safety = safety;
@@ -133,8 +139,11 @@ final class HeldCall<T> {
 
   private void failedRetryably(SQLException e, Target t) {
     if (t.watch() != null) {
-      t.watch()
-          .suspect(); // the probe looks now: the requests after this one wait instead of trying
+      // the probe looks now: the requests after this one wait instead of trying
+      t.watch().suspect();
+    }
+    if (t.failed() != null) {
+      t.failed().accept(e);
     }
     retryLater(e, t);
   }

@@ -41,11 +41,21 @@ public final class HoldingExecutor implements AutoCloseable {
   public record Held<T>(T value, int retries, String route) {}
 
   /**
-   * Where one try goes: a pool, the lane (executor) whose threads run the work, and the primary's
-   * probe when the pool is the primary's: while the probe says down, the request waits for it
-   * instead of trying. {@code watch} null: tries are spaced by backoff alone.
+   * Where one try goes: a pool, the lane (executor) whose threads run the work, the primary's probe
+   * when the pool is the primary's (while the probe says down, the request waits for it instead of
+   * trying; null: tries are spaced by backoff alone), and who hears of a try that failed in a way
+   * worth retrying (null: nobody).
    */
-  public record Target(String route, DataSource pool, Executor lane, PrimaryWatch watch) {}
+  public record Target(
+      String route,
+      DataSource pool,
+      Executor lane,
+      PrimaryWatch watch,
+      java.util.function.Consumer<SQLException> failed) {
+    public Target(String route, DataSource pool, Executor lane, PrimaryWatch watch) {
+      this(route, pool, lane, watch, null);
+    }
+  }
 
   private final Duration holdDeadline;
   private final HoldLimit limit;
@@ -82,7 +92,16 @@ public final class HoldingExecutor implements AutoCloseable {
    */
   public <T> CompletableFuture<Held<T>> hold(
       Supplier<Target> targets, Safety safety, SqlWork<T> work) {
-    HeldCall<T> call = new HeldCall<>(this, targets, safety, work);
+    return hold(targets, safety, work, 0);
+  }
+
+  /**
+   * As {@link #hold(Supplier, Safety, SqlWork)} for work that was tried already elsewhere ({@code
+   * triedBefore} times, counted as retries: a replica read that failed on the request thread).
+   */
+  public <T> CompletableFuture<Held<T>> hold(
+      Supplier<Target> targets, Safety safety, SqlWork<T> work, int triedBefore) {
+    HeldCall<T> call = new HeldCall<>(this, targets, safety, work, triedBefore);
     call.proceed();
     return call.future();
   }
