@@ -41,7 +41,8 @@ public record StackSpec(
         Objects.requireNonNullElseGet(
             postgres, () -> new Postgres(null, null, null, null, null, null, null));
     haproxy =
-        Objects.requireNonNullElseGet(haproxy, () -> new Haproxy(null, null, null, null, null));
+        Objects.requireNonNullElseGet(
+            haproxy, () -> new Haproxy(null, null, null, null, null, null));
     redis = Objects.requireNonNullElseGet(redis, () -> new Redis(null, null, null));
     sentinel = Objects.requireNonNullElseGet(sentinel, () -> new Sentinel(null, null, null));
     gateway = Objects.requireNonNullElseGet(gateway, () -> new Gateway(null, null, null, null));
@@ -197,11 +198,14 @@ public record StackSpec(
       Integer replicasPort,
       Integer statsPort,
       Integer maxconn,
-      Integer serverMaxconn) {
+      Integer serverMaxconn,
+      Integer gatewaysPort) {
     public Haproxy {
       primaryPort = Objects.requireNonNullElse(primaryPort, 5433);
       replicasPort = Objects.requireNonNullElse(replicasPort, 5434);
       statsPort = Objects.requireNonNullElse(statsPort, 7000);
+      // with two gateways or more: HTTP, round-robin over the gateways (docs/stack.md)
+      gatewaysPort = Objects.requireNonNullElse(gatewaysPort, 8080);
       maxconn = Objects.requireNonNullElse(maxconn, 1000);
       serverMaxconn = Objects.requireNonNullElse(serverMaxconn, 150);
     }
