@@ -22,7 +22,9 @@ final class HaproxyRenderer {
    * database and would take every gateway out during a failover). A request opens its own
    * connection to a gateway (http-server-close): a draining gateway closes its listener at once, so
    * a request it cannot take is refused before anything was sent and retried on another one
-   * (retry-on conn-failure, redispatch); on a kept-alive connection it would be answered 503.
+   * (retry-on conn-failure, redispatch); on a kept-alive connection it would be answered 503. A
+   * connection closed with no answer (empty-response) is retried too, but not for a POST or PATCH
+   * without an Idempotency-Key: HAProxy's manual warns that replaying such a request is unsafe.
    */
   private static String gateways(RenderContext ctx, Map<String, String> v) {
     var gws = ctx.topology().of(Role.GATEWAY);
@@ -45,6 +47,12 @@ final class HaproxyRenderer {
             .append("    option redispatch 1\n")
             .append("    retries 3\n")
             .append("    retry-on conn-failure empty-response\n")
+            // a write the gateway may have run before its connection closed is not sent twice
+            // unless the client made it safe to repeat (Idempotency-Key): the outcome of such a
+            // write stays the client's to find out, as with one gateway (docs/gateway.md)
+            .append(
+                "    http-request disable-l7-retry if { method POST PATCH }"
+                    + " !{ req.hdr(idempotency-key) -m found }\n")
             .append("    default-server ")
             .append(v.get("check_timing"))
             // a gateway back from a restart is a cold JVM: its share of requests grows over 10 s

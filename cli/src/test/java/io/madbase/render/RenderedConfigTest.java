@@ -269,6 +269,9 @@ class RenderedConfigTest {
         .contains("option httpchk GET /health")
         .contains("option http-server-close")
         .contains("retry-on conn-failure empty-response")
+        .contains(
+            "http-request disable-l7-retry if { method POST PATCH } !{ req.hdr(idempotency-key) -m"
+                + " found }")
         .contains("option redispatch 1")
         .contains("    server gw1 127.0.7.41:8080 check\n    server gw2 127.0.7.42:8080 check\n");
     JsonNode compose =
