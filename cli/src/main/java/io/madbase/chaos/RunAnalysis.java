@@ -44,6 +44,9 @@ final class RunAnalysis {
     List<RunResult.PhaseResult> phases = new ArrayList<>();
     boolean recovered = true;
     Double recovery = null;
+    // when the last expected phase of any fault was seen (nanoTime): the end of the window the
+    // load's reads are judged in, for a method of several faults too
+    long recoveredAt = Long.MIN_VALUE;
     for (FaultPhases fp : faults) {
       Expectations.Fault f = fp.fault();
       String detail =
@@ -129,6 +132,7 @@ final class RunAnalysis {
       }
       if (recovered) {
         recovery = Math.max(recovery == null ? 0 : recovery, last);
+        recoveredAt = Math.max(recoveredAt, f.nanos() + (long) (last * 1e9));
       }
     }
     if (faults.isEmpty()) {
@@ -145,7 +149,16 @@ final class RunAnalysis {
     List<RunResult.Anomaly> anomalies = new ArrayList<>(anomalies(events, firstFault));
     anomalies.addAll(ReplicaRoutes.stale(ops.of("replica_reader"), driver.topology(), origin));
     RunResult.LoadRun load =
-        loadResult == null ? null : loadRun(loadPlan, loadResult, clock, origin, recovery);
+        loadResult == null
+            ? null
+            : loadRun(
+                loadPlan,
+                loadResult,
+                clock,
+                origin,
+                recovered && recoveredAt != Long.MIN_VALUE
+                    ? RunClock.seconds(recoveredAt - origin)
+                    : null);
     List<RunResult.SloResult> slos =
         slos(
             scenario,

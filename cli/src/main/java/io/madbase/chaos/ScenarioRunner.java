@@ -88,6 +88,9 @@ public final class ScenarioRunner {
     events.listen(
         e -> listener.event(e, faultAt[0] < 0 ? -1 : RunClock.seconds(e.nanos() - faultAt[0])));
 
+    scenario
+        .method()
+        .forEach(st -> io.madbase.chaos.fault.FaultStep.requireTarget(driver.topology(), st));
     listener.step("steady state: is the stack healthy?");
     steadyState(scenario, obs);
 
@@ -258,7 +261,8 @@ public final class ScenarioRunner {
               + scenario.name()
               + " probes through the gateway, and this stack has none (gateway.instances: 0)");
     }
-    String gwUrl = gw.map(m -> topology.endpoint(m, Port.GATEWAY).http()).orElse("");
+    // with two gateways or more, through HAProxy's gateways port: what a client uses
+    String gwUrl = topology.gatewayEntry().map(e -> e.http()).orElse("");
     if (p.haproxyWriter() != null) {
       probes.put(
           "haproxy_writer",
@@ -345,16 +349,21 @@ public final class ScenarioRunner {
     probes.values().forEach(Probe::start);
   }
 
-  /** The --load generator through the first gateway, running until stopped. */
+  /**
+   * The --load generator through the gateway (HAProxy's gateways port with two or more), running
+   * until stopped.
+   */
   private io.madbase.load.RunningLoad startLoad(StackSpec spec) {
-    Member gw =
-        driver.topology().of(Role.GATEWAY).stream()
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    MadbaseException.invalidInput(
-                        "--load runs through the gateway, and this stack has none (gateway.instances: 0)"));
-    java.net.URI target = java.net.URI.create(driver.topology().endpoint(gw, Port.GATEWAY).http());
+    java.net.URI target =
+        java.net.URI.create(
+            driver
+                .topology()
+                .gatewayEntry()
+                .orElseThrow(
+                    () ->
+                        MadbaseException.invalidInput(
+                            "--load runs through the gateway, and this stack has none (gateway.instances: 0)"))
+                .http());
     var config =
         io.madbase.load.LoadConfig.builder(target, loadPlan.workload())
             .rate(loadPlan.rate())
