@@ -201,7 +201,12 @@ final class RunAnalysis {
         runId,
         clock.wallOrigin(),
         new RunResult.Stack(
-            spec.name(), driver.name(), spec.failover().profile(), summary(spec), timing),
+            spec.name(),
+            driver.name(),
+            spec.failover().profile(),
+            summary(spec),
+            timing,
+            io.madbase.stack.DataSafety.of(spec)),
         faultRecords,
         phases,
         recovered,
@@ -305,7 +310,7 @@ final class RunAnalysis {
     FailoverTiming t = spec.timing();
     return String.format(
         Locale.ROOT,
-        "Patroni ttl %d / loop_wait %d / retry_timeout %d; HAProxy inter %s fastinter %s downinter %s fall %d rise %d; Sentinel down-after %s; gateway hold %s",
+        "Patroni ttl %d / loop_wait %d / retry_timeout %d; HAProxy inter %s fastinter %s downinter %s fall %d rise %d; Sentinel down-after %s; gateway hold %s; %s",
         t.patroni().ttl(),
         t.patroni().loopWait(),
         t.patroni().retryTimeout(),
@@ -315,7 +320,8 @@ final class RunAnalysis {
         t.haproxy().fall(),
         t.haproxy().rise(),
         Durations.format(t.sentinel().downAfter()),
-        Durations.format(spec.gateway().holdDeadline()));
+        Durations.format(spec.gateway().holdDeadline()),
+        io.madbase.stack.DataSafety.of(spec).describe());
   }
 
   private record Window(int failed, int unknown, int held, Map<String, Integer> kinds) {}

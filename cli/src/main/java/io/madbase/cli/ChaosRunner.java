@@ -16,6 +16,7 @@ import io.madbase.gateway.Durations;
 import io.madbase.report.RepeatSummary;
 import io.madbase.report.ReportWriter;
 import io.madbase.report.TextReport;
+import io.madbase.stack.DataSafety;
 import io.madbase.stack.Role;
 import io.madbase.stack.StackSpec;
 import java.io.PrintWriter;
@@ -153,6 +154,7 @@ final class ChaosRunner {
             Durations.format(t.haproxy().downinter()),
             t.haproxy().rise(),
             Durations.format(t.sentinel().downAfter())));
+    sb.append("  data safety: ").append(DataSafety.of(spec).describe()).append('\n');
     int etcdDown = 0;
     for (ScenarioSpec.Step st : s.method()) {
       Action a = Action.find(st.action()).orElseThrow();

@@ -394,7 +394,13 @@ class ChaosIT {
     assertHealthy();
 
     // the same outage with Patroni's failsafe mode on (PATCH /config, as an operator would)
-    var patroni = new io.madbase.observe.PatroniClient("127.0.7.1", 8008, Duration.ofSeconds(2));
+    var patroni =
+        new io.madbase.observe.PatroniClient(
+            "127.0.7.1",
+            8008,
+            Duration.ofSeconds(2),
+            io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE))
+                .patroniApi());
     assertThat(patroni.patchConfig("{\"failsafe_mode\": true}").ok()).isTrue();
     try {
       org.awaitility.Awaitility.await()
