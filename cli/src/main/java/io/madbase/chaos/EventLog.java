@@ -32,6 +32,26 @@ public final class EventLog {
     return e;
   }
 
+  /**
+   * Records an event that happened at {@code nanos} (on the run's clock), in time order among the
+   * events recorded since: a fault is timed when it was injected, and described once the driver
+   * says what it did.
+   */
+  public Event addAt(long nanos, String source, String kind, String subject, String detail) {
+    Event e = new Event(nanos, source, kind, subject, detail);
+    List<Consumer<Event>> ls;
+    synchronized (this) {
+      int i = events.size();
+      while (i > 0 && events.get(i - 1).nanos() > nanos) {
+        i--;
+      }
+      events.add(i, e);
+      ls = List.copyOf(listeners);
+    }
+    ls.forEach(l -> l.accept(e));
+    return e;
+  }
+
   /** Records an event observed at a given time (replaying a run, tests). */
   synchronized void record(Event e) {
     events.add(e);

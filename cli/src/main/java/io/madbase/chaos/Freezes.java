@@ -1,6 +1,7 @@
 package io.madbase.chaos;
 
-import io.madbase.driver.StackDriver;
+import io.madbase.driver.FaultInjector;
+import io.madbase.driver.StackLifecycle;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +19,10 @@ import org.slf4j.LoggerFactory;
  * while any is, a JVM shutdown hook does too, so an interrupted run (Ctrl-C) leaves no stopped
  * processes. Closing twice is safe.
  */
-final class Freezes implements AutoCloseable {
+public final class Freezes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Freezes.class);
 
-  private final StackDriver driver;
+  private final StackLifecycle driver;
   private final EventLog events;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -35,27 +36,26 @@ final class Freezes implements AutoCloseable {
   private boolean hooked;
   private boolean closed;
 
-  Freezes(StackDriver driver, EventLog events) {
+  public Freezes(StackLifecycle driver, EventLog events) {
     this.driver = driver;
     this.events = events;
   }
 
   /** Freezes {@code member} now and resumes it after {@code duration}. */
-  synchronized List<Long> freeze(String member, Duration duration) {
+  public synchronized FaultInjector.Frozen freeze(String member, Duration duration) {
     if (!hooked) {
       Runtime.getRuntime().addShutdownHook(hook);
       hooked = true;
     }
-    List<Long> pids = driver.freeze(member);
+    FaultInjector.Frozen frozen = driver.faults().freeze(member);
     pending.put(
         member,
-        timer.schedule(
-            () -> thaw(member, "resumed (SIGCONT)"), duration.toNanos(), TimeUnit.NANOSECONDS));
-    return pids;
+        timer.schedule(() -> thaw(member, "resumed"), duration.toNanos(), TimeUnit.NANOSECONDS));
+    return frozen;
   }
 
   /** Resumes every node still frozen, before its time; returns their names. */
-  synchronized List<String> thawAll(String why) {
+  public synchronized List<String> thawAll(String why) {
     List<String> early = List.copyOf(pending.keySet());
     for (String member : early) {
       pending.get(member).cancel(false);
@@ -68,15 +68,15 @@ final class Freezes implements AutoCloseable {
     if (pending.remove(member) == null) {
       return; // already resumed (the timer and a rollback raced)
     }
-    driver.thaw(member);
-    events.add("madbase", Event.THAWED, member, detail);
+    String how = driver.faults().thaw(member);
+    events.add("madbase", Event.THAWED, member, detail + " (" + how + ")");
   }
 
   private void thawOnExit() {
     // no lock: the JVM is exiting, and a run thread holding it may never let go
     for (String member : List.copyOf(pending.keySet())) {
       try {
-        driver.thaw(member);
+        driver.faults().thaw(member);
       } catch (RuntimeException e) {
         log.warn("could not resume {} on exit: {}", member, e.toString());
       }
@@ -90,7 +90,7 @@ final class Freezes implements AutoCloseable {
         return;
       }
       closed = true;
-      thawAll("resumed (SIGCONT) as the run ended");
+      thawAll("resumed as the run ended");
     }
     timer.shutdownNow();
     if (hooked) {

@@ -20,8 +20,7 @@ public final class HaproxyWriter extends Probe {
   private Connection conn;
 
   public HaproxyWriter(
-      String host,
-      int port,
+      io.madbase.stack.Endpoint at,
       String database,
       String user,
       String password,
@@ -30,7 +29,7 @@ public final class HaproxyWriter extends Probe {
       RunClock clock,
       OpLog ops) {
     super("haproxy_writer", interval, clock, ops);
-    this.url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    this.url = "jdbc:postgresql://" + at + "/" + database;
     this.probeId = probeId;
     this.props = SqlErrors.probeConnection(user, password);
   }

@@ -65,9 +65,7 @@ final class LedgerVerifier {
     Set<Long> present = new HashSet<>();
     String url =
         "jdbc:postgresql://"
-            + topology.haproxy().host()
-            + ":"
-            + spec.haproxy().primaryPort()
+            + topology.haproxy(io.madbase.stack.Port.HAPROXY_PRIMARY)
             + "/"
             + RenderContext.DATABASE;
     Properties props =

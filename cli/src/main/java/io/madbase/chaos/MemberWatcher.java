@@ -1,13 +1,13 @@
 package io.madbase.chaos;
 
 import io.madbase.driver.NodeInfo;
-import io.madbase.driver.StackDriver;
-import io.madbase.observe.EtcdHealth;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.observe.Http;
+import io.madbase.stack.Endpoint;
+import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.HashMap;
@@ -20,16 +20,12 @@ import java.util.Map;
  * (Patroni restarted postgres), an etcd member going silent or the etcd leader changing.
  */
 public final class MemberWatcher extends Watcher {
-  private final StackDriver driver;
-  private final int gatewayPort;
-  private final int etcdPort;
+  private final StackLifecycle driver;
   private final Map<String, String> last = new HashMap<>();
 
-  public MemberWatcher(StackDriver driver, EventLog log) {
+  public MemberWatcher(StackLifecycle driver, EventLog log) {
     super("members", log);
     this.driver = driver;
-    this.gatewayPort = driver.spec().gateway().port();
-    this.etcdPort = driver.spec().etcd().clientPort();
   }
 
   @Override
@@ -47,14 +43,15 @@ public final class MemberWatcher extends Watcher {
             });
       }
       if (n.role() == Role.GATEWAY) {
+        Endpoint gw = driver.topology().endpoint(driver.topology().member(n.name()), Port.GATEWAY);
         String ready =
-            Http.get("http://" + n.address() + ":" + gatewayPort + "/ready", Duration.ofMillis(500))
+            Http.get(gw.http() + "/ready", Duration.ofMillis(500))
                 .map(r -> r.ok() ? "ready" : "not ready")
                 .orElse("no answer");
         change(n.name() + ".ready", ready, v -> emit("process", Event.READY, n.name(), v));
         change(
             n.name() + ".listener",
-            listening(n.address(), gatewayPort) ? "open" : "refused",
+            listening(gw) ? "open" : "refused",
             v -> {
               if (v.equals("refused")) emit("process", Event.LISTENER_CLOSED, n.name(), "");
             });
@@ -64,7 +61,11 @@ public final class MemberWatcher extends Watcher {
         change(n.name() + ".postmaster", pm, v -> emit("process", Event.POSTMASTER, n.name(), v));
       }
       if (n.role() == Role.ETCD) {
-        var st = new EtcdHealth(n.address(), etcdPort, Duration.ofMillis(300)).status();
+        var st =
+            driver
+                .observer()
+                .etcdHealth(driver.topology().member(n.name()), Duration.ofMillis(300))
+                .status();
         change(
             n.name() + ".etcd",
             st.isPresent() ? "up" : "down",
@@ -93,9 +94,9 @@ public final class MemberWatcher extends Watcher {
   }
 
   /** Whether something accepts connections there (refused means the listener is closed). */
-  private static boolean listening(String host, int port) {
+  private static boolean listening(Endpoint at) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 300);
+      s.connect(at.socketAddress(), 300);
       return true;
     } catch (ConnectException e) {
       return false;

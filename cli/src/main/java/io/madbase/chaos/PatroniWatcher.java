@@ -18,10 +18,11 @@ public final class PatroniWatcher extends Watcher {
   private final Map<String, String> last = new HashMap<>();
   private boolean splitBrain;
 
-  public PatroniWatcher(List<Member> nodes, int restPort, EventLog log) {
+  public PatroniWatcher(io.madbase.stack.Topology topology, EventLog log) {
     super("patroni", log);
-    for (Member m : nodes) {
-      clients.put(m, new PatroniClient(m.host(), restPort, Duration.ofMillis(400)));
+    for (Member m : topology.of(io.madbase.stack.Role.POSTGRES)) {
+      var rest = topology.endpoint(m, io.madbase.stack.Port.PATRONI_REST);
+      clients.put(m, new PatroniClient(rest.host(), rest.port(), Duration.ofMillis(400)));
     }
   }
 

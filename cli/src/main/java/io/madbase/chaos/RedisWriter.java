@@ -8,11 +8,15 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.internal.HostAndPort;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.MappingSocketAddressResolver;
+import io.madbase.stack.Endpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes sequence-numbered keys to the Redis master found through the Sentinels (Lettuce), as a
@@ -27,8 +31,8 @@ public final class RedisWriter extends Probe {
   private StatefulRedisConnection<String, String> conn;
 
   public RedisWriter(
-      List<String> sentinelHosts,
-      int sentinelPort,
+      List<Endpoint> sentinels,
+      UnaryOperator<Endpoint> reachable,
       String masterName,
       String password,
       String probeId,
@@ -38,16 +42,28 @@ public final class RedisWriter extends Probe {
     super("redis_writer", interval, clock, ops);
     this.keyPrefix = "madbase-probe:" + probeId + ":";
     RedisURI.Builder b = RedisURI.builder();
-    for (String h : sentinelHosts) {
-      b.withSentinel(h, sentinelPort);
+    for (Endpoint s : sentinels) {
+      b.withSentinel(s.host(), s.port());
     }
     this.uri =
         b.withSentinelMasterId(masterName)
             .withPassword(password.toCharArray())
             .withTimeout(Duration.ofSeconds(1))
             .build();
+    // the Sentinels name the master by the address it announces inside the stack; madbase
+    // connects where that member is reachable from here (the same address on the local driver, a
+    // published port on 127.0.0.1 for containers)
     this.resources =
-        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+        DefaultClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(1)
+            .socketAddressResolver(
+                MappingSocketAddressResolver.create(
+                    (HostAndPort hp) -> {
+                      Endpoint to = reachable.apply(new Endpoint(hp.getHostText(), hp.getPort()));
+                      return HostAndPort.of(to.host(), to.port());
+                    }))
+            .build();
     this.client = RedisClient.create(resources);
     client.setOptions(
         ClientOptions.builder()

@@ -18,8 +18,7 @@ public final class ReplicaReader extends Probe {
   private Connection conn;
 
   public ReplicaReader(
-      String host,
-      int port,
+      io.madbase.stack.Endpoint at,
       String database,
       String user,
       String password,
@@ -27,7 +26,7 @@ public final class ReplicaReader extends Probe {
       RunClock clock,
       OpLog ops) {
     super("replica_reader", interval, clock, ops);
-    this.url = "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    this.url = "jdbc:postgresql://" + at + "/" + database;
     this.props = SqlErrors.probeConnection(user, password);
     props.setProperty("readOnly", "true");
   }

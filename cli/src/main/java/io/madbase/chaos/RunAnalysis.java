@@ -1,6 +1,6 @@
 package io.madbase.chaos;
 
-import io.madbase.driver.StackDriver;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.gateway.Durations;
 import io.madbase.stack.FailoverTiming;
 import java.time.Duration;
@@ -30,7 +30,7 @@ final class RunAnalysis {
       ScenarioSpec scenario,
       String source,
       String runId,
-      StackDriver driver,
+      StackLifecycle driver,
       io.madbase.stack.StackSpec spec,
       RunClock clock,
       EventLog events,
@@ -496,7 +496,7 @@ final class RunAnalysis {
 
   private static List<RunResult.SloResult> slos(
       ScenarioSpec scenario,
-      StackDriver driver,
+      StackLifecycle driver,
       EventLog events,
       OpLog ops,
       List<FaultPhases> faults,

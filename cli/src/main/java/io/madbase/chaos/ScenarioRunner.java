@@ -2,17 +2,20 @@ package io.madbase.chaos;
 
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
-import io.madbase.driver.NodeInfo;
+import io.madbase.chaos.fault.FaultContext;
+import io.madbase.chaos.fault.FaultStep;
+import io.madbase.chaos.fault.Injection;
+import io.madbase.chaos.fault.RestartFaulted;
 import io.madbase.driver.Progress;
-import io.madbase.driver.Signal;
-import io.madbase.driver.StackDriver;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.driver.Wait;
-import io.madbase.observe.EtcdHealth;
 import io.madbase.observe.StackObserver;
 import io.madbase.render.RenderContext;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import io.madbase.stack.StackSpec;
+import io.madbase.stack.Topology;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Collectors;
 
 /**
  * Runs one scenario against a running stack: steady state, watchers and probes, the method's faults
@@ -38,37 +40,24 @@ public final class ScenarioRunner {
   static final Duration DEFAULT_RECOVERY_TIMEOUT = Duration.ofSeconds(90);
   static final Duration ROLLBACK_DEADLINE = Duration.ofSeconds(120);
 
-  private final StackDriver driver;
+  private final StackLifecycle driver;
   private final RunListener listener;
   private final LoadPlan loadPlan;
 
-  public ScenarioRunner(StackDriver driver, RunListener listener) {
+  public ScenarioRunner(StackLifecycle driver, RunListener listener) {
     this(driver, listener, null);
   }
 
   /** With {@code loadPlan} (may be null): load through the gateway for the whole run. */
-  public ScenarioRunner(StackDriver driver, RunListener listener, LoadPlan loadPlan) {
+  public ScenarioRunner(StackLifecycle driver, RunListener listener, LoadPlan loadPlan) {
     this.driver = driver;
     this.listener = listener;
     this.loadPlan = loadPlan;
   }
 
-  /** A fault injected during the run, with the phases it leads to. */
-  /**
-   * A step as injected.
-   *
-   * @param restart the members it stopped, space-separated, for restart_faulted (null: none)
-   */
+  /** A fault step as injected, with the phases it leads to. */
   private record Injected(
-      Expectations.Fault fault,
-      List<PhaseSpec> phases,
-      String restart,
-      String added,
-      long logOffset) {
-    List<String> restartNames() {
-      return restart == null ? List.of() : List.of(restart.split(" "));
-    }
-  }
+      Expectations.Fault fault, List<PhaseSpec> phases, io.madbase.chaos.fault.Injection step) {}
 
   public RunResult run(ScenarioSpec scenario, String source) {
     StackObserver obs = driver.observer();
@@ -189,9 +178,9 @@ public final class ScenarioRunner {
                     new RunAnalysis.FaultPhases(
                         i.fault(),
                         i.phases(),
-                        i.logOffset() < 0
+                        i.step().logOffset() < 0
                             ? List.of()
-                            : driver.logSince(i.fault().target(), i.logOffset())))
+                            : driver.logSince(i.fault().target(), i.step().logOffset())))
             .toList(),
         ledger,
         notes,
@@ -226,20 +215,13 @@ public final class ScenarioRunner {
 
   private void startWatchers(
       StackSpec spec, StackObserver obs, EventLog events, List<AutoCloseable> closeables) {
-    List<String> endpoints =
-        driver.topology().of(Role.ETCD).stream()
-            .map(m -> "http://" + m.host() + ":" + spec.etcd().clientPort())
-            .toList();
-    closeables.add(new EtcdLeaderWatch(endpoints, spec.name(), events));
-    closeables.add(
-        new PatroniWatcher(driver.topology().of(Role.POSTGRES), spec.postgres().restPort(), events)
-            .start(Duration.ofMillis(50)));
+    closeables.add(new EtcdLeaderWatch(obs.etcdEndpoints(), spec.name(), events));
+    closeables.add(new PatroniWatcher(driver.topology(), events).start(Duration.ofMillis(50)));
     closeables.add(new HaproxyWatcher(obs.haproxyStats(), events).start(Duration.ofMillis(100)));
     if (!driver.topology().of(Role.SENTINEL).isEmpty()) {
       closeables.add(
           new SentinelWatcher(
-                  driver.topology().of(Role.SENTINEL),
-                  spec.sentinel().port(),
+                  driver.topology(),
                   spec.redis().masterName(),
                   obs.redis(),
                   host -> obs.redisMember(host).map(Member::name).orElse(host),
@@ -258,7 +240,7 @@ public final class ScenarioRunner {
       OpLog ops,
       Map<String, Probe> probes) {
     var p = scenario.probes();
-    Member haproxy = driver.topology().haproxy();
+    Topology topology = driver.topology();
     String app = RenderContext.APP_USER;
     String appPw = driver.secrets().app().reveal();
     Optional<Member> gw = driver.topology().of(Role.GATEWAY).stream().findFirst();
@@ -271,13 +253,12 @@ public final class ScenarioRunner {
               + scenario.name()
               + " probes through the gateway, and this stack has none (gateway.instances: 0)");
     }
-    String gwUrl = gw.map(m -> "http://" + m.host() + ":" + spec.gateway().port()).orElse("");
+    String gwUrl = gw.map(m -> topology.endpoint(m, Port.GATEWAY).http()).orElse("");
     if (p.haproxyWriter() != null) {
       probes.put(
           "haproxy_writer",
           new HaproxyWriter(
-              haproxy.host(),
-              spec.haproxy().primaryPort(),
+              topology.haproxy(Port.HAPROXY_PRIMARY),
               RenderContext.DATABASE,
               app,
               appPw,
@@ -303,8 +284,7 @@ public final class ScenarioRunner {
       probes.put(
           "replica_reader",
           new ReplicaReader(
-              haproxy.host(),
-              spec.haproxy().replicasPort(),
+              topology.haproxy(Port.HAPROXY_REPLICAS),
               RenderContext.DATABASE,
               app,
               appPw,
@@ -346,8 +326,10 @@ public final class ScenarioRunner {
       probes.put(
           "redis_writer",
           new RedisWriter(
-              driver.topology().of(Role.SENTINEL).stream().map(Member::host).toList(),
-              spec.sentinel().port(),
+              topology.of(Role.SENTINEL).stream()
+                  .map(m -> topology.endpoint(m, Port.SENTINEL))
+                  .toList(),
+              topology::reachable,
               spec.redis().masterName(),
               driver.secrets().redis().reveal(),
               runId + "/redis",
@@ -367,7 +349,7 @@ public final class ScenarioRunner {
                 () ->
                     MadbaseException.invalidInput(
                         "--load runs through the gateway, and this stack has none (gateway.instances: 0)"));
-    java.net.URI target = java.net.URI.create("http://" + gw.host() + ":" + spec.gateway().port());
+    java.net.URI target = java.net.URI.create(driver.topology().endpoint(gw, Port.GATEWAY).http());
     var config =
         io.madbase.load.LoadConfig.builder(target, loadPlan.workload())
             .rate(loadPlan.rate())
@@ -426,254 +408,37 @@ public final class ScenarioRunner {
       ScenarioSpec scenario,
       Freezes freezes,
       List<Injected> before) {
-    String oldLeader = obs.leader().map(Member::name).orElse("");
-    int etcdDown = 0;
-    String oldMaster = redisMaster(obs).orElse("");
-    String target = resolveTarget(action, step, obs, oldLeader, oldMaster);
-    String detail = "";
-    String restart = null;
-    String added = null;
-    long logOffset = -1;
-    listener.step("fault: " + action.id() + (target.isEmpty() ? "" : " " + target));
-    Event fault;
-    switch (action) {
-      case CRASH_NODE -> {
-        fault =
-            events.add(
-                "madbase",
-                Event.FAULT,
-                target,
-                "crash (SIGKILL of Patroni, postmaster and children)");
-        driver.crash(target);
-        restart = target;
-      }
-      case STOP_NODE -> {
-        fault = events.add("madbase", Event.FAULT, target, "SIGTERM to Patroni");
-        driver.signal(target, Signal.TERM);
-        restart = target;
-      }
-      case SWITCHOVER -> {
-        fault =
-            events.add(
-                "madbase",
-                Event.FAULT,
-                oldLeader,
-                "switchover" + (step.candidate() == null ? "" : " to " + step.candidate()));
-        Member leader = driver.topology().member(oldLeader);
-        // Patroni answers when the switchover is done: in the background, so watchers keep the time
-        Thread t =
-            new Thread(
-                () -> {
-                  var r = obs.patroni(leader).switchover(oldLeader, step.candidate());
-                  events.add(
-                      "patroni",
-                      "switchover_answer",
-                      oldLeader,
-                      r.status() + " " + r.body().strip());
-                },
-                "switchover");
-        t.setDaemon(true);
-        t.start();
-        target = oldLeader;
-      }
-      case FREEZE_NODE -> {
-        fault =
-            events.add(
-                "madbase",
-                Event.FAULT,
-                target,
-                "frozen for "
-                    + io.madbase.gateway.Durations.format(step.duration())
-                    + " (SIGSTOP of Patroni, the postmaster and every child)");
-        freezes.freeze(target, step.duration());
-      }
-      case KILL_POSTGRES -> {
-        Signal sig = step.signal() == null ? Signal.KILL : Signal.parse(step.signal());
-        fault = events.add("madbase", Event.FAULT, target, "SIG" + sig + " to the postmaster only");
-        driver.signalPostgres(target, sig);
-      }
-      case CRASH_REDIS_MASTER -> {
-        fault = events.add("madbase", Event.FAULT, target, "SIGKILL of the Redis master");
-        driver.crash(target);
-        restart = target;
-      }
-      case SIGNAL_GATEWAY, SIGNAL_WORKER -> {
-        Signal sig = step.signal() == null ? Signal.TERM : Signal.parse(step.signal());
-        logOffset = driver.logOffset(target);
-        fault = events.add("madbase", Event.FAULT, target, "SIG" + sig);
-        driver.signal(target, sig);
-        restart = sig.ends() ? target : null;
-      }
-      case ADD_WORKER -> {
-        fault = events.add("madbase", Event.FAULT, "", "a new worker starts");
-        added = driver.addWorker(Progress.NONE);
-        events.add("madbase", Event.WORKER_STARTED, added, "healthy; on the discovery list");
-        target = added;
-      }
-      case CRASH_ETCD_MEMBER -> {
-        List<String> hit = List.of(target.split(" "));
-        fault =
-            events.add(
-                "madbase",
-                Event.FAULT,
-                target,
-                hit.size() == 1
-                    ? "SIGKILL of an etcd member"
-                    : "SIGKILL of " + hit.size() + " etcd members: no majority left");
-        for (String m : hit) {
-          driver.crash(m);
-        }
-        restart = target;
-        etcdDown = etcdDown(hit);
-      }
-      case RESTART_FAULTED -> {
-        List<String> down = stillDown(before);
-        Set<String> etcd =
-            driver.topology().of(Role.ETCD).stream().map(Member::name).collect(Collectors.toSet());
-        etcdDown = (int) down.stream().filter(etcd::contains).count();
-        target = String.join(" ", down);
-        fault =
-            events.add(
-                "madbase",
-                Event.FAULT,
-                target,
-                down.isEmpty() ? "restart: nothing is down" : "restart of " + target);
-        startAgain(down, events);
-      }
-      default -> throw new IllegalStateException(action.id());
-    }
+    FaultContext ctx =
+        context(obs, events, freezes, before, obs.leader().map(Member::name).orElse(""));
+    listener.step("fault: " + action.id() + describeTarget(step));
+    Injection in = FaultStep.of(action).inject(ctx, step);
     Expectations.Fault f =
         new Expectations.Fault(
-            action, target, oldLeader, oldMaster, fault.nanos(), step.duration(), etcdDown);
+            action,
+            in.target(),
+            ctx.leader(),
+            ctx.redisMaster(),
+            in.fault().nanos(),
+            step.duration(),
+            in.etcdDown());
     Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
-    return new Injected(f, Expectations.phases(f, spec, probeNames), restart, added, logOffset);
+    return new Injected(f, Expectations.phases(f, spec, probeNames), in);
   }
 
-  /** The members the steps stopped that are not running now, each once, in the order stopped. */
-  private List<String> stillDown(List<Injected> steps) {
-    Set<String> alive =
-        driver.nodes().stream()
-            .filter(NodeInfo::alive)
-            .map(NodeInfo::name)
-            .collect(Collectors.toSet());
-    return steps.stream()
-        .flatMap(i -> i.restartNames().stream())
-        .distinct()
-        .filter(n -> !alive.contains(n))
-        .toList();
+  private FaultContext context(
+      StackObserver obs, EventLog events, Freezes freezes, List<Injected> before, String leader) {
+    return new FaultContext(
+        driver,
+        obs,
+        events,
+        freezes,
+        before.stream().map(Injected::step).toList(),
+        leader,
+        redisMaster(obs).orElse(""));
   }
 
-  private void startAgain(List<String> members, EventLog events) {
-    for (String n : members) {
-      driver.start(n, Progress.NONE);
-      events.add("madbase", Event.ROLLBACK, n, "restarted");
-    }
-  }
-
-  /** etcd members down: not running, or just killed ({@code crashed}, maybe not reaped yet). */
-  private int etcdDown(List<String> crashed) {
-    return (int)
-        driver.nodes().stream()
-            .filter(n -> n.role() == Role.ETCD && (!n.alive() || crashed.contains(n.name())))
-            .count();
-  }
-
-  private String resolveTarget(
-      Action action, ScenarioSpec.Step step, StackObserver obs, String leader, String redisMaster) {
-    String t = step.target() != null ? step.target() : action.defaultTarget();
-    return switch (action) {
-      case CRASH_NODE, STOP_NODE, KILL_POSTGRES, FREEZE_NODE -> {
-        if ("leader".equals(t)) {
-          if (leader.isEmpty()) {
-            throw new MadbaseException(ExitCode.CHECK_FAILED, "no Patroni leader to hit");
-          }
-          yield leader;
-        }
-        if ("replica".equals(t)) {
-          yield driver.topology().of(Role.POSTGRES).stream()
-              .map(Member::name)
-              .filter(n -> !n.equals(leader))
-              .findFirst()
-              .orElseThrow(() -> new MadbaseException(ExitCode.CHECK_FAILED, "no replica to hit"));
-        }
-        yield member(t, Role.POSTGRES);
-      }
-      case CRASH_REDIS_MASTER -> {
-        if (redisMaster.isEmpty()) {
-          throw new MadbaseException(ExitCode.CHECK_FAILED, "the sentinels name no Redis master");
-        }
-        yield redisMaster;
-      }
-      case SIGNAL_GATEWAY -> member(t, Role.GATEWAY);
-      case SIGNAL_WORKER -> member(t, Role.WORKER);
-      case CRASH_ETCD_MEMBER -> {
-        List<Member> etcd = driver.topology().of(Role.ETCD);
-        Map<String, Optional<EtcdHealth.Status>> status = new LinkedHashMap<>();
-        for (Member m : etcd) {
-          status.put(
-              m.name(),
-              new EtcdHealth(m.host(), driver.spec().etcd().clientPort(), Duration.ofSeconds(1))
-                  .status());
-        }
-        Optional<String> etcdLeader =
-            status.entrySet().stream()
-                .filter(e -> e.getValue().map(EtcdHealth.Status::leader).orElse(false))
-                .map(Map.Entry::getKey)
-                .findFirst();
-        if ("leader".equals(t)) {
-          yield etcdLeader.orElseThrow(
-              () -> new MadbaseException(ExitCode.CHECK_FAILED, "etcd has no leader"));
-        }
-        if ("majority".equals(t)) {
-          // the raft leader first, then followers that answer, until no majority is left
-          List<String> hit = new ArrayList<>();
-          etcdLeader.ifPresent(hit::add);
-          status.forEach(
-              (name, st) -> {
-                if (st.isPresent() && !hit.contains(name)) {
-                  hit.add(name);
-                }
-              });
-          long up = status.values().stream().filter(Optional::isPresent).count();
-          int need = (int) (up - etcd.size() / 2); // leave at most members/2 running
-          if (need <= 0) {
-            throw new MadbaseException(
-                ExitCode.CHECK_FAILED, "etcd has no majority to take away: " + up + " answer");
-          }
-          yield String.join(" ", hit.subList(0, Math.min(need, hit.size())));
-        }
-        if ("follower".equals(t)) {
-          // a member that answers and does not lead (an earlier step may have crashed one)
-          yield status.entrySet().stream()
-              .filter(e -> e.getValue().isPresent() && !e.getValue().get().leader())
-              .map(Map.Entry::getKey)
-              .findFirst()
-              .orElseThrow(
-                  () -> new MadbaseException(ExitCode.CHECK_FAILED, "no etcd follower answers"));
-        }
-        yield member(t, Role.ETCD);
-      }
-      default -> "";
-    };
-  }
-
-  private String member(String name, Role role) {
-    return driver.topology().of(role).stream()
-        .map(Member::name)
-        .filter(name::equals)
-        .findFirst()
-        .orElseThrow(
-            () ->
-                MadbaseException.invalidInput(
-                    "target '"
-                        + name
-                        + "' is not a "
-                        + role.label()
-                        + " of this stack ("
-                        + driver.topology().of(role).stream()
-                            .map(Member::name)
-                            .collect(Collectors.joining(", "))
-                        + ")"));
+  private static String describeTarget(ScenarioSpec.Step step) {
+    return step.target() == null ? "" : " " + step.target();
   }
 
   private static Optional<String> redisMaster(StackObserver obs) {
@@ -737,19 +502,20 @@ public final class ScenarioRunner {
             : "rollback: " + String.join(", ", scenario.rollback()));
     // always, whatever the rollback list says: a node still frozen (recovery timed out before its
     // freeze was over) is resumed, or the stack could never be whole again
-    for (String early : freezes.thawAll("resumed early by the rollback (SIGCONT)")) {
+    for (String early : freezes.thawAll("resumed early by the rollback")) {
       notes.add(early + " was still frozen at the rollback and was resumed early");
     }
     if (scenario.rollback().contains("remove_added_workers")) {
       for (Injected in : injected) {
-        if (in.added() != null) {
-          driver.removeWorker(in.added());
-          events.add("madbase", Event.ROLLBACK, in.added(), "removed");
+        if (in.step().added() != null) {
+          driver.removeWorker(in.step().added());
+          events.add("madbase", Event.ROLLBACK, in.step().added(), "removed");
         }
       }
     }
     if (scenario.rollback().contains("restart_faulted")) {
-      startAgain(stillDown(injected), events);
+      FaultContext ctx = context(obs, events, freezes, injected, "");
+      RestartFaulted.startAgain(ctx, RestartFaulted.stillDown(ctx, ctx.before()));
     }
     try {
       new Wait(ROLLBACK_DEADLINE, Duration.ofMillis(250), Progress.NONE)

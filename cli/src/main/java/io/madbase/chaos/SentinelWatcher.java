@@ -2,15 +2,16 @@ package io.madbase.chaos;
 
 import io.madbase.observe.RedisInspector;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
+import io.madbase.stack.Role;
+import io.madbase.stack.Topology;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /** Polls every Sentinel: where it says the master is, and the master's flags (s_down, o_down). */
 public final class SentinelWatcher extends Watcher {
-  private final List<Member> sentinels;
-  private final int port;
+  private final Topology topology;
   private final String masterName;
   private final RedisInspector inspector;
   private final Function<String, String> nameOf;
@@ -18,15 +19,13 @@ public final class SentinelWatcher extends Watcher {
   private final Map<String, String> lastFlags = new HashMap<>();
 
   public SentinelWatcher(
-      List<Member> sentinels,
-      int port,
+      Topology topology,
       String masterName,
       RedisInspector inspector,
       Function<String, String> nameOfHost,
       EventLog log) {
     super("sentinel", log);
-    this.sentinels = sentinels;
-    this.port = port;
+    this.topology = topology;
     this.masterName = masterName;
     this.inspector = inspector;
     this.nameOf = nameOfHost;
@@ -34,8 +33,8 @@ public final class SentinelWatcher extends Watcher {
 
   @Override
   protected void poll() {
-    for (Member s : sentinels) {
-      var view = inspector.sentinel(s.host(), port, masterName);
+    for (Member s : topology.of(Role.SENTINEL)) {
+      var view = inspector.sentinel(topology.endpoint(s, Port.SENTINEL), masterName);
       String master = view.map(v -> nameOf.apply(v.masterHost())).orElse("unreachable");
       String flags = view.map(RedisInspector.SentinelView::flags).orElse("unreachable");
       if (!master.equals(lastMaster.get(s.name()))) {

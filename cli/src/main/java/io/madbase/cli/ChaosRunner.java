@@ -10,7 +10,7 @@ import io.madbase.chaos.RunResult;
 import io.madbase.chaos.ScenarioLoader;
 import io.madbase.chaos.ScenarioRunner;
 import io.madbase.chaos.ScenarioSpec;
-import io.madbase.driver.LocalDriver;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.driver.StackState;
 import io.madbase.gateway.Durations;
 import io.madbase.report.RepeatSummary;
@@ -50,7 +50,7 @@ final class ChaosRunner {
       String note = null;
       if (StackState.load(stack.stateDir()).isPresent()) {
         // a running stack: predict from the timing Patroni really has
-        try (LocalDriver d = LocalDriver.attach(stack.stateDir())) {
+        try (StackLifecycle d = stack.attach()) {
           if (d.nodes().stream().anyMatch(n -> n.alive() && n.role() == Role.POSTGRES)) {
             EffectiveTiming.Result eff = EffectiveTiming.of(d.spec(), d.topology(), d.observer());
             spec = eff.spec();
@@ -67,7 +67,7 @@ final class ChaosRunner {
     }
     List<RunResult> results = new ArrayList<>();
     var loadPlan = opts.loadPlan();
-    try (LocalDriver driver = LocalDriver.attach(stack.stateDir())) {
+    try (StackLifecycle driver = stack.attach()) {
       for (int i = 1; i <= opts.repeat; i++) {
         if (opts.repeat > 1) {
           err.printf("=== run %d of %d%n", i, opts.repeat);

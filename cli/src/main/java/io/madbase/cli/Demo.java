@@ -1,7 +1,7 @@
 package io.madbase.cli;
 
-import io.madbase.driver.LocalDriver;
-import io.madbase.driver.StackDriver;
+import io.madbase.driver.Drivers;
+import io.madbase.driver.StackLifecycle;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -44,13 +44,13 @@ public final class Demo implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     var loaded = stack.load();
-    try (LocalDriver driver =
-        LocalDriver.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
+    try (StackLifecycle driver =
+        Drivers.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
       if (!verbosity.quiet()) {
         err.println(
             "madbase demo: 1/2 the stack (3 etcd, 3 PostgreSQL under Patroni, HAProxy, Redis + 3 Sentinels, gateway, workers)");
       }
-      StackDriver.UpResult up = driver.up(new TerminalProgress(err, verbosity.quiet()));
+      StackLifecycle.UpResult up = driver.up(new TerminalProgress(err, verbosity.quiet()));
       out.printf(
           Locale.ROOT,
           up.changedNothing() ? "stack '%s' was already up%n" : "stack '%s' up in %.1f s%n",

@@ -1,9 +1,9 @@
 package io.madbase.cli;
 
-import io.madbase.driver.LocalDriver;
 import io.madbase.driver.NodeInfo;
 import io.madbase.driver.OsUser;
 import io.madbase.driver.Preflight;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.driver.StackState;
 import io.madbase.stack.Member;
 import io.madbase.stack.StackSpec;
@@ -96,7 +96,7 @@ public final class Doctor implements Callable<Integer> {
             .map(Member::name)
             .collect(Collectors.toCollection(LinkedHashSet::new));
     if (StackState.load(stack.stateDir()).isPresent()) {
-      try (LocalDriver d = LocalDriver.attach(stack.stateDir())) {
+      try (StackLifecycle d = stack.attach()) {
         Set<String> running =
             d.nodes().stream()
                 .filter(NodeInfo::alive)

@@ -1,6 +1,6 @@
 package io.madbase.cli;
 
-import io.madbase.driver.LocalDriver;
+import io.madbase.driver.StackLifecycle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +29,7 @@ public final class Down implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (LocalDriver driver = LocalDriver.attach(stack.stateDir())) {
+    try (StackLifecycle driver = stack.attach()) {
       driver.down(purge, new TerminalProgress(spec.commandLine().getErr(), verbosity.quiet()));
       spec.commandLine()
           .getOut()

@@ -2,8 +2,8 @@ package io.madbase.cli;
 
 import io.madbase.Json;
 import io.madbase.MadbaseException;
-import io.madbase.driver.LocalDriver;
 import io.madbase.driver.NodeInfo;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.gateway.Setting;
 import io.madbase.gateway.db.TenantPools;
 import io.madbase.load.LoadConfig;
@@ -16,7 +16,9 @@ import io.madbase.load.RunningLoad;
 import io.madbase.load.Workload;
 import io.madbase.report.LoadJunitReport;
 import io.madbase.report.LoadTextReport;
+import io.madbase.stack.Endpoint;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -242,14 +244,13 @@ public final class LoadTest implements Callable<Integer> {
       throw MadbaseException.invalidInput(String.join("\n  ", problems));
     }
     boolean needStack = url == null || checkPoolLeaks;
-    try (LocalDriver driver = needStack ? LocalDriver.attach(stack.stateDir()) : null) {
+    try (StackLifecycle driver = needStack ? stack.attach() : null) {
       Member gateway = url == null ? gateway(driver) : null;
       LoadConfig load =
           gateway == null
               ? config.build()
               : config
-                  .target(
-                      URI.create("http://" + gateway.host() + ":" + driver.spec().gateway().port()))
+                  .target(URI.create(driver.topology().endpoint(gateway, Port.GATEWAY).http()))
                   .build();
       PoolLeakCheck leaks = checkPoolLeaks ? poolLeakCheck(driver) : null;
       ProcessWatch watch = null;
@@ -387,7 +388,7 @@ public final class LoadTest implements Callable<Integer> {
     return h;
   }
 
-  private Member gateway(LocalDriver driver) {
+  private Member gateway(StackLifecycle driver) {
     List<Member> gateways = driver.topology().of(Role.GATEWAY);
     if (gateways.isEmpty()) {
       throw MadbaseException.environment(
@@ -411,7 +412,7 @@ public final class LoadTest implements Callable<Integer> {
                         + "')"));
   }
 
-  private static ProcessWatch processOf(LocalDriver driver, Member gateway) {
+  private static ProcessWatch processOf(StackLifecycle driver, Member gateway) {
     return driver.nodes().stream()
         .filter(n -> n.name().equals(gateway.name()) && n.alive())
         .findFirst()
@@ -421,11 +422,15 @@ public final class LoadTest implements Callable<Integer> {
   }
 
   /** Every PostgreSQL node, the gateways' pool sizes from their environment, their /metrics. */
-  private static PoolLeakCheck poolLeakCheck(LocalDriver driver) {
+  private static PoolLeakCheck poolLeakCheck(StackLifecycle driver) {
     var spec = driver.spec();
     List<PoolLeakCheck.Node> nodes =
         driver.topology().of(Role.POSTGRES).stream()
-            .map(m -> new PoolLeakCheck.Node(m.name(), m.host(), spec.postgres().port()))
+            .map(
+                m -> {
+                  Endpoint pg = driver.topology().endpoint(m, Port.POSTGRES);
+                  return new PoolLeakCheck.Node(m.name(), pg.host(), pg.port());
+                })
             .toList();
     List<Member> gateways = driver.topology().of(Role.GATEWAY);
     int shared = 0;
@@ -438,7 +443,7 @@ public final class LoadTest implements Callable<Integer> {
                   .strip());
       // the primary pool, and the replica pool when reads go to replicas
       shared = Math.max(shared, size * (env.containsKey("READ_REPLICA_URL") ? 2 : 1));
-      metrics.add(URI.create("http://" + g.host() + ":" + spec.gateway().port() + "/metrics"));
+      metrics.add(URI.create(driver.topology().endpoint(g, Port.GATEWAY).http() + "/metrics"));
     }
     var ceiling =
         new PoolLeakCheck.Ceiling(

@@ -1,7 +1,7 @@
 package io.madbase.cli;
 
 import io.madbase.Json;
-import io.madbase.driver.LocalDriver;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.driver.StackStatus;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +25,7 @@ public final class Status implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (LocalDriver driver = LocalDriver.attach(stack.stateDir())) {
+    try (StackLifecycle driver = stack.attach()) {
       StackStatus status = StackStatus.collect(driver);
       if (output.json()) {
         spec.commandLine().getOut().println(Json.write(status));

@@ -9,6 +9,7 @@ final class StatusPrinter {
   private StatusPrinter() {}
 
   static void text(StackStatus s, PrintWriter out) {
+    out.printf("stack %s on the %s driver (%s)%n", s.stack(), s.driver(), s.stateDir());
     out.printf(
         "%-8s %-9s %-9s %-30s %-12s %-7s %s%n",
         "MEMBER", "KIND", "ROLE", "STATE", "ADDRESS", "PID", "LAG");

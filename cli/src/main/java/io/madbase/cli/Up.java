@@ -1,7 +1,7 @@
 package io.madbase.cli;
 
-import io.madbase.driver.LocalDriver;
-import io.madbase.driver.StackDriver;
+import io.madbase.driver.Drivers;
+import io.madbase.driver.StackLifecycle;
 import io.madbase.driver.StackStatus;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -32,9 +32,9 @@ public final class Up implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     TerminalProgress progress =
         new TerminalProgress(spec.commandLine().getErr(), verbosity.quiet());
-    try (LocalDriver driver =
-        LocalDriver.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
-      StackDriver.UpResult result = driver.up(progress);
+    try (StackLifecycle driver =
+        Drivers.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
+      StackLifecycle.UpResult result = driver.up(progress);
       StackStatus status = StackStatus.collect(driver);
       if (result.changedNothing()) {
         out.printf(

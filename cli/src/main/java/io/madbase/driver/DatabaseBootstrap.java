@@ -3,9 +3,10 @@ package io.madbase.driver;
 import io.madbase.MadbaseException;
 import io.madbase.gateway.db.SeedSchema;
 import io.madbase.render.RenderContext;
+import io.madbase.stack.Endpoint;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
 import io.madbase.stack.Secrets;
-import io.madbase.stack.StackSpec;
 import io.madbase.stack.Topology;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,16 +21,17 @@ import java.util.Properties;
  * database (as the superuser, on the leader). Idempotent: a second run changes nothing.
  */
 final class DatabaseBootstrap {
-  private final StackSpec spec;
+  private final Topology topology;
   private final Secrets secrets;
 
-  DatabaseBootstrap(StackSpec spec, Topology topology, Secrets secrets) {
-    this.spec = spec;
+  DatabaseBootstrap(Topology topology, Secrets secrets) {
+    this.topology = topology;
     this.secrets = secrets;
   }
 
   void ensure(Member leader) {
-    String url = "jdbc:postgresql://" + leader.host() + ":" + spec.postgres().port() + "/postgres";
+    Endpoint pg = topology.endpoint(leader, Port.POSTGRES);
+    String url = "jdbc:postgresql://" + pg + "/postgres";
     try (Connection c =
         DriverManager.getConnection(url, props("postgres", secrets.superuser().reveal()))) {
       if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", RenderContext.APP_USER)) {
@@ -57,13 +59,7 @@ final class DatabaseBootstrap {
     }
     // the seed schema (probe ledger, demo tables, projects) belongs to the gateway; applied as its
     // user
-    String appUrl =
-        "jdbc:postgresql://"
-            + leader.host()
-            + ":"
-            + spec.postgres().port()
-            + "/"
-            + RenderContext.DATABASE;
+    String appUrl = "jdbc:postgresql://" + pg + "/" + RenderContext.DATABASE;
     try (Connection c =
         DriverManager.getConnection(
             appUrl, props(RenderContext.APP_USER, secrets.app().reveal()))) {

@@ -21,10 +21,10 @@ import java.util.jar.Manifest;
  * a JVM whose jar is replaced under it fails to load classes (seen as a gateway spinning in
  * NoClassDefFoundError). A copy is never overwritten, so every running member keeps its own.
  */
-final class JavaLauncher {
+public final class JavaLauncher {
   private JavaLauncher() {}
 
-  static List<String> command(List<String> jvmOptions, Path libDir) {
+  public static List<String> command(List<String> jvmOptions, Path libDir) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);

@@ -1,5 +1,6 @@
 package io.madbase.driver;
 
+import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.util.List;
 
@@ -11,4 +12,11 @@ import java.util.List;
  * @param childPids for a postgres node: the postmaster, if running (Patroni detaches it)
  */
 public record NodeInfo(
-    String name, Role role, String address, long pid, boolean alive, List<Long> childPids) {}
+    String name, Role role, String address, long pid, boolean alive, List<Long> childPids) {
+
+  /** The member this is (also a worker added at run time, which the spec's topology lacks). */
+  public Member member() {
+    String digits = name.replaceFirst("^\\D+", "");
+    return new Member(role, name, digits.isEmpty() ? 1 : Integer.parseInt(digits), address);
+  }
+}

@@ -124,8 +124,20 @@ public final class Preflight {
    * is reported with the process holding it, as {@code ss} tells.
    */
   public static List<Finding> ports(StackSpec spec, Topology topo, Set<String> members) {
+    return ports(
+        listenAddresses(spec, topo),
+        members,
+        "stop what holds it, or move the stack: change local.subnet or the port in madbase.yaml");
+  }
+
+  /**
+   * Checks that every address of the members in {@code members} can be bound now; a taken one is
+   * reported with the process holding it, as {@code ss} tells, and {@code fix}.
+   */
+  public static List<Finding> ports(
+      Map<String, List<InetSocketAddress>> addresses, Set<String> members, String fix) {
     List<Finding> out = new ArrayList<>();
-    for (var e : listenAddresses(spec, topo).entrySet()) {
+    for (var e : addresses.entrySet()) {
       if (!members.contains(e.getKey())) {
         continue;
       }
@@ -146,7 +158,7 @@ public final class Preflight {
                       + " (needed by "
                       + e.getKey()
                       + ")",
-                  "stop what holds it, or move the stack: change local.subnet or the port in madbase.yaml"));
+                  fix));
         } catch (IOException ex) {
           out.add(
               new Finding(

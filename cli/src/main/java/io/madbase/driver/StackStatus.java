@@ -8,8 +8,10 @@ import io.madbase.observe.PatroniClient;
 import io.madbase.observe.RedisInspector;
 import io.madbase.observe.StackObserver;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import io.madbase.stack.StackSpec;
+import io.madbase.stack.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,9 +50,10 @@ public record StackStatus(
       long pid,
       Long lagBytes) {}
 
-  public static StackStatus collect(LocalDriver driver) {
+  public static StackStatus collect(StackLifecycle driver) {
     StackSpec spec = driver.spec();
     StackObserver obs = driver.observer();
+    Topology topo = driver.topology();
     List<NodeInfo> nodes = driver.nodes();
     List<MemberStatus> members = new ArrayList<>();
 
@@ -83,7 +86,7 @@ public record StackStatus(
       switch (n.role()) {
         case ETCD -> {
           Optional<EtcdHealth.Status> st =
-              new EtcdHealth(n.address(), spec.etcd().clientPort(), Duration.ofSeconds(1)).status();
+              obs.etcdHealth(n.member(), Duration.ofSeconds(1)).status();
           role = st.map(s -> s.leader() ? "leader" : "follower").orElse("-");
           state = st.isPresent() ? "healthy" : n.alive() ? "not answering" : "down";
         }
@@ -113,7 +116,8 @@ public record StackStatus(
         }
         case REDIS -> {
           Optional<RedisInspector.NodeInfo> info =
-              obs.redis().node(n.address(), spec.redis().port(), driver.secrets().redis().reveal());
+              obs.redis()
+                  .node(topo.endpoint(n.member(), Port.REDIS), driver.secrets().redis().reveal());
           role = info.map(i -> i.master() ? "master" : "replica").orElse("-");
           state =
               info.map(
@@ -125,7 +129,8 @@ public record StackStatus(
         }
         case SENTINEL -> {
           Optional<RedisInspector.SentinelView> v =
-              obs.redis().sentinel(n.address(), spec.sentinel().port(), spec.redis().masterName());
+              obs.redis()
+                  .sentinel(topo.endpoint(n.member(), Port.SENTINEL), spec.redis().masterName());
           role = "sentinel";
           state =
               v.map(
@@ -143,7 +148,7 @@ public record StackStatus(
           role = "gateway";
           state =
               Http.get(
-                      "http://" + n.address() + ":" + spec.gateway().port() + "/ready",
+                      topo.endpoint(n.member(), Port.GATEWAY).http() + "/ready",
                       Duration.ofSeconds(1))
                   .map(r -> r.ok() ? "ready" : "not ready")
                   .orElse(n.alive() ? "not answering" : "down");
@@ -152,7 +157,7 @@ public record StackStatus(
           role = "worker";
           state =
               Http.get(
-                      "http://" + n.address() + ":" + spec.workers().port() + "/health",
+                      topo.endpoint(n.member(), Port.WORKER).http() + "/health",
                       Duration.ofSeconds(1))
                   .map(r -> r.ok() ? "up" : "unhealthy")
                   .orElse(n.alive() ? "not answering" : "down");

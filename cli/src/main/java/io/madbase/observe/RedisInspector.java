@@ -71,6 +71,14 @@ public final class RedisInspector implements AutoCloseable {
       int replicas,
       List<Map<String, String>> replicaDetails) {}
 
+  public Optional<NodeInfo> node(io.madbase.stack.Endpoint at, String password) {
+    return node(at.host(), at.port(), password);
+  }
+
+  public Optional<SentinelView> sentinel(io.madbase.stack.Endpoint at, String masterName) {
+    return sentinel(at.host(), at.port(), masterName);
+  }
+
   public Optional<NodeInfo> node(String host, int port, String password) {
     RedisURI uri =
         RedisURI.builder()
@@ -95,11 +103,11 @@ public final class RedisInspector implements AutoCloseable {
 
   /** {@code CONFIG GET} of {@code names} on a Redis node: each name with its value. */
   public Optional<Map<String, String>> config(
-      String host, int port, String password, String... names) {
+      io.madbase.stack.Endpoint at, String password, String... names) {
     RedisURI uri =
         RedisURI.builder()
-            .withHost(host)
-            .withPort(port)
+            .withHost(at.host())
+            .withPort(at.port())
             .withTimeout(timeout)
             .withPassword(password.toCharArray())
             .build();

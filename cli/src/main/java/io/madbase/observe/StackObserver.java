@@ -1,7 +1,9 @@
 package io.madbase.observe;
 
 import io.madbase.stack.DataSafety;
+import io.madbase.stack.Endpoint;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import io.madbase.stack.Secrets;
 import io.madbase.stack.StackSpec;
@@ -34,13 +36,18 @@ public final class StackObserver implements AutoCloseable {
     this.secrets = secrets;
   }
 
+  public Topology topology() {
+    return topology;
+  }
+
   public PatroniClient patroni(Member node) {
-    return new PatroniClient(
-        node.host(), spec.postgres().restPort(), TIMEOUT, secrets.patroniApi());
+    Endpoint rest = topology.endpoint(node, Port.PATRONI_REST);
+    return new PatroniClient(rest.host(), rest.port(), TIMEOUT, secrets.patroniApi());
   }
 
   public HaproxyStats haproxyStats() {
-    return new HaproxyStats(topology.haproxy().host(), spec.haproxy().statsPort(), TIMEOUT);
+    Endpoint stats = topology.haproxy(Port.HAPROXY_STATS);
+    return new HaproxyStats(stats.host(), stats.port(), TIMEOUT);
   }
 
   public synchronized RedisInspector redis() {
@@ -56,7 +63,7 @@ public final class StackObserver implements AutoCloseable {
   public Check etcd() {
     List<String> bad = new ArrayList<>();
     for (Member m : topology.of(Role.ETCD)) {
-      if (!new EtcdHealth(m.host(), spec.etcd().clientPort(), TIMEOUT).healthy()) {
+      if (!etcdHealth(m, TIMEOUT).healthy()) {
         bad.add(m.name());
       }
     }
@@ -70,6 +77,19 @@ public final class StackObserver implements AutoCloseable {
                 + n
                 + " members healthy; not healthy: "
                 + String.join(", ", bad));
+  }
+
+  /** etcd's /health of one member. */
+  public EtcdHealth etcdHealth(Member m, Duration timeout) {
+    Endpoint client = topology.endpoint(m, Port.ETCD_CLIENT);
+    return new EtcdHealth(client.host(), client.port(), timeout);
+  }
+
+  /** Every etcd member's client URL, as madbase reaches it. */
+  public List<String> etcdEndpoints() {
+    return topology.of(Role.ETCD).stream()
+        .map(m -> topology.endpoint(m, Port.ETCD_CLIENT).http())
+        .toList();
   }
 
   // ---- Patroni
@@ -186,11 +206,11 @@ public final class StackObserver implements AutoCloseable {
    */
   public Check sentinels() {
     String name = spec.redis().masterName();
-    int port = spec.sentinel().port();
     List<String> problems = new ArrayList<>();
     String master = null;
     for (Member s : topology.of(Role.SENTINEL)) {
-      Optional<RedisInspector.SentinelView> v = redis().sentinel(s.host(), port, name);
+      Optional<RedisInspector.SentinelView> v =
+          redis().sentinel(topology.endpoint(s, Port.SENTINEL), name);
       if (v.isEmpty()) {
         problems.add(s.name() + " no answer");
         continue;
@@ -216,7 +236,7 @@ public final class StackObserver implements AutoCloseable {
       Optional<RedisInspector.NodeInfo> info =
           m == null
               ? Optional.empty()
-              : redis().node(m.host(), spec.redis().port(), secrets.redis().reveal());
+              : redis().node(topology.endpoint(m, Port.REDIS), secrets.redis().reveal());
       int expected = topology.of(Role.REDIS).size() - 1;
       if (info.isEmpty() || !info.get().master() || info.get().connectedReplicas() < expected) {
         problems.add(
@@ -232,7 +252,7 @@ public final class StackObserver implements AutoCloseable {
           continue;
         }
         Optional<RedisInspector.NodeInfo> ri =
-            redis().node(r.host(), spec.redis().port(), secrets.redis().reveal());
+            redis().node(topology.endpoint(r, Port.REDIS), secrets.redis().reveal());
         if (ri.isEmpty() || ri.get().master() || !ri.get().linkUp()) {
           problems.add(
               r.name()
@@ -254,7 +274,7 @@ public final class StackObserver implements AutoCloseable {
   public Optional<String> sentinelsView() {
     for (Member s : topology.of(Role.SENTINEL)) {
       Optional<RedisInspector.SentinelView> v =
-          redis().sentinel(s.host(), spec.sentinel().port(), spec.redis().masterName());
+          redis().sentinel(topology.endpoint(s, Port.SENTINEL), spec.redis().masterName());
       if (v.isPresent()) {
         return Optional.of(v.get().masterHost());
       }
@@ -263,7 +283,7 @@ public final class StackObserver implements AutoCloseable {
   }
 
   public Optional<Member> redisMember(String host) {
-    return topology.of(Role.REDIS).stream().filter(m -> m.host().equals(host)).findFirst();
+    return topology.redisAt(host);
   }
 
   // ---- data safety
@@ -302,8 +322,7 @@ public final class StackObserver implements AutoCloseable {
       Optional<Map<String, String>> c =
           redis()
               .config(
-                  m.host(),
-                  spec.redis().port(),
+                  topology.endpoint(m, Port.REDIS),
                   secrets.redis().reveal(),
                   "min-replicas-to-write",
                   "min-replicas-max-lag");
@@ -355,19 +374,19 @@ public final class StackObserver implements AutoCloseable {
 
   /** Every gateway answers 200 on /ready. */
   public Check gateways() {
-    return endpoints("gateway", Role.GATEWAY, spec.gateway().port(), "/ready");
+    return endpoints("gateway", Role.GATEWAY, Port.GATEWAY, "/ready");
   }
 
   /** Every worker answers 200 on /health. */
   public Check workers() {
-    return endpoints("workers", Role.WORKER, spec.workers().port(), "/health");
+    return endpoints("workers", Role.WORKER, Port.WORKER, "/health");
   }
 
-  private Check endpoints(String name, Role role, int port, String path) {
+  private Check endpoints(String name, Role role, Port port, String path) {
     List<String> bad = new ArrayList<>();
     for (Member m : topology.of(role)) {
       boolean ok =
-          Http.get("http://" + m.host() + ":" + port + path, TIMEOUT)
+          Http.get(topology.endpoint(m, port).http() + path, TIMEOUT)
               .map(Http.Response::ok)
               .orElse(false);
       if (!ok) {

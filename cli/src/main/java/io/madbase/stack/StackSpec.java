@@ -14,7 +14,9 @@ import java.util.Objects;
  */
 public record StackSpec(
     String name,
+    String driver,
     Local local,
+    Docker docker,
     Etcd etcd,
     Postgres postgres,
     Haproxy haproxy,
@@ -26,9 +28,14 @@ public record StackSpec(
 
   public static final String DEFAULT_NAME = "madbase";
 
+  /** The driver that runs the stack when the file names none: native processes on loopback. */
+  public static final String DEFAULT_DRIVER = "local";
+
   public StackSpec {
     name = Objects.requireNonNullElse(name, DEFAULT_NAME);
+    driver = Objects.requireNonNullElse(driver, DEFAULT_DRIVER);
     local = Objects.requireNonNullElseGet(local, () -> new Local(null, null, null));
+    docker = Objects.requireNonNullElseGet(docker, () -> new Docker(null, null, null));
     etcd = Objects.requireNonNullElseGet(etcd, () -> new Etcd(null, null, null));
     postgres =
         Objects.requireNonNullElseGet(
@@ -44,7 +51,7 @@ public record StackSpec(
 
   /** The standard stack, as if madbase.yaml were empty. */
   public static StackSpec defaults() {
-    return new StackSpec(null, null, null, null, null, null, null, null, null, null);
+    return new StackSpec(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -54,7 +61,9 @@ public record StackSpec(
   public StackSpec withPatroniTiming(int ttl, int loopWait, int retryTimeout) {
     return new StackSpec(
         name,
+        driver,
         local,
+        docker,
         etcd,
         postgres,
         haproxy,
@@ -87,13 +96,15 @@ public record StackSpec(
   /** This spec with its postgres section replaced. */
   public StackSpec withPostgres(Postgres pg) {
     return new StackSpec(
-        name, local, etcd, pg, haproxy, redis, sentinel, gateway, workers, failover);
+        name, driver, local, docker, etcd, pg, haproxy, redis, sentinel, gateway, workers,
+        failover);
   }
 
   /** This spec with its redis section replaced. */
   public StackSpec withRedis(Redis r) {
     return new StackSpec(
-        name, local, etcd, postgres, haproxy, r, sentinel, gateway, workers, failover);
+        name, driver, local, docker, etcd, postgres, haproxy, r, sentinel, gateway, workers,
+        failover);
   }
 
   /** The failover timing in force: the profile's values with this file's overrides applied. */
@@ -115,6 +126,41 @@ public record StackSpec(
       subnet = Objects.requireNonNullElse(subnet, DEFAULT_SUBNET);
       postgresUser = Objects.requireNonNullElse(postgresUser, "postgres");
       patroni = Objects.requireNonNullElse(patroni, DEFAULT_PATRONI);
+    }
+  }
+
+  /** This spec run by another driver ("local" or "docker"). */
+  public StackSpec withDriver(String driverName) {
+    return new StackSpec(
+        name,
+        driverName,
+        local,
+        docker,
+        etcd,
+        postgres,
+        haproxy,
+        redis,
+        sentinel,
+        gateway,
+        workers,
+        failover);
+  }
+
+  /**
+   * Where the docker driver runs the stack: images built from {@code baseImage} (a Debian bookworm
+   * image; when the engine has none and cannot pull it, madbase builds one from Debian's packages
+   * with debootstrap), and every port madbase itself connects to published on 127.0.0.1 from {@code
+   * hostPortBase} on (see {@link HostPorts}).
+   */
+  public record Docker(String baseImage, Integer hostPortBase, String debianMirror) {
+    public static final String DEFAULT_BASE_IMAGE = "debian:bookworm";
+    public static final int DEFAULT_HOST_PORT_BASE = 15400;
+    public static final String DEFAULT_MIRROR = "http://deb.debian.org/debian";
+
+    public Docker {
+      baseImage = Objects.requireNonNullElse(baseImage, DEFAULT_BASE_IMAGE);
+      hostPortBase = Objects.requireNonNullElse(hostPortBase, DEFAULT_HOST_PORT_BASE);
+      debianMirror = Objects.requireNonNullElse(debianMirror, DEFAULT_MIRROR);
     }
   }
 

@@ -41,6 +41,30 @@ public final class StackSpecValidator {
               + "')");
     }
 
+    if (!List.of("local", "docker").contains(s.driver())) {
+      error("driver", "must be local or docker (got '" + s.driver() + "')");
+    }
+    int base = s.docker().hostPortBase();
+    if (base < 1024 || base > 65535 - 99) {
+      error(
+          "docker.host_port_base",
+          "must be between 1024 and 65436: the stack publishes base+1 to base+99 on 127.0.0.1 (got "
+              + base
+              + ")");
+    }
+    if (s.docker().baseImage().isBlank() || s.docker().baseImage().contains(" ")) {
+      error(
+          "docker.base_image",
+          "must name a Debian bookworm image such as debian:bookworm (got '"
+              + s.docker().baseImage()
+              + "')");
+    }
+    if (!s.docker().debianMirror().matches("https?://[^\\s]+")) {
+      error(
+          "docker.debian_mirror",
+          "must be an http(s) URL of a Debian mirror (got '" + s.docker().debianMirror() + "')");
+    }
+
     var m = SUBNET.matcher(s.local().subnet());
     if (!m.matches() || Integer.parseInt(m.group(1)) > 255 || Integer.parseInt(m.group(2)) > 255) {
       error(
@@ -189,6 +213,15 @@ public final class StackSpecValidator {
     positive("gateway.shutdown_grace", gw.shutdownGrace());
     positive("gateway.hold_deadline", gw.holdDeadline());
     range("workers.count", s.workers().count(), 0, 40);
+    if (s.driver().equals("docker") && s.workers().count() > HostPorts.MAX_WORKERS) {
+      error(
+          List.of("workers.count", "driver"),
+          "the docker driver publishes at most "
+              + HostPorts.MAX_WORKERS
+              + " workers' ports (got "
+              + s.workers().count()
+              + ")");
+    }
     port("workers.port", s.workers().port());
     positive("workers.discovery_interval", s.workers().discoveryInterval());
 

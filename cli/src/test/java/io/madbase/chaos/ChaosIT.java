@@ -3,9 +3,9 @@ package io.madbase.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.madbase.driver.LocalDriver;
 import io.madbase.driver.ManagedProcess;
+import io.madbase.driver.local.LocalDriver;
+import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
 import java.io.IOException;
@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -82,65 +81,15 @@ class ChaosIT {
 
   /** Runs a command, then reads the report.json it wrote (the newest run directory). */
   static JsonNode report(String scenarioName) throws IOException {
-    try (Stream<Path> s = Files.list(reports)) {
-      Path newest =
-          s.filter(p -> p.getFileName().toString().startsWith(scenarioName + "-"))
-              .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()))
-              .orElseThrow();
-      assertThat(newest.resolve("report.html")).exists();
-      assertThat(newest.resolve("report.md")).exists();
-      assertThat(newest.resolve("junit.xml")).exists();
-      return new ObjectMapper().readTree(newest.resolve("report.json").toFile());
-    }
+    return ChaosReports.newest(reports, scenarioName);
   }
 
   static Map<String, JsonNode> byId(JsonNode array, String key) {
-    Map<String, JsonNode> m = new HashMap<>();
-    array.forEach(n -> m.put(n.path(key).asText(), n));
-    return m;
+    return ChaosReports.byId(array, key);
   }
 
-  /**
-   * Replication is asynchronous (PostgreSQL under Patroni's defaults, and Redis): a write the
-   * crashed primary or master committed in the instant before the crash, not yet streamed, is lost
-   * with it (seen once in some sixty kill-primary runs). A run may lose such writes and nothing
-   * else: then it fails on that SLO alone, and the report lists each write, when it was
-   * acknowledged, and why.
-   */
   static void assertNoWriteLostButInTheReplicationWindow(CliRun r, JsonNode rep) {
-    int lost = 0;
-    for (JsonNode l : rep.path("ledger")) {
-      lost += l.path("lost").asInt();
-      assertThat(l.path("acknowledged").asInt()).isPositive();
-      assertThat(l.path("lost").asInt())
-          .as("lost %s", l.path("probe").asText())
-          .isLessThanOrEqualTo(2);
-      l.path("lost_acked_at_seconds")
-          .forEach(
-              at ->
-                  assertThat(at.asDouble())
-                      .as(
-                          "a lost write of %s was acknowledged around the crash",
-                          l.path("probe").asText())
-                      .isBetween(-1.0, 0.5));
-    }
-    List<String> missed = new ArrayList<>();
-    rep.path("slos")
-        .forEach(
-            slo -> {
-              if (!slo.path("passed").asBoolean()) {
-                missed.add(slo.path("name").asText());
-              }
-            });
-    if (lost == 0) {
-      assertThat(r.exitCode()).as(r.toString()).isZero();
-      assertThat(r.out()).contains("verdict: PASS").contains("reports: ");
-      assertThat(rep.path("passed").asBoolean()).isTrue();
-    } else {
-      assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-      assertThat(missed).containsExactly("lost_acknowledged_writes");
-      assertThat(rep.path("notes").toString()).contains("Replication is asynchronous");
-    }
+    ChaosReports.assertNoWriteLostButInTheReplicationWindow(r, rep);
   }
 
   /** The gateway log's errors (with their stack traces) and database-error warnings. */

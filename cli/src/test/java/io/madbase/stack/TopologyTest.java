@@ -33,4 +33,37 @@ class TopologyTest {
     assertThat(t.of(Role.POSTGRES)).extracting(Member::host).containsExactly("pg1", "pg2", "pg3");
     assertThat(t.haproxy().host()).isEqualTo("haproxy");
   }
+
+  @Test
+  void madbaseReachesLocalMembersOnTheirOwnAddressAndPort() {
+    StackSpec spec = StackSpecLoader.parse("m.yaml", "local:\n  subnet: 127.0.9\n");
+    Topology t = Topology.local(spec);
+    assertThat(t.endpoint(t.member("pg2"), Port.PATRONI_REST))
+        .isEqualTo(new Endpoint("127.0.9.2", 8008));
+    assertThat(t.haproxy(Port.HAPROXY_REPLICAS)).isEqualTo(new Endpoint("127.0.9.10", 5434));
+    assertThat(t.reachable(new Endpoint("127.0.9.22", 6379)))
+        .isEqualTo(new Endpoint("127.0.9.22", 6379));
+  }
+
+  @Test
+  void madbaseReachesComposeMembersOnlyThroughPortsPublishedOnLoopback() {
+    StackSpec spec = StackSpecLoader.parse("m.yaml", "docker:\n  host_port_base: 20000\n");
+    Topology t = Topology.compose(spec);
+    assertThat(t.haproxy(Port.HAPROXY_PRIMARY)).isEqualTo(new Endpoint("127.0.0.1", 20033));
+    assertThat(t.endpoint(t.member("pg3"), Port.POSTGRES))
+        .isEqualTo(new Endpoint("127.0.0.1", 20003));
+    // every published port of every member is distinct, on 127.0.0.1, within base..base+99
+    java.util.List<Endpoint> all = new java.util.ArrayList<>();
+    for (Member m : t.members()) {
+      for (Port p : Port.values()) {
+        if (p.role() == m.role()) {
+          all.add(t.endpoint(m, p));
+        }
+      }
+    }
+    assertThat(all).doesNotHaveDuplicates().allMatch(e -> e.host().equals("127.0.0.1"));
+    assertThat(all).allMatch(e -> e.port() > 20000 && e.port() <= HostPorts.last(spec));
+    // a master the Sentinels name "r2 6379" is reached on r2's published port
+    assertThat(t.reachable(new Endpoint("r2", 6379))).isEqualTo(new Endpoint("127.0.0.1", 20042));
+  }
 }

@@ -46,7 +46,8 @@ public final class TestStack {
   public static java.util.List<Long> pids(Path state) {
     java.util.List<Long> out = new java.util.ArrayList<>();
     if (Files.exists(state.resolve("stack.json"))) {
-      try (io.madbase.driver.LocalDriver d = io.madbase.driver.LocalDriver.attach(state)) {
+      try (io.madbase.driver.local.LocalDriver d =
+          io.madbase.driver.local.LocalDriver.attach(state)) {
         for (io.madbase.driver.NodeInfo n : d.nodes()) {
           if (n.pid() > 0) {
             out.add(n.pid());

@@ -1,10 +1,14 @@
-package io.madbase.driver;
+package io.madbase.driver.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.madbase.ExitCode;
+import io.madbase.driver.ManagedProcess;
+import io.madbase.driver.NodeInfo;
+import io.madbase.driver.Progress;
+import io.madbase.driver.Signal;
 import io.madbase.observe.StackObserver;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
@@ -148,7 +152,7 @@ class LocalDriverIT {
       assertThat(before.childPids()).as("postmaster of %s", leader.name()).hasSize(1);
       long postmaster = before.childPids().get(0);
 
-      d.crash(leader.name());
+      d.faults().crash(leader.name());
       assertThat(java.util.Optional.of(before.pid()).filter(ManagedProcess::running))
           .as("patroni")
           .isEmpty();
@@ -191,7 +195,7 @@ class LocalDriverIT {
               .findFirst()
               .orElseThrow();
       long oldPostmaster = d.postmaster(replica.name()).orElseThrow().pid();
-      d.signalPostgres(replica.name(), Signal.KILL);
+      d.faults().signalPostgres(replica.name(), Signal.KILL);
       org.awaitility.Awaitility.await("postgres restarted by Patroni")
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
@@ -209,7 +213,7 @@ class LocalDriverIT {
   void crashedRedisMasterIsReplacedBySentinelAndRejoinsAsReplica() {
     try (LocalDriver d = LocalDriver.attach(state)) {
       StackObserver obs = d.observer();
-      d.crash("r1");
+      d.faults().crash("r1");
       org.awaitility.Awaitility.await("sentinels elect a new master")
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(200))
@@ -237,7 +241,7 @@ class LocalDriverIT {
   @Order(7)
   void upStartsAMemberThatIsDownAndLeavesTheRestAlone() {
     try (LocalDriver d = LocalDriver.attach(state)) {
-      d.stop("s2", Duration.ofSeconds(10));
+      d.faults().stop("s2", Duration.ofSeconds(10));
     }
     Map<String, Long> before = pids();
     CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
@@ -281,7 +285,7 @@ class LocalDriverIT {
   @Order(9)
   void statusIsUnhealthyWhileAMemberIsDown() {
     try (LocalDriver d = LocalDriver.attach(state)) {
-      d.stop("s3", Duration.ofSeconds(10));
+      d.faults().stop("s3", Duration.ofSeconds(10));
       CliRun r = CliRun.run("status", "--state-dir", state.toString());
       assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.CHECK_FAILED);
       assertThat(r.out())
@@ -338,17 +342,34 @@ class LocalDriverIT {
               .filter(n -> !n.equals(obs.leader().orElseThrow().name()))
               .findFirst()
               .orElseThrow();
-      List<Long> frozen = d.freeze(replica);
-      assertThat(frozen).as("Patroni, the postmaster and its children").hasSizeGreaterThan(3);
-      assertThat(frozen).allMatch(LocalDriverIT::stopped);
-      d.thaw(replica);
-      assertThat(frozen.stream().filter(ManagedProcess::running)).noneMatch(LocalDriverIT::stopped);
+      List<Long> frozen = d.faults().freeze(replica).pids();
+      try {
+        assertThat(frozen).as("Patroni, the postmaster and its children").hasSizeGreaterThan(3);
+        // a process in the middle of a system call (an fsync, say) stops when the call returns
+        org.awaitility.Awaitility.await("every process of " + replica + " stopped")
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(50))
+            .untilAsserted(
+                () ->
+                    assertThat(frozen.stream().filter(ManagedProcess::running))
+                        .allMatch(LocalDriverIT::stopped));
+      } finally {
+        // never leave the node frozen for the tests after this one
+        d.faults().thaw(replica);
+      }
+      org.awaitility.Awaitility.await("every process of " + replica + " running again")
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(50))
+          .untilAsserted(
+              () ->
+                  assertThat(frozen.stream().filter(ManagedProcess::running))
+                      .noneMatch(LocalDriverIT::stopped));
       org.awaitility.Awaitility.await("streaming again")
           .atMost(Duration.ofSeconds(30))
           .until(() -> obs.patroniCluster().ok());
 
       // frozen again, and the chaos run that froze it is gone: down must still stop everything
-      frozen = d.freeze(replica);
+      d.faults().freeze(replica);
       rememberPids();
     }
     CliRun r = CliRun.run("down", "--state-dir", state.toString());
@@ -365,8 +386,8 @@ class LocalDriverIT {
   void upAfterEtcdLostItsMajorityWaitsUntilAPrimaryIsBack() {
     try (LocalDriver d = LocalDriver.attach(state)) {
       StackObserver obs = d.observer();
-      d.crash("e1");
-      d.crash("e2");
+      d.faults().crash("e1");
+      d.faults().crash("e2");
       // without failsafe mode the leader demotes itself once etcd stops answering
       org.awaitility.Awaitility.await("the leader demoted")
           .atMost(Duration.ofSeconds(20))

@@ -1,21 +1,32 @@
 package io.madbase.driver;
 
+import io.madbase.observe.StackObserver;
+import io.madbase.stack.Secrets;
 import io.madbase.stack.StackSpec;
 import io.madbase.stack.Topology;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Runs a stack and acts on its members. Scenarios only ever see this interface, never which driver
- * runs them (DESIGN.md, "Two ways to run it").
+ * A stack's lifecycle: bring it up, take it down, say which members run and where madbase reaches
+ * them. One implementation per driver ({@code local}: native processes on loopback; {@code docker}:
+ * containers through the Docker Engine API); its faults come from {@link #faults()}. Scenarios,
+ * probes and commands only ever see these two interfaces, never which driver runs them (DESIGN.md,
+ * "Two ways to run it").
  */
-public interface StackDriver extends AutoCloseable {
+public interface StackLifecycle extends AutoCloseable {
   /** "local" or "docker". */
   String name();
 
   StackSpec spec();
 
+  /** The members, their addresses inside the stack, and where madbase reaches their ports. */
   Topology topology();
+
+  /** Where this stack keeps its state (configs, secrets, the record of what runs). */
+  Path stateDir();
 
   /**
    * Starts whatever is not running and waits until the whole stack is healthy. On a stack that is
@@ -27,41 +38,15 @@ public interface StackDriver extends AutoCloseable {
   void down(boolean purge, Progress progress);
 
   /** Observes the running stack's members from their own sources. */
-  io.madbase.observe.StackObserver observer();
+  StackObserver observer();
 
   /** The stack's passwords. */
-  io.madbase.stack.Secrets secrets();
+  Secrets secrets();
 
-  /** Every member with its process. */
+  /** Every member with its process (or container), also workers added at run time. */
   List<NodeInfo> nodes();
 
-  /** Sends {@code signal} to a member's main process (Patroni for a postgres node). */
-  void signal(String member, Signal signal);
-
-  /**
-   * A crash of the whole member: for a postgres node, Patroni, the postmaster and every child
-   * together (SIGKILL); for others, SIGKILL of the process.
-   */
-  void crash(String member);
-
-  /**
-   * The member hangs, as a stalled VM or a long pause would make it: SIGSTOP to every process of it
-   * at once (for a postgres node: Patroni, the postmaster and every child). Its sockets stay open
-   * and its ports keep accepting connections (the kernel completes handshakes), but nothing
-   * answers. Returns the processes it stopped.
-   */
-  List<Long> freeze(String member);
-
-  /** SIGCONT to every process of a frozen member: it resumes where it stopped. */
-  void thaw(String member);
-
-  /** SIGKILL (or {@code signal}) to a postgres node's postmaster only; Patroni restarts it. */
-  void signalPostgres(String member, Signal signal);
-
-  /** A clean stop: SIGTERM, then SIGKILL after {@code grace}. */
-  void stop(String member, Duration grace);
-
-  /** Starts one member again (after a crash or stop). */
+  /** Starts one member again (after a crash or stop); a running member is left alone. */
   void start(String member, Progress progress);
 
   /** Waits until the postgres cluster is whole again: one leader, every other node streaming. */
@@ -77,7 +62,16 @@ public interface StackDriver extends AutoCloseable {
   long logOffset(String member);
 
   /** What a member wrote to its log after {@code offset} (from {@link #logOffset}). */
-  java.util.List<String> logSince(String member, long offset);
+  List<String> logSince(String member, long offset);
+
+  /** Where to read a member's whole log, for messages ("logs: ..."). */
+  String logHint(String member);
+
+  /** The environment a gateway member runs with (its rendered env file; holds a password). */
+  Map<String, String> gatewayEnv(String member);
+
+  /** The faults this driver can inject into the stack. */
+  FaultInjector faults();
 
   @Override
   void close();

@@ -1,5 +1,7 @@
-package io.madbase.driver;
+package io.madbase.driver.local;
 
+import io.madbase.driver.ManagedProcess;
+import io.madbase.driver.OsUser;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,20 @@
-package io.madbase.driver;
+package io.madbase.driver.local;
 
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
+import io.madbase.driver.EnvFile;
+import io.madbase.driver.FaultInjector;
+import io.madbase.driver.JavaLauncher;
+import io.madbase.driver.LaunchPlan;
+import io.madbase.driver.ManagedProcess;
+import io.madbase.driver.NodeInfo;
+import io.madbase.driver.OsUser;
+import io.madbase.driver.Preflight;
+import io.madbase.driver.Progress;
+import io.madbase.driver.Signal;
+import io.madbase.driver.StackLifecycle;
+import io.madbase.driver.StackState;
+import io.madbase.driver.Wait;
 import io.madbase.observe.Check;
 import io.madbase.observe.StackObserver;
 import io.madbase.render.LocalLayout;
@@ -9,6 +22,7 @@ import io.madbase.render.RenderContext;
 import io.madbase.render.RenderTarget;
 import io.madbase.render.StackRenderer;
 import io.madbase.stack.Member;
+import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import io.madbase.stack.Secrets;
 import io.madbase.stack.StackSpec;
@@ -29,7 +43,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,11 +57,9 @@ import java.util.stream.Stream;
  * (STACK-NOTES.md has the facts this relies on). PostgreSQL and Patroni run as an unprivileged user
  * when madbase runs as root.
  */
-public final class LocalDriver implements StackDriver {
-  /** How long {@link #up} waits for each phase before it gives up and says what it saw. */
-  static final Duration PHASE_DEADLINE = Duration.ofSeconds(90);
+public final class LocalDriver implements StackLifecycle {
+  static final String NAME = "local";
 
-  static final Duration POLL = Duration.ofMillis(200);
   static final String GATEWAY_MAIN = "io.madbase.cli.Main";
 
   private final Path stateDir;
@@ -61,6 +72,7 @@ public final class LocalDriver implements StackDriver {
   private final LocalLayout layout;
   private final ProcessLauncher launcher;
   private final StackObserver observer;
+  private final LocalFaults faults = new LocalFaults(this);
 
   private LocalDriver(
       Path stateDir, StackSpec spec, String specSource, String specText, Path pgRoot) {
@@ -108,7 +120,8 @@ public final class LocalDriver implements StackDriver {
   public static LocalDriver attach(Path stateDir) {
     Path dir = stateDir.toAbsolutePath().normalize();
     StackState st = StackState.require(dir);
-    return new LocalDriver(dir, st.spec(), st.specSource(), st.specText(), Path.of(st.pgRoot()));
+    return new LocalDriver(
+        dir, st.spec().withDriver(NAME), st.specSource(), st.specText(), Path.of(st.pgRoot()));
   }
 
   /**
@@ -144,7 +157,7 @@ public final class LocalDriver implements StackDriver {
 
   @Override
   public String name() {
-    return "local";
+    return NAME;
   }
 
   @Override
@@ -199,106 +212,10 @@ public final class LocalDriver implements StackDriver {
     StackRenderer.write(
         StackRenderer.render(RenderContext.of(spec, secrets, RenderTarget.LOCAL, layout)),
         layout.confDir());
-    Wait wait = new Wait(PHASE_DEADLINE, POLL, progress);
-    List<String> started = new ArrayList<>();
-
-    List<Member> etcd = pending(toStart, Role.ETCD);
-    if (!etcd.isEmpty()) {
-      progress.step("starting etcd (" + names(etcd) + ")");
-      etcd.forEach(m -> started.add(startEtcd(m)));
-      wait.until("etcd: every member healthy", guarded(etcd, observer::etcd), logHint(etcd));
-    }
-
-    // Redis, the Sentinels and the workers need nothing from PostgreSQL: they start now and get
-    // ready while Patroni bootstraps, which is most of the wait.
-    List<Member> redis = new ArrayList<>(pending(toStart, Role.REDIS));
-    redis.addAll(pending(toStart, Role.SENTINEL));
-    if (!redis.isEmpty()) {
-      progress.step("starting Redis and Sentinel (" + names(redis) + ")");
-      pending(toStart, Role.REDIS).forEach(m -> started.add(startRedis(m, true)));
-      pending(toStart, Role.SENTINEL).forEach(m -> started.add(startSentinel(m, true)));
-    }
-    List<Member> workers = pending(toStart, Role.WORKER);
-    writeWorkersFile();
-    if (!workers.isEmpty()) {
-      progress.step("starting workers (" + names(workers) + ")");
-      workers.forEach(m -> started.add(startWorker(m.name(), m.host())));
-    }
-
-    List<Member> pg = pending(toStart, Role.POSTGRES);
-    if (!pg.isEmpty()) {
-      progress.step("starting Patroni + PostgreSQL (" + names(pg) + ")");
-      boolean fresh =
-          pg.size() == topology.of(Role.POSTGRES).size()
-              && !Files.exists(layout.pgDataDir(pg.get(0).name()));
-      if (fresh) {
-        // the first node bootstraps the cluster; the others clone it once it leads
-        started.add(startPatroni(pg.get(0)));
-        wait.until(
-            "Patroni on " + pg.get(0).name() + " to answer",
-            guarded(
-                List.of(pg.get(0)),
-                () ->
-                    observer
-                        .patroni(pg.get(0))
-                        .node()
-                        .map(s -> Check.pass("patroni", s.role()))
-                        .orElse(Check.fail("patroni", "no answer yet"))),
-            logHint(List.of(pg.get(0))));
-        pg.stream().skip(1).forEach(m -> started.add(startPatroni(m)));
-      } else {
-        pg.forEach(m -> started.add(startPatroni(m)));
-      }
-    }
-    // also when every node was running: members started again (etcd back after an outage, say)
-    // can leave Patroni without a leader for a moment
-    wait.until(
-        "Patroni: one leader and "
-            + (topology.of(Role.POSTGRES).size() - 1)
-            + " streaming replicas",
-        guarded(pg, observer::patroniCluster),
-        logHint(topology.of(Role.POSTGRES)));
-    String leader =
-        observer
-            .leader()
-            .map(Member::name)
-            .orElseThrow(
-                () ->
-                    new MadbaseException(
-                        ExitCode.CHECK_FAILED, "no Patroni leader after the cluster was healthy"));
-    new DatabaseBootstrap(spec, topology, secrets).ensure(topology.member(leader));
-
-    List<Member> haproxy = pending(toStart, Role.HAPROXY);
-    if (!haproxy.isEmpty()) {
-      progress.step("starting HAProxy");
-      haproxy.forEach(m -> started.add(startHaproxy(m)));
-    }
-    List<Member> gateways = pending(toStart, Role.GATEWAY);
-    if (!gateways.isEmpty()) {
-      // the gateway holds its first requests until HAProxy routes: it can start alongside
-      progress.step("starting gateway (" + names(gateways) + ")");
-      gateways.forEach(m -> started.add(startGateway(m)));
-    }
-    wait.until(
-        "HAProxy: " + leader + " the one UP primary, the others UP replicas",
-        guarded(
-            haproxy, () -> observer.haproxy(observer.leader().map(Member::name).orElse(leader))),
-        logHint(haproxy));
-    if (!topology.of(Role.SENTINEL).isEmpty()) {
-      wait.until(
-          "Sentinel: every sentinel agrees on the master and its replicas",
-          guarded(redis, observer::sentinels),
-          logHint(redis));
-    }
-    if (!workers.isEmpty()) {
-      wait.until("workers: /health", guarded(workers, observer::workers), logHint(workers));
-    }
-    if (!gateways.isEmpty()) {
-      wait.until("gateway: /ready", guarded(gateways, observer::gateways), logHint(gateways));
-    }
-    // each member was waited for as it started; the whole stack is judged once more, as `status`
-    // will judge it, since what was already running may have changed meanwhile
-    wait.until("the whole stack healthy", guarded(toStart, observer::stack), logHint(toStart));
+    boolean newCluster =
+        topology.of(Role.POSTGRES).stream()
+            .noneMatch(m -> Files.exists(layout.pgDataDir(m.name())));
+    List<String> started = plan().run(toStart, newCluster, progress);
     return new UpResult(List.copyOf(started), Duration.ofNanos(System.nanoTime() - t0));
   }
 
@@ -324,44 +241,73 @@ public final class LocalDriver implements StackDriver {
     }
   }
 
-  private static List<Member> pending(List<Member> toStart, Role role) {
-    return toStart.stream().filter(m -> m.role() == role).toList();
-  }
+  /** The shared launch plan, starting members as native processes. */
+  private LaunchPlan plan() {
+    return new LaunchPlan(
+        topology,
+        observer,
+        secrets,
+        new LaunchPlan.Launcher() {
+          @Override
+          public void start(Member m) {
+            startMember(m, true);
+          }
 
-  private static String names(List<Member> ms) {
-    return ms.stream().map(Member::name).collect(Collectors.joining(", "));
+          @Override
+          public void requireRunning(Member m) {
+            LocalDriver.this.requireRunning(m);
+          }
+
+          @Override
+          public String logHint(List<Member> ms) {
+            return LocalDriver.this.logHint(ms);
+          }
+
+          @Override
+          public void workersChanged() {
+            writeWorkersFile();
+          }
+        });
   }
 
   private String logHint(List<Member> ms) {
-    return ms.isEmpty()
-        ? ""
-        : "logs: "
-            + ms.stream()
-                .map(m -> layout.logFile(m.name()).toString())
-                .collect(Collectors.joining(" "));
+    return "logs: "
+        + ms.stream()
+            .map(m -> layout.logFile(m.name()).toString())
+            .collect(Collectors.joining(" "));
   }
 
-  /**
-   * A probe that first checks the members it waits for are still alive: a dead one fails at once.
-   */
-  private java.util.function.Supplier<Check> guarded(
-      List<Member> members, java.util.function.Supplier<Check> probe) {
-    return () -> {
-      for (Member m : members) {
-        Optional<ManagedProcess> p = ManagedProcess.load(layout.pidFile(m.name()));
-        if (p.isPresent() && !p.get().alive()) {
-          throw new MadbaseException(
-              ExitCode.CHECK_FAILED,
-              m.name()
-                  + " exited while starting; last lines of "
-                  + layout.logFile(m.name())
-                  + ":\n"
-                  + tail(layout.logFile(m.name()), 15)
-                  + "\n(run `madbase down` to stop what did start)");
-        }
-      }
-      return probe.get();
-    };
+  @Override
+  public String logHint(String member) {
+    return layout.logFile(member).toString();
+  }
+
+  /** A member started and already gone fails at once, with the end of its log. */
+  private void requireRunning(Member m) {
+    Optional<ManagedProcess> p = ManagedProcess.load(layout.pidFile(m.name()));
+    if (p.isPresent() && !p.get().alive()) {
+      throw new MadbaseException(
+          ExitCode.CHECK_FAILED,
+          m.name()
+              + " exited while starting; last lines of "
+              + layout.logFile(m.name())
+              + ":\n"
+              + tail(layout.logFile(m.name()), 15)
+              + "\n(run `madbase down` to stop what did start)");
+    }
+  }
+
+  /** Starts one member; {@code fresh}: from newly rendered configs (Redis and Sentinel). */
+  private void startMember(Member m, boolean fresh) {
+    switch (m.role()) {
+      case ETCD -> startEtcd(m);
+      case POSTGRES -> startPatroni(m);
+      case HAPROXY -> startHaproxy(m);
+      case REDIS -> startRedis(m, fresh);
+      case SENTINEL -> startSentinel(m, fresh);
+      case GATEWAY -> startGateway(m);
+      case WORKER -> startWorker(m.name(), m.host());
+    }
   }
 
   static String tail(Path file, int lines) {
@@ -423,7 +369,7 @@ public final class LocalDriver implements StackDriver {
   // ------------------------------------------------------------------ starting members
 
   private String startEtcd(Member m) {
-    Map<String, String> env = readEnvFile(layout.confDir().resolve("etcd/" + m.name() + ".env"));
+    Map<String, String> env = EnvFile.read(layout.confDir().resolve("etcd/" + m.name() + ".env"));
     return launch(m.name(), List.of("/usr/bin/etcd"), env, stateDir, false);
   }
 
@@ -522,7 +468,8 @@ public final class LocalDriver implements StackDriver {
   }
 
   private String startGateway(Member m) {
-    Map<String, String> env = readEnvFile(layout.confDir().resolve("gateway/" + m.name() + ".env"));
+    Map<String, String> env =
+        EnvFile.read(layout.confDir().resolve("gateway/" + m.name() + ".env"));
     List<String> cmd =
         new ArrayList<>(
             JavaLauncher.command(
@@ -568,29 +515,9 @@ public final class LocalDriver implements StackDriver {
     }
   }
 
-  static Map<String, String> readEnvFile(Path file) {
-    try {
-      Map<String, String> env = new LinkedHashMap<>();
-      for (String line : Files.readAllLines(file)) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        int eq = line.indexOf('=');
-        if (eq > 0) {
-          env.put(line.substring(0, eq).strip(), line.substring(eq + 1));
-        }
-      }
-      return env;
-    } catch (IOException e) {
-      throw MadbaseException.environment("cannot read " + file + ": " + e.getMessage());
-    }
-  }
-
-  /**
-   * The environment a gateway member was started with (its rendered env file; holds a password).
-   */
+  @Override
   public Map<String, String> gatewayEnv(String member) {
-    return readEnvFile(layout.confDir().resolve("gateway/" + member + ".env"));
+    return EnvFile.read(layout.confDir().resolve("gateway/" + member + ".env"));
   }
 
   /** The gateway's discovery list: the spec's workers plus any added at run time that are alive. */
@@ -692,7 +619,32 @@ public final class LocalDriver implements StackDriver {
     }
   }
 
-  private Member member(String name) {
+  /**
+   * Every process of a member: its main process and descendants; for a postgres node also the
+   * postmaster and its children (Patroni detaches the postmaster, so it is not Patroni's child).
+   */
+  List<Long> memberProcesses(String member) {
+    List<Long> pids = new ArrayList<>();
+    ManagedProcess.load(layout.pidFile(member))
+        .flatMap(ManagedProcess::handle)
+        .ifPresent(
+            h -> {
+              pids.add(h.pid());
+              h.descendants().forEach(d -> pids.add(d.pid()));
+            });
+    if (member(member).role() == Role.POSTGRES) {
+      postmaster(member)
+          .flatMap(ManagedProcess::handle)
+          .ifPresent(
+              h -> {
+                pids.add(h.pid());
+                h.descendants().forEach(d -> pids.add(d.pid()));
+              });
+    }
+    return pids.stream().distinct().toList();
+  }
+
+  Member member(String name) {
     return topology.members().stream()
         .filter(m -> m.name().equals(name))
         .findFirst()
@@ -716,116 +668,11 @@ public final class LocalDriver implements StackDriver {
             });
   }
 
-  private ManagedProcess process(String name) {
+  ManagedProcess process(String name) {
     member(name);
     return ManagedProcess.load(layout.pidFile(name))
         .filter(ManagedProcess::alive)
         .orElseThrow(() -> MadbaseException.environment(name + " is not running"));
-  }
-
-  // ------------------------------------------------------------------ acting on members
-
-  @Override
-  public void signal(String member, Signal signal) {
-    process(member).signal(signal);
-  }
-
-  @Override
-  public void crash(String member) {
-    Member m = member(member);
-    ManagedProcess main = process(member);
-    if (m.role() != Role.POSTGRES) {
-      main.signal(Signal.KILL);
-      main.awaitExit(Duration.ofSeconds(5));
-      return;
-    }
-    // Patroni first, so it cannot restart postgres; then the postmaster and every child at once
-    List<ProcessHandle> pg = new ArrayList<>();
-    postmaster(member)
-        .flatMap(ManagedProcess::handle)
-        .ifPresent(
-            h -> {
-              pg.add(h);
-              h.descendants().forEach(pg::add);
-            });
-    main.signal(Signal.KILL);
-    pg.forEach(ProcessHandle::destroyForcibly);
-    main.awaitExit(Duration.ofSeconds(5));
-    for (ProcessHandle h : pg) {
-      try {
-        h.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        // reported by the caller's observation: the node still answering
-      }
-    }
-  }
-
-  @Override
-  public List<Long> freeze(String member) {
-    process(member);
-    List<Long> pids = memberProcesses(member);
-    ManagedProcess.signalAll(Signal.STOP, pids);
-    // a child forked between the listing and the stop (a new backend, say) is caught by a second
-    // look; the stopped postmaster forks no more
-    List<Long> late = new ArrayList<>(memberProcesses(member));
-    late.removeAll(pids);
-    if (!late.isEmpty()) {
-      ManagedProcess.signalAll(Signal.STOP, late);
-      pids = new ArrayList<>(pids);
-      pids.addAll(late);
-    }
-    return pids;
-  }
-
-  @Override
-  public void thaw(String member) {
-    member(member);
-    ManagedProcess.signalAll(Signal.CONT, memberProcesses(member));
-  }
-
-  /**
-   * Every process of a member: its main process and descendants; for a postgres node also the
-   * postmaster and its children (Patroni detaches the postmaster, so it is not Patroni's child).
-   */
-  private List<Long> memberProcesses(String member) {
-    List<Long> pids = new ArrayList<>();
-    ManagedProcess.load(layout.pidFile(member))
-        .flatMap(ManagedProcess::handle)
-        .ifPresent(
-            h -> {
-              pids.add(h.pid());
-              h.descendants().forEach(d -> pids.add(d.pid()));
-            });
-    if (member(member).role() == Role.POSTGRES) {
-      postmaster(member)
-          .flatMap(ManagedProcess::handle)
-          .ifPresent(
-              h -> {
-                pids.add(h.pid());
-                h.descendants().forEach(d -> pids.add(d.pid()));
-              });
-    }
-    return pids.stream().distinct().toList();
-  }
-
-  @Override
-  public void signalPostgres(String member, Signal signal) {
-    if (member(member).role() != Role.POSTGRES) {
-      throw MadbaseException.invalidInput(member + " is not a postgres node");
-    }
-    postmaster(member)
-        .filter(ManagedProcess::alive)
-        .orElseThrow(
-            () -> MadbaseException.environment("postgres on " + member + " is not running"))
-        .signal(signal);
-  }
-
-  @Override
-  public void stop(String member, Duration grace) {
-    process(member).stop(Signal.TERM, grace);
   }
 
   @Override
@@ -841,20 +688,14 @@ public final class LocalDriver implements StackDriver {
       throw MadbaseException.environment(ports.get(0).what());
     }
     progress.step("starting " + member);
-    switch (m.role()) {
-      case ETCD -> startEtcd(m);
-      case POSTGRES -> startPatroni(m);
-      case HAPROXY -> startHaproxy(m);
-      case REDIS -> startRedis(m, false);
-      case SENTINEL -> startSentinel(m, false);
-      case GATEWAY -> startGateway(m);
-      case WORKER -> startWorker(m.name(), m.host());
-    }
+    // Redis and Sentinel from the configs they rewrote, so an old master comes back knowing the
+    // new topology
+    startMember(m, false);
   }
 
   @Override
   public void awaitPostgresHealthy(Duration deadline, Progress progress) {
-    new Wait(deadline, POLL, progress)
+    new Wait(deadline, LaunchPlan.POLL, progress)
         .until(
             "Patroni: one leader and "
                 + (topology.of(Role.POSTGRES).size() - 1)
@@ -877,18 +718,19 @@ public final class LocalDriver implements StackDriver {
     progress.step("starting worker " + name + " on " + host);
     startWorker(name, host);
     Member m = new Member(Role.WORKER, name, next, host);
-    new Wait(Duration.ofSeconds(60), POLL, progress)
+    new Wait(Duration.ofSeconds(60), LaunchPlan.POLL, progress)
         .until(
             name + ": /health",
-            guarded(
-                List.of(m),
-                () ->
-                    io.madbase.observe.Http.get(
-                            "http://" + host + ":" + spec.workers().port() + "/health",
-                            Duration.ofSeconds(1))
-                        .filter(io.madbase.observe.Http.Response::ok)
-                        .map(r -> Check.pass(name, "up"))
-                        .orElse(Check.fail(name, "not answering"))),
+            plan()
+                .guarded(
+                    List.of(m),
+                    () ->
+                        io.madbase.observe.Http.get(
+                                topology.endpoint(m, Port.WORKER).http() + "/health",
+                                Duration.ofSeconds(1))
+                            .filter(io.madbase.observe.Http.Response::ok)
+                            .map(r -> Check.pass(name, "up"))
+                            .orElse(Check.fail(name, "not answering"))),
             logHint(List.of(m)));
     writeWorkersFile();
     return name;
@@ -1051,7 +893,7 @@ public final class LocalDriver implements StackDriver {
     if (left.isEmpty()) {
       return;
     }
-    progress.step("stopping etcd (" + names(left) + "), leader first");
+    progress.step("stopping etcd (" + LaunchPlan.names(left) + "), leader first");
     while (!left.isEmpty()) {
       Member next =
           left.stream()
@@ -1085,6 +927,11 @@ public final class LocalDriver implements StackDriver {
         Files.deleteIfExists(x);
       }
     }
+  }
+
+  @Override
+  public FaultInjector faults() {
+    return faults;
   }
 
   @Override
