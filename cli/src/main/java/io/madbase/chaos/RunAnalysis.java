@@ -186,7 +186,18 @@ final class RunAnalysis {
     timing.put("worker_discovery_interval", Durations.format(spec.workers().discoveryInterval()));
 
     List<String> allNotes = new ArrayList<>(notes);
-    ledger.forEach(l -> lostInTheReplicationWindow(l).ifPresent(allNotes::add));
+    for (FaultPhases fp : faults) {
+      Expectations.writesAtRisk(fp.fault(), spec)
+          .ifPresent(
+              r ->
+                  allNotes.add(
+                      "acknowledged writes at risk in "
+                          + fp.fault().action().id()
+                          + " (predicted from the settings in force): "
+                          + r));
+    }
+    io.madbase.stack.DataSafety safety = io.madbase.stack.DataSafety.of(spec);
+    ledger.forEach(l -> lostInTheReplicationWindow(l, safety).ifPresent(allNotes::add));
     List<RunResult.TimedEvent> timed =
         events.all().stream()
             .map(
@@ -238,6 +249,24 @@ final class RunAnalysis {
    * A note when every lost write of {@code l} was acknowledged around the moment of the fault: that
    * is asynchronous replication's window (Patroni's default, and Redis's), not a failover bug.
    */
+  static Optional<String> lostInTheReplicationWindow(
+      RunResult.LedgerCheck l, io.madbase.stack.DataSafety safety) {
+    boolean postgres = !l.probe().equals("redis_writer");
+    if (postgres && safety.synchronousMode().synchronous() && l.lost() > 0) {
+      return Optional.of(
+          l.probe()
+              + ": "
+              + l.lost()
+              + " acknowledged write"
+              + (l.lost() == 1 ? "" : "s")
+              + " lost with synchronous_mode "
+              + safety.synchronousMode()
+              + ": every acknowledged commit should have been on the synchronous standby, so this"
+              + " is not replication's window");
+    }
+    return lostInTheReplicationWindow(l);
+  }
+
   static Optional<String> lostInTheReplicationWindow(RunResult.LedgerCheck l) {
     List<Double> at = l.lostAckedAtSeconds();
     if (l.lost() == 0

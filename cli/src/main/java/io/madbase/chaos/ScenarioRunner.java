@@ -96,6 +96,9 @@ public final class ScenarioRunner {
     // closed before the watchers (the list closes in order): a frozen node is resumed while
     // they still look
     closeables.add(freezes);
+    Partitions partitions = new Partitions(driver, events);
+    // healed before the watchers close too, so they see the healed stack
+    closeables.add(partitions);
     Map<String, Probe> probes = new LinkedHashMap<>();
     List<RunResult.LedgerCheck> ledger = List.of();
     io.madbase.load.RunningLoad load = null;
@@ -121,7 +124,8 @@ public final class ScenarioRunner {
           }
           case AWAIT_RECOVERY -> awaitRecovery(injected, events, ops, step.timeout(), reported);
           default -> {
-            Injected in = inject(action, step, spec, obs, events, scenario, freezes, injected);
+            Injected in =
+                inject(action, step, spec, obs, events, scenario, freezes, partitions, injected);
             injected.add(in);
             if (faultAt[0] < 0) {
               faultAt[0] = in.fault().nanos();
@@ -136,7 +140,7 @@ public final class ScenarioRunner {
       }
       sleep(SETTLE);
 
-      rollback(scenario, injected, events, obs, notes, freezes);
+      rollback(scenario, injected, events, obs, notes, freezes, partitions);
       listener.step("stopping probes, letting requests in flight finish");
       probes.values().forEach(Probe::stop);
       if (load != null) {
@@ -330,6 +334,7 @@ public final class ScenarioRunner {
                   .map(m -> topology.endpoint(m, Port.SENTINEL))
                   .toList(),
               topology::reachable,
+              host -> driver.observer().redisMember(host).map(Member::name).orElse(host),
               spec.redis().masterName(),
               driver.secrets().redis().reveal(),
               runId + "/redis",
@@ -407,9 +412,11 @@ public final class ScenarioRunner {
       EventLog events,
       ScenarioSpec scenario,
       Freezes freezes,
+      Partitions partitions,
       List<Injected> before) {
     FaultContext ctx =
-        context(obs, events, freezes, before, obs.leader().map(Member::name).orElse(""));
+        context(
+            obs, events, freezes, partitions, before, obs.leader().map(Member::name).orElse(""));
     listener.step("fault: " + action.id() + describeTarget(step));
     Injection in = FaultStep.of(action).inject(ctx, step);
     Expectations.Fault f =
@@ -420,18 +427,28 @@ public final class ScenarioRunner {
             ctx.redisMaster(),
             in.fault().nanos(),
             step.duration(),
-            in.etcdDown());
+            in.etcdDown(),
+            action == Action.PARTITION
+                ? new Expectations.Fault.Cut(
+                    step.from() == null ? List.of("everyone") : step.from(), step.direction())
+                : null);
     Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
     return new Injected(f, Expectations.phases(f, spec, probeNames), in);
   }
 
   private FaultContext context(
-      StackObserver obs, EventLog events, Freezes freezes, List<Injected> before, String leader) {
+      StackObserver obs,
+      EventLog events,
+      Freezes freezes,
+      Partitions partitions,
+      List<Injected> before,
+      String leader) {
     return new FaultContext(
         driver,
         obs,
         events,
         freezes,
+        partitions,
         before.stream().map(Injected::step).toList(),
         leader,
         redisMaster(obs).orElse(""));
@@ -495,7 +512,8 @@ public final class ScenarioRunner {
       EventLog events,
       StackObserver obs,
       List<String> notes,
-      Freezes freezes) {
+      Freezes freezes,
+      Partitions partitions) {
     listener.step(
         scenario.rollback().isEmpty()
             ? "waiting for the stack to be whole again"
@@ -505,6 +523,8 @@ public final class ScenarioRunner {
     for (String early : freezes.thawAll("resumed early by the rollback")) {
       notes.add(early + " was still frozen at the rollback and was resumed early");
     }
+    // and a partition still in force is healed
+    partitions.healAll("healed by the rollback");
     if (scenario.rollback().contains("remove_added_workers")) {
       for (Injected in : injected) {
         if (in.step().added() != null) {
@@ -514,7 +534,7 @@ public final class ScenarioRunner {
       }
     }
     if (scenario.rollback().contains("restart_faulted")) {
-      FaultContext ctx = context(obs, events, freezes, injected, "");
+      FaultContext ctx = context(obs, events, freezes, partitions, injected, "");
       RestartFaulted.startAgain(ctx, RestartFaulted.stillDown(ctx, ctx.before()));
     }
     try {

@@ -126,8 +126,15 @@ final class ChaosRunner {
       if (st.candidate() != null) {
         sb.append(" candidate ").append(st.candidate());
       }
+      if (st.from() != null || a == Action.PARTITION) {
+        sb.append(" from ")
+            .append(String.join(", ", st.from() == null ? List.of("everyone") : st.from()));
+      }
+      if (st.direction() != null && !st.direction().equals("both")) {
+        sb.append(" (").append(st.direction()).append(" only)");
+      }
       if (st.duration() != null) {
-        sb.append(' ').append(Durations.format(st.duration()));
+        sb.append(a == Action.PARTITION ? " for " : " ").append(Durations.format(st.duration()));
       }
       if (a == Action.AWAIT_RECOVERY) {
         sb.append(" (at most ")
@@ -174,7 +181,21 @@ final class ChaosRunner {
         target = "";
       }
       // for a prediction the leader is whoever leads: call it "leader"
-      var f = new Expectations.Fault(a, target, "leader", "master", 0, st.duration(), down);
+      var f =
+          new Expectations.Fault(
+              a,
+              target,
+              "leader",
+              "master",
+              0,
+              st.duration(),
+              down,
+              a == Action.PARTITION
+                  ? new Expectations.Fault.Cut(
+                      st.from() == null ? List.of("everyone") : st.from(), st.direction())
+                  : null);
+      Expectations.writesAtRisk(f, spec)
+          .ifPresent(r -> sb.append("    acknowledged writes at risk: ").append(r).append('\n'));
       for (PhaseSpec ps :
           Expectations.phases(f, spec, new LinkedHashSet<>(ScenarioRunner.probeNameList(s)))) {
         sb.append(
