@@ -13,9 +13,10 @@ packages=(
   # process tools the local driver uses: setpriv (util-linux), ss (iproute2), ps (procps)
   util-linux iproute2 procps
 )
-# Compose v1's client validates rendered projects without an engine; --no-install-recommends keeps
-# the Docker engine out (it would otherwise come along).
-norecommends=(docker-compose)
+# The docker driver: the engine (dockerd, containerd, runc), Compose v1 (the rendered project run by
+# hand, and `docker-compose config` to validate one), and debootstrap to build a Debian base image
+# when no registry answers. --no-install-recommends keeps what they merely suggest out.
+norecommends=(docker.io docker-compose debootstrap)
 [ "${1:-}" = "--bench" ] && packages+=(wrk postgresql-contrib)
 
 missing() {

@@ -1,4 +1,7 @@
-# gateway-lite and the workers run from madbase's own jar (copied here by `madbase render`).
-FROM eclipse-temurin:17-jre
+{{prelude}}
+# gateway-lite and the workers run from madbase's own jar (copied beside this file by the render).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY madbase.jar /opt/madbase/madbase.jar
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/madbase/madbase.jar"]
+USER madbase

@@ -756,7 +756,7 @@ public final class Expectations {
     PhaseSpec resumedPhase =
         new PhaseSpec(
             "node_resumed",
-            "frozen node resumed (SIGCONT)",
+            "frozen node resumed",
             "madbase",
             true,
             resumed,

@@ -5,6 +5,7 @@ import io.madbase.driver.OsUser;
 import io.madbase.driver.Preflight;
 import io.madbase.driver.StackLifecycle;
 import io.madbase.driver.StackState;
+import io.madbase.driver.docker.DockerPreflight;
 import io.madbase.stack.Member;
 import io.madbase.stack.StackSpec;
 import io.madbase.stack.Topology;
@@ -27,8 +28,9 @@ import picocli.CommandLine.Spec;
     name = "doctor",
     description = {
       "Check that this machine can run the stack.",
-      "Binaries and versions, the PostgreSQL user, free addresses and ports, disk space;",
-      "prints the exact install command for what is missing."
+      "local driver: binaries and versions, the PostgreSQL user, free addresses and ports;",
+      "docker driver: the engine, the base and stack images, free published ports;",
+      "both: disk space, and the exact install command for what is missing."
     },
     mixinStandardHelpOptions = true)
 public final class Doctor implements Callable<Integer> {
@@ -42,7 +44,33 @@ public final class Doctor implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     StackSpec s = stack.load().spec();
-    List<Preflight.Finding> findings = new ArrayList<>(Preflight.binaries(s, true));
+    Set<String> running = new LinkedHashSet<>();
+    List<Preflight.Finding> findings = new ArrayList<>();
+    if (StackState.load(stack.stateDir()).isPresent()) {
+      try (StackLifecycle d = stack.attach()) {
+        d.nodes().stream().filter(NodeInfo::alive).map(NodeInfo::name).forEach(running::add);
+        if (!running.isEmpty()) {
+          findings.add(
+              new Preflight.Finding(
+                  "stack",
+                  true,
+                  "a stack is running in "
+                      + stack.stateDir()
+                      + " on the "
+                      + d.name()
+                      + " driver ("
+                      + running.size()
+                      + " members): its ports are not checked",
+                  ""));
+        }
+      }
+    }
+    if (s.driver().equals("docker")) {
+      findings.addAll(DockerPreflight.check(s, running));
+      findings.add(Preflight.disk(stack.stateDir()));
+      return report(out, findings, Set.of(), s);
+    }
+    findings.addAll(Preflight.binaries(s, true));
     Set<String> missingPackages = new LinkedHashSet<>();
     for (Preflight.Binary b : Preflight.binaries(s)) {
       if (b.pkg() != null && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(b.path()))) {
@@ -95,28 +123,7 @@ public final class Doctor implements Callable<Integer> {
         topo.members().stream()
             .map(Member::name)
             .collect(Collectors.toCollection(LinkedHashSet::new));
-    if (StackState.load(stack.stateDir()).isPresent()) {
-      try (StackLifecycle d = stack.attach()) {
-        Set<String> running =
-            d.nodes().stream()
-                .filter(NodeInfo::alive)
-                .map(NodeInfo::name)
-                .collect(Collectors.toSet());
-        if (!running.isEmpty()) {
-          findings.add(
-              new Preflight.Finding(
-                  "stack",
-                  true,
-                  "a stack is running in "
-                      + stack.stateDir()
-                      + " ("
-                      + running.size()
-                      + " members): its ports are not checked",
-                  ""));
-          members.removeAll(running);
-        }
-      }
-    }
+    members.removeAll(running);
     List<Preflight.Finding> ports = Preflight.ports(s, topo, members);
     findings.addAll(ports.stream().filter(f -> !f.ok()).toList());
     findings.add(
@@ -127,7 +134,11 @@ public final class Doctor implements Callable<Integer> {
                 + " addresses:ports free for the stack's members",
             ""));
     findings.add(Preflight.disk(stack.stateDir()));
+    return report(out, findings, missingPackages, s);
+  }
 
+  private int report(
+      PrintWriter out, List<Preflight.Finding> findings, Set<String> missingPackages, StackSpec s) {
     boolean ok = true;
     Set<String> fixes = new LinkedHashSet<>();
     for (Preflight.Finding f : findings) {

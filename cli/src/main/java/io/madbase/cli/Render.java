@@ -1,7 +1,9 @@
 package io.madbase.cli;
 
 import io.madbase.MadbaseException;
+import io.madbase.render.Images;
 import io.madbase.render.LocalLayout;
+import io.madbase.render.OwnJar;
 import io.madbase.render.RenderContext;
 import io.madbase.render.RenderTarget;
 import io.madbase.render.RenderedFile;
@@ -11,7 +13,6 @@ import io.madbase.stack.Secrets;
 import io.madbase.stack.StackSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -123,7 +124,7 @@ public final class Render implements Callable<Integer> {
     List<String> notes = new ArrayList<>();
     if (target != Target.local) {
       Path composeDir = target == Target.all ? outDir.resolve("compose") : outDir;
-      notes.add(copyOwnJar(composeDir.resolve("gateway/madbase.jar")));
+      notes.add(copyOwnJar(composeDir.resolve(Images.GATEWAY.dir()).resolve("madbase.jar")));
     }
     o.printf("wrote %d files to %s%n", count, outDir);
     notes.forEach(o::println);
@@ -153,21 +154,21 @@ public final class Render implements Callable<Integer> {
 
   /** The gateway image is built from madbase's own jar: copy it beside its Dockerfile. */
   private static String copyOwnJar(Path target) {
+    Path self = OwnJar.path().orElse(null);
+    if (self == null) {
+      return "note: not running from a jar: copy cli/target/madbase.jar to "
+          + target
+          + " before `docker-compose build`";
+    }
     try {
-      Path self = Path.of(Render.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
-        Files.copy(self, target, StandardCopyOption.REPLACE_EXISTING);
-        return "copied " + self.getFileName() + " to " + target + " for the gateway image";
-      }
-    } catch (IOException | URISyntaxException | SecurityException e) {
+      Files.copy(self, target, StandardCopyOption.REPLACE_EXISTING);
+      return "copied " + self.getFileName() + " to " + target + " for the gateway image";
+    } catch (IOException | SecurityException e) {
       return "note: could not copy madbase's jar to "
           + target
           + " ("
           + e.getMessage()
           + "): copy cli/target/madbase.jar there before `docker-compose build`";
     }
-    return "note: not running from a jar: copy cli/target/madbase.jar to "
-        + target
-        + " before `docker-compose build`";
   }
 }

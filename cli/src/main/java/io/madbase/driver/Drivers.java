@@ -1,6 +1,7 @@
 package io.madbase.driver;
 
 import io.madbase.MadbaseException;
+import io.madbase.driver.docker.DockerDriver;
 import io.madbase.driver.local.LocalDriver;
 import io.madbase.stack.StackSpec;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ public final class Drivers {
     }
     return switch (st.driver()) {
       case "local" -> LocalDriver.attach(dir);
+      case "docker" -> DockerDriver.attach(dir, st);
       default ->
           throw MadbaseException.environment(
               dir.resolve(StackState.FILE)
@@ -70,6 +72,7 @@ public final class Drivers {
     }
     return switch (spec.driver()) {
       case "local" -> LocalDriver.forUp(dir, spec, specSource, specText);
+      case "docker" -> DockerDriver.forUp(dir, spec, specSource, specText);
       default -> throw MadbaseException.invalidInput("unknown driver '" + spec.driver() + "'");
     };
   }

@@ -39,12 +39,12 @@ final class GatewayRenderer {
       v.put("redis_password", ctx.secrets().redis().reveal());
       v.put("sentinels", sentinels);
       v.put("master_name", spec.redis().masterName());
-      // local: a file the driver rewrites as workers come and go; compose: the fixed list
+      // a file the driver rewrites as workers come and go (in a container: a bind-mounted folder)
       v.put(
           "worker_discovery",
           ctx.local()
               ? "WORKER_DISCOVERY_FILE=" + ctx.layout().workersFile()
-              : "WORKER_UPSTREAM_URLS=" + workerUrls(ctx, ","));
+              : "WORKER_DISCOVERY_FILE=" + ComposeRenderer.WORKERS_FILE_IN_CONTAINER);
       v.put("discovery_interval", Durations.format(spec.workers().discoveryInterval()));
       v.put("shutdown_grace", Durations.format(spec.gateway().shutdownGrace()));
       v.put("hold_deadline", Durations.format(spec.gateway().holdDeadline()));

@@ -1,7 +1,9 @@
 package io.madbase.render;
 
+import io.madbase.gateway.db.SeedSchema;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +12,51 @@ import java.util.Map;
 final class PatroniRenderer {
   private PatroniRenderer() {}
 
+  /** Where a container's entry command copies the bootstrap script (readable by postgres only). */
+  static final String BOOTSTRAP_SQL_IN_CONTAINER = "/run/postgresql/bootstrap.sql";
+
   static List<RenderedFile> render(RenderContext ctx) {
     Template t = Template.load("patroni/patroni.yml");
-    return ctx.topology().of(Role.POSTGRES).stream()
-        .map(m -> new RenderedFile("patroni/" + m.name() + ".yml", t.render(values(ctx, m)), true))
-        .toList();
+    List<RenderedFile> out = new ArrayList<>();
+    ctx.topology()
+        .of(Role.POSTGRES)
+        .forEach(
+            m ->
+                out.add(
+                    new RenderedFile(
+                        "patroni/" + m.name() + ".yml", t.render(values(ctx, m)), true)));
+    if (!ctx.local()) {
+      out.add(new RenderedFile("patroni/bootstrap.sql", bootstrapSql(ctx), true));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * What a new cluster needs before the gateway can serve: the application role, its database and
+   * the seed schema, run once by Patroni on the node that bootstraps the cluster. Containers only:
+   * there the stack must come up healthy with plain {@code docker-compose up} too; the local driver
+   * does the same from madbase (DatabaseBootstrap), and both are idempotent.
+   */
+  static String bootstrapSql(RenderContext ctx) {
+    StringBuilder sql = new StringBuilder();
+    sql.append(
+        "-- Run once by Patroni (post_bootstrap) when the cluster is created. Holds a password.\n");
+    sql.append("CREATE ROLE ")
+        .append(RenderContext.APP_USER)
+        .append(" LOGIN PASSWORD '")
+        .append(ctx.secrets().app().reveal())
+        .append("';\n");
+    sql.append("CREATE DATABASE ")
+        .append(RenderContext.DATABASE)
+        .append(" OWNER ")
+        .append(RenderContext.APP_USER)
+        .append(";\n");
+    sql.append("\\connect ").append(RenderContext.DATABASE).append("\n");
+    sql.append("SET ROLE ").append(RenderContext.APP_USER).append(";\n");
+    for (String s : SeedSchema.statements()) {
+      sql.append(s.strip()).append(";\n");
+    }
+    return sql.toString();
   }
 
   private static Map<String, String> values(RenderContext ctx, Member m) {
@@ -41,6 +83,12 @@ final class PatroniRenderer {
         "synchronous_mode_strict",
         Boolean.toString(pg.synchronousMode() == io.madbase.stack.SynchronousMode.STRICT));
     v.put("failsafe_mode", pg.failsafeMode().toString());
+    // psql gets the superuser's connection URL as its last argument, and Patroni's pgpass for it
+    v.put(
+        "post_bootstrap",
+        ctx.local()
+            ? ""
+            : "  post_bootstrap: psql -v ON_ERROR_STOP=1 -f " + BOOTSTRAP_SQL_IN_CONTAINER + "\n");
     v.put("max_connections", pg.maxConnections().toString());
     v.put("shared_buffers", pg.sharedBuffers());
     v.put("superuser_password", secrets.superuser().reveal());

@@ -253,11 +253,34 @@ class RenderedConfigTest {
         .containsExactlyInAnyOrder(
             "e1", "e2", "e3", "pg1", "pg2", "pg3", "haproxy", "r1", "r2", "r3", "s1", "s2", "s3",
             "gw1", "w1", "w2");
+    // madbase's own connections go to ports published on loopback only (HostPorts)
     assertThat(services.path("haproxy").path("ports").toString())
-        .contains("5433:5433")
-        .contains("5434:5434");
+        .contains("127.0.0.1:15433:5433")
+        .contains("127.0.0.1:15434:5434");
+    services.forEach(
+        svc -> {
+          svc.path("ports").forEach(p -> assertThat(p.asText()).startsWith("127.0.0.1:"));
+          // every image is built here from Debian's packages: nothing names a registry
+          assertThat(svc.path("image").asText()).startsWith("madbase/");
+          assertThat(svc.path("build").asText()).startsWith("./images/");
+          assertThat(f).containsKey(svc.path("build").asText().substring(2) + "/Dockerfile");
+        });
+    assertThat(f.get("images/postgres/Dockerfile").content())
+        .startsWith("# The same first layers")
+        .contains("FROM debian:bookworm")
+        .contains("useradd -r -u 999 -g postgres");
+    // a 0600 secret is read as root and handed over before the member drops to its own user
     assertThat(services.path("pg1").path("volumes").toString())
-        .contains("./patroni/pg1.yml:/etc/patroni/patroni.yml:ro");
+        .contains("./patroni/pg1.yml:/conf/patroni.yml:ro");
+    assertThat(services.path("pg1").path("command").toString())
+        .contains("install -o postgres -g postgres -m 0600")
+        .contains("setpriv --reuid=postgres");
+    assertThat(services.path("pg1").path("init").asBoolean()).isTrue();
+    assertThat(services.path("pg1").path("depends_on").path("e1").path("condition").asText())
+        .isEqualTo("service_healthy");
+    assertThat(f.get("patroni/bootstrap.sql").secret()).isTrue();
+    assertThat(yaml(f.get("patroni/pg1.yml")).path("bootstrap").path("post_bootstrap").asText())
+        .contains("psql");
     for (var secret :
         List.of(
             SECRETS.superuser(),

@@ -4,11 +4,15 @@ import static io.madbase.gateway.TestGateway.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.madbase.gateway.metrics.GatewayMetrics;
+import io.madbase.gateway.workers.WorkerDiscovery;
 import io.madbase.gateway.workers.WorkerServer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
@@ -35,6 +39,50 @@ class WorkerDiscoveryTest {
 
   static String url(WorkerServer w) {
     return "http://127.0.0.1:" + w.port();
+  }
+
+  @Test
+  void anUpstreamThatDidNotAcceptAConnectionIsTriedLastUntilItAnswersAgain() {
+    URI a = URI.create("http://127.0.0.1:1");
+    URI b = URI.create("http://127.0.0.1:2");
+    URI c = URI.create("http://127.0.0.1:3");
+    try (var d =
+        new WorkerDiscovery(
+            new WorkerSource.Static(List.of(a, b, c)),
+            Duration.ofSeconds(30),
+            java.net.http.HttpClient.newHttpClient(),
+            new GatewayMetrics())) {
+      // round-robin: each request starts at the next upstream, and tries every one once
+      assertThat(d.attemptOrder()).containsExactly(a, b, c);
+      assertThat(d.attemptOrder()).containsExactly(b, c, a);
+      d.unreachable(b);
+      for (int i = 0; i < 6; i++) {
+        List<URI> order = d.attemptOrder();
+        assertThat(order).hasSize(3).endsWith(b).containsExactlyInAnyOrder(a, b, c);
+      }
+      d.reachable(b);
+      assertThat(List.of(d.attemptOrder(), d.attemptOrder(), d.attemptOrder()))
+          .extracting(o -> o.get(0))
+          .containsExactlyInAnyOrder(a, b, c);
+    }
+  }
+
+  @Test
+  void aWorkerThatRefusesConnectionsIsSkippedAndEveryCallIsServedByAnother(@TempDir Path dir)
+      throws Exception {
+    Path list = dir.resolve("workers.list");
+    int closedPort;
+    try (var probe = new java.net.ServerSocket(0)) {
+      closedPort = probe.getLocalPort();
+    }
+    try (WorkerServer w2 = WorkerServer.start("w2", "127.0.0.1", 0, Duration.ofSeconds(1))) {
+      Files.writeString(list, "http://127.0.0.1:" + closedPort + "\n" + url(w2) + "\n");
+      Map<String, String> env = TestGateway.env(db.pg());
+      env.put("WORKER_DISCOVERY_FILE", list.toString());
+      try (RunningGateway gw = TestGateway.start(env)) {
+        assertThat(workersSeen(gw, 6)).containsExactly("w2");
+      }
+    }
   }
 
   @Test

@@ -61,6 +61,11 @@ public final class SeedSchema {
 
   private SeedSchema() {}
 
+  /** The statements, in order (for a bootstrap script that runs them outside Java). */
+  public static List<String> statements() {
+    return STATEMENTS;
+  }
+
   /** Applies the seed schema on {@code connection} (autocommit or not: it commits its own work). */
   public static void apply(Connection connection) throws SQLException {
     boolean auto = connection.getAutoCommit();

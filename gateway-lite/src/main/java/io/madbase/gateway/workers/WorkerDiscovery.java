@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +32,12 @@ public final class WorkerDiscovery implements AutoCloseable {
   private final WorkerSource source;
   private final HttpClient http;
   private final ScheduledExecutorService poller;
+
+  /** How long an upstream that did not accept a connection is tried after the others. */
+  static final Duration AVOID = Duration.ofSeconds(5);
+
   private final AtomicInteger next = new AtomicInteger();
+  private final java.util.Map<URI, Long> avoid = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile List<URI> upstreams = List.of();
 
   public WorkerDiscovery(
@@ -129,13 +133,38 @@ public final class WorkerDiscovery implements AutoCloseable {
     return upstreams;
   }
 
-  /** The next upstream round-robin, or empty when there is none. */
-  public Optional<URI> nextUpstream() {
+  /**
+   * The upstreams one request tries, each once: round-robin from the next, with those that did not
+   * accept a connection within the last {@link #AVOID} put last (still tried, when all others
+   * fail). A stopped container's address does not refuse a connection, it times out: without this,
+   * every request would wait out the connect timeout on it until discovery drops it.
+   */
+  public List<URI> attemptOrder() {
     List<URI> list = upstreams;
     if (list.isEmpty()) {
-      return Optional.empty();
+      return List.of();
     }
-    return Optional.of(list.get(Math.floorMod(next.getAndIncrement(), list.size())));
+    int start = Math.floorMod(next.getAndIncrement(), list.size());
+    long now = System.nanoTime();
+    List<URI> first = new ArrayList<>();
+    List<URI> last = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      URI u = list.get((start + i) % list.size());
+      Long until = avoid.get(u);
+      (until != null && now - until < 0 ? last : first).add(u);
+    }
+    first.addAll(last);
+    return first;
+  }
+
+  /** {@code upstream} did not accept a connection: tried last for the next {@link #AVOID}. */
+  public void unreachable(URI upstream) {
+    avoid.put(upstream, System.nanoTime() + AVOID.toNanos());
+  }
+
+  /** {@code upstream} answered: no longer put last. */
+  public void reachable(URI upstream) {
+    avoid.remove(upstream);
   }
 
   @Override

@@ -11,12 +11,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * Forwards {@code /functions/v1/*} to a worker upstream picked round-robin. A worker that refuses
- * the connection (nothing was sent) is skipped for the next one; any other failure is a 502.
+ * Forwards {@code /functions/v1/*} to a worker upstream picked round-robin. A worker that does not
+ * accept the connection (nothing was sent) is skipped for the next one, and tried after the others
+ * for a few seconds; any other failure is a 502.
  */
 public final class WorkerProxy {
   private static final Set<String> HOP_BY_HOP =
@@ -48,21 +48,22 @@ public final class WorkerProxy {
 
   public Forwarded forward(
       String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
-    int tries = Math.max(1, discovery.upstreams().size());
+    List<URI> order = discovery.attemptOrder();
+    if (order.isEmpty()) {
+      throw new ApiException(
+          503, "no_workers", "no worker upstream is known", Map.of("Retry-After", "1"));
+    }
     IOException last = null;
-    for (int i = 0; i < tries; i++) {
-      Optional<URI> upstream = discovery.nextUpstream();
-      if (upstream.isEmpty()) {
-        throw new ApiException(
-            503, "no_workers", "no worker upstream is known", Map.of("Retry-After", "1"));
-      }
+    for (URI upstream : order) {
       try {
-        return send(upstream.get(), method, pathAndQuery, headers, body);
+        Forwarded f = send(upstream, method, pathAndQuery, headers, body);
+        discovery.reachable(upstream);
+        return f;
       } catch (ConnectException | HttpConnectTimeoutException e) {
         last = e; // not sent: the next worker may answer
+        discovery.unreachable(upstream);
       } catch (IOException e) {
-        throw new ApiException(
-            502, "upstream_failed", "worker " + upstream.get() + " failed: " + e);
+        throw new ApiException(502, "upstream_failed", "worker " + upstream + " failed: " + e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ApiException(503, "shutting_down", "interrupted");
