@@ -5,7 +5,9 @@
 #   partition-primary        postgres.synchronous_mode off (the default) / on / strict
 #   isolate-sentinel-master  redis.min_replicas_to_write 0 (the default) / 1 (max lag 10s)
 #   scripts/bench/partitions.sh [RUNS]             (default 5)
-#   PATRONI=/path/to/patroni scripts/bench/partitions.sh ...   on that Patroni (local.patroni)
+#   PATRONI=/path/to/patroni scripts/bench/partitions.sh ...   on that Patroni (local.patroni); on
+#                      Patroni 4 with failover.patroni.ttl 20 and gateway.hold_deadline 30s, the
+#                      settings docs/scenarios.md recommends there (it raises a ttl under 20 anyway)
 #   ONLY=postgres|redis scripts/bench/partitions.sh ...        one half only
 #   KEEP_REPORTS=DIR scripts/bench/partitions.sh ...           copies every report to DIR
 # Writes its section of docs/BENCHMARKS.md (one per Patroni version).
@@ -19,12 +21,16 @@ trap './madbase down --purge --state-dir "$work/state" -q >/dev/null 2>&1 || tru
 patroni=${PATRONI:-/usr/bin/patroni}
 patroni_version=$("$patroni" --version)
 section="partitions-$(echo "$patroni_version" | tr ' ' '-')"
+base_extra=""
+case "$patroni_version" in
+  "patroni 4"*) base_extra='failover:\n  patroni:\n    ttl: 20\ngateway:\n  hold_deadline: 30s\n' ;;
+esac
 
 # one configuration: NAME, extra madbase.yaml, scenario
 run_config() {
   local name=$1 extra=$2 scenario=$3
   ./madbase down --purge --state-dir "$work/state" -q >/dev/null 2>&1 || true
-  printf 'name: benchpart\nlocal:\n  subnet: 127.0.5\n  patroni: %s\n%b' "$patroni" "$extra" > "$work/$name.yaml"
+  printf 'name: benchpart\nlocal:\n  subnet: 127.0.5\n  patroni: %s\n%b%b' "$patroni" "$base_extra" "$extra" > "$work/$name.yaml"
   ./madbase up -q -f "$work/$name.yaml" --state-dir "$work/state" >/dev/null
   set +e
   ./madbase chaos "$scenario" --repeat "$runs" -q --state-dir "$work/state" \
@@ -69,6 +75,7 @@ body=$(mktemp)
   echo "## Partitions: acknowledged writes lost, with and without the data-safety settings"
   echo
   echo "Script: \`${PATRONI:+PATRONI=$PATRONI }${ONLY:+ONLY=$ONLY }scripts/bench/partitions.sh $runs\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
+  [ -z "$base_extra" ] || echo "On Patroni 4 with \`failover.patroni.ttl: 20\` and \`gateway.hold_deadline: 30s\`."
   echo "Local driver, fast profile, a fresh stack per setting. partition-primary cuts the leader off"
   echo "from etcd and the other postgres nodes for 30 s while HAProxy and the gateway still reach it;"
   echo "isolate-sentinel-master cuts the Redis master off from its replicas and the Sentinels for 30 s"

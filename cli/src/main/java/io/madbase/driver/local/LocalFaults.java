@@ -160,7 +160,8 @@ final class LocalFaults implements FaultInjector {
   @Override
   public String heal() {
     NftPartitions p = driver.partitions();
-    if (!p.exists()) {
+    // without nft (or root) no partition can have been made: nothing to heal, and down goes on
+    if (!NftPartitions.available() || !p.exists()) {
       return "";
     }
     java.util.Map<String, Long> dropped = p.dropped();
@@ -180,7 +181,7 @@ final class LocalFaults implements FaultInjector {
   @Override
   public List<String> leftoverPartitions() {
     NftPartitions p = driver.partitions();
-    return p.exists()
+    return NftPartitions.available() && p.exists()
         ? List.of("nft table inet " + p.table() + " (a partition of this stack, not healed)")
         : List.of();
   }
