@@ -104,6 +104,7 @@ public final class Expectations {
                     loop + 3,
                     "clean demotion: Patroni stops postgres, then releases the key (within loop_wait + shutdown)");
         failover(out, f, t, probes, keyGone, crash, true, 0);
+        strictWaitsForAStandby(out, spec);
       }
       case FREEZE_NODE -> frozen(out, f, t, probes);
       case KILL_POSTGRES -> {
@@ -478,6 +479,33 @@ public final class Expectations {
                       e -> e.subject().equals(node) && e.detail().equals("replica/running")),
               new Bound(0, 15, "Patroni starts postgres, pg_rewind if needed, then it streams")));
     }
+  }
+
+  /**
+   * With synchronous_mode strict a new primary takes no write until a standby streams from it and
+   * Patroni names it synchronous: the first writes after a failover wait that much longer.
+   */
+  static void strictWaitsForAStandby(List<PhaseSpec> out, StackSpec spec) {
+    if (spec.postgres().synchronousMode() != io.madbase.stack.SynchronousMode.STRICT) {
+      return;
+    }
+    double extra = spec.timing().patroni().loopWait() + 4;
+    out.replaceAll(
+        p ->
+            p.id().startsWith("first_write_")
+                ? new PhaseSpec(
+                    p.id(),
+                    p.label(),
+                    p.source(),
+                    p.required(),
+                    p.find(),
+                    p.predicted()
+                        .plus(
+                            0,
+                            extra,
+                            "synchronous_mode strict: the new primary takes writes once a standby"
+                                + " streams from it and Patroni names it synchronous"))
+                : p);
   }
 
   /**

@@ -135,15 +135,22 @@ final class Partitioned {
         new PhaseSpec(
             "primary_demoted",
             "cut-off primary demotes itself",
-            "Patroni REST (madbase is not cut off)",
+            "its Patroni log (else its REST API)",
             true,
             o ->
                 o.firstEvent(
-                    Event.PATRONI_ROLE,
-                    e ->
-                        e.subject().equals(f.oldLeader())
-                            && !e.detail().equals("primary/running")
-                            && !e.detail().equals("unreachable")),
+                        Event.MEMBER_LOG,
+                        e ->
+                            e.subject().equals(f.oldLeader())
+                                && MemberLogs.DEMOTION.stream().anyMatch(e.detail()::contains))
+                    .or(
+                        () ->
+                            o.firstEvent(
+                                Event.PATRONI_ROLE,
+                                e ->
+                                    e.subject().equals(f.oldLeader())
+                                        && !e.detail().equals("primary/running")
+                                        && !e.detail().equals("unreachable"))),
             demoted));
     boolean electionWaits = from.contains(Role.POSTGRES) && themToTarget;
     Expectations.failover(
@@ -155,6 +162,7 @@ final class Partitioned {
         true,
         true,
         electionWaits ? Expectations.FROZEN_MEMBER_WAIT : 0);
+    Expectations.strictWaitsForAStandby(out, spec);
     if (f.duration() != null) {
       double d = f.duration().toMillis() / 1000.0;
       Function<Observed, Optional<Long>> healed = o -> o.firstEvent(Event.HEALED, e -> true);

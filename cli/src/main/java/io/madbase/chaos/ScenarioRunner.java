@@ -141,6 +141,7 @@ public final class ScenarioRunner {
       sleep(SETTLE);
 
       rollback(scenario, injected, events, obs, notes, freezes, partitions);
+      readMemberLogs(injected, events, clock);
       listener.step("stopping probes, letting requests in flight finish");
       probes.values().forEach(Probe::stop);
       if (load != null) {
@@ -182,7 +183,7 @@ public final class ScenarioRunner {
                     new RunAnalysis.FaultPhases(
                         i.fault(),
                         i.phases(),
-                        i.step().logOffset() < 0
+                        i.step().logOffset() < 0 || i.fault().action() == Action.PARTITION
                             ? List.of()
                             : driver.logSince(i.fault().target(), i.step().logOffset())))
             .toList(),
@@ -548,6 +549,25 @@ public final class ScenarioRunner {
           Event.ROLLBACK,
           "",
           "not healthy after " + ROLLBACK_DEADLINE.toSeconds() + " s");
+    }
+  }
+
+  /**
+   * A cut-off postgres node's own log says when it demoted itself: its REST API may not answer
+   * while it does (Patroni's demotion holds it), so the log's time is the one the timeline uses.
+   */
+  private void readMemberLogs(List<Injected> injected, EventLog events, RunClock clock) {
+    for (Injected in : injected) {
+      String target = in.fault().target();
+      if (in.fault().action() != Action.PARTITION
+          || in.step().logOffset() < 0
+          || driver.topology().of(Role.POSTGRES).stream().noneMatch(m -> m.name().equals(target))) {
+        continue;
+      }
+      MemberLogs.first(
+              clock, target, driver.logSince(target, in.step().logOffset()), MemberLogs.DEMOTION)
+          .filter(e -> e.nanos() >= in.fault().nanos())
+          .ifPresent(events::record);
     }
   }
 

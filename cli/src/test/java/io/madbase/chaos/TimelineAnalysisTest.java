@@ -513,4 +513,63 @@ class TimelineAnalysisTest {
     assertThat(Expectations.writesAtRisk(f, spec))
         .hasValueSatisfying(r -> assertThat(r).contains("min-replicas-max-lag (3 s)"));
   }
+
+  @Test
+  void aCutOffNodesDemotionIsTakenFromItsOwnLogAtTheTimeItLogged() {
+    RunClock clock = new RunClock();
+    java.time.LocalDateTime at =
+        java.time.LocalDateTime.ofInstant(
+            clock.wallOrigin().plusMillis(7_250), java.time.ZoneId.systemDefault());
+    String stamp =
+        at.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS"));
+    var e =
+        MemberLogs.first(
+            clock,
+            "pg1",
+            List.of(
+                stamp + " INFO: no action. I am (pg1), the leader with the lock",
+                "a line without a time: Demoting self",
+                stamp + " INFO: Demoting self (offline)"),
+            MemberLogs.DEMOTION);
+    assertThat(e)
+        .hasValueSatisfying(
+            x -> {
+              assertThat(x.detail()).isEqualTo("Demoting self (offline)");
+              assertThat(RunClock.seconds(x.nanos()))
+                  .isCloseTo(7.25, org.assertj.core.data.Offset.offset(0.002));
+            });
+  }
+
+  @Test
+  void withStrictSynchronousModeTheFirstWritesWaitForAStandbyOnTheNewPrimary() {
+    var f = partition("pg1", 0, List.of("etcd", "postgres"), null);
+    StackSpec strict =
+        StackSpec.defaults()
+            .withPostgres(
+                new StackSpec.Postgres(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    io.madbase.stack.SynchronousMode.STRICT,
+                    null,
+                    null));
+    double on =
+        Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>(List.of("gateway_writer")))
+            .stream()
+            .filter(p -> p.id().equals("first_write_gateway"))
+            .findFirst()
+            .orElseThrow()
+            .predicted()
+            .max();
+    double strictMax =
+        Expectations.phases(f, strict, new LinkedHashSet<>(List.of("gateway_writer"))).stream()
+            .filter(p -> p.id().equals("first_write_gateway"))
+            .findFirst()
+            .orElseThrow()
+            .predicted()
+            .max();
+    assertThat(strictMax).isEqualTo(on + 2 + 4);
+  }
 }

@@ -30,17 +30,21 @@ final class Partition implements FaultStep {
             : FaultInjector.Direction.find(step.direction()).orElseThrow();
     FaultInjector.Cut cut = new FaultInjector.Cut(List.of(target), from, direction);
     Duration d = step.duration();
-    return Injection.of(
-        ctx.inject(
-            target,
-            "cut off from "
-                + String.join(" ", from)
-                + (direction == FaultInjector.Direction.BOTH
-                    ? ""
-                    : " (" + direction.id() + " only)")
-                + (d == null ? "" : " for " + Durations.format(d)),
-            () -> ctx.partitions().partition(cut, d)),
-        target);
+    // the target's log from here on: what it did while cut off, in its own words and times
+    long logOffset = ctx.stack().logOffset(target);
+    Injection in =
+        Injection.of(
+            ctx.inject(
+                target,
+                "cut off from "
+                    + String.join(" ", from)
+                    + (direction == FaultInjector.Direction.BOTH
+                        ? ""
+                        : " (" + direction.id() + " only)")
+                    + (d == null ? "" : " for " + Durations.format(d)),
+                () -> ctx.partitions().partition(cut, d)),
+            target);
+    return new Injection(in.fault(), target, List.of(), null, logOffset, 0);
   }
 
   /** leader, replica, redis_master, etcd_leader, or a member name. */
