@@ -31,14 +31,22 @@ public final class UnreplicatedCommit {
 
   private UnreplicatedCommit() {}
 
-  /** Throws when {@code c} or {@code s} carries the warning; clears what it has read. */
-  public static void check(Connection c, Statement s, int retries) throws SQLException {
-    Optional<SQLWarning> w = find(s == null ? null : s.getWarnings());
+  /**
+   * Throws when {@code c} or {@code s} carries the warning; clears what it has read. Reading the
+   * warnings never fails the work: a connection closed after it succeeded (a retired pool aborting
+   * it) has none to read, and the outcome is decided already.
+   */
+  public static void check(Connection c, Statement s, int retries) {
+    Optional<SQLWarning> w = find(warnings(s));
     if (w.isEmpty()) {
-      w = find(c.getWarnings());
+      w = find(warnings(c));
     }
     if (w.isPresent()) {
-      c.clearWarnings();
+      try {
+        c.clearWarnings();
+      } catch (SQLException e) {
+        // closed meanwhile: nothing to clear
+      }
       throw new WriteOutcomeUnknownException(
           retries,
           "the primary committed the write but its wait for the synchronous standby was cancelled"
@@ -46,6 +54,22 @@ public final class UnreplicatedCommit {
               + w.get().getMessage()
               + "\"): it may exist on the primary only",
           w.get());
+    }
+  }
+
+  private static SQLWarning warnings(Statement s) {
+    try {
+      return s == null ? null : s.getWarnings();
+    } catch (SQLException e) {
+      return null;
+    }
+  }
+
+  private static SQLWarning warnings(Connection c) {
+    try {
+      return c.getWarnings();
+    } catch (SQLException e) {
+      return null;
     }
   }
 
