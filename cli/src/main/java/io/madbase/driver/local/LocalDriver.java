@@ -514,7 +514,7 @@ public final class LocalDriver implements StackLifecycle {
   private String launch(
       String name, List<String> command, Map<String, String> env, Path workDir, boolean asPg) {
     try {
-      Path cgroup = cgroups.isPresent() ? cgroups.get().dirFor(name) : null;
+      Path cgroup = cgroupFor(name);
       ManagedProcess p =
           launcher.start(name, command, env, layout.logFile(name), workDir, asPg, cgroup);
       p.save(layout.pidFile(name));
@@ -522,6 +522,15 @@ public final class LocalDriver implements StackLifecycle {
     } catch (IOException e) {
       throw MadbaseException.environment(
           "cannot start " + name + " (" + command.get(0) + "): " + e.getMessage());
+    }
+  }
+
+  /** The member's cgroup directory, or null when there is none to be had (no partitions then). */
+  private Path cgroupFor(String member) {
+    try {
+      return cgroups.isPresent() ? cgroups.get().dirFor(member) : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 

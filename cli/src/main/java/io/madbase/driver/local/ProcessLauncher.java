@@ -44,10 +44,15 @@ public final class ProcessLauncher {
       throws IOException {
     List<String> cmd = new ArrayList<>();
     if (cgroup != null) {
-      // sh writes its own PID, then execs: the PID stays the member's through setsid and setpriv
+      // sh writes its own PID, then execs: the PID stays the member's through setsid and setpriv.
+      // A host that refuses the move still gets its member; a partition step then refuses (it
+      // checks that the member is in its cgroup)
       cmd.addAll(
           List.of(
-              "/bin/sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", cgroup.toString()));
+              "/bin/sh",
+              "-c",
+              "echo $$ > \"$0/cgroup.procs\" 2>/dev/null; exec \"$@\"",
+              cgroup.toString()));
     }
     cmd.add("setsid");
     if (asPostgresUser && OsUser.isRoot() && !runAs.isCurrent()) {
