@@ -420,7 +420,8 @@ public final class ScenarioRunner {
             ctx.redisMaster(),
             in.fault().nanos(),
             step.duration(),
-            in.etcdDown());
+            in.etcdDown(),
+            driver.faults().restartsCrashedMembers());
     Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
     return new Injected(f, Expectations.phases(f, spec, probeNames), in);
   }

@@ -1,6 +1,5 @@
 package io.madbase.cli;
 
-import io.madbase.driver.Drivers;
 import io.madbase.driver.StackLifecycle;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -44,8 +43,7 @@ public final class Demo implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     var loaded = stack.load();
-    try (StackLifecycle driver =
-        Drivers.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
+    try (StackLifecycle driver = stack.forUp(loaded)) {
       if (!verbosity.quiet()) {
         err.println(
             "madbase demo: 1/2 the stack (3 etcd, 3 PostgreSQL under Patroni, HAProxy, Redis + 3 Sentinels, gateway, workers)");

@@ -32,6 +32,16 @@ public final class StackOptions {
               + " started it.")
   String driver;
 
+  @Option(
+      names = "--project",
+      paramLabel = "NAME",
+      description =
+          "A running Compose project (docker-compose -p NAME) or Swarm stack (docker stack deploy"
+              + " NAME) that madbase did not start: status, chaos and loadtest work on it, found by"
+              + " its labels; madbase never starts, stops or removes it. -f describes it, and"
+              + " --state-dir holds its secrets.json (where madbase render wrote it).")
+  String project;
+
   /** The spec, run by {@code --driver} when given. */
   public StackSpecLoader.Loaded load() {
     StackSpecLoader.Loaded loaded =
@@ -63,7 +73,22 @@ public final class StackOptions {
    * must be the one (exit 2 otherwise, nothing touched).
    */
   public StackLifecycle attach() {
+    if (project != null) {
+      if (driver() != null && !driver().equals("docker")) {
+        throw MadbaseException.invalidInput(
+            "--project adopts a Docker project: drop --driver local");
+      }
+      StackSpecLoader.Loaded loaded = load();
+      return Drivers.adopt(stateDir(), loaded.spec(), loaded.source(), project);
+    }
     return Drivers.attach(stateDir(), driver());
+  }
+
+  /** The stack to bring up: a new or partly running one in the state directory. */
+  public StackLifecycle forUp(StackSpecLoader.Loaded loaded) {
+    return project != null
+        ? attach() // refuses up: madbase never starts a project it did not create
+        : Drivers.forUp(stateDir(), loaded.spec(), loaded.source(), loaded.text());
   }
 
   public Path stateDir() {

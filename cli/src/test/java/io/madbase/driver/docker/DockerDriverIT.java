@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
-import io.madbase.observe.StackObserver;
-import io.madbase.stack.Role;
-import io.madbase.stack.Secrets;
 import io.madbase.stack.StackSpec;
 import io.madbase.stack.StackSpecLoader;
 import io.madbase.stack.Topology;
@@ -58,7 +55,11 @@ class DockerDriverIT {
     dir = TestStack.newDir("madbase-docker-it");
     state = dir.resolve(".madbase");
     specFile = TestStack.spec(dir, SPEC);
-    reports = dir.resolve("reports");
+    // kept after the run (target/ of the module): a failure's reports are its story
+    reports =
+        Path.of("target", "docker-it-reports")
+            .toAbsolutePath()
+            .resolve(java.time.LocalDateTime.now().toString().replace(':', '-'));
     CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
@@ -95,7 +96,11 @@ class DockerDriverIT {
     Awaitility.await("the stack healthy (madbase status)")
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofSeconds(2))
-        .until(() -> CliRun.run("status", "--state-dir", state.toString()).exitCode() == 0);
+        .untilAsserted(
+            () -> {
+              CliRun s = CliRun.run("status", "--state-dir", state.toString());
+              assertThat(s.exitCode()).as(s.toString()).isZero();
+            });
   }
 
   static CliRun chaos(String scenario) {
@@ -180,59 +185,205 @@ class DockerDriverIT {
     ChaosReports.assertNoWriteLostButInTheReplicationWindow(r, rep);
   }
 
-  @Test
-  void theRenderedProjectRunsByHandWithDockerComposeAndComesUpHealthy() throws Exception {
-    awaitHealthy(); // the images exist: the project by hand builds nothing
-    Path hand = dir.resolve("by-hand");
-    Path handState = hand.resolve(".madbase");
-    String handSpec =
-        """
-        name: dockerhand
-        driver: docker
-        docker:
-          host_port_base: 16600
-        workers:
-          count: 1
-        """;
-    Path handFile = TestStack.spec(Files.createDirectories(hand), handSpec);
-    Path project = hand.resolve("compose");
+  /** Runs a command in {@code dir}, at most {@code limit}; its exit code and output. */
+  static CliRun sh(Path dir, Duration limit, String... command) throws Exception {
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    if (!p.waitFor(limit.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return new CliRun(-1, new String(p.getInputStream().readAllBytes()), "timed out");
+    }
+    return new CliRun(p.exitValue(), new String(p.getInputStream().readAllBytes()), "");
+  }
+
+  /** Renders a second stack's Compose project (its own name and ports) for a by-hand run. */
+  static Path renderProject(Path where, String yaml) throws IOException {
+    Path spec = TestStack.spec(Files.createDirectories(where), yaml);
     CliRun render =
         CliRun.run(
             "render",
             "--target",
             "compose",
             "-f",
-            handFile.toString(),
+            spec.toString(),
             "--state-dir",
-            handState.toString(),
+            where.resolve(".madbase").toString(),
             "--out",
-            project.toString());
+            where.resolve("project").toString());
     assertThat(render.exitCode()).as(render.toString()).isZero();
-    StackSpec spec = StackSpecLoader.parse("hand", handSpec);
+    return where.resolve("project");
+  }
+
+  /** madbase with --project NAME, the spec and secrets of the render in {@code where}. */
+  static CliRun adopted(Path where, String project, String... command) {
+    List<String> args = new ArrayList<>(List.of(command));
+    args.addAll(
+        List.of(
+            "--project",
+            project,
+            "-f",
+            where.resolve("madbase.yaml").toString(),
+            "--state-dir",
+            where.resolve(".madbase").toString()));
+    return CliRun.run(args.toArray(String[]::new));
+  }
+
+  static void awaitAdoptedHealthy(Path where, String project) {
+    Awaitility.await(project + " healthy, as madbase status --project judges it")
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofSeconds(3))
+        .untilAsserted(
+            () -> {
+              CliRun s = adopted(where, project, "status");
+              assertThat(s.exitCode()).as(s.toString()).isZero();
+            });
+  }
+
+  @Test
+  void theRenderedProjectRunsByHandWithDockerComposeAndMadbaseAdoptsItWithoutOwningIt()
+      throws Exception {
+    awaitHealthy(); // the images exist: the project by hand builds nothing
+    Path hand = dir.resolve("by-hand");
+    Path project =
+        renderProject(
+            hand,
+            """
+            name: dockerhand
+            docker:
+              host_port_base: 16600
+            workers:
+              count: 1
+            """);
     try {
-      Process up =
-          new ProcessBuilder("docker-compose", "-p", "dockerhand", "up", "-d", "--no-build")
-              .directory(project.toFile())
-              .redirectErrorStream(true)
-              .start();
-      String upOut = new String(up.getInputStream().readAllBytes());
-      assertThat(up.waitFor()).as(upOut).isZero();
-      try (StackObserver obs =
-          new StackObserver(spec, Topology.compose(spec), Secrets.loadOrCreate(handState))) {
-        Awaitility.await("the hand-run project healthy, as madbase status judges it")
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ofSeconds(2))
-            .until(() -> obs.stack().ok());
-        assertThat(obs.topology().of(Role.GATEWAY)).hasSize(1);
-      }
+      CliRun up =
+          sh(
+              project,
+              Duration.ofMinutes(3),
+              "docker-compose",
+              "-p",
+              "dockerhand",
+              "up",
+              "-d",
+              "--no-build");
+      assertThat(up.exitCode()).as(up.out()).isZero();
+      awaitAdoptedHealthy(hand, "dockerhand");
+
+      CliRun chaos =
+          adopted(
+              hand,
+              "dockerhand",
+              "chaos",
+              "kill-primary",
+              "--report-dir",
+              reports.resolve("by-hand").toString());
+      JsonNode rep = ChaosReports.newest(reports.resolve("by-hand"), "kill-primary");
+      ChaosReports.assertNoWriteLostButInTheReplicationWindow(chaos, rep);
+
+      // madbase never stops or removes what it did not start
+      CliRun down = adopted(hand, "dockerhand", "down");
+      assertThat(down.exitCode()).as(down.toString()).isEqualTo(2);
+      assertThat(down.err()).contains("madbase did not start the Compose project 'dockerhand'");
+      assertThat(adopted(hand, "dockerhand", "status").exitCode()).isZero();
     } finally {
-      Process down =
-          new ProcessBuilder("docker-compose", "-p", "dockerhand", "down", "-v")
-              .directory(project.toFile())
-              .redirectErrorStream(true)
-              .start();
-      String downOut = new String(down.getInputStream().readAllBytes());
-      assertThat(down.waitFor()).as(downOut).isZero();
+      CliRun down =
+          sh(project, Duration.ofMinutes(3), "docker-compose", "-p", "dockerhand", "down", "-v");
+      assertThat(down.exitCode()).as(down.out()).isZero();
+    }
+  }
+
+  @Test
+  void aSwarmDeployOfTheRenderedStackConvergesAndSurvivesKillPrimary() throws Exception {
+    awaitHealthy(); // the images exist: a swarm pulls nothing and builds nothing
+    Path swarm = dir.resolve("swarm");
+    Path project =
+        renderProject(
+            swarm,
+            """
+            name: dockerswarm
+            docker:
+              host_port_base: 16700
+            workers:
+              count: 1
+            """);
+    String state =
+        sh(dir, Duration.ofSeconds(30), "docker", "info", "--format", "{{.Swarm.LocalNodeState}}")
+            .out()
+            .strip();
+    boolean ours = !state.equals("active");
+    boolean gwbridgeBefore =
+        engine.api().listNetworksCmd().withNameFilter("docker_gwbridge").exec().stream()
+            .anyMatch(n -> n.getName().equals("docker_gwbridge"));
+    if (ours) {
+      CliRun init =
+          sh(
+              dir,
+              Duration.ofMinutes(1),
+              "docker",
+              "swarm",
+              "init",
+              "--advertise-addr",
+              "127.0.0.1");
+      assertThat(init.exitCode()).as(init.out()).isZero();
+    }
+    try {
+      CliRun deploy =
+          sh(
+              project,
+              Duration.ofMinutes(2),
+              "docker",
+              "stack",
+              "deploy",
+              "-c",
+              "docker-stack.yml",
+              "dockerswarm");
+      assertThat(deploy.exitCode()).as(deploy.out()).isZero();
+      awaitAdoptedHealthy(swarm, "dockerswarm");
+
+      CliRun chaos =
+          adopted(
+              swarm,
+              "dockerswarm",
+              "chaos",
+              "kill-primary",
+              "--report-dir",
+              reports.resolve("swarm").toString());
+      JsonNode rep = ChaosReports.newest(reports.resolve("swarm"), "kill-primary");
+      ChaosReports.assertNoWriteLostButInTheReplicationWindow(chaos, rep);
+      // the swarm starts the killed task again: part of the timeline, and a primary is back
+      Map<String, JsonNode> phases = ChaosReports.byId(rep.path("phases"), "id");
+      assertThat(phases.get("primary_writable_again").path("at_seconds").isNumber()).isTrue();
+      assertThat(phases.get("first_write_gateway").path("at_seconds").isNumber()).isTrue();
+    } finally {
+      sh(project, Duration.ofMinutes(2), "docker", "stack", "rm", "dockerswarm");
+      Awaitility.await("the swarm stack's containers gone")
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () ->
+                  engine
+                      .api()
+                      .listContainersCmd()
+                      .withShowAll(true)
+                      .withLabelFilter(Map.of("com.docker.stack.namespace", "dockerswarm"))
+                      .exec()
+                      .isEmpty());
+      for (var v :
+          engine
+              .api()
+              .listVolumesCmd()
+              .withFilter("label", List.of("com.docker.stack.namespace=dockerswarm"))
+              .exec()
+              .getVolumes()) {
+        engine.api().removeVolumeCmd(v.getName()).exec();
+      }
+      if (ours) {
+        CliRun leave = sh(dir, Duration.ofMinutes(1), "docker", "swarm", "leave", "--force");
+        assertThat(leave.exitCode()).as(leave.out()).isZero();
+        if (!gwbridgeBefore) {
+          // swarm init made it, and leaving the swarm keeps it
+          sh(dir, Duration.ofSeconds(30), "docker", "network", "rm", "docker_gwbridge");
+        }
+      }
     }
   }
 
