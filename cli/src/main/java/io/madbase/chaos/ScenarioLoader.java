@@ -4,7 +4,9 @@ import io.madbase.MadbaseException;
 import io.madbase.driver.Signal;
 import io.madbase.stack.Problems;
 import io.madbase.stack.SpecException;
+import io.madbase.stack.StackSpec;
 import io.madbase.stack.YamlBinder;
+import io.madbase.stack.YamlLocations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +39,6 @@ public final class ScenarioLoader {
   static final Set<String> ROLLBACKS = Set.of("restart_faulted", "remove_added_workers");
   static final Set<String> STEADY_STATES = Set.of("stack_healthy");
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
-  private static final Pattern POSTGRES_TARGET = Pattern.compile("leader|replica|pg[1-9][0-9]?");
 
   /** A node frozen longer than this is a node lost, not a pause: crash it instead. */
   static final Duration MAX_FREEZE = Duration.ofMinutes(10);
@@ -59,8 +60,8 @@ public final class ScenarioLoader {
     }
   }
 
-  /** A loaded scenario and where it came from. */
-  public record Loaded(ScenarioSpec spec, String source) {}
+  /** A loaded scenario, where it came from, and where each of its fields stands in the file. */
+  public record Loaded(ScenarioSpec spec, String source, YamlLocations where) {}
 
   /** The names of the bundled scenarios. */
   public static List<String> bundled() {
@@ -76,11 +77,9 @@ public final class ScenarioLoader {
   public static Loaded load(String nameOrPath) {
     if (bundled().contains(nameOrPath)) {
       String resource = "chaos-scenarios/" + nameOrPath + ".yaml";
-      return new Loaded(
-          parse(
-              resource,
-              read(resource).orElseThrow(() -> new IllegalStateException("missing " + resource))),
-          resource);
+      return parseLoaded(
+          resource,
+          read(resource).orElseThrow(() -> new IllegalStateException("missing " + resource)));
     }
     Path p = Path.of(nameOrPath);
     if (!Files.isRegularFile(p)) {
@@ -92,15 +91,36 @@ public final class ScenarioLoader {
               + ") and no such file");
     }
     try {
-      return new Loaded(
-          parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8)), p.toString());
+      return parseLoaded(p.toString(), Files.readString(p, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw MadbaseException.invalidInput(p + ": cannot read: " + e.getMessage());
     }
   }
 
+  /**
+   * Checks every member {@code loaded} names against the stack it is to run on: unknown members,
+   * default targets the stack lacks, probes through a gateway it does not have (exit 2, naming the
+   * file, line and field). Runs before anything touches the stack, dry run or not.
+   */
+  public static void checkAgainst(Loaded loaded, StackSpec stack) {
+    Problems p = new Problems(loaded.source(), loaded.where());
+    ScenarioTargets.checkAgainst(p, loaded.spec(), stack);
+    p.throwIfAny();
+  }
+
   /** Parses and validates a scenario; {@code source} names it in errors. */
   public static ScenarioSpec parse(String source, String text) {
+    return parseLoaded(source, text).spec();
+  }
+
+  /** Parses and validates a scenario, and checks it against {@code stack}'s members. */
+  public static ScenarioSpec parse(String source, String text, StackSpec stack) {
+    Loaded loaded = parseLoaded(source, text);
+    checkAgainst(loaded, stack);
+    return loaded.spec();
+  }
+
+  private static Loaded parseLoaded(String source, String text) {
     YamlBinder.Bound<ScenarioSpec> b =
         YamlBinder.bind(
             source,
@@ -112,7 +132,7 @@ public final class ScenarioLoader {
     Problems p = new Problems(source, b.where());
     validate(b.value(), p);
     p.throwIfAny();
-    return b.value();
+    return new Loaded(b.value(), source, b.where());
   }
 
   private static SpecException emptyFile(String source) {
@@ -181,6 +201,13 @@ public final class ScenarioLoader {
       }
       if ("majority".equals(st.target()) && action != Action.CRASH_ETCD_MEMBER) {
         p.add(at + ".target", "only crash_etcd_member takes the target majority");
+      } else if (st.target() != null
+          && action.fields().contains("target")
+          && TARGET.matcher(st.target()).matches()) {
+        ScenarioTargets.checkTarget(p, at, action, st.target());
+      }
+      if (st.candidate() != null && action.fields().contains("candidate")) {
+        ScenarioTargets.checkCandidate(p, at, st.candidate());
       }
       if (st.signal() != null && action.fields().contains("signal")) {
         try {
@@ -203,13 +230,6 @@ public final class ScenarioLoader {
               "freeze_node needs a duration longer than zero: how long the node stays frozen, such as 20s");
         } else if (st.duration().compareTo(MAX_FREEZE) > 0) {
           p.add(at + ".duration", "at most " + MAX_FREEZE.toMinutes() + "m");
-        }
-        if (st.target() != null && !POSTGRES_TARGET.matcher(st.target()).matches()) {
-          p.add(
-              at + ".target",
-              "freeze_node freezes a postgres node: leader, replica or a name such as pg2 (got '"
-                  + st.target()
-                  + "')");
         }
       }
       if (action == Action.RESTART_FAULTED && !stopSeen) {

@@ -46,6 +46,7 @@ final class ChaosRunner {
           StackState.load(stack.stateDir())
               .map(StackState::spec)
               .orElseGet(() -> stack.load().spec());
+      ScenarioLoader.checkAgainst(loaded, spec);
       String note = null;
       if (StackState.load(stack.stateDir()).isPresent()) {
         // a running stack: predict from the timing Patroni really has
@@ -67,6 +68,7 @@ final class ChaosRunner {
     List<RunResult> results = new ArrayList<>();
     var loadPlan = opts.loadPlan();
     try (LocalDriver driver = LocalDriver.attach(stack.stateDir())) {
+      ScenarioLoader.checkAgainst(loaded, driver.spec());
       for (int i = 1; i <= opts.repeat; i++) {
         if (opts.repeat > 1) {
           err.printf("=== run %d of %d%n", i, opts.repeat);

@@ -44,6 +44,9 @@ public final class Demo implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     var loaded = stack.load();
+    // a scenario that cannot run on this stack is refused before the stack is brought up
+    io.madbase.chaos.ScenarioLoader.checkAgainst(
+        io.madbase.chaos.ScenarioLoader.load(scenario), loaded.spec());
     try (LocalDriver driver =
         LocalDriver.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
       if (!verbosity.quiet()) {
