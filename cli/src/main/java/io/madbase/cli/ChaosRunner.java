@@ -1,7 +1,6 @@
 package io.madbase.cli;
 
 import io.madbase.ExitCode;
-import io.madbase.MadbaseException;
 import io.madbase.chaos.Action;
 import io.madbase.chaos.EffectiveTiming;
 import io.madbase.chaos.Expectations;
@@ -37,16 +36,15 @@ final class ChaosRunner {
       PrintWriter out,
       PrintWriter err) {
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(scenarioName);
-    if (opts.repeat < 1 || opts.repeat > 100) {
-      throw MadbaseException.invalidInput(
-          "--repeat must be between 1 and 100 (got " + opts.repeat + ")");
-    }
+    opts.check();
     if (opts.dryRun) {
       StackSpec spec =
           StackState.load(stack.stateDir())
               .map(StackState::spec)
               .orElseGet(() -> stack.load().spec());
+      // everything a real run checks before it touches the stack, in the same order
       ScenarioLoader.checkAgainst(loaded, spec);
+      opts.checkAgainst(spec);
       String note = null;
       if (StackState.load(stack.stateDir()).isPresent()) {
         // a running stack: predict from the timing Patroni really has
@@ -66,9 +64,10 @@ final class ChaosRunner {
       return ExitCode.OK;
     }
     List<RunResult> results = new ArrayList<>();
-    var loadPlan = opts.loadPlan();
     try (LocalDriver driver = LocalDriver.attach(stack.stateDir())) {
       ScenarioLoader.checkAgainst(loaded, driver.spec());
+      opts.checkAgainst(driver.spec());
+      var loadPlan = opts.loadPlan();
       for (int i = 1; i <= opts.repeat; i++) {
         if (opts.repeat > 1) {
           err.printf("=== run %d of %d%n", i, opts.repeat);
