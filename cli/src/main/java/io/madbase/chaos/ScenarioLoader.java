@@ -2,6 +2,7 @@ package io.madbase.chaos;
 
 import io.madbase.MadbaseException;
 import io.madbase.driver.Signal;
+import io.madbase.stack.InputFile;
 import io.madbase.stack.Problems;
 import io.madbase.stack.SpecException;
 import io.madbase.stack.StackSpec;
@@ -10,7 +11,6 @@ import io.madbase.stack.YamlLocations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -81,20 +81,20 @@ public final class ScenarioLoader {
           resource,
           read(resource).orElseThrow(() -> new IllegalStateException("missing " + resource)));
     }
+    if (nameOrPath.isEmpty()) {
+      throw MadbaseException.invalidInput(
+          "the scenario name is empty (''): name a bundled one (madbase chaos list) or a file");
+    }
     Path p = Path.of(nameOrPath);
-    if (!Files.isRegularFile(p)) {
+    if (!InputFile.exists(p)) {
       throw MadbaseException.invalidInput(
           "no scenario '"
-              + nameOrPath
+              + Problems.shown(nameOrPath)
               + "': not a bundled one ("
               + String.join(", ", bundled())
               + ") and no such file");
     }
-    try {
-      return parseLoaded(p.toString(), Files.readString(p, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw MadbaseException.invalidInput(p + ": cannot read: " + e.getMessage());
-    }
+    return parseLoaded(p.toString(), InputFile.read(p));
   }
 
   /**

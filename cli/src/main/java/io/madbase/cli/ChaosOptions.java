@@ -5,7 +5,6 @@ import io.madbase.chaos.LoadPlan;
 import io.madbase.load.LoadConfig;
 import io.madbase.load.Workload;
 import io.madbase.stack.StackSpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -111,7 +110,8 @@ public final class ChaosOptions {
               ? p.get(0)
               : p.size() + " problems with the options:\n  " + String.join("\n  ", p));
     }
-    checkReportDir();
+    // the reports are written at the end of a run: a place that cannot hold them is found now
+    OutputPaths.checkDirectory("--report-dir", reportDir);
   }
 
   /** What the options need of {@code stack}: a gateway for --load. */
@@ -133,40 +133,5 @@ public final class ChaosOptions {
 
   private Optional<Workload.Mix> mix() {
     return Workload.Mix.parse(loadMix == null ? DEFAULT_LOAD_MIX : loadMix);
-  }
-
-  /**
-   * The reports are written at the end of a run: a directory that cannot hold them is found now,
-   * not after minutes of chaos. Nothing is created here (a dry run touches nothing).
-   */
-  private void checkReportDir() {
-    Path dir = reportDir.toAbsolutePath().normalize();
-    if (reportDir.toString().isEmpty()) {
-      throw MadbaseException.invalidInput("--report-dir: the directory name is empty");
-    }
-    Path existing = dir;
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    if (existing == null) {
-      return;
-    }
-    if (!Files.isDirectory(existing)) {
-      throw MadbaseException.invalidInput(
-          "--report-dir "
-              + reportDir
-              + ": "
-              + existing
-              + " is a file, not a directory"
-              + (existing.equals(dir) ? "" : ", so the directory cannot be created"));
-    }
-    if (!Files.isWritable(existing)) {
-      throw MadbaseException.environment(
-          "--report-dir "
-              + reportDir
-              + ": cannot write in "
-              + existing
-              + " (permission denied or a read-only file system)");
-    }
   }
 }

@@ -31,6 +31,10 @@ public final class Init implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (file.toString().isEmpty()) {
+      throw MadbaseException.invalidInput(
+          "-f/--file: the file name is empty (''); leave -f out to write ./madbase.yaml");
+    }
     if (Files.exists(file) && !force) {
       throw MadbaseException.invalidInput(file + " already exists (use --force to overwrite it)");
     }

@@ -70,6 +70,10 @@ public final class Render implements Callable<Integer> {
   public Integer call() throws IOException {
     StackSpec s = stack.load().spec();
     Path stateDir = stack.stateDir();
+    if (out != null && out.toString().isEmpty()) {
+      throw MadbaseException.invalidInput(
+          "--out: the directory name is empty (''); leave it out to use <state-dir>/rendered");
+    }
     Path outDir = (out != null ? out : stateDir.resolve("rendered")).toAbsolutePath().normalize();
     boolean writes = !dryRun && print == null;
     // secrets are generated once per stack, and only when something is really written

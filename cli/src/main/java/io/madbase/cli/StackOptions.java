@@ -21,12 +21,22 @@ public final class StackOptions {
   Path stateDir;
 
   public StackSpecLoader.Loaded load() {
+    if (file != null && file.toString().isEmpty()) {
+      throw io.madbase.MadbaseException.invalidInput(
+          "-f/--file: the file name is empty (''); leave -f out to use ./madbase.yaml or the"
+              + " defaults");
+    }
     return file != null
         ? StackSpecLoader.load(file, true)
         : StackSpecLoader.load(Path.of(StackSpecLoader.DEFAULT_FILE), false);
   }
 
   public Path stateDir() {
+    if (stateDir.toString().isEmpty()) {
+      throw io.madbase.MadbaseException.invalidInput(
+          "--state-dir: the directory name is empty (''); leave it out to use .madbase"
+              + " (or MADBASE_STATE_DIR)");
+    }
     return stateDir.toAbsolutePath().normalize();
   }
 }

@@ -66,7 +66,7 @@ public record Secrets(
                 + "): run chmod 600 "
                 + file);
       }
-      Secrets s = JSON.readValue(file.toFile(), Secrets.class);
+      Secrets s = JSON.readValue(InputFile.read(file, 64 * 1024), Secrets.class);
       if (s.superuser() == null
           || s.replication() == null
           || s.rewind() == null
