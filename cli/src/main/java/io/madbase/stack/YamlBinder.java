@@ -30,6 +30,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Binds madbase's YAML files (madbase.yaml, scenario files) to records, strictly: snake_case keys,
@@ -53,6 +54,17 @@ public final class YamlBinder {
     YamlLocations where = YamlLocations.index(text);
     if (text.isBlank() || isOnlyComments(text)) {
       return new Bound<>(whenEmpty.get(), where);
+    }
+    List<SpecError> shape;
+    try {
+      shape = YamlShape.check(source, text);
+    } catch (MarkedYAMLException e) {
+      throw new SpecException(List.of(syntaxError(source, e)));
+    } catch (YAMLException e) {
+      throw new SpecException(List.of(new SpecError(source, 0, 0, "", "not valid YAML")));
+    }
+    if (!shape.isEmpty()) {
+      throw new SpecException(shape);
     }
     T value;
     try {
@@ -93,17 +105,24 @@ public final class YamlBinder {
         .allMatch(l -> l.isEmpty() || l.startsWith("#") || l.equals("---"));
   }
 
+  /**
+   * SnakeYAML knows where the problem is and what it is; its message spans lines with a drawing.
+   */
+  private static SpecError syntaxError(String source, MarkedYAMLException y) {
+    var mark = y.getProblemMark() != null ? y.getProblemMark() : y.getContextMark();
+    return new SpecError(
+        source,
+        mark == null ? 0 : mark.getLine() + 1,
+        mark == null ? 0 : mark.getColumn() + 1,
+        "",
+        "not valid YAML: "
+            + y.getProblem()
+            + (y.getContext() != null ? " (" + y.getContext() + ")" : ""));
+  }
+
   private static SpecError syntaxError(String source, JsonProcessingException e) {
-    // snakeyaml knows where the problem is and what it is; its message spans lines with a drawing
     if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
-      return new SpecError(
-          source,
-          y.getProblemMark().getLine() + 1,
-          y.getProblemMark().getColumn() + 1,
-          "",
-          "not valid YAML: "
-              + y.getProblem()
-              + (y.getContext() != null ? " (" + y.getContext() + ")" : ""));
+      return syntaxError(source, y);
     }
     JsonLocation loc = e.getLocation();
     String msg =
