@@ -146,14 +146,16 @@ public final class ScenarioLoader {
     if (s.name() == null) {
       p.add("name", "a scenario needs a name");
     } else if (!NAME.matcher(s.name()).matches()) {
-      p.add("name", "must be lowercase letters, digits and '-' (got '" + s.name() + "')");
+      p.add(
+          "name",
+          "must be lowercase letters, digits and '-' (got '" + Problems.shown(s.name()) + "')");
     }
     for (int i = 0; i < s.steadyState().size(); i++) {
       if (!STEADY_STATES.contains(s.steadyState().get(i))) {
         p.add(
             "steady_state." + i,
             "unknown check '"
-                + s.steadyState().get(i)
+                + Problems.shown(s.steadyState().get(i))
                 + "' (known: "
                 + String.join(", ", STEADY_STATES)
                 + ")");
@@ -180,7 +182,9 @@ public final class ScenarioLoader {
       }
       Optional<Action> a = Action.find(st.action());
       if (a.isEmpty()) {
-        p.add(at + ".action", "unknown action '" + st.action() + "' (known: " + Action.ids() + ")");
+        p.add(
+            at + ".action",
+            "unknown action '" + Problems.shown(st.action()) + "' (known: " + Action.ids() + ")");
         continue;
       }
       Action action = a.get();
@@ -196,7 +200,7 @@ public final class ScenarioLoader {
         p.add(
             at + ".target",
             "'"
-                + st.target()
+                + Problems.shown(st.target())
                 + "' is not a target: leader, replica, follower, or a member name such as pg2, e1, gw1, w1");
       }
       if ("majority".equals(st.target()) && action != Action.CRASH_ETCD_MEMBER) {
@@ -215,7 +219,9 @@ public final class ScenarioLoader {
         } catch (IllegalArgumentException e) {
           p.add(
               at + ".signal",
-              "unknown signal '" + st.signal() + "' (known: TERM, KILL, INT, HUP, STOP, CONT)");
+              "unknown signal '"
+                  + Problems.shown(st.signal())
+                  + "' (known: TERM, KILL, INT, HUP, STOP, CONT)");
         }
       }
       if (action == Action.SLEEP && (st.duration() == null || !positive(st.duration()))) {
@@ -262,7 +268,7 @@ public final class ScenarioLoader {
         p.add(
             "rollback." + i,
             "unknown rollback '"
-                + s.rollback().get(i)
+                + Problems.shown(s.rollback().get(i))
                 + "' (known: remove_added_workers, restart_faulted)");
       }
     }

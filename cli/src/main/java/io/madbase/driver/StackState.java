@@ -36,13 +36,22 @@ public record StackState(
     if (!Files.isRegularFile(f)) {
       return Optional.empty();
     }
+    String text;
     try {
-      return Optional.of(JSON.readValue(InputFile.read(f, STATE_MAX_BYTES), StackState.class));
+      text = InputFile.read(f, STATE_MAX_BYTES);
+    } catch (MadbaseException e) {
+      throw MadbaseException.environment(
+          e.getMessage() + " (the stack's state; run madbase down, or remove the state directory)");
+    }
+    try {
+      return Optional.of(JSON.readValue(text, StackState.class));
     } catch (IOException e) {
       throw MadbaseException.environment(
           f
               + " is damaged ("
-              + e.getMessage()
+              + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                  ? Json.damage(j)
+                  : "cannot read it")
               + "); run madbase down, or remove the state directory");
     }
   }

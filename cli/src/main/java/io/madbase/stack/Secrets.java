@@ -77,6 +77,12 @@ public record Secrets(
                 + ": a password is missing; delete the file to generate new ones (only on a stack that is down and purged)");
       }
       return s;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw MadbaseException.invalidInput(
+          file
+              + " is damaged ("
+              + io.madbase.Json.damage(e)
+              + "); delete it to generate new passwords (only on a stack that is down and purged)");
     } catch (IOException e) {
       throw MadbaseException.invalidInput(file + ": cannot read secrets: " + e.getMessage());
     }

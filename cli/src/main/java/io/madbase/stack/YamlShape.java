@@ -40,6 +40,7 @@ final class YamlShape {
     boolean keyNext = true;
     String key;
     int index = -1;
+    final java.util.Map<String, Integer> keyLines = new java.util.HashMap<>();
 
     Frame(boolean mapping) {
       this.mapping = mapping;
@@ -54,7 +55,7 @@ final class YamlShape {
    */
   static List<SpecError> check(String source, String text) {
     LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(true); // reported by the binder, with both places
+    options.setAllowDuplicateKeys(true); // reported below, with both places
     ParserImpl parser = new ParserImpl(new StreamReader(text), options);
     List<SpecError> errors = new ArrayList<>();
     Deque<Frame> frames = new ArrayDeque<>();
@@ -94,6 +95,20 @@ final class YamlShape {
           boolean isKey = top != null && top.mapping && top.keyNext;
           ScalarEvent s = (ScalarEvent) e;
           if (isKey) {
+            Integer first = top.keyLines.putIfAbsent(s.getValue(), e.getStartMark().getLine() + 1);
+            if (first != null) {
+              top.key = null;
+              errors.add(
+                  error(
+                      source,
+                      e.getStartMark(),
+                      path(frames),
+                      "key '"
+                          + Problems.shown(s.getValue())
+                          + "' is set twice in this mapping (first on line "
+                          + first
+                          + ")"));
+            }
             top.key = s.getValue();
           }
           String field = beginNode(frames);

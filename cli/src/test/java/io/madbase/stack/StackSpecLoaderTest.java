@@ -162,13 +162,13 @@ class StackSpecLoaderTest {
             "etcd:\n\tmembers: 3\n",
             2,
             "",
-            "not valid YAML: found character '\\t(TAB)'"),
+            "not valid YAML: a tab: YAML indents with spaces only"),
         new Bad(
             "stray indentation",
             "name: x\n  port: 5\n",
             2,
             "",
-            "not valid YAML: mapping values are not allowed here"),
+            "not valid YAML: a ':' here cannot start a value"),
         new Bad("list where a mapping goes", "postgres:\n  - nodes: 3\n", 1, "postgres", "mapping"),
         new Bad(
             "duplicate key",
