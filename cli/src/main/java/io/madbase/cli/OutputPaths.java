@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * Where a command will write its results, checked before it does the work: a report directory that
  * cannot be created is found before minutes of chaos or load, not after. Nothing is created here (a
- * dry run touches nothing). A bad name is exit 2; a place the machine will not let us write is exit
- * 3.
+ * dry run touches nothing). An empty name is exit 2; a path that cannot be created or written (a
+ * file in the way, no permission, a read-only file system) is exit 3, naming it.
  */
 final class OutputPaths {
   private OutputPaths() {}
@@ -26,7 +26,7 @@ final class OutputPaths {
     }
     Path e = existing.get();
     if (!Files.isDirectory(e)) {
-      throw MadbaseException.invalidInput(
+      throw MadbaseException.environment(
           option
               + " "
               + dir
@@ -47,10 +47,10 @@ final class OutputPaths {
     }
     Path abs = file.toAbsolutePath().normalize();
     if (Files.isDirectory(abs)) {
-      throw MadbaseException.invalidInput(option + " " + file + ": is a directory, not a file");
+      throw MadbaseException.environment(option + " " + file + ": is a directory, not a file");
     }
     if (Files.exists(abs) && !Files.isRegularFile(abs)) {
-      throw MadbaseException.invalidInput(
+      throw MadbaseException.environment(
           option + " " + file + ": is not a regular file (a device, pipe or socket)");
     }
     Path parent = abs.getParent();
@@ -63,7 +63,7 @@ final class OutputPaths {
     }
     Path e = existing.get();
     if (!Files.isDirectory(e)) {
-      throw MadbaseException.invalidInput(
+      throw MadbaseException.environment(
           option + " " + file + ": " + e + " is a file, so no file can be created below it");
     }
     writable(option, file, Files.exists(abs) ? abs : e);

@@ -6,6 +6,7 @@ import io.madbase.render.RenderContext;
 import io.madbase.render.RenderTarget;
 import io.madbase.render.RenderedFile;
 import io.madbase.render.StackRenderer;
+import io.madbase.render.StagedOutput;
 import io.madbase.stack.Secret;
 import io.madbase.stack.Secrets;
 import io.madbase.stack.StackSpec;
@@ -75,11 +76,10 @@ public final class Render implements Callable<Integer> {
           "--out: the directory name is empty (''); leave it out to use <state-dir>/rendered");
     }
     Path outDir = (out != null ? out : stateDir.resolve("rendered")).toAbsolutePath().normalize();
-    boolean writes = !dryRun && print == null;
-    // secrets are generated once per stack, and only when something is really written
+    // secrets are generated once per stack, and saved only when a render has written everything
     Path secretsFile = stateDir.resolve(Secrets.FILE);
-    Secrets secrets =
-        writes || Files.exists(secretsFile) ? Secrets.loadOrCreate(stateDir) : Secrets.generate();
+    boolean haveSecrets = Files.exists(secretsFile);
+    Secrets secrets = haveSecrets ? Secrets.load(secretsFile) : Secrets.generate();
     LocalLayout layout = LocalLayout.of(stateDir);
 
     Map<Path, List<RenderedFile>> plan = new LinkedHashMap<>();
@@ -99,7 +99,7 @@ public final class Render implements Callable<Integer> {
                   () ->
                       MadbaseException.invalidInput(
                           "--print: no rendered file '"
-                              + print
+                              + io.madbase.stack.Problems.shown(print)
                               + "'; there are: "
                               + String.join(", ", names(plan))));
       o.print(mask(f.content(), secrets));
@@ -119,15 +119,25 @@ public final class Render implements Callable<Integer> {
       o.println("(dry run: nothing written)");
       return 0;
     }
-    int count = 0;
-    for (var e : plan.entrySet()) {
-      StackRenderer.write(e.getValue(), e.getKey());
-      count += e.getValue().size();
-    }
+    // all or nothing: everything is written beside the output first, then moved into place
+    int count = plan.values().stream().mapToInt(List::size).sum();
     List<String> notes = new ArrayList<>();
-    if (target != Target.local) {
-      Path composeDir = target == Target.all ? outDir.resolve("compose") : outDir;
-      notes.add(copyOwnJar(composeDir.resolve("gateway/madbase.jar")));
+    try (StagedOutput staged = StagedOutput.beside(outDir)) {
+      for (var e : plan.entrySet()) {
+        staged.write(e.getValue(), outDir.relativize(e.getKey()).toString());
+      }
+      if (target != Target.local) {
+        String compose = target == Target.all ? "compose/" : "";
+        notes.add(
+            copyOwnJar(
+                staged.staged(compose + "gateway/madbase.jar"),
+                outDir.resolve(compose + "gateway/madbase.jar")));
+      }
+      staged.checkPlaces();
+      if (!haveSecrets) {
+        Secrets.saveNew(stateDir, secrets);
+      }
+      staged.commit();
     }
     o.printf("wrote %d files to %s%n", count, outDir);
     notes.forEach(o::println);
@@ -155,12 +165,16 @@ public final class Render implements Callable<Integer> {
     return r;
   }
 
-  /** The gateway image is built from madbase's own jar: copy it beside its Dockerfile. */
-  private static String copyOwnJar(Path target) {
+  /**
+   * The gateway image is built from madbase's own jar: copy it beside its Dockerfile ({@code
+   * staged}, which becomes {@code target}).
+   */
+  private static String copyOwnJar(Path staged, Path target) {
     try {
       Path self = Path.of(Render.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (Files.isRegularFile(self) && self.toString().endsWith(".jar")) {
-        Files.copy(self, target, StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(staged.getParent());
+        Files.copy(self, staged, StandardCopyOption.REPLACE_EXISTING);
         return "copied " + self.getFileName() + " to " + target + " for the gateway image";
       }
     } catch (IOException | URISyntaxException | SecurityException e) {

@@ -54,6 +54,23 @@ public record Secrets(
     return fresh;
   }
 
+  /**
+   * Saves {@code fresh} as the stack's secrets in {@code stateDir}, which must have none yet: a
+   * render calls it only once everything else has succeeded, so a failed render leaves no secrets.
+   */
+  public static void saveNew(Path stateDir, Secrets fresh) {
+    Path file = stateDir.resolve(FILE);
+    try {
+      Files.createDirectories(stateDir);
+      writeOwnerOnly(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(fresh), false);
+    } catch (FileAlreadyExistsException raced) {
+      throw MadbaseException.environment(
+          file + " appeared while rendering (another madbase at work?): render again");
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+
   /** Loads existing secrets; a file readable by others is refused rather than used. */
   public static Secrets load(Path file) {
     try {

@@ -96,18 +96,18 @@ class ChaosOptionsTest {
   }
 
   @Test
-  void aReportDirThatIsAFileFailsTheDryRun() throws Exception {
+  void aReportDirThatIsAFileFailsTheDryRunWithExitThree() throws Exception {
     Path file = Files.writeString(dir.resolve("taken"), "x");
     CliRun r = dryRun("--report-dir", file.toString());
-    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
     assertThat(r.err()).contains("--report-dir " + file).contains("is a file, not a directory");
   }
 
   @Test
-  void aReportDirBelowAFileFailsTheDryRun() throws Exception {
+  void aReportDirBelowAFileFailsTheDryRunWithExitThree() throws Exception {
     Path file = Files.writeString(dir.resolve("taken"), "x");
     CliRun r = dryRun("--report-dir", file.resolve("reports").toString());
-    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
     assertThat(r.err()).contains("is a file, not a directory, so the directory cannot be created");
     assertThat(dir.resolve("reports")).doesNotExist();
   }

@@ -174,6 +174,56 @@ class CliTest {
   }
 
   @Test
+  void aRenderThatCannotWriteComposeWritesNothingAndCreatesNoSecrets() throws Exception {
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.writeString(out.resolve("compose"), "a file where the compose folder goes");
+    Path state = dir.resolve("state");
+    CliRun r = CliRun.run("render", "--state-dir", state.toString(), "--out", out.toString());
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err())
+        .contains("cannot write " + out.resolve("compose"))
+        .contains(out.resolve("compose") + " is a file, not a folder (nothing was written)");
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s).as("no local/, no staging folder").containsExactly(out.resolve("compose"));
+    }
+    assertThat(state).as("no secrets.json for a render that failed").doesNotExist();
+  }
+
+  @Test
+  void aRenderBlockedByAFolderWhereAFileGoesLeavesTheOutputAsItWas() throws Exception {
+    Path out = dir.resolve("out");
+    Path state = dir.resolve("state");
+    assertThat(
+            CliRun.run("render", "--state-dir", state.toString(), "--out", out.toString())
+                .exitCode())
+        .isZero();
+    String before = Files.readString(out.resolve("local/patroni/pg1.yml"));
+    Path cfg = out.resolve("compose/haproxy/haproxy.cfg");
+    Files.delete(cfg);
+    Files.createDirectories(cfg);
+    Files.writeString(
+        dir.resolve("madbase.yaml"), "failover:\n  patroni:\n    ttl: 30\n    loop_wait: 10\n");
+    CliRun r =
+        CliRun.run(
+            "render",
+            "-f",
+            dir.resolve("madbase.yaml").toString(),
+            "--state-dir",
+            state.toString(),
+            "--out",
+            out.toString());
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err()).contains("cannot write " + cfg + ": a folder is in the way");
+    assertThat(Files.readString(out.resolve("local/patroni/pg1.yml")))
+        .as("local/ was not rewritten either")
+        .isEqualTo(before);
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("local", "compose");
+    }
+  }
+
+  @Test
   void printShowsOneFileWithPasswordsMasked() throws Exception {
     Path state = dir.resolve("state");
     assertThat(

@@ -141,7 +141,7 @@ class InputFilesCliTest {
   }
 
   @Test
-  void loadtestRefusesAJunitPathThatIsADirectoryBeforeTheLoad() {
+  void loadtestRefusesAJunitPathThatIsADirectoryBeforeTheLoadWithExitThree() {
     CliRun r =
         CliRun.run(
             "loadtest",
@@ -151,6 +151,8 @@ class InputFilesCliTest {
             dir.toString(),
             "--state-dir",
             dir.resolve("s").toString());
-    refused(r, "--junit " + dir + ": is a directory, not a file");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err()).contains("--junit " + dir + ": is a directory, not a file");
+    assertThat(r.out()).isEmpty();
   }
 }
