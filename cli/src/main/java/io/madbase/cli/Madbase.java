@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 ok, 1 a check or SLO failed, 2 invalid input,",
-      "3 environment (missing binary, port taken, no stack running), 4 internal error.",
+      "3 environment (missing binary, port taken, no stack running, a path that cannot be written),",
+      "4 internal error.",
       "Docs: docs/README.md"
     },
     subcommands = {
@@ -66,7 +67,7 @@ public final class Madbase implements Runnable {
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter e = ex.getCommandLine().getErr();
-          e.println("madbase: " + ex.getMessage());
+          e.println("madbase: " + usageProblem(ex));
           CommandLine.UnmatchedArgumentException.printSuggestions(ex, e);
           e.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           return ExitCode.INVALID_INPUT;
@@ -91,6 +92,33 @@ public final class Madbase implements Runnable {
           return ExitCode.INTERNAL;
         });
     return cl;
+  }
+
+  /**
+   * A usage problem in madbase's words: a word where a command goes is an unknown command (for
+   * chaos: an unknown scenario, with where the scenarios are listed), not picocli's "Unmatched
+   * argument at index 1".
+   */
+  static String usageProblem(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")
+        && !ex.getCommandLine().getSubcommands().isEmpty()) {
+      String word = u.getUnmatched().get(0);
+      String shown = io.madbase.stack.Problems.shown(word);
+      CommandSpec cmd = ex.getCommandLine().getCommandSpec();
+      if (cmd.name().equals("chaos")) {
+        boolean isFile = java.nio.file.Files.isRegularFile(java.nio.file.Path.of(word));
+        return "no scenario '"
+            + shown
+            + "': madbase chaos list shows the bundled ones"
+            + (isFile
+                ? "; to run this file: madbase chaos run " + shown
+                : "; your own file: madbase chaos run FILE");
+      }
+      return "unknown command '" + shown + "'";
+    }
+    return ex.getMessage();
   }
 
   private static boolean verbose(List<String> args) {

@@ -47,7 +47,8 @@ public final class StagedOutput implements AutoCloseable {
     try {
       return new StagedOutput(out, Files.createTempDirectory(within, ".madbase-render-"));
     } catch (IOException e) {
-      throw MadbaseException.environment("cannot write in " + within + ": " + reason(e));
+      throw MadbaseException.environment(
+          "cannot write in " + within + ": " + io.madbase.IoReason.at(e));
     }
   }
 
@@ -94,7 +95,8 @@ public final class StagedOutput implements AutoCloseable {
           Files.move(f, dest, StandardCopyOption.REPLACE_EXISTING);
         }
       } catch (IOException e) {
-        throw MadbaseException.environment("cannot write " + dest + ": " + reason(e));
+        throw MadbaseException.environment(
+            "cannot write " + dest + ": " + io.madbase.IoReason.of(e));
       }
     }
     return files.size();
@@ -104,7 +106,7 @@ public final class StagedOutput implements AutoCloseable {
     try (Stream<Path> s = Files.walk(stage)) {
       return s.filter(Files::isRegularFile).sorted().toList();
     } catch (IOException e) {
-      throw MadbaseException.environment("cannot read " + stage + ": " + reason(e));
+      throw MadbaseException.environment("cannot read " + stage + ": " + io.madbase.IoReason.of(e));
     }
   }
 
@@ -125,12 +127,5 @@ public final class StagedOutput implements AutoCloseable {
     } catch (IOException e) {
       // best effort: a hidden .madbase-render-* folder left behind does no harm
     }
-  }
-
-  private static String reason(IOException e) {
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

@@ -62,7 +62,7 @@ public final class InputFile {
     } catch (AccessDeniedException e) {
       throw MadbaseException.invalidInput(name + ": cannot read it: permission denied");
     } catch (IOException e) {
-      throw MadbaseException.environment(name + ": cannot read it: " + reason(e));
+      throw MadbaseException.environment(name + ": cannot read it: " + io.madbase.IoReason.of(e));
     }
     if (attrs.isDirectory()) {
       throw MadbaseException.invalidInput(name + ": is a directory, not a file");
@@ -83,7 +83,7 @@ public final class InputFile {
     } catch (AccessDeniedException e) {
       throw MadbaseException.invalidInput(name + ": cannot read it: permission denied");
     } catch (IOException e) {
-      throw MadbaseException.environment(name + ": cannot read it: " + reason(e));
+      throw MadbaseException.environment(name + ": cannot read it: " + io.madbase.IoReason.of(e));
     }
     if (bytes.length > maxBytes) {
       throw tooBig(name, bytes.length, maxBytes);
@@ -173,14 +173,5 @@ public final class InputFile {
             name,
             size,
             maxBytes / 1024));
-  }
-
-  /** The operating system's reason, without Java's exception class. */
-  private static String reason(IOException e) {
-    String m = e.getMessage();
-    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return m == null ? e.getClass().getSimpleName() : m;
   }
 }

@@ -44,6 +44,75 @@ class CliTest {
   }
 
   @Test
+  void unknownCommandIsNamedAsOneWithoutPicocliWords() {
+    CliRun r = CliRun.run("rendr");
+    assertThat(r.err())
+        .startsWith("madbase: unknown command 'rendr'")
+        .doesNotContain("Unmatched argument");
+  }
+
+  @Test
+  void anUnknownScenarioPointsAtChaosList() {
+    CliRun r = CliRun.run("chaos", "nosuch");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err())
+        .startsWith(
+            "madbase: no scenario 'nosuch': madbase chaos list shows the bundled ones; your own"
+                + " file: madbase chaos run FILE")
+        .doesNotContain("Unmatched argument");
+  }
+
+  @Test
+  void aScenarioFileGivenToChaosItselfPointsAtChaosRun() throws Exception {
+    Path f = Files.writeString(dir.resolve("mine.yaml"), "name: x\n");
+    CliRun r = CliRun.run("chaos", f.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("to run this file: madbase chaos run " + f);
+  }
+
+  @Test
+  void initToAPathBelowAFileIsExitThreeNamingIt() {
+    CliRun r = CliRun.run("init", "-f", "/dev/null/madbase.yaml");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err())
+        .contains("/dev/null/madbase.yaml")
+        .contains("/dev/null is a file")
+        .doesNotContain("internal error");
+  }
+
+  @Test
+  void initToAFolderThatCannotBeCreatedIsExitThreeNamingIt() throws Exception {
+    Files.writeString(dir.resolve("taken"), "x");
+    Path file = dir.resolve("taken/sub/madbase.yaml");
+    CliRun r = CliRun.run("init", "-f", file.toString());
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err()).contains(file.toString()).doesNotContain("internal error");
+  }
+
+  @Test
+  void initNeverWritesOverAFolderOrADevice() throws Exception {
+    CliRun folder = CliRun.run("init", "--force", "-f", dir.toString());
+    assertThat(folder.exitCode()).as(folder.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(folder.err()).contains(dir + ": is a directory, not a file");
+    CliRun device = CliRun.run("init", "--force", "-f", "/dev/null");
+    assertThat(device.exitCode()).as(device.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(device.err()).contains("/dev/null: is not a regular file");
+    assertThat(Files.isRegularFile(Path.of("/dev/null")))
+        .as("/dev/null is still a device")
+        .isFalse();
+  }
+
+  @Test
+  void initLeavesOnlyTheFile() throws Exception {
+    Path file = dir.resolve("sub/madbase.yaml");
+    assertThat(CliRun.run("init", "-f", file.toString()).exitCode()).isZero();
+    try (Stream<Path> s = Files.list(file.getParent())) {
+      assertThat(s).containsExactly(file);
+    }
+    assertThat(mode(file)).isEqualTo("rw-r--r--");
+  }
+
+  @Test
   void initWritesTheDefaultsAndRefusesToOverwrite() throws Exception {
     Path file = dir.resolve("madbase.yaml");
     assertThat(CliRun.run("init", "-f", file.toString()).exitCode()).isZero();
