@@ -70,7 +70,7 @@ public final class Demo implements Callable<Integer> {
               + scenario
               + " (watch the phases arrive; the full report follows)");
     }
-    int code = ChaosRunner.run(scenario, stack, opts, verbosity, out, err);
+    int code = ChaosRunner.run(scenario, stack, opts, new OutputOptions(), verbosity, out, err);
     out.println("the stack is still up: madbase status | madbase chaos list | madbase down");
     return code;
   }
