@@ -62,6 +62,12 @@ public final class Madbase implements Runnable {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.registerConverter(java.time.Duration.class, new DurationConverter());
+    // in a user's words: picocli says "'abc' is not an int" and Java's URI parser names its class
+    cl.registerConverter(Integer.class, Madbase::wholeNumber);
+    cl.registerConverter(int.class, Madbase::wholeNumber);
+    cl.registerConverter(Double.class, Madbase::number);
+    cl.registerConverter(double.class, Madbase::number);
+    cl.registerConverter(java.net.URI.class, Madbase::url);
     cl.setExitCodeExceptionMapper(
         t -> t instanceof MadbaseException m ? m.exitCode() : ExitCode.INTERNAL);
     cl.setParameterExceptionHandler(
@@ -94,6 +100,41 @@ public final class Madbase implements Runnable {
     return cl;
   }
 
+  static Integer wholeNumber(String value) {
+    try {
+      return Integer.valueOf(value.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + io.madbase.stack.Problems.shown(value)
+              + "' is not a whole number"
+              + (value.strip().matches("-?[0-9]{10,}") ? " of at most " + Integer.MAX_VALUE : ""));
+    }
+  }
+
+  static Double number(String value) {
+    try {
+      return Double.valueOf(value.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(
+          "'" + io.madbase.stack.Problems.shown(value) + "' is not a number");
+    }
+  }
+
+  static java.net.URI url(String value) {
+    try {
+      return new java.net.URI(value.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + io.madbase.stack.Problems.shown(value)
+              + "' is not a URL ("
+              + e.getReason().toLowerCase(java.util.Locale.ROOT)
+              + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : "")
+              + ")");
+    }
+  }
+
   /**
    * A usage problem in madbase's words: a word where a command goes is an unknown command (for
    * chaos: an unknown scenario, with where the scenarios are listed), not picocli's "Unmatched
@@ -117,6 +158,16 @@ public final class Madbase implements Runnable {
                 : "; your own file: madbase chaos run FILE");
       }
       return "unknown command '" + shown + "'";
+    }
+    if (ex instanceof CommandLine.UnmatchedArgumentException u
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")) {
+      // picocli: "Unmatched argument at index 3: 'b'"
+      return "unexpected argument '"
+          + io.madbase.stack.Problems.shown(u.getUnmatched().get(0))
+          + "' ("
+          + ex.getCommandLine().getCommandSpec().qualifiedName()
+          + " takes no more)";
     }
     return ex.getMessage();
   }

@@ -106,6 +106,11 @@ public final class Render implements Callable<Integer> {
       o.flush();
       return 0;
     }
+    // a dry run that passes means the render would: where it writes is checked as it would be
+    OutputPaths.checkDirectory("--out", outDir);
+    if (!haveSecrets) {
+      OutputPaths.checkDirectory("--state-dir", stateDir);
+    }
     if (dryRun) {
       plan.forEach(
           (dir, files) ->

@@ -52,6 +52,48 @@ class CliTest {
   }
 
   @Test
+  void anExtraArgumentIsNamedAsOne() {
+    CliRun r = CliRun.run("validate", "-f", "madbase.yaml", "extra");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err())
+        .startsWith("madbase: unexpected argument 'extra' (madbase validate takes no more)");
+  }
+
+  @Test
+  void numbersAndUrlsInFlagsAreRefusedInTheUsersWords() {
+    CliRun repeat = CliRun.run("chaos", "kill-primary", "--dry-run", "--repeat", "abc");
+    assertThat(repeat.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(repeat.err()).contains("'abc' is not a whole number").doesNotContain("int");
+    CliRun big = CliRun.run("chaos", "kill-primary", "--dry-run", "--repeat", "99999999999");
+    assertThat(big.err()).contains("'99999999999' is not a whole number of at most 2147483647");
+    CliRun load = CliRun.run("chaos", "kill-primary", "--dry-run", "--load", "fast");
+    assertThat(load.err()).contains("'fast' is not a number").doesNotContain("double");
+    CliRun url = CliRun.run("loadtest", "--url", "http://");
+    assertThat(url.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(url.err())
+        .contains("'http://' is not a URL (expected authority at character 8)")
+        .doesNotContain("java.");
+  }
+
+  @Test
+  void aWorkerWithAnEmptyNameIsRefusedWithEveryOtherProblem() {
+    CliRun r = CliRun.run("worker", "--name", " ", "--port", "-5", "--shutdown-grace", "soon");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err())
+        .contains("worker: --name: empty")
+        .contains("worker: --port: out of range")
+        .contains("worker: --shutdown-grace: 'soon' is not");
+  }
+
+  @Test
+  void renderDryRunChecksWhereItWouldWrite() {
+    CliRun r = CliRun.run("render", "--dry-run", "--state-dir", "/dev/null");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err()).contains("--out /dev/null/rendered: /dev/null is a file");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
   void anUnknownScenarioPointsAtChaosList() {
     CliRun r = CliRun.run("chaos", "nosuch");
     assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
