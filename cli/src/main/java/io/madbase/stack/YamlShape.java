@@ -76,6 +76,10 @@ final class YamlShape {
           }
         }
         case Alias -> {
+          Frame top = frames.peek();
+          if (top != null && top.mapping && top.keyNext) {
+            top.key = null; // an alias as a key: report it at its mapping
+          }
           String field = beginNode(frames);
           errors.add(
               error(

@@ -48,6 +48,12 @@ class YamlShapeTest {
             "b.0",
             "'*a' is a YAML alias"),
         new Case(
+            "an alias as a key",
+            "name: &n x\netcd:\n  members: 3\n  *n : 5\n",
+            4,
+            "etcd",
+            "'*n' is a YAML alias"),
+        new Case(
             "a second document",
             "name: a\n---\nname: b\n",
             2,
