@@ -40,6 +40,12 @@ public final class ScenarioLoader {
   static final Set<String> STEADY_STATES = Set.of("stack_healthy");
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
 
+  /**
+   * The longest sleep or recovery wait of one step: a run is bounded in time, as madbase's loops
+   * are (the --load beside it stops after an hour too); 60m where 60s was meant is refused.
+   */
+  static final Duration MAX_WAIT = Duration.ofHours(1);
+
   /** A node frozen longer than this is a node lost, not a pause: crash it instead. */
   static final Duration MAX_FREEZE = Duration.ofMinutes(10);
 
@@ -228,6 +234,8 @@ public final class ScenarioLoader {
         p.add(
             at + (st.duration() == null ? "" : ".duration"),
             "sleep needs a duration longer than zero, such as 5s");
+      } else if (action == Action.SLEEP && st.duration().compareTo(MAX_WAIT) > 0) {
+        p.add(at + ".duration", "at most " + MAX_WAIT.toMinutes() + "m (a run is bounded in time)");
       }
       if (action == Action.FREEZE_NODE) {
         if (st.duration() == null || !positive(st.duration())) {
@@ -251,6 +259,8 @@ public final class ScenarioLoader {
       }
       if (st.timeout() != null && !positive(st.timeout())) {
         p.add(at + ".timeout", "must be longer than zero");
+      } else if (st.timeout() != null && st.timeout().compareTo(MAX_WAIT) > 0) {
+        p.add(at + ".timeout", "at most " + MAX_WAIT.toMinutes() + "m (a run is bounded in time)");
       }
     }
     if (!s.method().isEmpty() && !faultSeen) {

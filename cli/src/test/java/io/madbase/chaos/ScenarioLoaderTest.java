@@ -155,6 +155,19 @@ class ScenarioLoaderTest {
             "method.0",
             "freeze_node needs a duration"),
         new Bad(
+            "sleep longer than an hour",
+            "name: x\nmethod:\n  - action: crash_node\n  - action: sleep\n    duration: 61m\n",
+            5,
+            "method.1.duration",
+            "at most 60m"),
+        new Bad(
+            "recovery wait longer than an hour",
+            "name: x\nmethod:\n  - action: crash_node\n  - action: await_recovery\n"
+                + "    timeout: 2h\n",
+            5,
+            "method.1.timeout",
+            "at most 60m"),
+        new Bad(
             "freeze longer than ten minutes",
             "name: x\nmethod:\n  - action: freeze_node\n    duration: 11m\n",
             4,
