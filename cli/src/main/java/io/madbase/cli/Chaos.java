@@ -78,6 +78,7 @@ public final class Chaos implements Runnable {
     @Spec CommandSpec spec;
     @Mixin StackOptions stack;
     @Mixin ChaosOptions chaos;
+    @Mixin OutputOptions output;
     @Mixin VerbosityOptions verbosity;
 
     @Parameters(
@@ -91,6 +92,7 @@ public final class Chaos implements Runnable {
           scenario,
           stack,
           chaos,
+          output,
           verbosity,
           spec.commandLine().getOut(),
           spec.commandLine().getErr());
@@ -104,6 +106,7 @@ public final class Chaos implements Runnable {
     @Spec CommandSpec spec;
     @Mixin StackOptions stack;
     @Mixin ChaosOptions chaos;
+    @Mixin OutputOptions output;
     @Mixin VerbosityOptions verbosity;
 
     Named(String name) {
@@ -113,7 +116,13 @@ public final class Chaos implements Runnable {
     @Override
     public Integer call() {
       return ChaosRunner.run(
-          name, stack, chaos, verbosity, spec.commandLine().getOut(), spec.commandLine().getErr());
+          name,
+          stack,
+          chaos,
+          output,
+          verbosity,
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
     }
   }
 }

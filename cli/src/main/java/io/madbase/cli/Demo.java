@@ -43,6 +43,13 @@ public final class Demo implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     var loaded = stack.load();
+    // a scenario or option that cannot run on this stack is refused before the stack is brought up
+    io.madbase.chaos.ScenarioLoader.checkAgainst(
+        io.madbase.chaos.ScenarioLoader.load(scenario), loaded.spec());
+    ChaosOptions opts = new ChaosOptions();
+    opts.repeat = 1;
+    opts.reportDir = reportDir;
+    opts.check();
     try (StackLifecycle driver = stack.forUp(loaded)) {
       if (!verbosity.quiet()) {
         err.println(
@@ -61,12 +68,7 @@ public final class Demo implements Callable<Integer> {
               + scenario
               + " (watch the phases arrive; the full report follows)");
     }
-    ChaosOptions opts = new ChaosOptions();
-    opts.repeat = 1;
-    opts.reportDir = reportDir;
-    opts.loadConnections = 100;
-    opts.loadMix = "9:1";
-    int code = ChaosRunner.run(scenario, stack, opts, verbosity, out, err);
+    int code = ChaosRunner.run(scenario, stack, opts, new OutputOptions(), verbosity, out, err);
     out.println("the stack is still up: madbase status | madbase chaos list | madbase down");
     return code;
   }

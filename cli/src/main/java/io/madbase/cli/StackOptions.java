@@ -44,6 +44,11 @@ public final class StackOptions {
 
   /** The spec, run by {@code --driver} when given. */
   public StackSpecLoader.Loaded load() {
+    if (file != null && file.toString().isEmpty()) {
+      throw MadbaseException.invalidInput(
+          "-f/--file: the file name is empty (''); leave -f out to use ./madbase.yaml or the"
+              + " defaults");
+    }
     StackSpecLoader.Loaded loaded =
         file != null
             ? StackSpecLoader.load(file, true)
@@ -92,6 +97,11 @@ public final class StackOptions {
   }
 
   public Path stateDir() {
+    if (stateDir.toString().isEmpty()) {
+      throw io.madbase.MadbaseException.invalidInput(
+          "--state-dir: the directory name is empty (''); leave it out to use .madbase"
+              + " (or MADBASE_STATE_DIR)");
+    }
     return stateDir.toAbsolutePath().normalize();
   }
 }
