@@ -54,8 +54,8 @@ import java.util.stream.Stream;
 /**
  * The default driver: every member a native process from the distribution's packages, each on its
  * own loopback address with the port a container would have, all files under the state directory
- * (STACK-NOTES.md has the facts this relies on). PostgreSQL and Patroni run as an unprivileged user
- * when madbase runs as root.
+ * (docs/running-natively.md has the facts this relies on). PostgreSQL and Patroni run as an
+ * unprivileged user when madbase runs as root.
  */
 public final class LocalDriver implements StackLifecycle {
   static final String NAME = "local";
