@@ -79,6 +79,47 @@ public final class ScenarioLoader {
         .toList();
   }
 
+  /**
+   * The first sentence of a bundled scenario's description, read without binding the file: every
+   * madbase command lists the bundled scenarios as subcommands, and binding all of them cost about
+   * a second of start-up (the YAML and Jackson classes alone). A test holds it to the bound
+   * description.
+   */
+  public static String bundledSummary(String name) {
+    String resource = "chaos-scenarios/" + name + ".yaml";
+    List<String> lines =
+        read(resource)
+            .orElseThrow(() -> new IllegalStateException("missing " + resource))
+            .lines()
+            .toList();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (!line.startsWith("description:")) {
+        continue;
+      }
+      String value = line.substring("description:".length()).strip();
+      StringBuilder text = new StringBuilder();
+      if (value.equals(">-") || value.equals(">") || value.equals("|") || value.equals("|-")) {
+        for (int j = i + 1;
+            j < lines.size() && (lines.get(j).startsWith(" ") || lines.get(j).isBlank());
+            j++) {
+          text.append(lines.get(j).strip()).append(' ');
+        }
+      } else {
+        text.append(value.replaceAll("^[\"']|[\"']$", ""));
+      }
+      return firstSentence(text.toString());
+    }
+    return "";
+  }
+
+  /** A description's first sentence (up to ". "), or all of it. */
+  public static String firstSentence(String d) {
+    String s = d.strip();
+    int dot = s.indexOf(". ");
+    return dot < 0 ? s : s.substring(0, dot + 1);
+  }
+
   /** A bundled scenario by name, or a file by path. */
   public static Loaded load(String nameOrPath) {
     if (bundled().contains(nameOrPath)) {

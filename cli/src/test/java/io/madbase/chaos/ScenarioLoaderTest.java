@@ -534,4 +534,14 @@ class ScenarioLoaderTest {
       assertThat(r.out()).contains(n);
     }
   }
+
+  @Test
+  void theSummaryEveryCommandListsIsTheFirstSentenceOfTheBoundDescription() {
+    for (String name : ScenarioLoader.bundled()) {
+      assertThat(ScenarioLoader.bundledSummary(name))
+          .as(name)
+          .isNotBlank()
+          .isEqualTo(ScenarioLoader.firstSentence(ScenarioLoader.load(name).spec().description()));
+    }
+  }
 }
