@@ -1,5 +1,9 @@
 package io.madbase.driver.docker;
 
+import static io.madbase.driver.docker.DockerProjects.adopted;
+import static io.madbase.driver.docker.DockerProjects.awaitAdoptedHealthy;
+import static io.madbase.driver.docker.DockerProjects.renderProject;
+import static io.madbase.driver.docker.DockerProjects.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +17,6 @@ import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -185,60 +188,6 @@ class DockerDriverIT {
     ChaosReports.assertNoWriteLostButInTheReplicationWindow(r, rep);
   }
 
-  /** Runs a command in {@code dir}, at most {@code limit}; its exit code and output. */
-  static CliRun sh(Path dir, Duration limit, String... command) throws Exception {
-    Process p =
-        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    if (!p.waitFor(limit.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return new CliRun(-1, new String(p.getInputStream().readAllBytes()), "timed out");
-    }
-    return new CliRun(p.exitValue(), new String(p.getInputStream().readAllBytes()), "");
-  }
-
-  /** Renders a second stack's Compose project (its own name and ports) for a by-hand run. */
-  static Path renderProject(Path where, String yaml) throws IOException {
-    Path spec = TestStack.spec(Files.createDirectories(where), yaml);
-    CliRun render =
-        CliRun.run(
-            "render",
-            "--target",
-            "compose",
-            "-f",
-            spec.toString(),
-            "--state-dir",
-            where.resolve(".madbase").toString(),
-            "--out",
-            where.resolve("project").toString());
-    assertThat(render.exitCode()).as(render.toString()).isZero();
-    return where.resolve("project");
-  }
-
-  /** madbase with --project NAME, the spec and secrets of the render in {@code where}. */
-  static CliRun adopted(Path where, String project, String... command) {
-    List<String> args = new ArrayList<>(List.of(command));
-    args.addAll(
-        List.of(
-            "--project",
-            project,
-            "-f",
-            where.resolve("madbase.yaml").toString(),
-            "--state-dir",
-            where.resolve(".madbase").toString()));
-    return CliRun.run(args.toArray(String[]::new));
-  }
-
-  static void awaitAdoptedHealthy(Path where, String project) {
-    Awaitility.await(project + " healthy, as madbase status --project judges it")
-        .atMost(Duration.ofSeconds(150))
-        .pollInterval(Duration.ofSeconds(3))
-        .untilAsserted(
-            () -> {
-              CliRun s = adopted(where, project, "status");
-              assertThat(s.exitCode()).as(s.toString()).isZero();
-            });
-  }
-
   @Test
   void theRenderedProjectRunsByHandWithDockerComposeAndMadbaseAdoptsItWithoutOwningIt()
       throws Exception {
@@ -289,112 +238,6 @@ class DockerDriverIT {
       CliRun down =
           sh(project, Duration.ofMinutes(3), "docker-compose", "-p", "dockerhand", "down", "-v");
       assertThat(down.exitCode()).as(down.out()).isZero();
-    }
-  }
-
-  @Test
-  void aSwarmDeployOfTheRenderedStackConvergesAndSurvivesKillPrimary() throws Exception {
-    awaitHealthy(); // the images exist: a swarm pulls nothing and builds nothing
-    Path swarm = dir.resolve("swarm");
-    Path project =
-        renderProject(
-            swarm,
-            """
-            name: dockerswarm
-            docker:
-              host_port_base: 16700
-            workers:
-              count: 1
-            """);
-    String state =
-        sh(dir, Duration.ofSeconds(30), "docker", "info", "--format", "{{.Swarm.LocalNodeState}}")
-            .out()
-            .strip();
-    boolean ours = !state.equals("active");
-    boolean gwbridgeBefore =
-        engine.api().listNetworksCmd().withNameFilter("docker_gwbridge").exec().stream()
-            .anyMatch(n -> n.getName().equals("docker_gwbridge"));
-    if (ours) {
-      CliRun init =
-          sh(
-              dir,
-              Duration.ofMinutes(1),
-              "docker",
-              "swarm",
-              "init",
-              "--advertise-addr",
-              "127.0.0.1");
-      assertThat(init.exitCode()).as(init.out()).isZero();
-    }
-    try {
-      CliRun deploy =
-          sh(
-              project,
-              Duration.ofMinutes(2),
-              "docker",
-              "stack",
-              "deploy",
-              "-c",
-              "docker-stack.yml",
-              "dockerswarm");
-      assertThat(deploy.exitCode()).as(deploy.out()).isZero();
-      awaitAdoptedHealthy(swarm, "dockerswarm");
-
-      CliRun chaos =
-          adopted(
-              swarm,
-              "dockerswarm",
-              "chaos",
-              "kill-primary",
-              "--report-dir",
-              reports.resolve("swarm").toString());
-      JsonNode rep = ChaosReports.newest(reports.resolve("swarm"), "kill-primary");
-      ChaosReports.assertNoWriteLostButInTheReplicationWindow(chaos, rep);
-      // the swarm starts the killed task again: part of the timeline, and a primary is back
-      Map<String, JsonNode> phases = ChaosReports.byId(rep.path("phases"), "id");
-      assertThat(phases.get("primary_writable_again").path("at_seconds").isNumber()).isTrue();
-      assertThat(phases.get("first_write_gateway").path("at_seconds").isNumber()).isTrue();
-    } finally {
-      sh(project, Duration.ofMinutes(2), "docker", "stack", "rm", "dockerswarm");
-      Awaitility.await("the swarm stack's containers gone")
-          .atMost(Duration.ofSeconds(90))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(
-              () ->
-                  engine
-                      .api()
-                      .listContainersCmd()
-                      .withShowAll(true)
-                      .withLabelFilter(Map.of("com.docker.stack.namespace", "dockerswarm"))
-                      .exec()
-                      .isEmpty());
-      for (var v :
-          engine
-              .api()
-              .listVolumesCmd()
-              .withFilter("label", List.of("com.docker.stack.namespace=dockerswarm"))
-              .exec()
-              .getVolumes()) {
-        engine.api().removeVolumeCmd(v.getName()).exec();
-      }
-      if (ours) {
-        CliRun leave = sh(dir, Duration.ofMinutes(1), "docker", "swarm", "leave", "--force");
-        assertThat(leave.exitCode()).as(leave.out()).isZero();
-        if (!gwbridgeBefore) {
-          // swarm init made it, and leaving the swarm keeps it (with the ingress sandbox's
-          // endpoint, which must be let go first)
-          sh(
-              dir,
-              Duration.ofSeconds(30),
-              "docker",
-              "network",
-              "disconnect",
-              "-f",
-              "docker_gwbridge",
-              "gateway_ingress-sbox");
-          sh(dir, Duration.ofSeconds(30), "docker", "network", "rm", "docker_gwbridge");
-        }
-      }
     }
   }
 
