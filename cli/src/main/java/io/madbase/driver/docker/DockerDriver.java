@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
+import io.madbase.Sha256;
 import io.madbase.driver.EnvFile;
 import io.madbase.driver.FaultInjector;
 import io.madbase.driver.LaunchPlan;
@@ -41,13 +42,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,14 +208,7 @@ public final class DockerDriver implements StackLifecycle {
 
   /** Which state directory a container belongs to: stacks in two folders may share a name. */
   static String stateId(Path stateDir) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256")
-              .digest(stateDir.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.of(stateDir.toString(), 6);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.madbase.driver.local;
 
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
+import io.madbase.Sha256;
 import io.madbase.driver.EnvFile;
 import io.madbase.driver.FaultInjector;
 import io.madbase.driver.JavaLauncher;
@@ -36,13 +37,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -143,16 +141,7 @@ public final class LocalDriver implements StackLifecycle {
         return stateDir;
       }
     }
-    return Path.of("/var/lib/madbase", spec.name() + "-" + shortHash(stateDir.toString()));
-  }
-
-  private static String shortHash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Path.of("/var/lib/madbase", spec.name() + "-" + Sha256.of(stateDir.toString(), 4));
   }
 
   @Override
