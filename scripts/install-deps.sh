@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  # the stack (STACK-NOTES.md has the versions this was measured with)
+  # the stack (docs/running-natively.md has the versions it was measured with)
   postgresql-15 patroni etcd-server etcd-client haproxy redis-server redis-sentinel redis-tools
   # build
   openjdk-17-jdk-headless maven

@@ -37,10 +37,11 @@ public final class Expectations {
       long nanos,
       Duration duration,
       int etcdDown,
+      boolean selfRestarting,
       Cut cut) {
     public Fault(
         Action action, String target, String oldLeader, String oldRedisMaster, long nanos) {
-      this(action, target, oldLeader, oldRedisMaster, nanos, null, 0, null);
+      this(action, target, oldLeader, oldRedisMaster, nanos, null, 0, false, null);
     }
 
     public Fault(
@@ -51,7 +52,28 @@ public final class Expectations {
         long nanos,
         Duration duration,
         int etcdDown) {
-      this(action, target, oldLeader, oldRedisMaster, nanos, duration, etcdDown, null);
+      this(action, target, oldLeader, oldRedisMaster, nanos, duration, etcdDown, false, null);
+    }
+
+    public Fault(
+        Action action,
+        String target,
+        String oldLeader,
+        String oldRedisMaster,
+        long nanos,
+        Duration duration,
+        int etcdDown,
+        boolean selfRestarting) {
+      this(
+          action,
+          target,
+          oldLeader,
+          oldRedisMaster,
+          nanos,
+          duration,
+          etcdDown,
+          selfRestarting,
+          null);
     }
 
     public Fault(
@@ -93,6 +115,10 @@ public final class Expectations {
         boolean leaderHit = f.action() == Action.SWITCHOVER || f.target().equals(f.oldLeader());
         if (!leaderHit) {
           replicaLost(out, f, t, probes, spec.postgres().synchronousMode().synchronous());
+          break;
+        }
+        if (crash && f.selfRestarting()) {
+          restartedByOrchestrator(out, f, t, probes);
           break;
         }
         // a crashed leader's key was last refreshed up to loop_wait before the crash and lives ttl
@@ -765,6 +791,76 @@ public final class Expectations {
     if (required) {
       writes(out, probes, o -> newKey(o, f), routed);
     }
+  }
+
+  /**
+   * A crashed leader on an orchestrator that starts a crashed member again by itself (a swarm's
+   * restart policy, about 2 s here): its Patroni comes back well within its lease (ttl), finds the
+   * leader key still its own, and promotes the same node again after crash recovery; no other node
+   * takes over. If the restart outlasts the lease, the others fail over as after a plain crash.
+   * Either way, what is waited for is a primary writable again, and writes after it.
+   */
+  private static void restartedByOrchestrator(
+      List<PhaseSpec> out, Fault f, FailoverTiming t, Set<String> probes) {
+    double loop = t.patroni().loopWait();
+    Bound restarted =
+        new Bound(
+            1,
+            10,
+            "the orchestrator's restart delay (1 s), a new container, and Patroni starting"
+                + " postgres in crash recovery (6.4-7.2 s measured on a single-node swarm)");
+    out.add(
+        new PhaseSpec(
+            "node_restarted",
+            "postgres started again on the crashed node (orchestrator)",
+            "process table",
+            false,
+            o ->
+                o.firstEvent(
+                    Event.POSTMASTER,
+                    e -> e.subject().equals(f.target()) && !e.detail().equals("none")),
+            restarted));
+    out.add(
+        new PhaseSpec(
+            "leader_key_gone",
+            "leader key gone (only if the restart outlasts the lease)",
+            "etcd watch",
+            false,
+            o -> o.firstEvent(Event.LEADER_KEY_DELETED, e -> true),
+            lease(t)));
+    Bound writable =
+        new Bound(
+            0,
+            lease(t).max() + loop + 1,
+            "back on the same node after crash recovery (its key outlives the restart), or a"
+                + " failover once the lease expires");
+    Function<Observed, Optional<Long>> primary =
+        o ->
+            o.firstEvent(
+                Event.PATRONI_ROLE,
+                e -> e.detail().equals("primary/running") && e.nanos() > f.nanos());
+    out.add(
+        new PhaseSpec(
+            "primary_writable_again",
+            "a primary writable again",
+            "Patroni REST",
+            true,
+            primary,
+            writable));
+    Bound routed =
+        haproxyRoutes(
+            out,
+            t,
+            writable,
+            true,
+            o ->
+                primary
+                    .apply(o)
+                    .flatMap(
+                        at ->
+                            o.firstEventAfter(at, Event.HAPROXY_PRIMARY, e -> !e.detail().isEmpty())
+                                .or(() -> Optional.of(at))));
+    writes(out, probes, primary, routed);
   }
 
   /**

@@ -429,6 +429,7 @@ public final class ScenarioRunner {
             in.fault().nanos(),
             step.duration(),
             in.etcdDown(),
+            driver.faults().restartsCrashedMembers(),
             action == Action.PARTITION
                 ? new Expectations.Fault.Cut(
                     step.from() == null ? List.of("everyone") : step.from(), step.direction())

@@ -36,6 +36,14 @@ public interface FaultInjector {
   /** A clean stop: SIGTERM, then SIGKILL after {@code grace}. */
   String stop(String member, Duration grace);
 
+  /**
+   * Whether something other than madbase starts a crashed member again by itself (a swarm's restart
+   * policy): its faults then lead to other phases than a plain crash.
+   */
+  default boolean restartsCrashedMembers() {
+    return false;
+  }
+
   /** Starts a member again after a crash or a stop; a running member is left alone. */
   String restart(String member, Progress progress);
 

@@ -101,7 +101,7 @@ final class PatroniRenderer {
       v.put("bin_dir", LocalLayout.POSTGRES_BIN);
       v.put("pgpass", layout.pgpass(m.name()).toString());
       v.put("socket_dir", layout.pgSocketDir(m.name()).toString());
-      // connections between loopback addresses arrive from 127.0.0.1 (STACK-NOTES)
+      // connections between loopback addresses arrive from 127.0.0.1 (docs/running-natively.md)
       v.put("client_network", "127.0.0.0/8");
     } else {
       v.put("data_dir", "/var/lib/postgresql/data/pgdata");

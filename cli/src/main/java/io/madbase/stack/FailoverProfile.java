@@ -6,14 +6,14 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Named failover-timing presets. Values measured on 2-core machines are in ../shared/STACK-NOTES.md
- * and docs/failover-timing.md.
+ * Named failover-timing presets. Values measured on 2-core machines are in docs/running-natively.md
+ * and docs/failover-timing.md and docs/failover-timing.md.
  */
 public enum FailoverProfile {
   /**
    * Tuned for fast, safe failover: a crashed leader is replaced in 9-11 s. Sentinel's down-after is
    * 2000 ms because 1000 ms caused needless double failovers and lost writes on these machines
-   * (STACK-NOTES, "Redis Sentinel").
+   * (docs/running-natively.md, "Redis Sentinel").
    */
   FAST(
       "fast",

@@ -72,6 +72,23 @@ public record Secrets(
     return fresh;
   }
 
+  /**
+   * Saves {@code fresh} as the stack's secrets in {@code stateDir}, which must have none yet: a
+   * render calls it only once everything else has succeeded, so a failed render leaves no secrets.
+   */
+  public static void saveNew(Path stateDir, Secrets fresh) {
+    Path file = stateDir.resolve(FILE);
+    try {
+      Files.createDirectories(stateDir);
+      writeOwnerOnly(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(fresh), false);
+    } catch (FileAlreadyExistsException raced) {
+      throw MadbaseException.environment(
+          file + " appeared while rendering (another madbase at work?): render again");
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+
   /** Loads existing secrets; a file readable by others is refused rather than used. */
   public static Secrets load(Path file) {
     try {
@@ -84,7 +101,7 @@ public record Secrets(
                 + "): run chmod 600 "
                 + file);
       }
-      Secrets s = JSON.readValue(file.toFile(), Secrets.class);
+      Secrets s = JSON.readValue(InputFile.read(file, 64 * 1024), Secrets.class);
       if (s.patroniApi() == null && s.superuser() != null) {
         // a stack made before Patroni's REST API had a password: give it one now; its nodes take
         // it up when they are next started with freshly rendered configs
@@ -103,6 +120,12 @@ public record Secrets(
                 + ": a password is missing; delete the file to generate new ones (only on a stack that is down and purged)");
       }
       return s;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw MadbaseException.invalidInput(
+          file
+              + " is damaged ("
+              + io.madbase.Json.damage(e)
+              + "); delete it to generate new passwords (only on a stack that is down and purged)");
     } catch (IOException e) {
       throw MadbaseException.invalidInput(file + ": cannot read secrets: " + e.getMessage());
     }

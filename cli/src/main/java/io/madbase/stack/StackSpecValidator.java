@@ -37,7 +37,7 @@ public final class StackSpecValidator {
       error(
           "name",
           "must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got '"
-              + s.name()
+              + Problems.shown(s.name())
               + "')");
     }
 
@@ -69,7 +69,9 @@ public final class StackSpecValidator {
     if (!m.matches() || Integer.parseInt(m.group(1)) > 255 || Integer.parseInt(m.group(2)) > 255) {
       error(
           "local.subnet",
-          "must be a loopback /24 prefix such as 127.0.1 (got '" + s.local().subnet() + "')");
+          "must be a loopback /24 prefix such as 127.0.1 (got '"
+              + Problems.shown(s.local().subnet())
+              + "')");
     } else if (s.local().subnet().equals("127.0.0")) {
       error(
           "local.subnet",
@@ -78,7 +80,9 @@ public final class StackSpecValidator {
     if (!s.local().patroni().startsWith("/")) {
       error(
           "local.patroni",
-          "must be an absolute path to a Patroni executable (got '" + s.local().patroni() + "')");
+          "must be an absolute path to a Patroni executable (got '"
+              + Problems.shown(s.local().patroni())
+              + "')");
     }
     if (s.local().postgresUser().isBlank() || s.local().postgresUser().equals("root")) {
       error(
@@ -113,7 +117,7 @@ public final class StackSpecValidator {
     if (!SIZE.matcher(pg.sharedBuffers()).matches()) {
       error(
           "postgres.shared_buffers",
-          "must be a size such as 32MB or 1GB (got '" + pg.sharedBuffers() + "')");
+          "must be a size such as 32MB or 1GB (got '" + Problems.shown(pg.sharedBuffers()) + "')");
     }
     if (pg.synchronousMode().synchronous() && pg.nodes() < 2) {
       error(
@@ -185,7 +189,9 @@ public final class StackSpecValidator {
     if (!NAME.matcher(s.redis().masterName()).matches()) {
       error(
           "redis.master_name",
-          "must be lowercase letters, digits and '-' (got '" + s.redis().masterName() + "')");
+          "must be lowercase letters, digits and '-' (got '"
+              + Problems.shown(s.redis().masterName())
+              + "')");
     }
     var sen = s.sentinel();
     range("sentinel.count", sen.count(), 1, 9);

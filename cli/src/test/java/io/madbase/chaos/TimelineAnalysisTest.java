@@ -408,6 +408,7 @@ class TimelineAnalysisTest {
         s(at),
         d,
         0,
+        false,
         new Expectations.Fault.Cut(from, "both"));
   }
 
@@ -505,6 +506,7 @@ class TimelineAnalysisTest {
             s(fault),
             java.time.Duration.ofSeconds(30),
             0,
+            false,
             new Expectations.Fault.Cut(List.of("redis", "sentinels"), null));
     Map<String, Optional<Long>> p = phases(f, spec, "redis_writer");
     assertThat(p.get("new_redis_master")).contains(s(fault + 3.5));

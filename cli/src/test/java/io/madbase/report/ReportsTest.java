@@ -20,10 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 
-class ReportsTest {
+public class ReportsTest {
   @TempDir Path dir;
 
-  static RunResult run(boolean lostOne) {
+  /** A finished run as the runner would return it (also for the cli's -o json tests). */
+  public static RunResult run(boolean lostOne) {
     var phases =
         List.of(
             new RunResult.PhaseResult(

@@ -27,6 +27,18 @@ class SecretsTest {
   }
 
   @Test
+  void aDamagedSecretsFileIsNamedWithoutTheParsersWords() throws Exception {
+    Path file = dir.resolve(Secrets.FILE);
+    Secrets.writeOwnerOnly(file, "{\n  \"superuser\" : oops\n}\n", false);
+    assertThatThrownBy(() -> Secrets.load(file))
+        .isInstanceOf(MadbaseException.class)
+        .hasMessage(
+            file
+                + " is damaged (not the JSON madbase writes (line 2)); delete it to generate new"
+                + " passwords (only on a stack that is down and purged)");
+  }
+
+  @Test
   void everyPasswordIsDifferentAndLong() {
     Secrets s = Secrets.generate();
     List<Secret> all = s.all();

@@ -5,16 +5,44 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.madbase.ExitCode;
+import io.madbase.MadbaseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class StackSpecLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void noFileMeansTheDefaultsButAnEmptyOneIsRefusedWhereverItComesFrom() throws Exception {
+    Path f = dir.resolve("madbase.yaml");
+    assertThat(StackSpecLoader.load(f, false).spec()).isEqualTo(StackSpec.defaults());
+    Files.createFile(f);
+    for (boolean required : List.of(false, true)) {
+      MadbaseException e =
+          catchThrowableOfType(MadbaseException.class, () -> StackSpecLoader.load(f, required));
+      assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+      assertThat(e.getMessage())
+          .startsWith(f + ": the file is empty")
+          .contains("remove it to use the built-in defaults");
+    }
+  }
+
+  @Test
+  void aMadbaseYamlLinkingToNothingIsNotTakenForNoFile() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("madbase.yaml"), dir.resolve("moved.yaml"));
+    MadbaseException e =
+        catchThrowableOfType(MadbaseException.class, () -> StackSpecLoader.load(link, false));
+    assertThat(e.getMessage()).contains("a symbolic link to").contains("which does not exist");
+  }
 
   @Test
   void emptyFileMeansTheStandardStack() {
@@ -134,13 +162,13 @@ class StackSpecLoaderTest {
             "etcd:\n\tmembers: 3\n",
             2,
             "",
-            "not valid YAML: found character '\\t(TAB)'"),
+            "not valid YAML: a tab: YAML indents with spaces only"),
         new Bad(
             "stray indentation",
             "name: x\n  port: 5\n",
             2,
             "",
-            "not valid YAML: mapping values are not allowed here"),
+            "not valid YAML: a ':' here cannot start a value"),
         new Bad("list where a mapping goes", "postgres:\n  - nodes: 3\n", 1, "postgres", "mapping"),
         new Bad(
             "duplicate key",

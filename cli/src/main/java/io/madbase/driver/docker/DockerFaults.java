@@ -134,6 +134,11 @@ final class DockerFaults implements FaultInjector {
   }
 
   @Override
+  public boolean restartsCrashedMembers() {
+    return driver.restartsCrashedMembers();
+  }
+
+  @Override
   public String restart(String member, Progress progress) {
     driver.start(member, progress);
     return "docker start: the same container again";

@@ -2,6 +2,7 @@ package io.madbase.driver.local;
 
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
+import io.madbase.Sha256;
 import io.madbase.driver.EnvFile;
 import io.madbase.driver.FaultInjector;
 import io.madbase.driver.JavaLauncher;
@@ -36,13 +37,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +52,8 @@ import java.util.stream.Stream;
 /**
  * The default driver: every member a native process from the distribution's packages, each on its
  * own loopback address with the port a container would have, all files under the state directory
- * (STACK-NOTES.md has the facts this relies on). PostgreSQL and Patroni run as an unprivileged user
- * when madbase runs as root.
+ * (docs/running-natively.md has the facts this relies on). PostgreSQL and Patroni run as an
+ * unprivileged user when madbase runs as root.
  */
 public final class LocalDriver implements StackLifecycle {
   static final String NAME = "local";
@@ -91,7 +89,7 @@ public final class LocalDriver implements StackLifecycle {
     this.observer = new StackObserver(spec, topology, secrets);
     // one network identity per stack and state directory: two stacks of the same name never
     // share cgroups or partition rules
-    this.stackId = spec.name() + "-" + shortHash(this.stateDir.toString());
+    this.stackId = spec.name() + "-" + Sha256.of(this.stateDir.toString(), 4);
     this.cgroups = Cgroups.forStack(stackId);
     this.partitions = new NftPartitions(stackId);
   }
@@ -151,16 +149,7 @@ public final class LocalDriver implements StackLifecycle {
         return stateDir;
       }
     }
-    return Path.of("/var/lib/madbase", spec.name() + "-" + shortHash(stateDir.toString()));
-  }
-
-  private static String shortHash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Path.of("/var/lib/madbase", spec.name() + "-" + Sha256.of(stateDir.toString(), 4));
   }
 
   @Override

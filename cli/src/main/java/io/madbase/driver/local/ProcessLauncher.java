@@ -14,7 +14,8 @@ import java.util.Map;
  * Starts the stack's members as detached processes: in their own session (setsid, so a closed
  * terminal does not take them down), stdin from /dev/null, output appended to their log file, and,
  * for PostgreSQL when madbase runs as root, as the unprivileged user (setpriv). Both setsid and
- * setpriv exec in place, so the PID returned is the member's own (STACK-NOTES, "Patroni").
+ * setpriv exec in place, so the PID returned is the member's own (docs/running-natively.md,
+ * "PostgreSQL and Patroni").
  */
 public final class ProcessLauncher {
   private final OsUser runAs;

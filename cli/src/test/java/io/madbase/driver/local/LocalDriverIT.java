@@ -16,6 +16,7 @@ import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -301,7 +302,7 @@ class LocalDriverIT {
 
   @Test
   @Order(10)
-  void predictionsFollowTheTimingPatroniRunsWithNotTheSpec() {
+  void predictionsFollowTheTimingPatroniRunsWithNotTheSpec() throws Exception {
     try (LocalDriver d = LocalDriver.attach(state)) {
       StackObserver obs = d.observer();
       var leader = obs.patroni(obs.leader().orElseThrow());
@@ -318,8 +319,15 @@ class LocalDriverIT {
         var eff = io.madbase.chaos.EffectiveTiming.of(d.spec(), d.topology(), obs);
         assertThat(eff.spec().timing().patroni().ttl()).isEqualTo(12);
         assertThat(eff.note()).hasValueSatisfying(n -> assertThat(n).contains("ttl 12"));
+        // this stack has no gateway: a crash probed through HAProxy (kill-primary's gateway probe
+        // is refused on it, as a real run would refuse it)
+        Path scenario = dir.resolve("crash-leader.yaml");
+        Files.writeString(
+            scenario,
+            "name: crash-leader\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: crash_node\n");
         CliRun r =
-            CliRun.run("chaos", "kill-primary", "--dry-run", "--state-dir", state.toString());
+            CliRun.run(
+                "chaos", "run", scenario.toString(), "--dry-run", "--state-dir", state.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out())
             .contains("Patroni ttl 12 / loop_wait 2")
