@@ -12,6 +12,9 @@ packages=(
   openjdk-17-jdk-headless maven
   # process tools the local driver uses: setpriv (util-linux), ss (iproute2), ps (procps)
   util-linux iproute2 procps
+  # network faults on the local driver: partitions are nft rules on each member's cgroup (nftables);
+  # tc (iproute2) for qdiscs; iptables for the docker driver's partitions inside a container
+  nftables iptables
 )
 # The docker driver: the engine (dockerd, containerd, runc), Compose v1 (the rendered project run by
 # hand, and `docker-compose config` to validate one), and debootstrap to build a Debian base image

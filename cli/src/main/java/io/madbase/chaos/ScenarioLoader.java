@@ -50,7 +50,17 @@ public final class ScenarioLoader {
   static final Duration MAX_FREEZE = Duration.ofMinutes(10);
 
   private static final Pattern TARGET =
-      Pattern.compile("leader|replica|follower|majority|(pg|e|r|s|gw|w)[1-9][0-9]?");
+      Pattern.compile(
+          "leader|replica|follower|majority|redis_master|etcd_leader|haproxy|(pg|e|r|s|gw|w)[1-9][0-9]?");
+
+  /** Targets only a partition takes: it may cut off any member. */
+  private static final Set<String> PARTITION_ONLY =
+      Set.of("redis_master", "etcd_leader", "haproxy");
+
+  private static final Pattern MEMBER = Pattern.compile("haproxy|(pg|e|r|s|gw|w)[1-9][0-9]?");
+
+  /** A partition longer than this is a member lost: stop it instead. */
+  static final Duration MAX_PARTITION = Duration.ofMinutes(10);
 
   private ScenarioLoader() {}
 
@@ -241,6 +251,8 @@ public final class ScenarioLoader {
       unused(p, at, action, "candidate", st.candidate());
       unused(p, at, action, "duration", st.duration());
       unused(p, at, action, "timeout", st.timeout());
+      unused(p, at, action, "from", st.from());
+      unused(p, at, action, "direction", st.direction());
       if (st.target() != null
           && action.fields().contains("target")
           && !TARGET.matcher(st.target()).matches()) {
@@ -253,12 +265,19 @@ public final class ScenarioLoader {
       if ("majority".equals(st.target()) && action != Action.CRASH_ETCD_MEMBER) {
         p.add(at + ".target", "only crash_etcd_member takes the target majority");
       } else if (st.target() != null
+          && PARTITION_ONLY.contains(st.target())
+          && action != Action.PARTITION) {
+        p.add(at + ".target", "only partition takes the target " + st.target());
+      } else if (st.target() != null
           && action.fields().contains("target")
           && TARGET.matcher(st.target()).matches()) {
         ScenarioTargets.checkTarget(p, at, action, st.target());
       }
       if (st.candidate() != null && action.fields().contains("candidate")) {
         ScenarioTargets.checkCandidate(p, at, st.candidate());
+      }
+      if (action == Action.PARTITION) {
+        checkPartition(p, at, st);
       }
       if (st.signal() != null && action.fields().contains("signal")) {
         try {
@@ -324,6 +343,48 @@ public final class ScenarioLoader {
       }
     }
     checkSlo(s, p);
+  }
+
+  private static void checkPartition(Problems p, String at, ScenarioSpec.Step st) {
+    if ("follower".equals(st.target()) || "majority".equals(st.target())) {
+      p.add(
+          at + ".target",
+          "partition cuts off one member: leader, replica, redis_master, etcd_leader or a name"
+              + " such as pg2, r1, e1, haproxy");
+    }
+    if (st.from() != null) {
+      if (st.from().isEmpty()) {
+        p.add(at + ".from", "name what to cut the target off from, such as [etcd, postgres]");
+      }
+      for (int j = 0; j < st.from().size(); j++) {
+        String g = st.from().get(j);
+        if (g == null || (!PartitionGroups.GROUPS.containsKey(g) && !MEMBER.matcher(g).matches())) {
+          p.add(
+              at + ".from." + j,
+              "'"
+                  + g
+                  + "' is neither a group ("
+                  + String.join(", ", new java.util.TreeSet<>(PartitionGroups.GROUPS.keySet()))
+                  + ") nor a member name such as pg2, e1, r1, s1, haproxy");
+        }
+      }
+    }
+    if (st.direction() != null
+        && io.madbase.driver.FaultInjector.Direction.find(st.direction()).isEmpty()) {
+      p.add(
+          at + ".direction",
+          "unknown direction '"
+              + st.direction()
+              + "' (known: both, outgoing: the target cannot reach them, incoming: they cannot"
+              + " reach the target)");
+    }
+    if (st.duration() != null) {
+      if (!positive(st.duration())) {
+        p.add(at + ".duration", "must be longer than zero");
+      } else if (st.duration().compareTo(MAX_PARTITION) > 0) {
+        p.add(at + ".duration", "at most " + MAX_PARTITION.toMinutes() + "m");
+      }
+    }
   }
 
   private static void checkProbe(Problems p, String name, ScenarioSpec.ProbeSettings settings) {

@@ -17,6 +17,7 @@ import io.madbase.gateway.Durations;
 import io.madbase.report.RepeatSummary;
 import io.madbase.report.ReportWriter;
 import io.madbase.report.TextReport;
+import io.madbase.stack.DataSafety;
 import io.madbase.stack.Role;
 import io.madbase.stack.StackSpec;
 import java.io.PrintWriter;
@@ -160,6 +161,8 @@ final class ChaosRunner {
       m.put("signal", st.signal());
       m.put("candidate", st.candidate());
       m.put("duration", st.duration());
+      m.put("from", a == Action.PARTITION && st.from() == null ? List.of("everyone") : st.from());
+      m.put("direction", st.direction());
       m.put(
           "timeout",
           a == Action.AWAIT_RECOVERY && st.timeout() == null ? DEFAULT_AWAIT : st.timeout());
@@ -171,6 +174,8 @@ final class ChaosRunner {
     doc.put("stack", spec.name());
     doc.put("profile", spec.failover().profile());
     doc.put("timing", spec.timing());
+    doc.put("data_safety", DataSafety.of(spec));
+    doc.put("writes_at_risk", writesAtRisk(s, spec));
     doc.put("predicted_phases", predictedPhases(s, spec));
     doc.put("slo", s.slo());
     if (note != null) {
@@ -204,14 +209,46 @@ final class ChaosRunner {
         etcdDown = 0;
         target = "";
       }
-      // for a prediction the leader is whoever leads: call it "leader"
-      var f = new Expectations.Fault(a, target, "leader", "master", 0, st.duration(), down);
+      var f = plannedFault(a, st, target, down);
       for (PhaseSpec ps :
           Expectations.phases(f, spec, new LinkedHashSet<>(ScenarioRunner.probeNameList(s)))) {
         out.add(
             new PlannedPhase(
                 n, a.id(), target, ps.id(), ps.label(), ps.required(), ps.predicted()));
       }
+    }
+    return out;
+  }
+
+  /** A fault step as the prediction sees it: the leader is whoever leads, called "leader". */
+  private static Expectations.Fault plannedFault(
+      Action a, ScenarioSpec.Step st, String target, int etcdDown) {
+    return new Expectations.Fault(
+        a,
+        target,
+        "leader",
+        "master",
+        0,
+        st.duration(),
+        etcdDown,
+        false,
+        a == Action.PARTITION
+            ? new Expectations.Fault.Cut(
+                st.from() == null ? List.of("everyone") : st.from(), st.direction())
+            : null);
+  }
+
+  /** What acknowledged writes each fault step puts at risk on the settings in force. */
+  static List<String> writesAtRisk(ScenarioSpec s, StackSpec spec) {
+    List<String> out = new ArrayList<>();
+    for (ScenarioSpec.Step st : s.method()) {
+      Action a = Action.find(st.action()).orElseThrow();
+      if (!a.isFault()) {
+        continue;
+      }
+      String target =
+          st.target() != null ? st.target() : a.defaultTarget() == null ? "" : a.defaultTarget();
+      Expectations.writesAtRisk(plannedFault(a, st, target, 0), spec).ifPresent(out::add);
     }
     return out;
   }
@@ -248,8 +285,15 @@ final class ChaosRunner {
       if (st.candidate() != null) {
         sb.append(" candidate ").append(st.candidate());
       }
+      if (st.from() != null || a == Action.PARTITION) {
+        sb.append(" from ")
+            .append(String.join(", ", st.from() == null ? List.of("everyone") : st.from()));
+      }
+      if (st.direction() != null && !st.direction().equals("both")) {
+        sb.append(" (").append(st.direction()).append(" only)");
+      }
       if (st.duration() != null) {
-        sb.append(' ').append(Durations.format(st.duration()));
+        sb.append(a == Action.PARTITION ? " for " : " ").append(Durations.format(st.duration()));
       }
       if (a == Action.AWAIT_RECOVERY) {
         sb.append(" (at most ")
@@ -276,6 +320,10 @@ final class ChaosRunner {
             Durations.format(t.haproxy().downinter()),
             t.haproxy().rise(),
             Durations.format(t.sentinel().downAfter())));
+    sb.append("  data safety: ").append(DataSafety.of(spec).describe()).append('\n');
+    for (String risk : writesAtRisk(s, spec)) {
+      sb.append("    acknowledged writes at risk: ").append(risk).append('\n');
+    }
     for (PlannedPhase ps : predictedPhases(s, spec)) {
       sb.append(
           String.format(

@@ -163,7 +163,7 @@ public final class Render implements Callable<Integer> {
   /** Every password replaced by {@code <masked>}: printouts never carry secrets. */
   static String mask(String text, Secrets s) {
     String r = text;
-    for (Secret secret : List.of(s.superuser(), s.replication(), s.rewind(), s.app(), s.redis())) {
+    for (Secret secret : s.all()) {
       r = r.replace(secret.reveal(), Secret.MASK);
     }
     return r;

@@ -54,8 +54,7 @@ public final class Up implements Callable<Integer> {
           .note()
           .ifPresent(
               n ->
-                  err.println(
-                      "madbase: warning: " + n.replace(": the predictions use Patroni's", "")));
+                  err.println("madbase: warning: " + n.replace(": the predictions use these", "")));
       io.madbase.chaos.Expectations.holdShortfall(effective.spec())
           .ifPresent(w -> err.println("madbase: warning: " + w));
       return status.healthy() ? 0 : 1;

@@ -119,10 +119,17 @@ public final class StackSpecValidator {
           "postgres.shared_buffers",
           "must be a size such as 32MB or 1GB (got '" + Problems.shown(pg.sharedBuffers()) + "')");
     }
-    if (pg.synchronousMode() && pg.nodes() < 2) {
+    if (pg.synchronousMode().synchronous() && pg.nodes() < 2) {
       error(
-          "postgres.synchronous_mode",
-          "needs at least 2 postgres nodes (there is " + pg.nodes() + ")");
+          List.of("postgres.synchronous_mode", "postgres.nodes"),
+          "synchronous_mode "
+              + pg.synchronousMode()
+              + " needs at least 2 postgres nodes (there is "
+              + pg.nodes()
+              + ")");
+    }
+    if (pg.maximumLagOnFailover() < 0) {
+      error("postgres.maximum_lag_on_failover", "must not be negative (bytes of WAL)");
     }
 
     var ha = s.haproxy();
@@ -159,6 +166,26 @@ public final class StackSpecValidator {
 
     range("redis.nodes", s.redis().nodes(), 1, 9);
     port("redis.port", s.redis().port());
+    int replicas = s.redis().nodes() - 1;
+    int minReplicas = s.redis().minReplicasToWrite();
+    if (minReplicas < 0) {
+      error("redis.min_replicas_to_write", "must not be negative (got " + minReplicas + ")");
+    } else if (minReplicas > replicas && s.redis().nodes() >= 1) {
+      error(
+          List.of("redis.min_replicas_to_write", "redis.nodes"),
+          "the master would refuse every write: it needs "
+              + minReplicas
+              + " replicas and there "
+              + (replicas == 1 ? "is 1" : "are " + replicas));
+    }
+    Duration maxLag = s.redis().minReplicasMaxLag();
+    if (maxLag.isNegative() || maxLag.isZero() || maxLag.toMillis() % 1000 != 0) {
+      error(
+          "redis.min_replicas_max_lag",
+          "must be whole seconds, at least 1s, as Redis counts it (got "
+              + Durations.format(maxLag)
+              + ")");
+    }
     if (!NAME.matcher(s.redis().masterName()).matches()) {
       error(
           "redis.master_name",
@@ -215,14 +242,16 @@ public final class StackSpecValidator {
           "unknown profile '" + f.profile() + "' (known: " + FailoverProfile.ids() + ")");
       return;
     }
+    if (f.patroni().maximumLagOnFailover() != null) {
+      error(
+          "failover.patroni.maximum_lag_on_failover",
+          "moved: it is a data-safety setting now, postgres.maximum_lag_on_failover");
+    }
     FailoverTiming t = f.resolve();
     var p = t.patroni();
     range("failover.patroni.ttl", p.ttl(), 4, 3600);
     range("failover.patroni.loop_wait", p.loopWait(), 1, 600);
     range("failover.patroni.retry_timeout", p.retryTimeout(), 1, 600);
-    if (p.maximumLagOnFailover() < 0) {
-      error("failover.patroni.maximum_lag_on_failover", "must not be negative");
-    }
     // Patroni's own rule: a leader must be able to retry the DCS twice within one loop before its
     // key expires
     if (p.loopWait() + 2 * p.retryTimeout() > p.ttl()) {

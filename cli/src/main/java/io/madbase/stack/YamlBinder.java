@@ -239,6 +239,12 @@ public final class YamlBinder {
     if (type == Duration.class) {
       return Durations.EXPECTED;
     }
+    if (type.isEnum()) {
+      return "one of "
+          + java.util.Arrays.stream(type.getEnumConstants())
+              .map(Object::toString)
+              .collect(Collectors.joining(", "));
+    }
     if (type.isRecord() || Map.class.isAssignableFrom(type)) {
       return "a mapping of fields (key: value)";
     }

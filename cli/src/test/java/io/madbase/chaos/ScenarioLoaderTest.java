@@ -55,7 +55,11 @@ class ScenarioLoaderTest {
             "sigterm-gateway",
             "sigterm-worker",
             "add-worker",
-            "kill-etcd-member");
+            "kill-etcd-member",
+            "partition-primary",
+            "partition-primary-from-dcs",
+            "partition-etcd-leader",
+            "isolate-sentinel-master");
   }
 
   @Test
@@ -524,6 +528,104 @@ class ScenarioLoaderTest {
         .contains("20.0-30.5 s")
         .contains("dry run: nothing was done");
     assertThat(dir.resolve("madbase-reports")).doesNotExist();
+  }
+
+  static List<Bad> badPartitions() {
+    String head = "name: p\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: partition\n";
+    return List.of(
+        new Bad(
+            "from names no group or member",
+            head + "    from: [etcd, the-cloud]\n",
+            6,
+            "method.0.from.1",
+            "'the-cloud' is neither a group"),
+        new Bad(
+            "unknown direction",
+            head + "    direction: sideways\n",
+            6,
+            "method.0.direction",
+            "unknown direction 'sideways' (known: both, outgoing"),
+        new Bad(
+            "a partition forever",
+            head + "    duration: 1h\n",
+            6,
+            "method.0.duration",
+            "at most 10m"),
+        new Bad(
+            "from on another action",
+            "name: p\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: crash_node\n"
+                + "    from: [etcd]\n",
+            6,
+            "method.0.from",
+            "crash_node does not use 'from'"),
+        new Bad(
+            "a partition-only target on a crash",
+            "name: p\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: crash_node\n"
+                + "    target: redis_master\n",
+            6,
+            "method.0.target",
+            "only partition takes the target redis_master"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badPartitions")
+  void aBadPartitionStepIsRefusedWithLineAndField(Bad bad) {
+    SpecException e =
+        catchThrowableOfType(SpecException.class, () -> ScenarioLoader.parse("p.yaml", bad.yaml()));
+    assertThat(e).as("no error for: %s", bad.yaml()).isNotNull();
+    assertThat(e.errors()).hasSize(1);
+    assertThat(e.errors().get(0).field()).isEqualTo(bad.field());
+    assertThat(e.errors().get(0).line()).isEqualTo(bad.line());
+    assertThat(e.errors().get(0).message()).contains(bad.messagePart());
+  }
+
+  @Test
+  void dryRunOfAPartitionSaysWhatItPutsAtRiskAndFollowsSynchronousMode() throws Exception {
+    Path async = dir.resolve("async.yaml");
+    Files.writeString(async, "postgres:\n  synchronous_mode: \"off\"\n");
+    Path sync = dir.resolve("sync.yaml");
+    Files.writeString(sync, "postgres:\n  synchronous_mode: strict\n");
+    CliRun a =
+        CliRun.run(
+            "chaos",
+            "partition-primary",
+            "--dry-run",
+            "-f",
+            async.toString(),
+            "--state-dir",
+            dir.resolve("none").toString());
+    assertThat(a.exitCode()).as(a.toString()).isZero();
+    assertThat(a.out())
+        .contains("partition target leader from etcd, postgres for 30s")
+        .contains("cut-off primary demotes itself             4.0-10.0 s")
+        .contains("acknowledged writes at risk: PostgreSQL: every write the cut-off primary");
+    CliRun s =
+        CliRun.run(
+            "chaos",
+            "partition-primary",
+            "--dry-run",
+            "-f",
+            sync.toString(),
+            "--state-dir",
+            dir.resolve("none").toString());
+    assertThat(s.out())
+        .contains("data safety: synchronous_mode strict")
+        .contains("acknowledged writes at risk: PostgreSQL: none (synchronous_mode strict");
+    Path minReplicas = dir.resolve("redis.yaml");
+    Files.writeString(
+        minReplicas, "redis:\n  min_replicas_to_write: 1\n  min_replicas_max_lag: 3s\n");
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "isolate-sentinel-master",
+            "--dry-run",
+            "-f",
+            minReplicas.toString(),
+            "--state-dir",
+            dir.resolve("none").toString());
+    assertThat(r.out())
+        .contains("cut-off master refuses writes (NOREPLICAS) 2.0-5.0 s")
+        .contains("up to min-replicas-max-lag (3 s) + 1 s after the cut");
   }
 
   @Test

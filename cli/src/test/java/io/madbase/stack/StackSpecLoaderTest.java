@@ -59,7 +59,7 @@ class StackSpecLoaderTest {
   @Test
   void fastProfileHasTheMeasuredTimings() {
     FailoverTiming t = StackSpec.defaults().timing();
-    assertThat(t.patroni()).isEqualTo(new FailoverTiming.Patroni(10, 2, 4, 1_048_576L));
+    assertThat(t.patroni()).isEqualTo(new FailoverTiming.Patroni(10, 2, 4));
     assertThat(t.haproxy().inter()).isEqualTo(Duration.ofSeconds(1));
     assertThat(t.haproxy().fastinter()).isEqualTo(Duration.ofMillis(500));
     assertThat(t.haproxy().fall()).isEqualTo(2);
@@ -310,6 +310,77 @@ class StackSpecLoaderTest {
   @Test
   void unknownFieldListsTheKnownOnes() {
     assertThatThrownBy(() -> StackSpecLoader.parse("m.yaml", "redis:\n  master: x\n"))
-        .hasMessageContaining("known here: master_name, nodes, port");
+        .hasMessageContaining(
+            "known here: master_name, min_replicas_max_lag, min_replicas_to_write, nodes, port");
+  }
+
+  @Test
+  void dataSafetySettingsDefaultToTodaysBehaviour() {
+    StackSpec s = StackSpec.defaults();
+    assertThat(s.postgres().synchronousMode()).isEqualTo(SynchronousMode.OFF);
+    assertThat(s.postgres().maximumLagOnFailover()).isEqualTo(1_048_576L);
+    assertThat(s.redis().minReplicasToWrite()).isZero();
+    assertThat(s.redis().minReplicasMaxLag()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @ParameterizedTest(name = "synchronous_mode: {0}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "'\"off\"', off",
+    "'\"on\"', on",
+    "strict, strict",
+    "off, off",
+    "on, on",
+    "true, on",
+    "false, off"
+  })
+  void synchronousModeTakesOffOnStrictAndTheOldBooleans(String yaml, String mode) {
+    StackSpec s = StackSpecLoader.parse("m.yaml", "postgres:\n  synchronous_mode: " + yaml + "\n");
+    assertThat(s.postgres().synchronousMode().id()).isEqualTo(mode);
+  }
+
+  static List<Bad> badDataSafety() {
+    return List.of(
+        new Bad(
+            "synchronous_mode not a mode",
+            "postgres:\n  synchronous_mode: sometimes\n",
+            2,
+            "postgres.synchronous_mode",
+            "expected one of off, on, strict, got 'sometimes'"),
+        new Bad(
+            "strict with one node",
+            "postgres:\n  nodes: 1\n  synchronous_mode: strict\n",
+            3,
+            "postgres.synchronous_mode",
+            "synchronous_mode strict needs at least 2 postgres nodes"),
+        new Bad(
+            "negative maximum lag",
+            "postgres:\n  maximum_lag_on_failover: -1\n",
+            2,
+            "postgres.maximum_lag_on_failover",
+            "must not be negative"),
+        new Bad(
+            "maximum lag where it used to be",
+            "failover:\n  patroni:\n    maximum_lag_on_failover: 0\n",
+            3,
+            "failover.patroni.maximum_lag_on_failover",
+            "moved: it is a data-safety setting now, postgres.maximum_lag_on_failover"),
+        new Bad(
+            "more replicas to write than there are",
+            "redis:\n  min_replicas_to_write: 3\n",
+            2,
+            "redis.min_replicas_to_write",
+            "the master would refuse every write: it needs 3 replicas and there are 2"),
+        new Bad(
+            "max lag not whole seconds",
+            "redis:\n  min_replicas_max_lag: 1500ms\n",
+            2,
+            "redis.min_replicas_max_lag",
+            "whole seconds"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badDataSafety")
+  void badDataSafetySettingsAreRefusedWithFileLineAndField(Bad bad) {
+    badInputIsRefusedWithFileLineAndField(bad);
   }
 }

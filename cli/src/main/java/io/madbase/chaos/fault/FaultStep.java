@@ -24,6 +24,8 @@ public interface FaultStep {
       case ADD_WORKER -> new AddWorker();
       case CRASH_ETCD_MEMBER -> new CrashEtcdMember();
       case RESTART_FAULTED -> new RestartFaulted();
+      case PARTITION -> new Partition();
+      case HEAL -> new Heal();
       case SLEEP, AWAIT_RECOVERY ->
           throw new IllegalArgumentException(action.id() + " is no fault");
     };

@@ -71,6 +71,9 @@ public final class LocalDriver implements StackLifecycle {
   private final ProcessLauncher launcher;
   private final StackObserver observer;
   private final LocalFaults faults = new LocalFaults(this);
+  private final String stackId;
+  private final Optional<Cgroups> cgroups;
+  private final NftPartitions partitions;
 
   private LocalDriver(
       Path stateDir, StackSpec spec, String specSource, String specText, Path pgRoot) {
@@ -84,6 +87,11 @@ public final class LocalDriver implements StackLifecycle {
     this.layout = new LocalLayout(this.stateDir, pgRoot);
     this.launcher = new ProcessLauncher(pgUser);
     this.observer = new StackObserver(spec, topology, secrets);
+    // one network identity per stack and state directory: two stacks of the same name never
+    // share cgroups or partition rules
+    this.stackId = spec.name() + "-" + Sha256.of(this.stateDir.toString(), 4);
+    this.cgroups = Cgroups.forStack(stackId);
+    this.partitions = new NftPartitions(stackId);
   }
 
   /**
@@ -495,12 +503,23 @@ public final class LocalDriver implements StackLifecycle {
   private String launch(
       String name, List<String> command, Map<String, String> env, Path workDir, boolean asPg) {
     try {
-      ManagedProcess p = launcher.start(name, command, env, layout.logFile(name), workDir, asPg);
+      Path cgroup = cgroupFor(name);
+      ManagedProcess p =
+          launcher.start(name, command, env, layout.logFile(name), workDir, asPg, cgroup);
       p.save(layout.pidFile(name));
       return name;
     } catch (IOException e) {
       throw MadbaseException.environment(
           "cannot start " + name + " (" + command.get(0) + "): " + e.getMessage());
+    }
+  }
+
+  /** The member's cgroup directory, or null when there is none to be had (no partitions then). */
+  private Path cgroupFor(String member) {
+    try {
+      return cgroups.isPresent() ? cgroups.get().dirFor(member) : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -771,6 +790,12 @@ public final class LocalDriver implements StackLifecycle {
 
   @Override
   public void down(boolean purge, Progress progress) {
+    // a partition a chaos run could not heal (the run was killed): Patroni must reach etcd to stop
+    // cleanly, and no rule may outlive the stack
+    String healed = faults.heal();
+    if (!healed.isEmpty()) {
+      progress.note(healed);
+    }
     List<NodeInfo> all = nodes();
     // a node a chaos run froze and could not resume (the run was killed): a stopped postmaster
     // would ignore Patroni's shutdown, so every member runs again before it is asked to stop
@@ -807,6 +832,18 @@ public final class LocalDriver implements StackLifecycle {
     if (!left.isEmpty()) {
       throw MadbaseException.environment("could not stop: " + String.join(", ", left));
     }
+    cgroups.ifPresent(
+        c -> {
+          List<String> kept = c.removeEmpty();
+          if (!kept.isEmpty()) {
+            progress.note(
+                "cgroup directories still hold processes: "
+                    + String.join(", ", kept)
+                    + " (under "
+                    + c.stackDir()
+                    + ")");
+          }
+        });
     try {
       deleteTree(layout.runDir());
       Files.deleteIfExists(stateDir.resolve(StackState.FILE));
@@ -921,6 +958,15 @@ public final class LocalDriver implements StackLifecycle {
   @Override
   public FaultInjector faults() {
     return faults;
+  }
+
+  /** The members' cgroup directories, when this machine has cgroup v2 and madbase runs as root. */
+  Optional<Cgroups> cgroups() {
+    return cgroups;
+  }
+
+  NftPartitions partitions() {
+    return partitions;
   }
 
   @Override

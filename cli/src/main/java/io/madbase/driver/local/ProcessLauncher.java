@@ -31,6 +31,8 @@ public final class ProcessLauncher {
    * Starts {@code command}; {@code asPostgresUser} drops privileges for PostgreSQL/Patroni.
    *
    * @param env the environment: exactly these variables (plus PATH/HOME/LANG), nothing inherited
+   * @param cgroup the member's cgroup v2 directory, or null: the process moves itself there before
+   *     it execs the command, so every socket it and its children open belongs to it (Cgroups)
    */
   public ManagedProcess start(
       String name,
@@ -38,9 +40,21 @@ public final class ProcessLauncher {
       Map<String, String> env,
       Path logFile,
       Path workDir,
-      boolean asPostgresUser)
+      boolean asPostgresUser,
+      Path cgroup)
       throws IOException {
     List<String> cmd = new ArrayList<>();
+    if (cgroup != null) {
+      // sh writes its own PID, then execs: the PID stays the member's through setsid and setpriv.
+      // A host that refuses the move still gets its member; a partition step then refuses (it
+      // checks that the member is in its cgroup)
+      cmd.addAll(
+          List.of(
+              "/bin/sh",
+              "-c",
+              "echo $$ > \"$0/cgroup.procs\" 2>/dev/null; exec \"$@\"",
+              cgroup.toString()));
+    }
     cmd.add("setsid");
     if (asPostgresUser && OsUser.isRoot() && !runAs.isCurrent()) {
       cmd.addAll(

@@ -85,6 +85,9 @@ public final class HoldingExecutor {
             checkBeforeSending(ds, c);
           }
           T value = work.run(c);
+          // success with PostgreSQL's "canceling wait for synchronous replication" warning is a
+          // commit on this primary only: not done (issue 11)
+          UnreplicatedCommit.check(c, null, retries);
           if (retries > 0) {
             metrics.held("served");
             log.info(
