@@ -6,12 +6,15 @@
 set -euo pipefail
 
 packages=(
-  # the stack (STACK-NOTES.md has the versions this was measured with)
+  # the stack (docs/running-natively.md has the versions it was measured with)
   postgresql-15 patroni etcd-server etcd-client haproxy redis-server redis-sentinel redis-tools
   # build
   openjdk-17-jdk-headless maven
   # process tools the local driver uses: setpriv (util-linux), ss (iproute2), ps (procps)
   util-linux iproute2 procps
+  # network faults on the local driver: partitions are nft rules on each member's cgroup (nftables);
+  # tc (iproute2) for qdiscs; iptables for the docker driver's partitions inside a container
+  nftables iptables
 )
 # The docker driver: the engine (dockerd, containerd, runc), Compose v1 (the rendered project run by
 # hand, and `docker-compose config` to validate one), and debootstrap to build a Debian base image

@@ -33,6 +33,16 @@ public final class Json {
     return MAPPER;
   }
 
+  /**
+   * Why a file madbase wrote does not read back, without the parser's own words: "not the JSON
+   * madbase writes (line 3)".
+   */
+  public static String damage(com.fasterxml.jackson.core.JsonProcessingException e) {
+    var loc = e.getLocation();
+    return "not the JSON madbase writes"
+        + (loc != null && loc.getLineNr() > 0 ? " (line " + loc.getLineNr() + ")" : "");
+  }
+
   /** Pretty JSON of {@code value}. */
   public static String write(Object value) {
     try {

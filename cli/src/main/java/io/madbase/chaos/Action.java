@@ -36,6 +36,15 @@ public enum Action {
    * majority back after an outage, say); the rollback's restart_faulted does it at the end.
    */
   RESTART_FAULTED("restart_faulted", Set.of(), null),
+  /**
+   * Cuts a member (default: the leader) off from others on the network ({@code from}: groups such
+   * as etcd, postgres, redis, sentinels, haproxy, gateways, everyone, or member names), both ways
+   * or one ({@code direction}); healed after {@code duration} when given, else by a heal step or
+   * the rollback.
+   */
+  PARTITION("partition", Set.of("target", "from", "direction", "duration"), "leader"),
+  /** Heals every partition now. */
+  HEAL("heal", Set.of(), null),
   /** Does nothing for {@code duration}, probes running. */
   SLEEP("sleep", Set.of("duration"), null),
   /** Waits until every phase the faults so far lead to has been observed, up to {@code timeout}. */

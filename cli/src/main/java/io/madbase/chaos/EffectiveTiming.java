@@ -2,6 +2,7 @@ package io.madbase.chaos;
 
 import io.madbase.observe.PatroniClient;
 import io.madbase.observe.StackObserver;
+import io.madbase.stack.DataSafety;
 import io.madbase.stack.FailoverTiming;
 import io.madbase.stack.Role;
 import io.madbase.stack.StackSpec;
@@ -9,10 +10,12 @@ import io.madbase.stack.Topology;
 import java.util.Optional;
 
 /**
- * The timing a running stack really has. Predictions come from the settings in force, and Patroni
- * may not run with what madbase rendered: 4.0.7 raises a ttl below 20 to 20 (its minimum) and
- * stores that in the DCS, so a fast-profile crash fails over in ~19 s, not ~10 s. Patroni's {@code
- * GET /config} tells.
+ * The timing and data-safety settings a running stack really has. Predictions come from the
+ * settings in force, and the stack may not run with what madbase rendered: Patroni 4.0.7 raises a
+ * ttl below 20 to 20 (its minimum) and stores that in the DCS, so a fast-profile crash fails over
+ * in ~19 s, not ~10 s; an operator may have turned synchronous replication on with {@code PATCH
+ * /config}, or changed Redis's min-replicas-to-write with {@code CONFIG SET}. Patroni's {@code GET
+ * /config} and Redis's {@code CONFIG GET} tell.
  */
 public final class EffectiveTiming {
   private EffectiveTiming() {}
@@ -32,13 +35,42 @@ public final class EffectiveTiming {
                         .map(PatroniClient::dcsTiming)
                         .flatMap(Optional::stream)
                         .findFirst());
+    StackSpec effective = spec;
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    // data safety first: what Patroni and Redis run with decides what a fault may lose
+    DataSafety wanted = DataSafety.of(spec);
+    StackObserver.DataSafetyView seen = obs.dataSafety();
+    DataSafety running = seen.value();
+    if (!running.equals(wanted)) {
+      effective = running.applyTo(effective);
+      if (running.synchronousMode() != wanted.synchronousMode()
+          || running.maximumLagOnFailover() != wanted.maximumLagOnFailover()) {
+        notes.add(
+            "Patroni runs with "
+                + running.describePostgres()
+                + " ("
+                + seen.postgresSource()
+                + "), not madbase.yaml's "
+                + wanted.describePostgres());
+      }
+      if (running.minReplicasToWrite() != wanted.minReplicasToWrite()
+          || !running.minReplicasMaxLag().equals(wanted.minReplicasMaxLag())) {
+        notes.add(
+            running.describeRedis()
+                + " ("
+                + seen.redisSource()
+                + "), not madbase.yaml's "
+                + wanted.describeRedis().replaceFirst("^Redis ", ""));
+      }
+    }
     if (dcs.isEmpty()) {
-      return new Result(spec, Optional.empty());
+      return notes.isEmpty()
+          ? new Result(spec, Optional.empty())
+          : new Result(
+              effective, Optional.of(String.join("; ", notes) + ": the predictions use these"));
     }
     FailoverTiming.Patroni p = spec.timing().patroni();
     PatroniClient.DcsTiming d = dcs.get();
-    StackSpec effective = spec;
-    java.util.List<String> notes = new java.util.ArrayList<>();
     if (d.ttl() != p.ttl()
         || d.loopWait() != p.loopWait()
         || d.retryTimeout() != p.retryTimeout()) {
@@ -67,6 +99,6 @@ public final class EffectiveTiming {
       return new Result(spec, Optional.empty());
     }
     return new Result(
-        effective, Optional.of(String.join("; ", notes) + ": the predictions use Patroni's"));
+        effective, Optional.of(String.join("; ", notes) + ": the predictions use these"));
   }
 }

@@ -21,6 +21,11 @@ public record Event(long nanos, String source, String kind, String subject, Stri
   public static final String SPLIT_BRAIN = "split_brain";
   public static final String SPLIT_BRAIN_END = "split_brain_end";
   public static final String THAWED = "thawed";
+  public static final String HEALED = "healed";
+
+  /** A line of a member's own log, read after the run (a member the watchers could not ask). */
+  public static final String MEMBER_LOG = "member_log";
+
   public static final String HAPROXY_PRIMARY = "haproxy_primary";
   public static final String HAPROXY_REPLICAS = "haproxy_replicas";
 

@@ -3,6 +3,7 @@ package io.madbase.chaos;
 import io.madbase.gateway.Durations;
 import io.madbase.stack.FailoverTiming;
 import io.madbase.stack.StackSpec;
+import io.madbase.stack.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class Expectations {
    * @param duration for freeze_node: how long the node stays frozen (null for other faults)
    * @param etcdDown etcd members down: after a crash_etcd_member, with it; before a
    *     restart_faulted, the ones it restarts among them
+   * @param cut for partition: what the target was cut off from (null for other faults)
    */
   public record Fault(
       Action action,
@@ -34,10 +36,44 @@ public final class Expectations {
       String oldRedisMaster,
       long nanos,
       Duration duration,
-      int etcdDown) {
+      int etcdDown,
+      boolean selfRestarting,
+      Cut cut) {
     public Fault(
         Action action, String target, String oldLeader, String oldRedisMaster, long nanos) {
-      this(action, target, oldLeader, oldRedisMaster, nanos, null, 0);
+      this(action, target, oldLeader, oldRedisMaster, nanos, null, 0, false, null);
+    }
+
+    public Fault(
+        Action action,
+        String target,
+        String oldLeader,
+        String oldRedisMaster,
+        long nanos,
+        Duration duration,
+        int etcdDown) {
+      this(action, target, oldLeader, oldRedisMaster, nanos, duration, etcdDown, false, null);
+    }
+
+    public Fault(
+        Action action,
+        String target,
+        String oldLeader,
+        String oldRedisMaster,
+        long nanos,
+        Duration duration,
+        int etcdDown,
+        boolean selfRestarting) {
+      this(
+          action,
+          target,
+          oldLeader,
+          oldRedisMaster,
+          nanos,
+          duration,
+          etcdDown,
+          selfRestarting,
+          null);
     }
 
     public Fault(
@@ -48,6 +84,18 @@ public final class Expectations {
         long nanos,
         Duration duration) {
       this(action, target, oldLeader, oldRedisMaster, nanos, duration, 0);
+    }
+
+    /**
+     * A partition as the step wrote it.
+     *
+     * @param from groups (etcd, postgres, ...) or member names
+     * @param direction both, outgoing or incoming
+     */
+    public record Cut(List<String> from, String direction) {
+      public boolean both() {
+        return direction == null || direction.equals("both");
+      }
     }
 
     /** The members a restart_faulted step restarted (its target lists them). */
@@ -66,7 +114,11 @@ public final class Expectations {
         boolean crash = f.action() == Action.CRASH_NODE;
         boolean leaderHit = f.action() == Action.SWITCHOVER || f.target().equals(f.oldLeader());
         if (!leaderHit) {
-          replicaLost(out, f, t, probes);
+          replicaLost(out, f, t, probes, spec.postgres().synchronousMode().synchronous());
+          break;
+        }
+        if (crash && f.selfRestarting()) {
+          restartedByOrchestrator(out, f, t, probes);
           break;
         }
         // a crashed leader's key was last refreshed up to loop_wait before the crash and lives ttl
@@ -78,6 +130,7 @@ public final class Expectations {
                     loop + 3,
                     "clean demotion: Patroni stops postgres, then releases the key (within loop_wait + shutdown)");
         failover(out, f, t, probes, keyGone, crash, true, 0);
+        strictWaitsForAStandby(out, spec);
       }
       case FREEZE_NODE -> frozen(out, f, t, probes);
       case KILL_POSTGRES -> {
@@ -302,6 +355,10 @@ public final class Expectations {
             new Bound(0, 3, "writes go on: Patroni keeps its key with two of three etcd members"));
       }
       case RESTART_FAULTED -> restarted(out, f, spec, probes);
+      case PARTITION -> Partitioned.phases(out, f, spec, probes);
+      case HEAL -> {
+        // what a heal leads to is predicted with its partition (given a duration)
+      }
       default -> throw new IllegalArgumentException(f.action() + " is not a fault");
     }
     return out;
@@ -494,6 +551,129 @@ public final class Expectations {
   }
 
   /**
+   * With synchronous_mode strict a new primary takes no write until a standby streams from it and
+   * Patroni names it synchronous: the first writes after a failover wait that much longer.
+   */
+  static void strictWaitsForAStandby(List<PhaseSpec> out, StackSpec spec) {
+    if (spec.postgres().synchronousMode() != io.madbase.stack.SynchronousMode.STRICT) {
+      return;
+    }
+    double extra = spec.timing().patroni().loopWait() + 4;
+    out.replaceAll(
+        p ->
+            p.id().startsWith("first_write_")
+                ? new PhaseSpec(
+                    p.id(),
+                    p.label(),
+                    p.source(),
+                    p.required(),
+                    p.find(),
+                    p.predicted()
+                        .plus(
+                            0,
+                            extra,
+                            "synchronous_mode strict: the new primary takes writes once a standby"
+                                + " streams from it and Patroni names it synchronous"))
+                : p);
+  }
+
+  /**
+   * Which acknowledged writes a fault puts at risk on these settings, when it puts any: said in the
+   * dry run and in the report, beside what the ledger found.
+   */
+  public static Optional<String> writesAtRisk(Fault f, StackSpec spec) {
+    FailoverTiming t = spec.timing();
+    io.madbase.stack.DataSafety ds = io.madbase.stack.DataSafety.of(spec);
+    boolean sync = ds.synchronousMode().synchronous();
+    boolean leaderHit = f.target().equals("leader") || f.target().equals(f.oldLeader());
+    switch (f.action()) {
+      case CRASH_NODE -> {
+        if (!leaderHit) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            sync
+                ? "PostgreSQL: none (synchronous_mode "
+                    + ds.synchronousMode()
+                    + ": every acknowledged commit is on the synchronous standby, the only node"
+                    + " Patroni promotes)"
+                : "PostgreSQL: what the leader acknowledged and had not streamed yet when it"
+                    + " crashed (asynchronous replication's window: under a second of writes, often"
+                    + " none)");
+      }
+      case CRASH_REDIS_MASTER -> {
+        return Optional.of(
+            "Redis: what the master acknowledged and had not replicated yet when it crashed"
+                + " (asynchronous replication's window)");
+      }
+      case PARTITION -> {
+        Topology topology = Topology.local(spec);
+        Optional<io.madbase.stack.Role> role = PartitionGroups.targetRole(topology, f.target());
+        Fault.Cut cut = f.cut() == null ? new Fault.Cut(List.of("everyone"), "both") : f.cut();
+        Set<io.madbase.stack.Role> from = PartitionGroups.roles(topology, cut.from());
+        String dir = cut.direction() == null ? "both" : cut.direction();
+        if (role.equals(Optional.of(io.madbase.stack.Role.POSTGRES))
+            && leaderHit
+            && from.contains(io.madbase.stack.Role.ETCD)
+            && !dir.equals("incoming")) {
+          boolean kept =
+              spec.postgres().failsafeMode()
+                  && !(from.contains(io.madbase.stack.Role.POSTGRES) && !dir.equals("incoming"));
+          if (kept) {
+            return Optional.of(
+                "PostgreSQL: none (failsafe_mode keeps the cut-off leader primary, and no other"
+                    + " node is promoted)");
+          }
+          double demotes = t.patroni().loopWait() + 2 * t.patroni().retryTimeout();
+          // a replica's stream is a connection it opens toward the primary: cut when what they
+          // send to it is dropped
+          boolean replicasCut =
+              from.contains(io.madbase.stack.Role.POSTGRES) && !dir.equals("outgoing");
+          if (!replicasCut) {
+            return Optional.of(
+                "PostgreSQL: what it acknowledged and had not streamed yet when it demoted itself:"
+                    + " the replicas still receive its WAL, so usually nothing");
+          }
+          return Optional.of(
+              sync
+                  ? "PostgreSQL: none (synchronous_mode "
+                      + ds.synchronousMode()
+                      + ": the cut-off primary's commits wait for a standby it cannot reach; they"
+                      + " end held, refused or of unknown outcome, never acknowledged)"
+                  : String.format(
+                      java.util.Locale.ROOT,
+                      "PostgreSQL: every write the cut-off primary acknowledges until it demotes"
+                          + " itself (up to %.0f s after the cut: loop_wait + 2 x retry_timeout), lost"
+                          + " when it rejoins as a replica (asynchronous replication;"
+                          + " synchronous_mode on makes those commits wait instead)",
+                      demotes));
+        }
+        if (role.equals(Optional.of(io.madbase.stack.Role.REDIS))
+            && (f.target().equals("redis_master") || f.target().equals(f.oldRedisMaster()))
+            && from.contains(io.madbase.stack.Role.SENTINEL)
+            && !dir.equals("outgoing")) {
+          if (ds.redisRefusesWithoutReplicas() && from.contains(io.madbase.stack.Role.REDIS)) {
+            return Optional.of(
+                "Redis: what the cut-off master acknowledges until it refuses writes without"
+                    + " replicas: up to min-replicas-max-lag ("
+                    + ds.minReplicasMaxLag().toSeconds()
+                    + " s) + 1 s after the cut");
+          }
+          return Optional.of(
+              "Redis: every write the cut-off master acknowledges from the cut until the Sentinels"
+                  + " turn it into a replica after the heal"
+                  + (f.duration() == null ? "" : " (" + f.duration().toSeconds() + " s and some)")
+                  + "; redis.min_replicas_to_write 1 bounds it by min_replicas_max_lag");
+        }
+        return Optional.empty();
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /**
    * When the gateway's hold deadline is shorter than a crashed leader can keep writes waiting on
    * these settings (the latest predicted first write through the gateway after kill-primary), what
    * that means: held writes fail with 503 before the new primary takes them. Empty when it covers a
@@ -526,7 +706,7 @@ public final class Expectations {
   }
 
   /** A lost leader's key expires between ttl - loop_wait and ttl after its last refresh. */
-  private static Bound lease(FailoverTiming t) {
+  static Bound lease(FailoverTiming t) {
     return new Bound(
         t.patroni().ttl() - t.patroni().loopWait(),
         t.patroni().ttl() + 0.5,
@@ -534,7 +714,7 @@ public final class Expectations {
   }
 
   /** rise x downinter + check timeout: how long HAProxy takes to route to a node that passes. */
-  private static double haproxyUp(FailoverTiming t) {
+  static double haproxyUp(FailoverTiming t) {
     return t.haproxy().downinter().toMillis() / 1000.0 * t.haproxy().rise() + CHECK_TIMEOUT;
   }
 
@@ -543,14 +723,19 @@ public final class Expectations {
    * timeout=2): a frozen member's key outlives its leader key, and the election waits for it
    * (measured: the new key 2.1 s after the old one went, three runs of three).
    */
-  private static final double FROZEN_MEMBER_WAIT = 2;
+  static final double FROZEN_MEMBER_WAIT = 2;
 
   /** timeout check 1s in the rendered haproxy.cfg */
-  private static final double CHECK_TIMEOUT = 1.0;
+  static final double CHECK_TIMEOUT = 1.0;
 
   /** A replica lost (crashed, stopped, frozen): no failover; writes simply go on. */
   private static void replicaLost(
       List<PhaseSpec> out, Fault f, FailoverTiming t, Set<String> probes) {
+    replicaLost(out, f, t, probes, false);
+  }
+
+  static void replicaLost(
+      List<PhaseSpec> out, Fault f, FailoverTiming t, Set<String> probes, boolean synchronous) {
     out.add(
         new PhaseSpec(
             "replica_down",
@@ -562,8 +747,21 @@ public final class Expectations {
                 0,
                 t.haproxy().fastinter().toMillis() / 1000.0 * t.haproxy().fall() + CHECK_TIMEOUT,
                 "fall x fastinter + check timeout")));
-    writes(
-        out, probes, o -> Optional.of(f.nanos()), new Bound(0, 1, "writes continue on the leader"));
+    writes(out, probes, o -> Optional.of(f.nanos()), replicaLostWrites(t, synchronous));
+  }
+
+  /**
+   * Writes after a replica is lost: they go on; with synchronous replication a commit waits until
+   * Patroni names another synchronous standby on its next loop, if the lost one was it.
+   */
+  static Bound replicaLostWrites(FailoverTiming t, boolean synchronous) {
+    return synchronous
+        ? new Bound(
+            0,
+            t.patroni().loopWait() + 2,
+            "writes continue; if it was the synchronous standby, commits wait until Patroni names"
+                + " another on its next loop (loop_wait)")
+        : new Bound(0, 1, "writes continue on the leader");
   }
 
   /**
@@ -571,7 +769,7 @@ public final class Expectations {
    * routes to it and the clients' writes go through again. {@code required} false: the phases may
    * not come at all (a freeze about as long as the lease).
    */
-  private static void failover(
+  static void failover(
       List<PhaseSpec> out,
       Fault f,
       FailoverTiming t,
@@ -596,7 +794,8 @@ public final class Expectations {
             electionWait == 0
                 ? "a replica takes the key on its next loop (loop_wait) or at once on the watch"
                 : "a replica takes the key on its next loop (loop_wait), after asking every member"
-                    + " for its WAL position: a frozen one does not answer, and Patroni waits "
+                    + " for its WAL position: a frozen or cut-off one does not answer, and Patroni"
+                    + " waits "
                     + FROZEN_MEMBER_WAIT
                     + " s for it");
     out.add(
@@ -635,6 +834,76 @@ public final class Expectations {
     if (required) {
       writes(out, probes, o -> newKey(o, f), routed);
     }
+  }
+
+  /**
+   * A crashed leader on an orchestrator that starts a crashed member again by itself (a swarm's
+   * restart policy, about 2 s here): its Patroni comes back well within its lease (ttl), finds the
+   * leader key still its own, and promotes the same node again after crash recovery; no other node
+   * takes over. If the restart outlasts the lease, the others fail over as after a plain crash.
+   * Either way, what is waited for is a primary writable again, and writes after it.
+   */
+  private static void restartedByOrchestrator(
+      List<PhaseSpec> out, Fault f, FailoverTiming t, Set<String> probes) {
+    double loop = t.patroni().loopWait();
+    Bound restarted =
+        new Bound(
+            1,
+            10,
+            "the orchestrator's restart delay (1 s), a new container, and Patroni starting"
+                + " postgres in crash recovery (6.4-7.2 s measured on a single-node swarm)");
+    out.add(
+        new PhaseSpec(
+            "node_restarted",
+            "postgres started again on the crashed node (orchestrator)",
+            "process table",
+            false,
+            o ->
+                o.firstEvent(
+                    Event.POSTMASTER,
+                    e -> e.subject().equals(f.target()) && !e.detail().equals("none")),
+            restarted));
+    out.add(
+        new PhaseSpec(
+            "leader_key_gone",
+            "leader key gone (only if the restart outlasts the lease)",
+            "etcd watch",
+            false,
+            o -> o.firstEvent(Event.LEADER_KEY_DELETED, e -> true),
+            lease(t)));
+    Bound writable =
+        new Bound(
+            0,
+            lease(t).max() + loop + 1,
+            "back on the same node after crash recovery (its key outlives the restart), or a"
+                + " failover once the lease expires");
+    Function<Observed, Optional<Long>> primary =
+        o ->
+            o.firstEvent(
+                Event.PATRONI_ROLE,
+                e -> e.detail().equals("primary/running") && e.nanos() > f.nanos());
+    out.add(
+        new PhaseSpec(
+            "primary_writable_again",
+            "a primary writable again",
+            "Patroni REST",
+            true,
+            primary,
+            writable));
+    Bound routed =
+        haproxyRoutes(
+            out,
+            t,
+            writable,
+            true,
+            o ->
+                primary
+                    .apply(o)
+                    .flatMap(
+                        at ->
+                            o.firstEventAfter(at, Event.HAPROXY_PRIMARY, e -> !e.detail().isEmpty())
+                                .or(() -> Optional.of(at))));
+    writes(out, probes, primary, routed);
   }
 
   /**
@@ -748,7 +1017,7 @@ public final class Expectations {
    * {@code role} on the node after it resumed: its state at the resume when the watcher never saw
    * it change (a freeze shorter than the watcher's timeout), else the first change to it after.
    */
-  private static PhaseSpec backAs(
+  static PhaseSpec backAs(
       Fault f, Function<Observed, Optional<Long>> resumed, String label, String role, Bound bound) {
     return new PhaseSpec(
         "rejoined",
@@ -775,7 +1044,7 @@ public final class Expectations {
   }
 
   /** The last role the Patroni watcher saw on {@code node} before {@code at}. */
-  private static Optional<String> lastRole(Observed o, String node, long at) {
+  static Optional<String> lastRole(Observed o, String node, long at) {
     return o.events().all().stream()
         .filter(
             e -> e.nanos() <= at && e.kind().equals(Event.PATRONI_ROLE) && e.subject().equals(node))
@@ -784,7 +1053,7 @@ public final class Expectations {
   }
 
   /** HAProxy routing to a primary that became writable within {@code writable}. */
-  private static Bound haproxyRoutes(
+  static Bound haproxyRoutes(
       List<PhaseSpec> out,
       FailoverTiming t,
       Bound writable,
@@ -798,7 +1067,7 @@ public final class Expectations {
   }
 
   /** First writes through HAProxy and through the gateway, once {@code from} has happened. */
-  private static void writes(
+  static void writes(
       List<PhaseSpec> out,
       Set<String> probes,
       java.util.function.Function<Observed, Optional<Long>> from,
@@ -826,11 +1095,11 @@ public final class Expectations {
     }
   }
 
-  private static Optional<Long> newKey(Observed o, Fault f) {
+  static Optional<Long> newKey(Observed o, Fault f) {
     return o.firstEvent(Event.LEADER_KEY_SET, e -> !e.subject().equals(f.oldLeader()));
   }
 
-  private static Optional<String> newLeader(Observed o, Fault f) {
+  static Optional<String> newLeader(Observed o, Fault f) {
     return o.events()
         .first(
             f.nanos(),

@@ -28,6 +28,14 @@ public record Observed(EventLog events, OpLog ops, long faultNanos) {
         .findFirst();
   }
 
+  /** When the first operation of {@code probe} that failed ended, at or after {@code from}. */
+  public Optional<Long> firstFailed(String probe, long from, Predicate<Op> p) {
+    return ops.of(probe).stream()
+        .filter(o -> !o.ok() && o.endNanos() >= from && p.test(o))
+        .map(Op::endNanos)
+        .min(Long::compare);
+  }
+
   public boolean hasProbe(String probe) {
     return !ops.of(probe).isEmpty();
   }

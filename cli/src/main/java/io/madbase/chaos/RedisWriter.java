@@ -28,11 +28,16 @@ public final class RedisWriter extends Probe {
   private final RedisClient client;
   private final RedisURI uri;
   private final String keyPrefix;
+  private final UnaryOperator<String> memberAt;
   private StatefulRedisConnection<String, String> conn;
+
+  /** The member the connection writes to (its announced address, named), "" when unknown. */
+  private String servedBy = "";
 
   public RedisWriter(
       List<Endpoint> sentinels,
       UnaryOperator<Endpoint> reachable,
+      UnaryOperator<String> memberAt,
       String masterName,
       String password,
       String probeId,
@@ -40,6 +45,7 @@ public final class RedisWriter extends Probe {
       RunClock clock,
       OpLog ops) {
     super("redis_writer", interval, clock, ops);
+    this.memberAt = memberAt;
     this.keyPrefix = "madbase-probe:" + probeId + ":";
     RedisURI.Builder b = RedisURI.builder();
     for (Endpoint s : sentinels) {
@@ -83,10 +89,11 @@ public final class RedisWriter extends Probe {
     try {
       if (conn == null || !conn.isOpen()) {
         conn = client.connect(uri);
+        servedBy = servedBy(conn);
       }
       sent = true;
       conn.sync().set(key(seq), Long.toString(seq));
-      record(seq, intended, Op.Outcome.OK, "", "", 0, "");
+      record(seq, intended, Op.Outcome.OK, "", "", 0, servedBy);
     } catch (RedisCommandTimeoutException e) {
       record(seq, intended, Op.Outcome.UNKNOWN, "timeout", firstLine(e), 0, "");
       reset();
@@ -117,6 +124,20 @@ public final class RedisWriter extends Probe {
           0,
           "");
       reset();
+    }
+  }
+
+  /**
+   * Which member a new connection reached: its replica-announce-ip (the address it has inside the
+   * stack), asked once per connection. A client that silently moves to another master after a
+   * failover shows here.
+   */
+  private String servedBy(StatefulRedisConnection<String, String> c) {
+    try {
+      String ip = c.sync().configGet("replica-announce-ip").getOrDefault("replica-announce-ip", "");
+      return ip.isEmpty() ? "" : memberAt.apply(ip);
+    } catch (RedisException e) {
+      return "";
     }
   }
 

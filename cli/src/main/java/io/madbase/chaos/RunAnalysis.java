@@ -204,7 +204,18 @@ final class RunAnalysis {
     timing.put("worker_discovery_interval", Durations.format(spec.workers().discoveryInterval()));
 
     List<String> allNotes = new ArrayList<>(notes);
-    ledger.forEach(l -> lostInTheReplicationWindow(l).ifPresent(allNotes::add));
+    for (FaultPhases fp : faults) {
+      Expectations.writesAtRisk(fp.fault(), spec)
+          .ifPresent(
+              r ->
+                  allNotes.add(
+                      "acknowledged writes at risk in "
+                          + fp.fault().action().id()
+                          + " (predicted from the settings in force): "
+                          + r));
+    }
+    io.madbase.stack.DataSafety safety = io.madbase.stack.DataSafety.of(spec);
+    ledger.forEach(l -> lostInTheReplicationWindow(l, safety).ifPresent(allNotes::add));
     List<RunResult.TimedEvent> timed =
         events.all().stream()
             .map(
@@ -219,7 +230,12 @@ final class RunAnalysis {
         runId,
         clock.wallOrigin(),
         new RunResult.Stack(
-            spec.name(), driver.name(), spec.failover().profile(), summary(spec), timing),
+            spec.name(),
+            driver.name(),
+            spec.failover().profile(),
+            summary(spec),
+            timing,
+            io.madbase.stack.DataSafety.of(spec)),
         faultRecords,
         phases,
         recovered,
@@ -249,6 +265,24 @@ final class RunAnalysis {
    * A note when every lost write of {@code l} was acknowledged around the moment of the fault: that
    * is asynchronous replication's window (Patroni's default, and Redis's), not a failover bug.
    */
+  static Optional<String> lostInTheReplicationWindow(
+      RunResult.LedgerCheck l, io.madbase.stack.DataSafety safety) {
+    boolean postgres = !l.probe().equals("redis_writer");
+    if (postgres && safety.synchronousMode().synchronous() && l.lost() > 0) {
+      return Optional.of(
+          l.probe()
+              + ": "
+              + l.lost()
+              + " acknowledged write"
+              + (l.lost() == 1 ? "" : "s")
+              + " lost with synchronous_mode "
+              + safety.synchronousMode()
+              + ": every acknowledged commit should have been on the synchronous standby, so this"
+              + " is not replication's window");
+    }
+    return lostInTheReplicationWindow(l);
+  }
+
   static Optional<String> lostInTheReplicationWindow(RunResult.LedgerCheck l) {
     List<Double> at = l.lostAckedAtSeconds();
     if (l.lost() == 0
@@ -340,7 +374,7 @@ final class RunAnalysis {
     FailoverTiming t = spec.timing();
     return String.format(
         Locale.ROOT,
-        "Patroni ttl %d / loop_wait %d / retry_timeout %d; HAProxy inter %s fastinter %s downinter %s fall %d rise %d; Sentinel down-after %s; gateway hold %s",
+        "Patroni ttl %d / loop_wait %d / retry_timeout %d; HAProxy inter %s fastinter %s downinter %s fall %d rise %d; Sentinel down-after %s; gateway hold %s; %s",
         t.patroni().ttl(),
         t.patroni().loopWait(),
         t.patroni().retryTimeout(),
@@ -350,7 +384,8 @@ final class RunAnalysis {
         t.haproxy().fall(),
         t.haproxy().rise(),
         Durations.format(t.sentinel().downAfter()),
-        Durations.format(spec.gateway().holdDeadline()));
+        Durations.format(spec.gateway().holdDeadline()),
+        io.madbase.stack.DataSafety.of(spec).describe());
   }
 
   private record Window(int failed, int unknown, int held, Map<String, Integer> kinds) {}

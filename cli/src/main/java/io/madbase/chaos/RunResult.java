@@ -32,8 +32,18 @@ public record RunResult(
     LoadRun load) {
 
   /** The stack the run was made against, with the settings the predictions come from. */
+  /**
+   * The stack a run ran on.
+   *
+   * @param dataSafety the data-safety settings in force (read back from the running stack)
+   */
   public record Stack(
-      String name, String driver, String profile, String summary, Map<String, Object> timing) {}
+      String name,
+      String driver,
+      String profile,
+      String summary,
+      Map<String, Object> timing,
+      io.madbase.stack.DataSafety dataSafety) {}
 
   /** A fault as injected: what, on which member, when (seconds since the run started). */
   public record FaultRecord(String action, String target, double atSeconds, String detail) {}

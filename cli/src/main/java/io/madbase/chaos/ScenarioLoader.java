@@ -2,13 +2,15 @@ package io.madbase.chaos;
 
 import io.madbase.MadbaseException;
 import io.madbase.driver.Signal;
+import io.madbase.stack.InputFile;
 import io.madbase.stack.Problems;
 import io.madbase.stack.SpecException;
+import io.madbase.stack.StackSpec;
 import io.madbase.stack.YamlBinder;
+import io.madbase.stack.YamlLocations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,13 +39,28 @@ public final class ScenarioLoader {
   static final Set<String> ROLLBACKS = Set.of("restart_faulted", "remove_added_workers");
   static final Set<String> STEADY_STATES = Set.of("stack_healthy");
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}");
-  private static final Pattern POSTGRES_TARGET = Pattern.compile("leader|replica|pg[1-9][0-9]?");
+
+  /**
+   * The longest sleep or recovery wait of one step: a run is bounded in time, as madbase's loops
+   * are (the --load beside it stops after an hour too); 60m where 60s was meant is refused.
+   */
+  static final Duration MAX_WAIT = Duration.ofHours(1);
 
   /** A node frozen longer than this is a node lost, not a pause: crash it instead. */
   static final Duration MAX_FREEZE = Duration.ofMinutes(10);
 
   private static final Pattern TARGET =
-      Pattern.compile("leader|replica|follower|majority|(pg|e|r|s|gw|w)[1-9][0-9]?");
+      Pattern.compile(
+          "leader|replica|follower|majority|redis_master|etcd_leader|haproxy|(pg|e|r|s|gw|w)[1-9][0-9]?");
+
+  /** Targets only a partition takes: it may cut off any member. */
+  private static final Set<String> PARTITION_ONLY =
+      Set.of("redis_master", "etcd_leader", "haproxy");
+
+  private static final Pattern MEMBER = Pattern.compile("haproxy|(pg|e|r|s|gw|w)[1-9][0-9]?");
+
+  /** A partition longer than this is a member lost: stop it instead. */
+  static final Duration MAX_PARTITION = Duration.ofMinutes(10);
 
   private ScenarioLoader() {}
 
@@ -59,8 +76,8 @@ public final class ScenarioLoader {
     }
   }
 
-  /** A loaded scenario and where it came from. */
-  public record Loaded(ScenarioSpec spec, String source) {}
+  /** A loaded scenario, where it came from, and where each of its fields stands in the file. */
+  public record Loaded(ScenarioSpec spec, String source, YamlLocations where) {}
 
   /** The names of the bundled scenarios. */
   public static List<String> bundled() {
@@ -72,35 +89,95 @@ public final class ScenarioLoader {
         .toList();
   }
 
+  /**
+   * The first sentence of a bundled scenario's description, read without binding the file: every
+   * madbase command lists the bundled scenarios as subcommands, and binding all of them cost about
+   * a second of start-up (the YAML and Jackson classes alone). A test holds it to the bound
+   * description.
+   */
+  public static String bundledSummary(String name) {
+    String resource = "chaos-scenarios/" + name + ".yaml";
+    List<String> lines =
+        read(resource)
+            .orElseThrow(() -> new IllegalStateException("missing " + resource))
+            .lines()
+            .toList();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (!line.startsWith("description:")) {
+        continue;
+      }
+      String value = line.substring("description:".length()).strip();
+      StringBuilder text = new StringBuilder();
+      if (value.equals(">-") || value.equals(">") || value.equals("|") || value.equals("|-")) {
+        for (int j = i + 1;
+            j < lines.size() && (lines.get(j).startsWith(" ") || lines.get(j).isBlank());
+            j++) {
+          text.append(lines.get(j).strip()).append(' ');
+        }
+      } else {
+        text.append(value.replaceAll("^[\"']|[\"']$", ""));
+      }
+      return firstSentence(text.toString());
+    }
+    return "";
+  }
+
+  /** A description's first sentence (up to ". "), or all of it. */
+  public static String firstSentence(String d) {
+    String s = d.strip();
+    int dot = s.indexOf(". ");
+    return dot < 0 ? s : s.substring(0, dot + 1);
+  }
+
   /** A bundled scenario by name, or a file by path. */
   public static Loaded load(String nameOrPath) {
     if (bundled().contains(nameOrPath)) {
       String resource = "chaos-scenarios/" + nameOrPath + ".yaml";
-      return new Loaded(
-          parse(
-              resource,
-              read(resource).orElseThrow(() -> new IllegalStateException("missing " + resource))),
-          resource);
+      return parseLoaded(
+          resource,
+          read(resource).orElseThrow(() -> new IllegalStateException("missing " + resource)));
+    }
+    if (nameOrPath.isEmpty()) {
+      throw MadbaseException.invalidInput(
+          "the scenario name is empty (''): name a bundled one (madbase chaos list) or a file");
     }
     Path p = Path.of(nameOrPath);
-    if (!Files.isRegularFile(p)) {
+    if (!InputFile.exists(p)) {
       throw MadbaseException.invalidInput(
           "no scenario '"
-              + nameOrPath
+              + Problems.shown(nameOrPath)
               + "': not a bundled one ("
               + String.join(", ", bundled())
               + ") and no such file");
     }
-    try {
-      return new Loaded(
-          parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8)), p.toString());
-    } catch (IOException e) {
-      throw MadbaseException.invalidInput(p + ": cannot read: " + e.getMessage());
-    }
+    return parseLoaded(p.toString(), InputFile.read(p));
+  }
+
+  /**
+   * Checks every member {@code loaded} names against the stack it is to run on: unknown members,
+   * default targets the stack lacks, probes through a gateway it does not have (exit 2, naming the
+   * file, line and field). Runs before anything touches the stack, dry run or not.
+   */
+  public static void checkAgainst(Loaded loaded, StackSpec stack) {
+    Problems p = new Problems(loaded.source(), loaded.where());
+    ScenarioTargets.checkAgainst(p, loaded.spec(), stack);
+    p.throwIfAny();
   }
 
   /** Parses and validates a scenario; {@code source} names it in errors. */
   public static ScenarioSpec parse(String source, String text) {
+    return parseLoaded(source, text).spec();
+  }
+
+  /** Parses and validates a scenario, and checks it against {@code stack}'s members. */
+  public static ScenarioSpec parse(String source, String text, StackSpec stack) {
+    Loaded loaded = parseLoaded(source, text);
+    checkAgainst(loaded, stack);
+    return loaded.spec();
+  }
+
+  private static Loaded parseLoaded(String source, String text) {
     YamlBinder.Bound<ScenarioSpec> b =
         YamlBinder.bind(
             source,
@@ -112,7 +189,7 @@ public final class ScenarioLoader {
     Problems p = new Problems(source, b.where());
     validate(b.value(), p);
     p.throwIfAny();
-    return b.value();
+    return new Loaded(b.value(), source, b.where());
   }
 
   private static SpecException emptyFile(String source) {
@@ -126,14 +203,16 @@ public final class ScenarioLoader {
     if (s.name() == null) {
       p.add("name", "a scenario needs a name");
     } else if (!NAME.matcher(s.name()).matches()) {
-      p.add("name", "must be lowercase letters, digits and '-' (got '" + s.name() + "')");
+      p.add(
+          "name",
+          "must be lowercase letters, digits and '-' (got '" + Problems.shown(s.name()) + "')");
     }
     for (int i = 0; i < s.steadyState().size(); i++) {
       if (!STEADY_STATES.contains(s.steadyState().get(i))) {
         p.add(
             "steady_state." + i,
             "unknown check '"
-                + s.steadyState().get(i)
+                + Problems.shown(s.steadyState().get(i))
                 + "' (known: "
                 + String.join(", ", STEADY_STATES)
                 + ")");
@@ -160,7 +239,9 @@ public final class ScenarioLoader {
       }
       Optional<Action> a = Action.find(st.action());
       if (a.isEmpty()) {
-        p.add(at + ".action", "unknown action '" + st.action() + "' (known: " + Action.ids() + ")");
+        p.add(
+            at + ".action",
+            "unknown action '" + Problems.shown(st.action()) + "' (known: " + Action.ids() + ")");
         continue;
       }
       Action action = a.get();
@@ -170,17 +251,33 @@ public final class ScenarioLoader {
       unused(p, at, action, "candidate", st.candidate());
       unused(p, at, action, "duration", st.duration());
       unused(p, at, action, "timeout", st.timeout());
+      unused(p, at, action, "from", st.from());
+      unused(p, at, action, "direction", st.direction());
       if (st.target() != null
           && action.fields().contains("target")
           && !TARGET.matcher(st.target()).matches()) {
         p.add(
             at + ".target",
             "'"
-                + st.target()
+                + Problems.shown(st.target())
                 + "' is not a target: leader, replica, follower, or a member name such as pg2, e1, gw1, w1");
       }
       if ("majority".equals(st.target()) && action != Action.CRASH_ETCD_MEMBER) {
         p.add(at + ".target", "only crash_etcd_member takes the target majority");
+      } else if (st.target() != null
+          && PARTITION_ONLY.contains(st.target())
+          && action != Action.PARTITION) {
+        p.add(at + ".target", "only partition takes the target " + st.target());
+      } else if (st.target() != null
+          && action.fields().contains("target")
+          && TARGET.matcher(st.target()).matches()) {
+        ScenarioTargets.checkTarget(p, at, action, st.target());
+      }
+      if (st.candidate() != null && action.fields().contains("candidate")) {
+        ScenarioTargets.checkCandidate(p, at, st.candidate());
+      }
+      if (action == Action.PARTITION) {
+        checkPartition(p, at, st);
       }
       if (st.signal() != null && action.fields().contains("signal")) {
         try {
@@ -188,13 +285,17 @@ public final class ScenarioLoader {
         } catch (IllegalArgumentException e) {
           p.add(
               at + ".signal",
-              "unknown signal '" + st.signal() + "' (known: TERM, KILL, INT, HUP, STOP, CONT)");
+              "unknown signal '"
+                  + Problems.shown(st.signal())
+                  + "' (known: TERM, KILL, INT, HUP, STOP, CONT)");
         }
       }
       if (action == Action.SLEEP && (st.duration() == null || !positive(st.duration()))) {
         p.add(
             at + (st.duration() == null ? "" : ".duration"),
             "sleep needs a duration longer than zero, such as 5s");
+      } else if (action == Action.SLEEP && st.duration().compareTo(MAX_WAIT) > 0) {
+        p.add(at + ".duration", "at most " + MAX_WAIT.toMinutes() + "m (a run is bounded in time)");
       }
       if (action == Action.FREEZE_NODE) {
         if (st.duration() == null || !positive(st.duration())) {
@@ -203,13 +304,6 @@ public final class ScenarioLoader {
               "freeze_node needs a duration longer than zero: how long the node stays frozen, such as 20s");
         } else if (st.duration().compareTo(MAX_FREEZE) > 0) {
           p.add(at + ".duration", "at most " + MAX_FREEZE.toMinutes() + "m");
-        }
-        if (st.target() != null && !POSTGRES_TARGET.matcher(st.target()).matches()) {
-          p.add(
-              at + ".target",
-              "freeze_node freezes a postgres node: leader, replica or a name such as pg2 (got '"
-                  + st.target()
-                  + "')");
         }
       }
       if (action == Action.RESTART_FAULTED && !stopSeen) {
@@ -225,6 +319,8 @@ public final class ScenarioLoader {
       }
       if (st.timeout() != null && !positive(st.timeout())) {
         p.add(at + ".timeout", "must be longer than zero");
+      } else if (st.timeout() != null && st.timeout().compareTo(MAX_WAIT) > 0) {
+        p.add(at + ".timeout", "at most " + MAX_WAIT.toMinutes() + "m (a run is bounded in time)");
       }
     }
     if (!s.method().isEmpty() && !faultSeen) {
@@ -242,11 +338,53 @@ public final class ScenarioLoader {
         p.add(
             "rollback." + i,
             "unknown rollback '"
-                + s.rollback().get(i)
+                + Problems.shown(s.rollback().get(i))
                 + "' (known: remove_added_workers, restart_faulted)");
       }
     }
     checkSlo(s, p);
+  }
+
+  private static void checkPartition(Problems p, String at, ScenarioSpec.Step st) {
+    if ("follower".equals(st.target()) || "majority".equals(st.target())) {
+      p.add(
+          at + ".target",
+          "partition cuts off one member: leader, replica, redis_master, etcd_leader or a name"
+              + " such as pg2, r1, e1, haproxy");
+    }
+    if (st.from() != null) {
+      if (st.from().isEmpty()) {
+        p.add(at + ".from", "name what to cut the target off from, such as [etcd, postgres]");
+      }
+      for (int j = 0; j < st.from().size(); j++) {
+        String g = st.from().get(j);
+        if (g == null || (!PartitionGroups.GROUPS.containsKey(g) && !MEMBER.matcher(g).matches())) {
+          p.add(
+              at + ".from." + j,
+              "'"
+                  + g
+                  + "' is neither a group ("
+                  + String.join(", ", new java.util.TreeSet<>(PartitionGroups.GROUPS.keySet()))
+                  + ") nor a member name such as pg2, e1, r1, s1, haproxy");
+        }
+      }
+    }
+    if (st.direction() != null
+        && io.madbase.driver.FaultInjector.Direction.find(st.direction()).isEmpty()) {
+      p.add(
+          at + ".direction",
+          "unknown direction '"
+              + st.direction()
+              + "' (known: both, outgoing: the target cannot reach them, incoming: they cannot"
+              + " reach the target)");
+    }
+    if (st.duration() != null) {
+      if (!positive(st.duration())) {
+        p.add(at + ".duration", "must be longer than zero");
+      } else if (st.duration().compareTo(MAX_PARTITION) > 0) {
+        p.add(at + ".duration", "at most " + MAX_PARTITION.toMinutes() + "m");
+      }
+    }
   }
 
   private static void checkProbe(Problems p, String name, ScenarioSpec.ProbeSettings settings) {

@@ -88,9 +88,6 @@ public final class ScenarioRunner {
     events.listen(
         e -> listener.event(e, faultAt[0] < 0 ? -1 : RunClock.seconds(e.nanos() - faultAt[0])));
 
-    scenario
-        .method()
-        .forEach(st -> io.madbase.chaos.fault.FaultStep.requireTarget(driver.topology(), st));
     listener.step("steady state: is the stack healthy?");
     steadyState(scenario, obs);
 
@@ -99,6 +96,9 @@ public final class ScenarioRunner {
     // closed before the watchers (the list closes in order): a frozen node is resumed while
     // they still look
     closeables.add(freezes);
+    Partitions partitions = new Partitions(driver, events);
+    // healed before the watchers close too, so they see the healed stack
+    closeables.add(partitions);
     Map<String, Probe> probes = new LinkedHashMap<>();
     List<RunResult.LedgerCheck> ledger = List.of();
     io.madbase.load.RunningLoad load = null;
@@ -129,7 +129,8 @@ public final class ScenarioRunner {
           }
           case AWAIT_RECOVERY -> awaitRecovery(injected, events, ops, step.timeout(), reported);
           default -> {
-            Injected in = inject(action, step, spec, obs, events, scenario, freezes, injected);
+            Injected in =
+                inject(action, step, spec, obs, events, scenario, freezes, partitions, injected);
             injected.add(in);
             if (faultAt[0] < 0) {
               faultAt[0] = in.fault().nanos();
@@ -144,7 +145,8 @@ public final class ScenarioRunner {
       }
       sleep(SETTLE);
 
-      rollback(scenario, injected, events, obs, notes, freezes);
+      rollback(scenario, injected, events, obs, notes, freezes, partitions);
+      readMemberLogs(injected, events, clock);
       listener.step("stopping probes, letting requests in flight finish");
       probes.values().forEach(Probe::stop);
       if (load != null) {
@@ -186,7 +188,7 @@ public final class ScenarioRunner {
                     new RunAnalysis.FaultPhases(
                         i.fault(),
                         i.phases(),
-                        i.step().logOffset() < 0
+                        i.step().logOffset() < 0 || i.fault().action() == Action.PARTITION
                             ? List.of()
                             : driver.logSince(i.fault().target(), i.step().logOffset())))
             .toList(),
@@ -339,6 +341,7 @@ public final class ScenarioRunner {
                   .map(m -> topology.endpoint(m, Port.SENTINEL))
                   .toList(),
               topology::reachable,
+              host -> driver.observer().redisMember(host).map(Member::name).orElse(host),
               spec.redis().masterName(),
               driver.secrets().redis().reveal(),
               runId + "/redis",
@@ -421,9 +424,11 @@ public final class ScenarioRunner {
       EventLog events,
       ScenarioSpec scenario,
       Freezes freezes,
+      Partitions partitions,
       List<Injected> before) {
     FaultContext ctx =
-        context(obs, events, freezes, before, obs.leader().map(Member::name).orElse(""));
+        context(
+            obs, events, freezes, partitions, before, obs.leader().map(Member::name).orElse(""));
     listener.step("fault: " + action.id() + describeTarget(step));
     Injection in = FaultStep.of(action).inject(ctx, step);
     Expectations.Fault f =
@@ -434,18 +439,29 @@ public final class ScenarioRunner {
             ctx.redisMaster(),
             in.fault().nanos(),
             step.duration(),
-            in.etcdDown());
+            in.etcdDown(),
+            driver.faults().restartsCrashedMembers(),
+            action == Action.PARTITION
+                ? new Expectations.Fault.Cut(
+                    step.from() == null ? List.of("everyone") : step.from(), step.direction())
+                : null);
     Set<String> probeNames = new LinkedHashSet<>(probeNameList(scenario));
     return new Injected(f, Expectations.phases(f, spec, probeNames), in);
   }
 
   private FaultContext context(
-      StackObserver obs, EventLog events, Freezes freezes, List<Injected> before, String leader) {
+      StackObserver obs,
+      EventLog events,
+      Freezes freezes,
+      Partitions partitions,
+      List<Injected> before,
+      String leader) {
     return new FaultContext(
         driver,
         obs,
         events,
         freezes,
+        partitions,
         before.stream().map(Injected::step).toList(),
         leader,
         redisMaster(obs).orElse(""));
@@ -509,7 +525,8 @@ public final class ScenarioRunner {
       EventLog events,
       StackObserver obs,
       List<String> notes,
-      Freezes freezes) {
+      Freezes freezes,
+      Partitions partitions) {
     listener.step(
         scenario.rollback().isEmpty()
             ? "waiting for the stack to be whole again"
@@ -519,6 +536,8 @@ public final class ScenarioRunner {
     for (String early : freezes.thawAll("resumed early by the rollback")) {
       notes.add(early + " was still frozen at the rollback and was resumed early");
     }
+    // and a partition still in force is healed
+    partitions.healAll("healed by the rollback");
     if (scenario.rollback().contains("remove_added_workers")) {
       for (Injected in : injected) {
         if (in.step().added() != null) {
@@ -528,7 +547,7 @@ public final class ScenarioRunner {
       }
     }
     if (scenario.rollback().contains("restart_faulted")) {
-      FaultContext ctx = context(obs, events, freezes, injected, "");
+      FaultContext ctx = context(obs, events, freezes, partitions, injected, "");
       RestartFaulted.startAgain(ctx, RestartFaulted.stillDown(ctx, ctx.before()));
     }
     try {
@@ -542,6 +561,25 @@ public final class ScenarioRunner {
           Event.ROLLBACK,
           "",
           "not healthy after " + ROLLBACK_DEADLINE.toSeconds() + " s");
+    }
+  }
+
+  /**
+   * A cut-off postgres node's own log says when it demoted itself: its REST API may not answer
+   * while it does (Patroni's demotion holds it), so the log's time is the one the timeline uses.
+   */
+  private void readMemberLogs(List<Injected> injected, EventLog events, RunClock clock) {
+    for (Injected in : injected) {
+      String target = in.fault().target();
+      if (in.fault().action() != Action.PARTITION
+          || in.step().logOffset() < 0
+          || driver.topology().of(Role.POSTGRES).stream().noneMatch(m -> m.name().equals(target))) {
+        continue;
+      }
+      MemberLogs.first(
+              clock, target, driver.logSince(target, in.step().logOffset()), MemberLogs.DEMOTION)
+          .filter(e -> e.nanos() >= in.fault().nanos())
+          .ifPresent(events::record);
     }
   }
 

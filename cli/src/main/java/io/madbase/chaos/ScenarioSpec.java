@@ -66,8 +66,11 @@ public record ScenarioSpec(
    * @param target which member: leader, replica, a name (pg2, gw1, w1, e2); default per action
    * @param signal for signal_gateway, signal_worker, kill_postgres
    * @param candidate for switchover: the node to promote (default: Patroni chooses)
-   * @param duration for sleep
+   * @param duration for sleep; for freeze_node and partition, how long the fault lasts
    * @param timeout for await_recovery
+   * @param from for partition: what the target is cut off from (groups or member names)
+   * @param direction for partition: both (default), outgoing (the target cannot reach them),
+   *     incoming (they cannot reach the target)
    */
   public record Step(
       String action,
@@ -75,7 +78,9 @@ public record ScenarioSpec(
       String signal,
       String candidate,
       Duration duration,
-      Duration timeout) {}
+      Duration timeout,
+      List<String> from,
+      String direction) {}
 
   /**
    * The SLOs, each optional; a run meets its SLOs when every one present holds.

@@ -12,7 +12,7 @@ final class SqlErrors {
 
   /**
    * Connection settings of a probe: fail fast (a dead primary must show as an error in seconds, not
-   * minutes: STACK-NOTES), and say who we are in pg_stat_activity.
+   * minutes: docs/running-natively.md), and say who we are in pg_stat_activity.
    */
   static java.util.Properties probeConnection(String user, String password) {
     java.util.Properties p =

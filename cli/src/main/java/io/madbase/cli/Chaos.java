@@ -34,17 +34,10 @@ public final class Chaos implements Runnable {
   /** Adds one subcommand per bundled scenario: `madbase chaos kill-primary`. */
   static void addBundled(CommandLine chaos) {
     for (String name : ScenarioLoader.bundled()) {
-      ScenarioSpec s = ScenarioLoader.load(name).spec();
       CommandLine sub = new CommandLine(new Named(name));
-      sub.getCommandSpec().usageMessage().description(firstSentence(s.description()));
+      sub.getCommandSpec().usageMessage().description(ScenarioLoader.bundledSummary(name));
       chaos.addSubcommand(name, sub);
     }
-  }
-
-  static String firstSentence(String d) {
-    String s = d.strip();
-    int dot = s.indexOf(". ");
-    return dot < 0 ? s : s.substring(0, dot + 1);
   }
 
   /** {@code madbase chaos list}. */
@@ -60,7 +53,7 @@ public final class Chaos implements Runnable {
       var out = spec.commandLine().getOut();
       for (String name : ScenarioLoader.bundled()) {
         ScenarioSpec s = ScenarioLoader.load(name).spec();
-        out.printf("%-22s %s%n", name, firstSentence(s.description()));
+        out.printf("%-22s %s%n", name, ScenarioLoader.firstSentence(s.description()));
       }
       out.println();
       out.println(
@@ -78,6 +71,7 @@ public final class Chaos implements Runnable {
     @Spec CommandSpec spec;
     @Mixin StackOptions stack;
     @Mixin ChaosOptions chaos;
+    @Mixin OutputOptions output;
     @Mixin VerbosityOptions verbosity;
 
     @Parameters(
@@ -91,6 +85,7 @@ public final class Chaos implements Runnable {
           scenario,
           stack,
           chaos,
+          output,
           verbosity,
           spec.commandLine().getOut(),
           spec.commandLine().getErr());
@@ -104,6 +99,7 @@ public final class Chaos implements Runnable {
     @Spec CommandSpec spec;
     @Mixin StackOptions stack;
     @Mixin ChaosOptions chaos;
+    @Mixin OutputOptions output;
     @Mixin VerbosityOptions verbosity;
 
     Named(String name) {
@@ -113,7 +109,13 @@ public final class Chaos implements Runnable {
     @Override
     public Integer call() {
       return ChaosRunner.run(
-          name, stack, chaos, verbosity, spec.commandLine().getOut(), spec.commandLine().getErr());
+          name,
+          stack,
+          chaos,
+          output,
+          verbosity,
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
     }
   }
 }

@@ -1,34 +1,27 @@
 package io.madbase.cli;
 
+import io.madbase.MadbaseException;
+import io.madbase.chaos.LoadPlan;
+import io.madbase.load.LoadConfig;
+import io.madbase.load.Workload;
+import io.madbase.stack.StackSpec;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** Options every chaos run takes. */
+/**
+ * Options every chaos run takes. {@link #check} validates all of them at once, and a dry run calls
+ * it as a real run does: a dry run that passes means the options are good (issue 13, item 2).
+ */
 public final class ChaosOptions {
-  /** The --load plan, or null when no --load was given. */
-  io.madbase.chaos.LoadPlan loadPlan() {
-    if (load == null) {
-      return null;
-    }
-    if (load <= 0) {
-      throw io.madbase.MadbaseException.invalidInput(
-          "--load must be a rate above 0 (got " + load + ")");
-    }
-    if (loadConnections < 1) {
-      throw io.madbase.MadbaseException.invalidInput(
-          "--load-connections must be at least 1 (got " + loadConnections + ")");
-    }
-    var mix =
-        io.madbase.load.Workload.Mix.parse(loadMix)
-            .orElseThrow(
-                () ->
-                    io.madbase.MadbaseException.invalidInput(
-                        "--load-mix must be READS:WRITES such as 9:1 (got '" + loadMix + "')"));
-    if (loadWarmup.isNegative()) {
-      throw io.madbase.MadbaseException.invalidInput("--load-warmup must not be negative");
-    }
-    return new io.madbase.chaos.LoadPlan(load, loadConnections, mix, loadWarmup);
-  }
+  static final int MAX_REPEAT = 100;
+  static final int DEFAULT_LOAD_CONNECTIONS = 100;
+  static final String DEFAULT_LOAD_MIX = "9:1";
+  static final Duration DEFAULT_LOAD_WARMUP = Duration.ofSeconds(10);
+  static final Duration MAX_LOAD_WARMUP = Duration.ofHours(1);
 
   @Option(
       names = "--repeat",
@@ -41,7 +34,7 @@ public final class ChaosOptions {
   @Option(
       names = "--dry-run",
       description =
-          "Print what would happen and the predicted bounds of each phase; touch nothing.")
+          "Check the scenario and the options against the stack, print what would happen and the predicted bounds of each phase; touch nothing.")
   boolean dryRun;
 
   @Option(
@@ -54,24 +47,21 @@ public final class ChaosOptions {
   @Option(
       names = "--load-connections",
       paramLabel = "N",
-      defaultValue = "100",
-      description = "Connections the --load generator holds (default: ${DEFAULT-VALUE}).")
-  int loadConnections;
+      description = "Connections the --load generator holds (default: 100).")
+  Integer loadConnections;
 
   @Option(
       names = "--load-mix",
       paramLabel = "R:W",
-      defaultValue = "9:1",
-      description = "--load's reads:writes mix (default: ${DEFAULT-VALUE}).")
+      description = "--load's reads:writes mix (default: 9:1).")
   String loadMix;
 
   @Option(
       names = "--load-warmup",
       paramLabel = "D",
-      defaultValue = "10s",
       description =
-          "How long the --load runs before the fault (default: ${DEFAULT-VALUE}): a fresh gateway needs seconds of JIT compilation before it keeps up.")
-  java.time.Duration loadWarmup;
+          "How long the --load runs before the fault (default: 10s): a fresh gateway needs seconds of JIT compilation before it keeps up.")
+  Duration loadWarmup;
 
   @Option(
       names = "--report-dir",
@@ -80,4 +70,96 @@ public final class ChaosOptions {
       description =
           "Where the reports go: <DIR>/<run id>/report.{json,md,html} and junit.xml (default: ${DEFAULT-VALUE}).")
   Path reportDir;
+
+  /**
+   * Every problem with the options, at once (exit 2). A report directory that cannot be created is
+   * exit 3.
+   */
+  void check() {
+    List<String> p = new ArrayList<>();
+    if (repeat < 1 || repeat > MAX_REPEAT) {
+      p.add("--repeat must be between 1 and " + MAX_REPEAT + " (got " + repeat + ")");
+    }
+    if (load == null) {
+      if (loadConnections != null) {
+        p.add("--load-connections is for --load RATE, which is not given");
+      }
+      if (loadMix != null) {
+        p.add("--load-mix is for --load RATE, which is not given");
+      }
+      if (loadWarmup != null) {
+        p.add("--load-warmup is for --load RATE, which is not given");
+      }
+    } else {
+      if (!(load > 0) || load.isInfinite()) {
+        p.add("--load must be a rate above 0 req/s (got " + LoadConfig.fmt(load) + ")");
+      } else if (load > LoadConfig.MAX_RATE) {
+        p.add(
+            "--load must be at most "
+                + LoadConfig.fmt(LoadConfig.MAX_RATE)
+                + " req/s (got "
+                + LoadConfig.fmt(load)
+                + ")");
+      }
+      int conns = connections();
+      if (conns < 1 || conns > LoadConfig.MAX_CONNECTIONS) {
+        p.add(
+            "--load-connections must be between 1 and "
+                + LoadConfig.MAX_CONNECTIONS
+                + " (got "
+                + conns
+                + ")");
+      }
+      if (mix().isEmpty()) {
+        p.add(
+            "--load-mix must be READS:WRITES, whole numbers not both 0, such as 9:1 (got '"
+                + io.madbase.stack.Problems.shown(loadMix)
+                + "')");
+      }
+      if (loadWarmup != null
+          && (loadWarmup.isNegative() || loadWarmup.compareTo(MAX_LOAD_WARMUP) > 0)) {
+        p.add(
+            "--load-warmup must be between 0s and "
+                + io.madbase.gateway.Durations.format(MAX_LOAD_WARMUP)
+                + " (got "
+                + io.madbase.gateway.Durations.format(loadWarmup)
+                + ")");
+      }
+    }
+    if (!p.isEmpty()) {
+      throw MadbaseException.invalidInput(
+          p.size() == 1
+              ? p.get(0)
+              : p.size() + " problems with the options:\n  " + String.join("\n  ", p));
+    }
+    // the reports are written at the end of a run: a place that cannot hold them is found now
+    OutputPaths.checkDirectory("--report-dir", reportDir);
+  }
+
+  /** What the options need of {@code stack}: a gateway for --load. */
+  void checkAgainst(StackSpec stack) {
+    if (load != null && stack.gateway().instances() == 0) {
+      throw MadbaseException.invalidInput(
+          "--load runs through the gateway, and this stack has none (gateway.instances: 0)");
+    }
+  }
+
+  /** The --load plan, or null when no --load was given; {@link #check} first. */
+  LoadPlan loadPlan() {
+    return load == null
+        ? null
+        : new LoadPlan(
+            load,
+            connections(),
+            mix().orElseThrow(),
+            loadWarmup == null ? DEFAULT_LOAD_WARMUP : loadWarmup);
+  }
+
+  private int connections() {
+    return loadConnections == null ? DEFAULT_LOAD_CONNECTIONS : loadConnections;
+  }
+
+  private Optional<Workload.Mix> mix() {
+    return Workload.Mix.parse(loadMix == null ? DEFAULT_LOAD_MIX : loadMix);
+  }
 }

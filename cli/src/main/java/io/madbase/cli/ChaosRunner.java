@@ -1,8 +1,9 @@
 package io.madbase.cli;
 
 import io.madbase.ExitCode;
-import io.madbase.MadbaseException;
+import io.madbase.Json;
 import io.madbase.chaos.Action;
+import io.madbase.chaos.Bound;
 import io.madbase.chaos.EffectiveTiming;
 import io.madbase.chaos.Expectations;
 import io.madbase.chaos.PhaseSpec;
@@ -16,14 +17,17 @@ import io.madbase.gateway.Durations;
 import io.madbase.report.RepeatSummary;
 import io.madbase.report.ReportWriter;
 import io.madbase.report.TextReport;
+import io.madbase.stack.DataSafety;
 import io.madbase.stack.Role;
 import io.madbase.stack.StackSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** What `madbase chaos run X` and `madbase chaos X` share: load, dry-run or run, report. */
 final class ChaosRunner {
@@ -33,19 +37,21 @@ final class ChaosRunner {
       String scenarioName,
       StackOptions stack,
       ChaosOptions opts,
+      OutputOptions output,
       VerbosityOptions verbosity,
       PrintWriter out,
       PrintWriter err) {
+    boolean json = output.json();
     ScenarioLoader.Loaded loaded = ScenarioLoader.load(scenarioName);
-    if (opts.repeat < 1 || opts.repeat > 100) {
-      throw MadbaseException.invalidInput(
-          "--repeat must be between 1 and 100 (got " + opts.repeat + ")");
-    }
+    opts.check();
     if (opts.dryRun) {
       StackSpec spec =
           StackState.load(stack.stateDir())
               .map(StackState::spec)
               .orElseGet(() -> stack.load().spec());
+      // everything a real run checks before it touches the stack, in the same order
+      ScenarioLoader.checkAgainst(loaded, spec);
+      opts.checkAgainst(spec);
       String note = null;
       if (StackState.load(stack.stateDir()).isPresent()) {
         // a running stack: predict from the timing Patroni really has
@@ -57,6 +63,11 @@ final class ChaosRunner {
           }
         }
       }
+      if (json) {
+        out.println(Json.write(planJson(loaded, spec, note)));
+        err.println("(dry run: nothing was done)");
+        return ExitCode.OK;
+      }
       out.print(plan(loaded, spec));
       if (note != null) {
         out.println("  note: " + note);
@@ -65,8 +76,10 @@ final class ChaosRunner {
       return ExitCode.OK;
     }
     List<RunResult> results = new ArrayList<>();
-    var loadPlan = opts.loadPlan();
     try (StackLifecycle driver = stack.attach()) {
+      ScenarioLoader.checkAgainst(loaded, driver.spec());
+      opts.checkAgainst(driver.spec());
+      var loadPlan = opts.loadPlan();
       for (int i = 1; i <= opts.repeat; i++) {
         if (opts.repeat > 1) {
           err.printf("=== run %d of %d%n", i, opts.repeat);
@@ -75,8 +88,10 @@ final class ChaosRunner {
             new ScenarioRunner(driver, new TerminalRunListener(err, verbosity.quiet()), loadPlan)
                 .run(loaded.spec(), loaded.source());
         results.add(r);
-        out.println();
-        out.print(TextReport.render(r));
+        if (!json) {
+          out.println();
+          out.print(TextReport.render(r));
+        }
       }
     }
     String dirName =
@@ -85,12 +100,157 @@ final class ChaosRunner {
             : results.get(0).runId() + "-x" + results.size();
     Path dir = opts.reportDir.resolve(dirName).toAbsolutePath().normalize();
     ReportWriter.write(results, dir);
-    if (results.size() > 1) {
-      out.println();
-      out.print(RepeatSummary.of(results).markdown());
+    String where = "reports: " + dir + "/ (report.html, report.md, report.json, junit.xml)";
+    if (json) {
+      // the report on stdout, as report.json has it (a --repeat series: every run and the summary);
+      // where the files went is a diagnostic
+      out.println(Json.write(reportJson(results)));
+      err.println(where);
+    } else {
+      if (results.size() > 1) {
+        out.println();
+        out.print(RepeatSummary.of(results).markdown());
+      }
+      out.println(where);
     }
-    out.println("reports: " + dir + "/ (report.html, report.md, report.json, junit.xml)");
     return results.stream().allMatch(RunResult::passed) ? ExitCode.OK : ExitCode.CHECK_FAILED;
+  }
+
+  /**
+   * What -o json prints of a run: report.json, or for a --repeat series every run and the summary.
+   */
+  static Object reportJson(List<RunResult> results) {
+    if (results.size() == 1) {
+      return results.get(0);
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("summary", RepeatSummary.of(results));
+    doc.put("runs", results);
+    return doc;
+  }
+
+  /** One phase a dry run predicts, with the step it follows. */
+  record PlannedPhase(
+      int step,
+      String action,
+      String target,
+      String id,
+      String label,
+      boolean required,
+      Bound predicted) {}
+
+  /** --dry-run -o json: what the text plan shows, as data. */
+  static Map<String, Object> planJson(ScenarioLoader.Loaded loaded, StackSpec spec, String note) {
+    ScenarioSpec s = loaded.spec();
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("dry_run", true);
+    doc.put("scenario", s.name());
+    doc.put("source", loaded.source());
+    doc.put("description", s.description().strip());
+    doc.put("steady_state", s.steadyState());
+    doc.put("probes", s.probes());
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (ScenarioSpec.Step st : s.method()) {
+      Action a = Action.find(st.action()).orElseThrow();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("action", a.id());
+      String target = st.target() != null ? st.target() : a.defaultTarget();
+      if (a.fields().contains("target") && target != null) {
+        m.put("target", target);
+      }
+      m.put("signal", st.signal());
+      m.put("candidate", st.candidate());
+      m.put("duration", st.duration());
+      m.put("from", a == Action.PARTITION && st.from() == null ? List.of("everyone") : st.from());
+      m.put("direction", st.direction());
+      m.put(
+          "timeout",
+          a == Action.AWAIT_RECOVERY && st.timeout() == null ? DEFAULT_AWAIT : st.timeout());
+      m.values().removeIf(java.util.Objects::isNull);
+      steps.add(m);
+    }
+    doc.put("method", steps);
+    doc.put("rollback", s.rollback());
+    doc.put("stack", spec.name());
+    doc.put("profile", spec.failover().profile());
+    doc.put("timing", spec.timing());
+    doc.put("data_safety", DataSafety.of(spec));
+    doc.put("writes_at_risk", writesAtRisk(s, spec));
+    doc.put("predicted_phases", predictedPhases(s, spec));
+    doc.put("slo", s.slo());
+    if (note != null) {
+      doc.put("note", note);
+    }
+    return doc;
+  }
+
+  private static final java.time.Duration DEFAULT_AWAIT = java.time.Duration.ofSeconds(90);
+
+  /** Each fault step's phases and the window the settings predict for each. */
+  static List<PlannedPhase> predictedPhases(ScenarioSpec s, StackSpec spec) {
+    List<PlannedPhase> out = new ArrayList<>();
+    int etcdDown = 0;
+    int n = 0;
+    for (ScenarioSpec.Step st : s.method()) {
+      n++;
+      Action a = Action.find(st.action()).orElseThrow();
+      if (!a.isFault()) {
+        continue;
+      }
+      String target =
+          st.target() != null ? st.target() : a.defaultTarget() == null ? "" : a.defaultTarget();
+      int down = etcdDown;
+      if (a == Action.CRASH_ETCD_MEMBER) {
+        int members = spec.etcd().members();
+        etcdDown =
+            "majority".equals(target) ? Math.max(etcdDown, members - members / 2) : etcdDown + 1;
+        down = etcdDown;
+      } else if (a == Action.RESTART_FAULTED) {
+        etcdDown = 0;
+        target = "";
+      }
+      var f = plannedFault(a, st, target, down);
+      for (PhaseSpec ps :
+          Expectations.phases(f, spec, new LinkedHashSet<>(ScenarioRunner.probeNameList(s)))) {
+        out.add(
+            new PlannedPhase(
+                n, a.id(), target, ps.id(), ps.label(), ps.required(), ps.predicted()));
+      }
+    }
+    return out;
+  }
+
+  /** A fault step as the prediction sees it: the leader is whoever leads, called "leader". */
+  private static Expectations.Fault plannedFault(
+      Action a, ScenarioSpec.Step st, String target, int etcdDown) {
+    return new Expectations.Fault(
+        a,
+        target,
+        "leader",
+        "master",
+        0,
+        st.duration(),
+        etcdDown,
+        false,
+        a == Action.PARTITION
+            ? new Expectations.Fault.Cut(
+                st.from() == null ? List.of("everyone") : st.from(), st.direction())
+            : null);
+  }
+
+  /** What acknowledged writes each fault step puts at risk on the settings in force. */
+  static List<String> writesAtRisk(ScenarioSpec s, StackSpec spec) {
+    List<String> out = new ArrayList<>();
+    for (ScenarioSpec.Step st : s.method()) {
+      Action a = Action.find(st.action()).orElseThrow();
+      if (!a.isFault()) {
+        continue;
+      }
+      String target =
+          st.target() != null ? st.target() : a.defaultTarget() == null ? "" : a.defaultTarget();
+      Expectations.writesAtRisk(plannedFault(a, st, target, 0), spec).ifPresent(out::add);
+    }
+    return out;
   }
 
   /** --dry-run: the steps, the probes, the SLOs, and each phase's predicted window. */
@@ -125,8 +285,15 @@ final class ChaosRunner {
       if (st.candidate() != null) {
         sb.append(" candidate ").append(st.candidate());
       }
+      if (st.from() != null || a == Action.PARTITION) {
+        sb.append(" from ")
+            .append(String.join(", ", st.from() == null ? List.of("everyone") : st.from()));
+      }
+      if (st.direction() != null && !st.direction().equals("both")) {
+        sb.append(" (").append(st.direction()).append(" only)");
+      }
       if (st.duration() != null) {
-        sb.append(' ').append(Durations.format(st.duration()));
+        sb.append(a == Action.PARTITION ? " for " : " ").append(Durations.format(st.duration()));
       }
       if (a == Action.AWAIT_RECOVERY) {
         sb.append(" (at most ")
@@ -153,36 +320,18 @@ final class ChaosRunner {
             Durations.format(t.haproxy().downinter()),
             t.haproxy().rise(),
             Durations.format(t.sentinel().downAfter())));
-    int etcdDown = 0;
-    for (ScenarioSpec.Step st : s.method()) {
-      Action a = Action.find(st.action()).orElseThrow();
-      if (!a.isFault()) {
-        continue;
-      }
-      String target =
-          st.target() != null ? st.target() : a.defaultTarget() == null ? "" : a.defaultTarget();
-      int down = etcdDown;
-      if (a == Action.CRASH_ETCD_MEMBER) {
-        int members = spec.etcd().members();
-        etcdDown =
-            "majority".equals(target) ? Math.max(etcdDown, members - members / 2) : etcdDown + 1;
-        down = etcdDown;
-      } else if (a == Action.RESTART_FAULTED) {
-        etcdDown = 0;
-        target = "";
-      }
-      // for a prediction the leader is whoever leads: call it "leader"
-      var f = new Expectations.Fault(a, target, "leader", "master", 0, st.duration(), down);
-      for (PhaseSpec ps :
-          Expectations.phases(f, spec, new LinkedHashSet<>(ScenarioRunner.probeNameList(s)))) {
-        sb.append(
-            String.format(
-                Locale.ROOT,
-                "    %-42s %-12s %s%n",
-                ps.label() + (ps.required() ? "" : " (optional)"),
-                ps.predicted(),
-                ps.predicted().why()));
-      }
+    sb.append("  data safety: ").append(DataSafety.of(spec).describe()).append('\n');
+    for (String risk : writesAtRisk(s, spec)) {
+      sb.append("    acknowledged writes at risk: ").append(risk).append('\n');
+    }
+    for (PlannedPhase ps : predictedPhases(s, spec)) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "    %-42s %-12s %s%n",
+              ps.label() + (ps.required() ? "" : " (optional)"),
+              ps.predicted(),
+              ps.predicted().why()));
     }
     sb.append("  SLOs:");
     var slo = s.slo();

@@ -1,6 +1,5 @@
 package io.madbase.cli;
 
-import io.madbase.driver.Drivers;
 import io.madbase.driver.StackLifecycle;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -44,8 +43,14 @@ public final class Demo implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     var loaded = stack.load();
-    try (StackLifecycle driver =
-        Drivers.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
+    // a scenario or option that cannot run on this stack is refused before the stack is brought up
+    io.madbase.chaos.ScenarioLoader.checkAgainst(
+        io.madbase.chaos.ScenarioLoader.load(scenario), loaded.spec());
+    ChaosOptions opts = new ChaosOptions();
+    opts.repeat = 1;
+    opts.reportDir = reportDir;
+    opts.check();
+    try (StackLifecycle driver = stack.forUp(loaded)) {
       if (!verbosity.quiet()) {
         err.println(
             "madbase demo: 1/2 the stack (3 etcd, 3 PostgreSQL under Patroni, HAProxy, Redis + 3 Sentinels, gateway, workers)");
@@ -63,12 +68,7 @@ public final class Demo implements Callable<Integer> {
               + scenario
               + " (watch the phases arrive; the full report follows)");
     }
-    ChaosOptions opts = new ChaosOptions();
-    opts.repeat = 1;
-    opts.reportDir = reportDir;
-    opts.loadConnections = 100;
-    opts.loadMix = "9:1";
-    int code = ChaosRunner.run(scenario, stack, opts, verbosity, out, err);
+    int code = ChaosRunner.run(scenario, stack, opts, new OutputOptions(), verbosity, out, err);
     out.println("the stack is still up: madbase status | madbase chaos list | madbase down");
     return code;
   }

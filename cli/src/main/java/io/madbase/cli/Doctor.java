@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
       "Check that this machine can run the stack.",
       "local driver: binaries and versions, the PostgreSQL user, free addresses and ports;",
       "docker driver: the engine, the base and stack images, free published ports;",
+      "local driver: whether partitions work here (cgroup v2, nft, root), the tc qdiscs the",
+      "kernel has (tbf, netem), and any partition a killed chaos run left;",
       "both: disk space, and the exact install command for what is missing."
     },
     mixinStandardHelpOptions = true)
@@ -134,6 +136,7 @@ public final class Doctor implements Callable<Integer> {
                 + " addresses:ports free for the stack's members",
             ""));
     findings.add(Preflight.disk(stack.stateDir()));
+    findings.addAll(io.madbase.driver.local.NetworkFaults.findings());
     return report(out, findings, missingPackages, s);
   }
 

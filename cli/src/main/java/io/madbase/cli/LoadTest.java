@@ -243,6 +243,10 @@ public final class LoadTest implements Callable<Integer> {
     if (!problems.isEmpty()) {
       throw MadbaseException.invalidInput(String.join("\n  ", problems));
     }
+    if (junit != null) {
+      // written after the run: a place that cannot hold it is found before the load, not after
+      OutputPaths.checkFile("--junit", junit);
+    }
     boolean needStack = url == null || checkPoolLeaks;
     try (StackLifecycle driver = needStack ? stack.attach() : null) {
       Member gateway = url == null ? gateway(driver) : null;

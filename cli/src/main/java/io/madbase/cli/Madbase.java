@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 ok, 1 a check or SLO failed, 2 invalid input,",
-      "3 environment (missing binary, port taken, no stack running), 4 internal error.",
+      "3 environment (missing binary, port taken, no stack running, a path that cannot be written),",
+      "4 internal error.",
       "Docs: docs/README.md"
     },
     subcommands = {
@@ -61,12 +62,18 @@ public final class Madbase implements Runnable {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.registerConverter(java.time.Duration.class, new DurationConverter());
+    // in a user's words: picocli says "'abc' is not an int" and Java's URI parser names its class
+    cl.registerConverter(Integer.class, Madbase::wholeNumber);
+    cl.registerConverter(int.class, Madbase::wholeNumber);
+    cl.registerConverter(Double.class, Madbase::number);
+    cl.registerConverter(double.class, Madbase::number);
+    cl.registerConverter(java.net.URI.class, Madbase::url);
     cl.setExitCodeExceptionMapper(
         t -> t instanceof MadbaseException m ? m.exitCode() : ExitCode.INTERNAL);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           PrintWriter e = ex.getCommandLine().getErr();
-          e.println("madbase: " + ex.getMessage());
+          e.println("madbase: " + usageProblem(ex));
           CommandLine.UnmatchedArgumentException.printSuggestions(ex, e);
           e.println("See '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           return ExitCode.INVALID_INPUT;
@@ -91,6 +98,78 @@ public final class Madbase implements Runnable {
           return ExitCode.INTERNAL;
         });
     return cl;
+  }
+
+  static Integer wholeNumber(String value) {
+    try {
+      return Integer.valueOf(value.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + io.madbase.stack.Problems.shown(value)
+              + "' is not a whole number"
+              + (value.strip().matches("-?[0-9]{10,}") ? " of at most " + Integer.MAX_VALUE : ""));
+    }
+  }
+
+  static Double number(String value) {
+    try {
+      return Double.valueOf(value.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(
+          "'" + io.madbase.stack.Problems.shown(value) + "' is not a number");
+    }
+  }
+
+  static java.net.URI url(String value) {
+    try {
+      return new java.net.URI(value.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + io.madbase.stack.Problems.shown(value)
+              + "' is not a URL ("
+              + e.getReason().toLowerCase(java.util.Locale.ROOT)
+              + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : "")
+              + ")");
+    }
+  }
+
+  /**
+   * A usage problem in madbase's words: a word where a command goes is an unknown command (for
+   * chaos: an unknown scenario, with where the scenarios are listed), not picocli's "Unmatched
+   * argument at index 1".
+   */
+  static String usageProblem(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")
+        && !ex.getCommandLine().getSubcommands().isEmpty()) {
+      String word = u.getUnmatched().get(0);
+      String shown = io.madbase.stack.Problems.shown(word);
+      CommandSpec cmd = ex.getCommandLine().getCommandSpec();
+      if (cmd.name().equals("chaos")) {
+        boolean isFile = java.nio.file.Files.isRegularFile(java.nio.file.Path.of(word));
+        return "no scenario '"
+            + shown
+            + "': madbase chaos list shows the bundled ones"
+            + (isFile
+                ? "; to run this file: madbase chaos run " + shown
+                : "; your own file: madbase chaos run FILE");
+      }
+      return "unknown command '" + shown + "'";
+    }
+    if (ex instanceof CommandLine.UnmatchedArgumentException u
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")) {
+      // picocli: "Unmatched argument at index 3: 'b'"
+      return "unexpected argument '"
+          + io.madbase.stack.Problems.shown(u.getUnmatched().get(0))
+          + "' ("
+          + ex.getCommandLine().getCommandSpec().qualifiedName()
+          + " takes no more)";
+    }
+    return ex.getMessage();
   }
 
   private static boolean verbose(List<String> args) {

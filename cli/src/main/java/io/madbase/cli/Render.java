@@ -8,6 +8,7 @@ import io.madbase.render.RenderContext;
 import io.madbase.render.RenderTarget;
 import io.madbase.render.RenderedFile;
 import io.madbase.render.StackRenderer;
+import io.madbase.render.StagedOutput;
 import io.madbase.stack.Secret;
 import io.madbase.stack.Secrets;
 import io.madbase.stack.StackSpec;
@@ -71,12 +72,15 @@ public final class Render implements Callable<Integer> {
   public Integer call() throws IOException {
     StackSpec s = stack.load().spec();
     Path stateDir = stack.stateDir();
+    if (out != null && out.toString().isEmpty()) {
+      throw MadbaseException.invalidInput(
+          "--out: the directory name is empty (''); leave it out to use <state-dir>/rendered");
+    }
     Path outDir = (out != null ? out : stateDir.resolve("rendered")).toAbsolutePath().normalize();
-    boolean writes = !dryRun && print == null;
-    // secrets are generated once per stack, and only when something is really written
+    // secrets are generated once per stack, and saved only when a render has written everything
     Path secretsFile = stateDir.resolve(Secrets.FILE);
-    Secrets secrets =
-        writes || Files.exists(secretsFile) ? Secrets.loadOrCreate(stateDir) : Secrets.generate();
+    boolean haveSecrets = Files.exists(secretsFile);
+    Secrets secrets = haveSecrets ? Secrets.load(secretsFile) : Secrets.generate();
     LocalLayout layout = LocalLayout.of(stateDir);
 
     Map<Path, List<RenderedFile>> plan = new LinkedHashMap<>();
@@ -96,12 +100,17 @@ public final class Render implements Callable<Integer> {
                   () ->
                       MadbaseException.invalidInput(
                           "--print: no rendered file '"
-                              + print
+                              + io.madbase.stack.Problems.shown(print)
                               + "'; there are: "
                               + String.join(", ", names(plan))));
       o.print(mask(f.content(), secrets));
       o.flush();
       return 0;
+    }
+    // a dry run that passes means the render would: where it writes is checked as it would be
+    OutputPaths.checkDirectory("--out", outDir);
+    if (!haveSecrets) {
+      OutputPaths.checkDirectory("--state-dir", stateDir);
     }
     if (dryRun) {
       plan.forEach(
@@ -116,15 +125,23 @@ public final class Render implements Callable<Integer> {
       o.println("(dry run: nothing written)");
       return 0;
     }
-    int count = 0;
-    for (var e : plan.entrySet()) {
-      StackRenderer.write(e.getValue(), e.getKey());
-      count += e.getValue().size();
-    }
+    // all or nothing: everything is written beside the output first, then moved into place
+    int count = plan.values().stream().mapToInt(List::size).sum();
     List<String> notes = new ArrayList<>();
-    if (target != Target.local) {
-      Path composeDir = target == Target.all ? outDir.resolve("compose") : outDir;
-      notes.add(copyOwnJar(composeDir.resolve(Images.GATEWAY.dir()).resolve("madbase.jar")));
+    try (StagedOutput staged = StagedOutput.beside(outDir)) {
+      for (var e : plan.entrySet()) {
+        staged.write(e.getValue(), outDir.relativize(e.getKey()).toString());
+      }
+      if (target != Target.local) {
+        String jar =
+            (target == Target.all ? "compose/" : "") + Images.GATEWAY.dir() + "/madbase.jar";
+        notes.add(copyOwnJar(staged.staged(jar), outDir.resolve(jar)));
+      }
+      staged.checkPlaces();
+      if (!haveSecrets) {
+        Secrets.saveNew(stateDir, secrets);
+      }
+      staged.commit();
     }
     o.printf("wrote %d files to %s%n", count, outDir);
     notes.forEach(o::println);
@@ -146,14 +163,17 @@ public final class Render implements Callable<Integer> {
   /** Every password replaced by {@code <masked>}: printouts never carry secrets. */
   static String mask(String text, Secrets s) {
     String r = text;
-    for (Secret secret : List.of(s.superuser(), s.replication(), s.rewind(), s.app(), s.redis())) {
+    for (Secret secret : s.all()) {
       r = r.replace(secret.reveal(), Secret.MASK);
     }
     return r;
   }
 
-  /** The gateway image is built from madbase's own jar: copy it beside its Dockerfile. */
-  private static String copyOwnJar(Path target) {
+  /**
+   * The gateway image is built from madbase's own jar: copy it beside its Dockerfile ({@code
+   * staged}, which becomes {@code target}).
+   */
+  private static String copyOwnJar(Path staged, Path target) {
     Path self = OwnJar.path().orElse(null);
     if (self == null) {
       return "note: not running from a jar: copy cli/target/madbase.jar to "
@@ -161,7 +181,8 @@ public final class Render implements Callable<Integer> {
           + " before `docker-compose build`";
     }
     try {
-      Files.copy(self, target, StandardCopyOption.REPLACE_EXISTING);
+      Files.createDirectories(staged.getParent());
+      Files.copy(self, staged, StandardCopyOption.REPLACE_EXISTING);
       return "copied " + self.getFileName() + " to " + target + " for the gateway image";
     } catch (IOException | SecurityException e) {
       return "note: could not copy madbase's jar to "

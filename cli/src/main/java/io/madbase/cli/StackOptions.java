@@ -32,8 +32,23 @@ public final class StackOptions {
               + " started it.")
   String driver;
 
+  @Option(
+      names = "--project",
+      paramLabel = "NAME",
+      description =
+          "A running Compose project (docker-compose -p NAME) or Swarm stack (docker stack deploy"
+              + " NAME) that madbase did not start: status, chaos and loadtest work on it, found by"
+              + " its labels; madbase never starts, stops or removes it. -f describes it, and"
+              + " --state-dir holds its secrets.json (where madbase render wrote it).")
+  String project;
+
   /** The spec, run by {@code --driver} when given. */
   public StackSpecLoader.Loaded load() {
+    if (file != null && file.toString().isEmpty()) {
+      throw MadbaseException.invalidInput(
+          "-f/--file: the file name is empty (''); leave -f out to use ./madbase.yaml or the"
+              + " defaults");
+    }
     StackSpecLoader.Loaded loaded =
         file != null
             ? StackSpecLoader.load(file, true)
@@ -63,10 +78,30 @@ public final class StackOptions {
    * must be the one (exit 2 otherwise, nothing touched).
    */
   public StackLifecycle attach() {
+    if (project != null) {
+      if (driver() != null && !driver().equals("docker")) {
+        throw MadbaseException.invalidInput(
+            "--project adopts a Docker project: drop --driver local");
+      }
+      StackSpecLoader.Loaded loaded = load();
+      return Drivers.adopt(stateDir(), loaded.spec(), loaded.source(), project);
+    }
     return Drivers.attach(stateDir(), driver());
   }
 
+  /** The stack to bring up: a new or partly running one in the state directory. */
+  public StackLifecycle forUp(StackSpecLoader.Loaded loaded) {
+    return project != null
+        ? attach() // refuses up: madbase never starts a project it did not create
+        : Drivers.forUp(stateDir(), loaded.spec(), loaded.source(), loaded.text());
+  }
+
   public Path stateDir() {
+    if (stateDir.toString().isEmpty()) {
+      throw io.madbase.MadbaseException.invalidInput(
+          "--state-dir: the directory name is empty (''); leave it out to use .madbase"
+              + " (or MADBASE_STATE_DIR)");
+    }
     return stateDir.toAbsolutePath().normalize();
   }
 }

@@ -39,6 +39,15 @@ final class StatusPrinter {
       }
       out.println(sb);
     }
+    if (s.dataSafety() != null) {
+      var d = s.dataSafety();
+      out.printf(
+          "data safety: %s (%s); %s (%s)%n",
+          d.value().describePostgres(),
+          d.postgresSource(),
+          d.value().describeRedis(),
+          d.redisSource());
+    }
     for (Check c : s.checks()) {
       out.printf("%s %-9s %s%n", c.ok() ? "ok  " : "FAIL", c.name(), c.seen());
     }

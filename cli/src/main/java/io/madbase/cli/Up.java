@@ -1,6 +1,5 @@
 package io.madbase.cli;
 
-import io.madbase.driver.Drivers;
 import io.madbase.driver.StackLifecycle;
 import io.madbase.driver.StackStatus;
 import java.io.PrintWriter;
@@ -32,8 +31,7 @@ public final class Up implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     TerminalProgress progress =
         new TerminalProgress(spec.commandLine().getErr(), verbosity.quiet());
-    try (StackLifecycle driver =
-        Drivers.forUp(stack.stateDir(), loaded.spec(), loaded.source(), loaded.text())) {
+    try (StackLifecycle driver = stack.forUp(loaded)) {
       StackLifecycle.UpResult result = driver.up(progress);
       StackStatus status = StackStatus.collect(driver);
       if (result.changedNothing()) {
@@ -56,8 +54,7 @@ public final class Up implements Callable<Integer> {
           .note()
           .ifPresent(
               n ->
-                  err.println(
-                      "madbase: warning: " + n.replace(": the predictions use Patroni's", "")));
+                  err.println("madbase: warning: " + n.replace(": the predictions use these", "")));
       io.madbase.chaos.Expectations.holdShortfall(effective.spec())
           .ifPresent(w -> err.println("madbase: warning: " + w));
       return status.healthy() ? 0 : 1;

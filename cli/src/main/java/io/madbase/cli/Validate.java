@@ -35,6 +35,7 @@ public final class Validate implements Callable<Integer> {
       doc.put("valid", true);
       doc.put("spec", s);
       doc.put("timing", s.timing());
+      doc.put("data_safety", io.madbase.stack.DataSafety.of(s));
       doc.put("warnings", io.madbase.chaos.Expectations.holdShortfall(s).stream().toList());
       out.println(Json.write(doc));
       return 0;
@@ -64,6 +65,7 @@ public final class Validate implements Callable<Integer> {
         t.haproxy().fall(),
         t.haproxy().rise(),
         Durations.format(t.sentinel().downAfter()));
+    out.println("data safety: " + io.madbase.stack.DataSafety.of(s).describe());
     io.madbase.chaos.Expectations.holdShortfall(s)
         .ifPresent(w -> spec.commandLine().getErr().println("madbase: warning: " + w));
     return 0;

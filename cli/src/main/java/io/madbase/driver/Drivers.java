@@ -51,6 +51,15 @@ public final class Drivers {
   }
 
   /**
+   * A running Compose project or Swarm stack madbase did not start (docker driver): observed and
+   * faulted, never started, stopped or removed.
+   */
+  public static StackLifecycle adopt(
+      Path stateDir, StackSpec spec, String specSource, String project) {
+    return DockerDriver.adopt(stateDir.toAbsolutePath().normalize(), spec, specSource, project);
+  }
+
+  /**
    * A driver to bring {@code spec} up in {@code stateDir}: the one the spec names. A stack another
    * driver started there is refused, and nothing is touched.
    */

@@ -36,8 +36,82 @@ public interface FaultInjector {
   /** A clean stop: SIGTERM, then SIGKILL after {@code grace}. */
   String stop(String member, Duration grace);
 
+  /**
+   * Whether something other than madbase starts a crashed member again by itself (a swarm's restart
+   * policy): its faults then lead to other phases than a plain crash.
+   */
+  default boolean restartsCrashedMembers() {
+    return false;
+  }
+
   /** Starts a member again after a crash or a stop; a running member is left alone. */
   String restart(String member, Progress progress);
+
+  /**
+   * Cuts members off from others on the network, until {@link #heal}: what either side sends toward
+   * the other is dropped (a connect times out, an open connection goes silent). madbase's own
+   * probes and watchers are not members and keep reaching both sides. Several cuts add up.
+   *
+   * @return what it did, for the timeline
+   */
+  String partition(Cut cut);
+
+  /** Removes every partition of this stack; answers what it removed ("" when there was none). */
+  String heal();
+
+  /**
+   * Partitions a killed run may have left: a description of each, empty when there are none. {@link
+   * #heal} removes them.
+   */
+  List<String> leftoverPartitions();
+
+  /**
+   * One cut.
+   *
+   * @param members the members cut off (one, usually)
+   * @param from the members they are cut off from
+   * @param direction both ways, or only what {@code members} send ({@code OUTGOING}: they cannot
+   *     reach {@code from}), or only what {@code from} sends ({@code INCOMING})
+   */
+  record Cut(List<String> members, List<String> from, Direction direction) {
+    public Cut {
+      members = List.copyOf(members);
+      from = List.copyOf(from);
+    }
+
+    /** "pg1 from e1 e2 e3 pg2 pg3 (both ways)". */
+    public String describe() {
+      return String.join(" ", members)
+          + " from "
+          + String.join(" ", from)
+          + switch (direction) {
+            case BOTH -> " (both ways)";
+            case OUTGOING -> " (only what " + String.join(" ", members) + " sends)";
+            case INCOMING -> " (only what they send to " + String.join(" ", members) + ")";
+          };
+    }
+  }
+
+  /** Which way a cut drops traffic, seen from the members cut off. */
+  enum Direction {
+    BOTH("both"),
+    OUTGOING("outgoing"),
+    INCOMING("incoming");
+
+    private final String id;
+
+    Direction(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public static java.util.Optional<Direction> find(String id) {
+      return java.util.Arrays.stream(values()).filter(d -> d.id.equals(id)).findFirst();
+    }
+  }
 
   /**
    * What {@link #freeze} stopped.

@@ -39,10 +39,7 @@ public final class JavaLauncher {
     }
     Path jar = Path.of(classpath);
     try {
-      byte[] digest =
-          java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar));
-      Path copy =
-          libDir.resolve("madbase-" + java.util.HexFormat.of().formatHex(digest, 0, 6) + ".jar");
+      Path copy = libDir.resolve("madbase-" + io.madbase.Sha256.of(jar).substring(0, 12) + ".jar");
       if (!Files.exists(copy)) {
         Files.createDirectories(libDir);
         Path tmp = Files.createTempFile(libDir, ".madbase", ".jar");
@@ -50,7 +47,7 @@ public final class JavaLauncher {
         Files.move(tmp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       }
       return copy.toString();
-    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+    } catch (IOException e) {
       return classpath;
     }
   }

@@ -46,7 +46,10 @@ public final class Preflight {
           new Binary("setsid", "/usr/bin/setsid", "util-linux", null),
           new Binary("setpriv", "/usr/bin/setpriv", "util-linux", null));
 
-  /** Bytes the stack needs: etcd preallocates ~122 MB a member (STACK-NOTES), plus PostgreSQL. */
+  /**
+   * Bytes the stack needs: etcd preallocates ~122 MB a member (docs/running-natively.md), plus
+   * PostgreSQL.
+   */
   static final long MIN_FREE_BYTES = 1L << 30;
 
   private Preflight() {}

@@ -3,6 +3,7 @@ package io.madbase.driver;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.madbase.Json;
 import io.madbase.MadbaseException;
+import io.madbase.stack.InputFile;
 import io.madbase.stack.StackSpec;
 import io.madbase.stack.StackSpecLoader;
 import java.io.IOException;
@@ -23,6 +24,9 @@ public record StackState(
   public static final String FILE = "stack.json";
   private static final ObjectMapper JSON = Json.mapper();
 
+  /** stack.json holds the spec's text (at most {@link InputFile#MAX_BYTES}), escaped. */
+  static final int STATE_MAX_BYTES = 8 * InputFile.MAX_BYTES;
+
   public StackSpec spec() {
     return StackSpecLoader.parse(specSource, specText);
   }
@@ -32,13 +36,22 @@ public record StackState(
     if (!Files.isRegularFile(f)) {
       return Optional.empty();
     }
+    String text;
     try {
-      return Optional.of(JSON.readValue(f.toFile(), StackState.class));
+      text = InputFile.read(f, STATE_MAX_BYTES);
+    } catch (MadbaseException e) {
+      throw MadbaseException.environment(
+          e.getMessage() + " (the stack's state; run madbase down, or remove the state directory)");
+    }
+    try {
+      return Optional.of(JSON.readValue(text, StackState.class));
     } catch (IOException e) {
       throw MadbaseException.environment(
           f
               + " is damaged ("
-              + e.getMessage()
+              + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                  ? Json.damage(j)
+                  : "cannot read it")
               + "); run madbase down, or remove the state directory");
     }
   }

@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code madbase status}: every member with its role, state, address and PID, HAProxy's view, and
- * the health checks {@code up} waits for.
+ * {@code madbase status}: every member with its role, state, address and PID, HAProxy's view, the
+ * health checks {@code up} waits for, and the data-safety settings the stack runs with (read from
+ * Patroni and Redis).
  */
 public record StackStatus(
     String stack,
@@ -29,7 +30,8 @@ public record StackStatus(
     boolean healthy,
     List<Check> checks,
     List<MemberStatus> members,
-    List<HaproxyStats.Server> haproxy) {
+    List<HaproxyStats.Server> haproxy,
+    StackObserver.DataSafetyView dataSafety) {
 
   /**
    * One member.
@@ -193,6 +195,7 @@ public record StackStatus(
         healthy,
         checks,
         members,
-        servers.orElse(List.of()));
+        servers.orElse(List.of()),
+        obs.dataSafety());
   }
 }

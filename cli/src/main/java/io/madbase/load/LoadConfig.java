@@ -51,6 +51,12 @@ public record LoadConfig(
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+  /** The highest --rate the generator takes. */
+  public static final double MAX_RATE = 1_000_000;
+
+  /** The most connections the generator holds. */
+  public static final int MAX_CONNECTIONS = 60_000;
+
   /** A run without a duration still ends: loops here are bounded in time. */
   public static final Duration UNBOUNDED_LIMIT = Duration.ofHours(1);
 
@@ -213,11 +219,12 @@ public record LoadConfig(
     }
     if (!(rate > 0) || Double.isInfinite(rate)) {
       p.add("--rate must be > 0 (got " + fmt(rate) + ")");
-    } else if (rate > 1_000_000) {
-      p.add("--rate must be at most 1000000 (got " + fmt(rate) + ")");
+    } else if (rate > MAX_RATE) {
+      p.add("--rate must be at most " + fmt(MAX_RATE) + " (got " + fmt(rate) + ")");
     }
-    if (connections < 1 || connections > 60_000) {
-      p.add("--connections must be between 1 and 60000 (got " + connections + ")");
+    if (connections < 1 || connections > MAX_CONNECTIONS) {
+      p.add(
+          "--connections must be between 1 and " + MAX_CONNECTIONS + " (got " + connections + ")");
     }
     if (duration != null && (duration.isZero() || duration.isNegative())) {
       p.add("--duration must be > 0 (got " + duration.toMillis() + "ms)");
@@ -257,7 +264,7 @@ public record LoadConfig(
     return m;
   }
 
-  static String fmt(double d) {
+  public static String fmt(double d) {
     return d == Math.rint(d) && !Double.isInfinite(d)
         ? Long.toString((long) d)
         : String.format(Locale.ROOT, "%.2f", d);

@@ -35,21 +35,34 @@ public final class Http {
   }
 
   public static Optional<Response> post(String url, String json, Duration timeout) {
-    return send(
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build());
+    return post(url, json, timeout, Optional.empty());
+  }
+
+  /** POST with an {@code Authorization} header when {@code authorization} is present. */
+  public static Optional<Response> post(
+      String url, String json, Duration timeout, Optional<String> authorization) {
+    return send(withBody(url, "POST", json, timeout, authorization));
   }
 
   public static Optional<Response> patch(String url, String json, Duration timeout) {
-    return send(
+    return patch(url, json, timeout, Optional.empty());
+  }
+
+  /** PATCH with an {@code Authorization} header when {@code authorization} is present. */
+  public static Optional<Response> patch(
+      String url, String json, Duration timeout, Optional<String> authorization) {
+    return send(withBody(url, "PATCH", json, timeout, authorization));
+  }
+
+  private static HttpRequest withBody(
+      String url, String method, String json, Duration timeout, Optional<String> authorization) {
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url))
             .timeout(timeout)
             .header("Content-Type", "application/json")
-            .method("PATCH", HttpRequest.BodyPublishers.ofString(json))
-            .build());
+            .method(method, HttpRequest.BodyPublishers.ofString(json));
+    authorization.ifPresent(a -> b.header("Authorization", a));
+    return b.build();
   }
 
   /** Empty when the member could not be reached or did not answer in time. */

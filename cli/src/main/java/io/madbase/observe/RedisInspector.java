@@ -101,6 +101,23 @@ public final class RedisInspector implements AutoCloseable {
     }
   }
 
+  /** {@code CONFIG GET} of {@code names} on a Redis node: each name with its value. */
+  public Optional<Map<String, String>> config(
+      io.madbase.stack.Endpoint at, String password, String... names) {
+    RedisURI uri =
+        RedisURI.builder()
+            .withHost(at.host())
+            .withPort(at.port())
+            .withTimeout(timeout)
+            .withPassword(password.toCharArray())
+            .build();
+    try (StatefulRedisConnection<String, String> c = client.connect(uri)) {
+      return Optional.of(c.sync().configGet(names));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   public Optional<SentinelView> sentinel(String host, int port, String masterName) {
     RedisURI uri = RedisURI.builder().withHost(host).withPort(port).withTimeout(timeout).build();
     try (StatefulRedisSentinelConnection<String, String> c = client.connectSentinel(uri)) {

@@ -1,11 +1,13 @@
 package io.madbase.observe;
 
+import io.madbase.stack.DataSafety;
 import io.madbase.stack.Endpoint;
 import io.madbase.stack.Member;
 import io.madbase.stack.Port;
 import io.madbase.stack.Role;
 import io.madbase.stack.Secrets;
 import io.madbase.stack.StackSpec;
+import io.madbase.stack.SynchronousMode;
 import io.madbase.stack.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +42,7 @@ public final class StackObserver implements AutoCloseable {
 
   public PatroniClient patroni(Member node) {
     Endpoint rest = topology.endpoint(node, Port.PATRONI_REST);
-    return new PatroniClient(rest.host(), rest.port(), TIMEOUT);
+    return new PatroniClient(rest.host(), rest.port(), TIMEOUT, secrets.patroniApi());
   }
 
   public HaproxyStats haproxyStats() {
@@ -282,6 +284,63 @@ public final class StackObserver implements AutoCloseable {
 
   public Optional<Member> redisMember(String host) {
     return topology.redisAt(host);
+  }
+
+  // ---- data safety
+
+  /**
+   * The data-safety settings the running stack has, each with where it was read: Patroni's {@code
+   * GET /config} (the leader's, else any node's) and {@code CONFIG GET} on the Redis master (else
+   * any node). What cannot be read is taken from the spec, and the source says so.
+   */
+  public record DataSafetyView(DataSafety value, String postgresSource, String redisSource) {}
+
+  public DataSafetyView dataSafety() {
+    DataSafety wanted = DataSafety.of(spec);
+    List<Member> pgOrder = new ArrayList<>();
+    leader().ifPresent(pgOrder::add);
+    topology.of(Role.POSTGRES).stream().filter(m -> !pgOrder.contains(m)).forEach(pgOrder::add);
+    SynchronousMode sync = wanted.synchronousMode();
+    long lag = wanted.maximumLagOnFailover();
+    String pgSource = "madbase.yaml (no Patroni answered GET /config)";
+    for (Member m : pgOrder) {
+      Optional<PatroniClient.DcsTiming> d = patroni(m).dcsTiming();
+      if (d.isPresent()) {
+        sync = d.get().synchronousMode();
+        lag = d.get().maximumLagOnFailover();
+        pgSource = "Patroni GET /config on " + m.name();
+        break;
+      }
+    }
+    List<Member> redisOrder = new ArrayList<>();
+    sentinelsView().flatMap(this::redisMember).ifPresent(redisOrder::add);
+    topology.of(Role.REDIS).stream().filter(m -> !redisOrder.contains(m)).forEach(redisOrder::add);
+    int minReplicas = wanted.minReplicasToWrite();
+    Duration maxLag = wanted.minReplicasMaxLag();
+    String redisSource = "madbase.yaml (no Redis node answered CONFIG GET)";
+    for (Member m : redisOrder) {
+      Optional<Map<String, String>> c =
+          redis()
+              .config(
+                  topology.endpoint(m, Port.REDIS),
+                  secrets.redis().reveal(),
+                  "min-replicas-to-write",
+                  "min-replicas-max-lag");
+      if (c.isPresent()
+          && c.get().containsKey("min-replicas-to-write")
+          && c.get().containsKey("min-replicas-max-lag")) {
+        try {
+          minReplicas = Integer.parseInt(c.get().get("min-replicas-to-write").strip());
+          maxLag = Duration.ofSeconds(Long.parseLong(c.get().get("min-replicas-max-lag").strip()));
+          redisSource = "CONFIG GET on " + m.name();
+          break;
+        } catch (NumberFormatException e) {
+          // not what Redis answers; try the next node
+        }
+      }
+    }
+    return new DataSafetyView(
+        new DataSafety(sync, lag, minReplicas, maxLag), pgSource, redisSource);
   }
 
   // ---- the whole stack

@@ -144,6 +144,7 @@ public final class ComposeRenderer {
 
     List<RenderedFile> files = new ArrayList<>();
     files.add(new RenderedFile("docker-compose.yml", yml.toString(), false));
+    files.add(SwarmRenderer.render(spec.name(), yml.toString()));
     for (Images image : Images.values()) {
       files.add(new RenderedFile(image.dir() + "/Dockerfile", image.dockerfile(ctx.spec()), false));
     }

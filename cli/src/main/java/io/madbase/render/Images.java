@@ -1,11 +1,8 @@
 package io.madbase.render;
 
+import io.madbase.Sha256;
 import io.madbase.stack.Role;
 import io.madbase.stack.StackSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 
@@ -58,11 +55,6 @@ public enum Images {
   /** {@code madbase/<kind>:<hash>}: the Dockerfile, and for the gateway madbase's jar. */
   public String tag(StackSpec spec) {
     String what = dockerfile(spec) + (this == GATEWAY ? "\njar " + OwnJar.digest() : "");
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(what.getBytes(StandardCharsets.UTF_8));
-      return "madbase/" + name().toLowerCase(Locale.ROOT) + ":" + HexFormat.of().formatHex(h, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "madbase/" + name().toLowerCase(Locale.ROOT) + ":" + Sha256.of(what, 6);
   }
 }

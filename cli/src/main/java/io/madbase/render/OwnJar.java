@@ -1,13 +1,10 @@
 package io.madbase.render;
 
+import io.madbase.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -50,14 +47,9 @@ public final class OwnJar {
   }
 
   static String sha256(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (IOException | NoSuchAlgorithmException e) {
+    try {
+      return Sha256.of(file);
+    } catch (IOException e) {
       return "unreadable-jar";
     }
   }

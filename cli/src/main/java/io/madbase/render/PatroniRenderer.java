@@ -77,8 +77,11 @@ final class PatroniRenderer {
     v.put("ttl", Integer.toString(timing.ttl()));
     v.put("loop_wait", Integer.toString(timing.loopWait()));
     v.put("retry_timeout", Integer.toString(timing.retryTimeout()));
-    v.put("maximum_lag_on_failover", Long.toString(timing.maximumLagOnFailover()));
-    v.put("synchronous_mode", pg.synchronousMode().toString());
+    v.put("maximum_lag_on_failover", Long.toString(pg.maximumLagOnFailover()));
+    v.put("synchronous_mode", Boolean.toString(pg.synchronousMode().synchronous()));
+    v.put(
+        "synchronous_mode_strict",
+        Boolean.toString(pg.synchronousMode() == io.madbase.stack.SynchronousMode.STRICT));
     v.put("failsafe_mode", pg.failsafeMode().toString());
     // psql gets the superuser's connection URL as its last argument, and Patroni's pgpass for it
     v.put(
@@ -91,12 +94,14 @@ final class PatroniRenderer {
     v.put("superuser_password", secrets.superuser().reveal());
     v.put("replication_password", secrets.replication().reveal());
     v.put("rewind_password", secrets.rewind().reveal());
+    v.put("rest_user", io.madbase.stack.Secrets.PATRONI_API_USER);
+    v.put("rest_password", secrets.patroniApi().reveal());
     if (ctx.local()) {
       v.put("data_dir", layout.pgDataDir(m.name()).toString());
       v.put("bin_dir", LocalLayout.POSTGRES_BIN);
       v.put("pgpass", layout.pgpass(m.name()).toString());
       v.put("socket_dir", layout.pgSocketDir(m.name()).toString());
-      // connections between loopback addresses arrive from 127.0.0.1 (STACK-NOTES)
+      // connections between loopback addresses arrive from 127.0.0.1 (docs/running-natively.md)
       v.put("client_network", "127.0.0.0/8");
     } else {
       v.put("data_dir", "/var/lib/postgresql/data/pgdata");

@@ -30,6 +30,9 @@ final class RedisRenderer {
       v.put("host", m.host());
       v.put(
           "replicaof", m == master ? "" : "replicaof " + master.host() + " " + spec.redis().port());
+      // on every node: a replica that Sentinel promotes must refuse writes as the master did
+      v.put("min_replicas_to_write", spec.redis().minReplicasToWrite().toString());
+      v.put("min_replicas_max_lag", Long.toString(spec.redis().minReplicasMaxLag().toSeconds()));
       out.add(new RenderedFile("redis/" + m.name() + ".conf", redisConf.render(v), true));
     }
 

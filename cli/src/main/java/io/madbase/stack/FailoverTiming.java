@@ -8,7 +8,7 @@ public record FailoverTiming(Patroni patroni, HaproxyChecks haproxy, Sentinel se
   /**
    * Patroni's DCS settings in seconds. Patroni requires {@code loop_wait + 2*retry_timeout <= ttl}.
    */
-  public record Patroni(int ttl, int loopWait, int retryTimeout, long maximumLagOnFailover) {}
+  public record Patroni(int ttl, int loopWait, int retryTimeout) {}
 
   /** HAProxy {@code default-server} check timing. */
   public record HaproxyChecks(

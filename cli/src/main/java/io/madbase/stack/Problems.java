@@ -34,6 +34,42 @@ public final class Problems {
             message));
   }
 
+  /** The longest value a message quotes in full. */
+  static final int SHOWN_MAX = 60;
+
+  /**
+   * A value from the file as a message quotes it: control characters escaped (a terminal escape in
+   * a file is shown, not obeyed) and cut after {@value #SHOWN_MAX} characters, saying how long it
+   * was.
+   */
+  public static String shown(String value) {
+    if (value == null) {
+      return "null";
+    }
+    StringBuilder sb = new StringBuilder();
+    int n = value.codePointCount(0, value.length());
+    int i = 0;
+    for (int off = 0; off < value.length() && i < SHOWN_MAX; i++) {
+      int cp = value.codePointAt(off);
+      off += Character.charCount(cp);
+      if (cp == '\n') {
+        sb.append("\\n");
+      } else if (cp == '\t') {
+        sb.append("\\t");
+      } else if (Character.isISOControl(cp)
+          || Character.getType(cp) == Character.FORMAT
+          || Character.getType(cp) == Character.SURROGATE) {
+        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", cp));
+      } else {
+        sb.appendCodePoint(cp);
+      }
+    }
+    if (n > SHOWN_MAX) {
+      sb.append("... (").append(n).append(" characters)");
+    }
+    return sb.toString();
+  }
+
   public List<SpecError> list() {
     return List.copyOf(errors);
   }

@@ -17,11 +17,23 @@ import java.util.Set;
 /**
  * The stack's passwords, generated once per stack and kept in the state directory in a file of mode
  * 0600. There is no default password anywhere: a stack without this file gets new ones.
+ *
+ * @param patroniApi the password of Patroni's REST API (user {@link #PATRONI_API_USER}): its unsafe
+ *     endpoints (switchover, PATCH /config, restart, ...) refuse requests without it
  */
 public record Secrets(
-    Secret superuser, Secret replication, Secret rewind, Secret app, Secret redis) {
+    Secret superuser,
+    Secret replication,
+    Secret rewind,
+    Secret app,
+    Secret redis,
+    Secret patroniApi) {
 
   public static final String FILE = "secrets.json";
+
+  /** The user of Patroni's REST API authentication (the password is {@link #patroniApi()}). */
+  public static final String PATRONI_API_USER = "madbase";
+
   static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private static final ObjectMapper JSON =
@@ -33,7 +45,13 @@ public record Secrets(
         Secret.generate(),
         Secret.generate(),
         Secret.generate(),
+        Secret.generate(),
         Secret.generate());
+  }
+
+  /** Every password, for masking them wherever text leaves madbase. */
+  public java.util.List<Secret> all() {
+    return java.util.List.of(superuser, replication, rewind, app, redis, patroniApi);
   }
 
   /** Loads the stack's secrets from {@code stateDir}, generating and saving them the first time. */
@@ -54,6 +72,23 @@ public record Secrets(
     return fresh;
   }
 
+  /**
+   * Saves {@code fresh} as the stack's secrets in {@code stateDir}, which must have none yet: a
+   * render calls it only once everything else has succeeded, so a failed render leaves no secrets.
+   */
+  public static void saveNew(Path stateDir, Secrets fresh) {
+    Path file = stateDir.resolve(FILE);
+    try {
+      Files.createDirectories(stateDir);
+      writeOwnerOnly(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(fresh), false);
+    } catch (FileAlreadyExistsException raced) {
+      throw MadbaseException.environment(
+          file + " appeared while rendering (another madbase at work?): render again");
+    } catch (IOException e) {
+      throw MadbaseException.environment("cannot write " + file + ": " + e.getMessage());
+    }
+  }
+
   /** Loads existing secrets; a file readable by others is refused rather than used. */
   public static Secrets load(Path file) {
     try {
@@ -66,7 +101,15 @@ public record Secrets(
                 + "): run chmod 600 "
                 + file);
       }
-      Secrets s = JSON.readValue(file.toFile(), Secrets.class);
+      Secrets s = JSON.readValue(InputFile.read(file, 64 * 1024), Secrets.class);
+      if (s.patroniApi() == null && s.superuser() != null) {
+        // a stack made before Patroni's REST API had a password: give it one now; its nodes take
+        // it up when they are next started with freshly rendered configs
+        s =
+            new Secrets(
+                s.superuser(), s.replication(), s.rewind(), s.app(), s.redis(), Secret.generate());
+        writeOwnerOnly(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(s), true);
+      }
       if (s.superuser() == null
           || s.replication() == null
           || s.rewind() == null
@@ -77,6 +120,12 @@ public record Secrets(
                 + ": a password is missing; delete the file to generate new ones (only on a stack that is down and purged)");
       }
       return s;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw MadbaseException.invalidInput(
+          file
+              + " is damaged ("
+              + io.madbase.Json.damage(e)
+              + "); delete it to generate new passwords (only on a stack that is down and purged)");
     } catch (IOException e) {
       throw MadbaseException.invalidInput(file + ": cannot read secrets: " + e.getMessage());
     }

@@ -10,9 +10,24 @@ package io.madbase.stack;
  */
 public record SpecError(String file, int line, int column, String field, String message) {
 
+  /** Text from the file shown as text: a control character in it is escaped, never obeyed. */
+  private static String safe(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    s.codePoints()
+        .forEach(
+            cp -> {
+              if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", cp));
+              } else {
+                sb.appendCodePoint(cp);
+              }
+            });
+    return sb.toString();
+  }
+
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(file);
+    StringBuilder sb = new StringBuilder(safe(file));
     if (line > 0) {
       sb.append(':').append(line);
       if (column > 0) {
@@ -21,8 +36,8 @@ public record SpecError(String file, int line, int column, String field, String 
     }
     sb.append(": ");
     if (!field.isEmpty()) {
-      sb.append(field).append(": ");
+      sb.append(safe(Problems.shown(field))).append(": ");
     }
-    return sb.append(message).toString();
+    return sb.append(safe(message)).toString();
   }
 }

@@ -39,11 +39,11 @@ public record StackSpec(
     etcd = Objects.requireNonNullElseGet(etcd, () -> new Etcd(null, null, null));
     postgres =
         Objects.requireNonNullElseGet(
-            postgres, () -> new Postgres(null, null, null, null, null, null, null));
+            postgres, () -> new Postgres(null, null, null, null, null, null, null, null));
     haproxy =
         Objects.requireNonNullElseGet(
             haproxy, () -> new Haproxy(null, null, null, null, null, null));
-    redis = Objects.requireNonNullElseGet(redis, () -> new Redis(null, null, null));
+    redis = Objects.requireNonNullElseGet(redis, () -> new Redis(null, null, null, null, null));
     sentinel = Objects.requireNonNullElseGet(sentinel, () -> new Sentinel(null, null, null));
     gateway = Objects.requireNonNullElseGet(gateway, () -> new Gateway(null, null, null, null));
     workers = Objects.requireNonNullElseGet(workers, () -> new Workers(null, null, null));
@@ -82,12 +82,7 @@ public record StackSpec(
 
   /** This spec with Patroni's failsafe mode as given. */
   public StackSpec withFailsafeMode(boolean on) {
-    return new StackSpec(
-        name,
-        driver,
-        local,
-        docker,
-        etcd,
+    return withPostgres(
         new Postgres(
             postgres.nodes(),
             postgres.port(),
@@ -95,12 +90,21 @@ public record StackSpec(
             postgres.maxConnections(),
             postgres.sharedBuffers(),
             postgres.synchronousMode(),
-            on),
-        haproxy,
-        redis,
-        sentinel,
-        gateway,
-        workers,
+            on,
+            postgres.maximumLagOnFailover()));
+  }
+
+  /** This spec with its postgres section replaced. */
+  public StackSpec withPostgres(Postgres pg) {
+    return new StackSpec(
+        name, driver, local, docker, etcd, pg, haproxy, redis, sentinel, gateway, workers,
+        failover);
+  }
+
+  /** This spec with its redis section replaced. */
+  public StackSpec withRedis(Redis r) {
+    return new StackSpec(
+        name, driver, local, docker, etcd, postgres, haproxy, r, sentinel, gateway, workers,
         failover);
   }
 
@@ -170,23 +174,35 @@ public record StackSpec(
     }
   }
 
-  /** PostgreSQL 15 nodes under Patroni: one leader, the rest streaming replicas. */
+  /**
+   * PostgreSQL 15 nodes under Patroni: one leader, the rest streaming replicas.
+   *
+   * @param synchronousMode whether a commit waits for a standby ({@link SynchronousMode})
+   * @param maximumLagOnFailover bytes of WAL a replica may be behind and still be promoted in a
+   *     failover (Patroni's setting; it does not apply to the synchronous standby)
+   */
   public record Postgres(
       Integer nodes,
       Integer port,
       Integer restPort,
       Integer maxConnections,
       String sharedBuffers,
-      Boolean synchronousMode,
-      Boolean failsafeMode) {
+      SynchronousMode synchronousMode,
+      Boolean failsafeMode,
+      Long maximumLagOnFailover) {
+    /** Patroni's default. */
+    public static final long DEFAULT_MAXIMUM_LAG_ON_FAILOVER = 1_048_576L;
+
     public Postgres {
       nodes = Objects.requireNonNullElse(nodes, 3);
       port = Objects.requireNonNullElse(port, 5432);
       restPort = Objects.requireNonNullElse(restPort, 8008);
       maxConnections = Objects.requireNonNullElse(maxConnections, 200);
       sharedBuffers = Objects.requireNonNullElse(sharedBuffers, "32MB");
-      synchronousMode = Objects.requireNonNullElse(synchronousMode, false);
+      synchronousMode = Objects.requireNonNullElse(synchronousMode, SynchronousMode.OFF);
       failsafeMode = Objects.requireNonNullElse(failsafeMode, false);
+      maximumLagOnFailover =
+          Objects.requireNonNullElse(maximumLagOnFailover, DEFAULT_MAXIMUM_LAG_ON_FAILOVER);
     }
   }
 
@@ -211,12 +227,27 @@ public record StackSpec(
     }
   }
 
-  /** Redis: the first node starts as master, the others replicate it. */
-  public record Redis(Integer nodes, Integer port, String masterName) {
+  /**
+   * Redis: the first node starts as master, the others replicate it.
+   *
+   * @param minReplicasToWrite Redis's {@code min-replicas-to-write}: a master refuses writes
+   *     ({@code NOREPLICAS}) unless this many replicas have acknowledged within {@code
+   *     minReplicasMaxLag}; 0 (Redis's default) never refuses
+   * @param minReplicasMaxLag Redis's {@code min-replicas-max-lag}, whole seconds
+   */
+  public record Redis(
+      Integer nodes,
+      Integer port,
+      String masterName,
+      Integer minReplicasToWrite,
+      Duration minReplicasMaxLag) {
     public Redis {
       nodes = Objects.requireNonNullElse(nodes, 3);
       port = Objects.requireNonNullElse(port, 6379);
       masterName = Objects.requireNonNullElse(masterName, "mymaster");
+      minReplicasToWrite = Objects.requireNonNullElse(minReplicasToWrite, 0);
+      // Redis's default
+      minReplicasMaxLag = Objects.requireNonNullElse(minReplicasMaxLag, Duration.ofSeconds(10));
     }
   }
 
@@ -283,8 +314,7 @@ public record StackSpec(
           new FailoverTiming.Patroni(
               Objects.requireNonNullElse(patroni.ttl(), p.ttl()),
               Objects.requireNonNullElse(patroni.loopWait(), p.loopWait()),
-              Objects.requireNonNullElse(patroni.retryTimeout(), p.retryTimeout()),
-              Objects.requireNonNullElse(patroni.maximumLagOnFailover(), p.maximumLagOnFailover())),
+              Objects.requireNonNullElse(patroni.retryTimeout(), p.retryTimeout())),
           new FailoverTiming.HaproxyChecks(
               Objects.requireNonNullElse(haproxy.inter(), h.inter()),
               Objects.requireNonNullElse(haproxy.fastinter(), h.fastinter()),
@@ -297,7 +327,11 @@ public record StackSpec(
     }
   }
 
-  /** Patroni's DCS timing in seconds, as Patroni spells it. Null means "the profile's value". */
+  /**
+   * Patroni's DCS timing in seconds, as Patroni spells it. Null means "the profile's value". {@code
+   * maximumLagOnFailover} is only read to say that it moved to {@code
+   * postgres.maximum_lag_on_failover} (it is a data-safety setting, not a timing).
+   */
   public record PatroniOverrides(
       Integer ttl, Integer loopWait, Integer retryTimeout, Long maximumLagOnFailover) {}
 

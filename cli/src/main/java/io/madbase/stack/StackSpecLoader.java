@@ -1,10 +1,6 @@
 package io.madbase.stack;
 
 import io.madbase.MadbaseException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,19 +21,21 @@ public final class StackSpecLoader {
   /**
    * Loads {@code file}. When {@code required} is false and the file does not exist, the defaults
    * are used (no file is needed at all); when it is true (the user named it with {@code -f}), a
-   * missing file is an error.
+   * missing file is an error. A file that is there is read through {@link InputFile}, and refused
+   * when it is empty.
    */
   public static Loaded load(Path file, boolean required) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      if (required) {
-        throw MadbaseException.invalidInput(file + ": no such file");
-      }
+    if (!required && !InputFile.exists(file)) {
       return new Loaded(StackSpec.defaults(), "defaults", "", false);
-    } catch (IOException e) {
-      throw MadbaseException.invalidInput(file + ": cannot read: " + e.getMessage());
+    }
+    String text = InputFile.read(file);
+    if (text.isBlank()) {
+      // no file means the defaults; an empty one is almost always a write that failed
+      throw MadbaseException.invalidInput(
+          file
+              + ": the file is empty; put settings in it (madbase init --force -f "
+              + file
+              + " writes every default), or remove it to use the built-in defaults");
     }
     return new Loaded(parse(file.toString(), text), file.toString(), text, true);
   }

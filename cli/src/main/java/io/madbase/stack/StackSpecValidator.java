@@ -37,7 +37,7 @@ public final class StackSpecValidator {
       error(
           "name",
           "must be lowercase letters, digits and '-', starting with a letter, at most 31 characters (got '"
-              + s.name()
+              + Problems.shown(s.name())
               + "')");
     }
 
@@ -69,7 +69,9 @@ public final class StackSpecValidator {
     if (!m.matches() || Integer.parseInt(m.group(1)) > 255 || Integer.parseInt(m.group(2)) > 255) {
       error(
           "local.subnet",
-          "must be a loopback /24 prefix such as 127.0.1 (got '" + s.local().subnet() + "')");
+          "must be a loopback /24 prefix such as 127.0.1 (got '"
+              + Problems.shown(s.local().subnet())
+              + "')");
     } else if (s.local().subnet().equals("127.0.0")) {
       error(
           "local.subnet",
@@ -78,7 +80,9 @@ public final class StackSpecValidator {
     if (!s.local().patroni().startsWith("/")) {
       error(
           "local.patroni",
-          "must be an absolute path to a Patroni executable (got '" + s.local().patroni() + "')");
+          "must be an absolute path to a Patroni executable (got '"
+              + Problems.shown(s.local().patroni())
+              + "')");
     }
     if (s.local().postgresUser().isBlank() || s.local().postgresUser().equals("root")) {
       error(
@@ -113,12 +117,19 @@ public final class StackSpecValidator {
     if (!SIZE.matcher(pg.sharedBuffers()).matches()) {
       error(
           "postgres.shared_buffers",
-          "must be a size such as 32MB or 1GB (got '" + pg.sharedBuffers() + "')");
+          "must be a size such as 32MB or 1GB (got '" + Problems.shown(pg.sharedBuffers()) + "')");
     }
-    if (pg.synchronousMode() && pg.nodes() < 2) {
+    if (pg.synchronousMode().synchronous() && pg.nodes() < 2) {
       error(
-          "postgres.synchronous_mode",
-          "needs at least 2 postgres nodes (there is " + pg.nodes() + ")");
+          List.of("postgres.synchronous_mode", "postgres.nodes"),
+          "synchronous_mode "
+              + pg.synchronousMode()
+              + " needs at least 2 postgres nodes (there is "
+              + pg.nodes()
+              + ")");
+    }
+    if (pg.maximumLagOnFailover() < 0) {
+      error("postgres.maximum_lag_on_failover", "must not be negative (bytes of WAL)");
     }
 
     var ha = s.haproxy();
@@ -157,10 +168,32 @@ public final class StackSpecValidator {
 
     range("redis.nodes", s.redis().nodes(), 1, 9);
     port("redis.port", s.redis().port());
+    int replicas = s.redis().nodes() - 1;
+    int minReplicas = s.redis().minReplicasToWrite();
+    if (minReplicas < 0) {
+      error("redis.min_replicas_to_write", "must not be negative (got " + minReplicas + ")");
+    } else if (minReplicas > replicas && s.redis().nodes() >= 1) {
+      error(
+          List.of("redis.min_replicas_to_write", "redis.nodes"),
+          "the master would refuse every write: it needs "
+              + minReplicas
+              + " replicas and there "
+              + (replicas == 1 ? "is 1" : "are " + replicas));
+    }
+    Duration maxLag = s.redis().minReplicasMaxLag();
+    if (maxLag.isNegative() || maxLag.isZero() || maxLag.toMillis() % 1000 != 0) {
+      error(
+          "redis.min_replicas_max_lag",
+          "must be whole seconds, at least 1s, as Redis counts it (got "
+              + Durations.format(maxLag)
+              + ")");
+    }
     if (!NAME.matcher(s.redis().masterName()).matches()) {
       error(
           "redis.master_name",
-          "must be lowercase letters, digits and '-' (got '" + s.redis().masterName() + "')");
+          "must be lowercase letters, digits and '-' (got '"
+              + Problems.shown(s.redis().masterName())
+              + "')");
     }
     var sen = s.sentinel();
     range("sentinel.count", sen.count(), 1, 9);
@@ -211,14 +244,16 @@ public final class StackSpecValidator {
           "unknown profile '" + f.profile() + "' (known: " + FailoverProfile.ids() + ")");
       return;
     }
+    if (f.patroni().maximumLagOnFailover() != null) {
+      error(
+          "failover.patroni.maximum_lag_on_failover",
+          "moved: it is a data-safety setting now, postgres.maximum_lag_on_failover");
+    }
     FailoverTiming t = f.resolve();
     var p = t.patroni();
     range("failover.patroni.ttl", p.ttl(), 4, 3600);
     range("failover.patroni.loop_wait", p.loopWait(), 1, 600);
     range("failover.patroni.retry_timeout", p.retryTimeout(), 1, 600);
-    if (p.maximumLagOnFailover() < 0) {
-      error("failover.patroni.maximum_lag_on_failover", "must not be negative");
-    }
     // Patroni's own rule: a leader must be able to retry the DCS twice within one loop before its
     // key expires
     if (p.loopWait() + 2 * p.retryTimeout() > p.ttl()) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -24,12 +26,15 @@ import io.madbase.gateway.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Binds madbase's YAML files (madbase.yaml, scenario files) to records, strictly: snake_case keys,
@@ -53,6 +58,19 @@ public final class YamlBinder {
     YamlLocations where = YamlLocations.index(text);
     if (text.isBlank() || isOnlyComments(text)) {
       return new Bound<>(whenEmpty.get(), where);
+    }
+    List<SpecError> shape;
+    try {
+      shape = YamlShape.check(source, text);
+    } catch (MarkedYAMLException e) {
+      throw new SpecException(List.of(syntaxError(source, e)));
+    } catch (ReaderException e) {
+      throw new SpecException(List.of(readerError(source, text, e)));
+    } catch (YAMLException e) {
+      throw new SpecException(List.of(new SpecError(source, 0, 0, "", "not valid YAML")));
+    }
+    if (!shape.isEmpty()) {
+      throw new SpecException(shape);
     }
     T value;
     try {
@@ -93,27 +111,58 @@ public final class YamlBinder {
         .allMatch(l -> l.isEmpty() || l.startsWith("#") || l.equals("---"));
   }
 
-  private static SpecError syntaxError(String source, JsonProcessingException e) {
-    // snakeyaml knows where the problem is and what it is; its message spans lines with a drawing
-    if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
-      return new SpecError(
-          source,
-          y.getProblemMark().getLine() + 1,
-          y.getProblemMark().getColumn() + 1,
-          "",
-          "not valid YAML: "
-              + y.getProblem()
-              + (y.getContext() != null ? " (" + y.getContext() + ")" : ""));
+  /**
+   * SnakeYAML knows where the problem is and what it is, in its own words (token names such as
+   * {@code <block mapping start>}): say it in a reader's.
+   */
+  private static SpecError syntaxError(String source, MarkedYAMLException y) {
+    var mark = y.getProblemMark() != null ? y.getProblemMark() : y.getContextMark();
+    return new SpecError(
+        source,
+        mark == null ? 0 : mark.getLine() + 1,
+        mark == null ? 0 : mark.getColumn() + 1,
+        "",
+        "not valid YAML: " + YamlWords.problem(y.getProblem(), y.getContext()));
+  }
+
+  /** A character YAML does not allow (NUL, BEL, ...), located by counting lines up to it. */
+  private static SpecError readerError(String source, String text, ReaderException r) {
+    int line = 1;
+    int col = 1;
+    int cp = 0;
+    for (int i = 0; i < text.length() && cp < r.getPosition(); cp++) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      if (c == '\n') {
+        line++;
+        col = 1;
+      } else {
+        col++;
+      }
     }
+    return new SpecError(
+        source,
+        line,
+        col,
+        "",
+        String.format(
+            Locale.ROOT,
+            "a control character (U+%04X) is not allowed in YAML text: remove it",
+            r.getCodePoint()));
+  }
+
+  private static SpecError syntaxError(String source, JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+      return syntaxError(source, y);
+    }
+    // the events were checked already: what is left is a limit of the reader, never its wording
     JsonLocation loc = e.getLocation();
-    String msg =
-        e.getOriginalMessage().lines().filter(l -> !l.isBlank()).findFirst().orElse("?").strip();
     return new SpecError(
         source,
         loc == null ? 0 : loc.getLineNr(),
         loc == null ? 0 : loc.getColumnNr(),
         "",
-        "not valid YAML: " + msg);
+        "not valid YAML here");
   }
 
   private static SpecError bindingError(
@@ -122,11 +171,11 @@ public final class YamlBinder {
     // the parser's location is past the offending value (often the next line): the key's own
     // position, from the index, is where the user looks
     JsonLocation loc = e.getLocation();
-    boolean duplicate = e.getOriginalMessage().startsWith("Duplicate field");
     Optional<YamlLocations.Position> pos =
-        where.contains(path) && !duplicate ? where.find(path) : Optional.empty();
+        where.contains(path) ? where.find(path) : Optional.empty();
     int line = pos.map(YamlLocations.Position::line).orElse(loc == null ? 0 : loc.getLineNr());
     int col = pos.map(YamlLocations.Position::column).orElse(loc == null ? 0 : loc.getColumnNr());
+    String got = where.written(path).map(w -> ", got " + w).orElse("");
     String message;
     if (e instanceof UnrecognizedPropertyException u) {
       String known =
@@ -135,17 +184,35 @@ public final class YamlBinder {
               .collect(Collectors.toCollection(TreeSet::new))
               .stream()
               .collect(Collectors.joining(", "));
-      message = "unknown field '" + u.getPropertyName() + "' (known here: " + known + ")";
-    } else if (e instanceof InvalidFormatException f) {
-      message = "expected " + describe(f.getTargetType()) + ", got '" + f.getValue() + "'";
-    } else if (e instanceof MismatchedInputException m && !duplicate) {
-      message = "expected " + describe(m.getTargetType());
-    } else if (duplicate) {
       message =
-          e.getOriginalMessage().replace("Duplicate field", "key")
-              + " is set twice in this mapping";
+          "unknown field '" + Problems.shown(u.getPropertyName()) + "' (known here: " + known + ")";
+    } else if (e.getCause() instanceof InputCoercionException c) {
+      // a number beyond what the field holds: "out of range of int (-2147483648 - 2147483647)"
+      boolean isLong = c.getTargetType() == Long.class || c.getTargetType() == long.class;
+      message =
+          "expected "
+              + describe(c.getTargetType())
+              + " between "
+              + (isLong ? Long.MIN_VALUE : Integer.MIN_VALUE)
+              + " and "
+              + (isLong ? Long.MAX_VALUE : Integer.MAX_VALUE)
+              + got;
+    } else if (e.getCause() instanceof StreamReadException r
+        && String.valueOf(r.getOriginalMessage()).startsWith("Malformed numeric value")) {
+      // YAML's .inf and .nan: numbers to YAML, not to any field here
+      message = "expected a whole number" + got;
+    } else if (e instanceof InvalidFormatException f) {
+      message =
+          "expected "
+              + describe(f.getTargetType())
+              + (got.isEmpty()
+                  ? ", got '" + Problems.shown(String.valueOf(f.getValue())) + "'"
+                  : got);
+    } else if (e instanceof MismatchedInputException m) {
+      message = "expected " + describe(m.getTargetType()) + got;
     } else {
-      message = e.getOriginalMessage();
+      // Jackson's own words ("Malformed numeric value", class names) never reach the user
+      message = "cannot be read as a setting here" + got;
     }
     return new SpecError(source, line, col, path, message);
   }
@@ -172,6 +239,12 @@ public final class YamlBinder {
     if (type == Duration.class) {
       return Durations.EXPECTED;
     }
+    if (type.isEnum()) {
+      return "one of "
+          + java.util.Arrays.stream(type.getEnumConstants())
+              .map(Object::toString)
+              .collect(Collectors.joining(", "));
+    }
     if (type.isRecord() || Map.class.isAssignableFrom(type)) {
       return "a mapping of fields (key: value)";
     }
@@ -185,10 +258,14 @@ public final class YamlBinder {
   private static final class DurationDeserializer extends JsonDeserializer<Duration> {
     @Override
     public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      if (p.currentToken() != JsonToken.VALUE_STRING) {
-        throw InvalidFormatException.from(p, "duration needs a unit", p.getText(), Duration.class);
+      if (p.currentToken().isStructStart()) {
+        // a list or mapping: the message says which, from the file (not Jackson's "[" or "{")
+        throw MismatchedInputException.from(p, Duration.class, "not a duration");
       }
       String text = p.getText();
+      if (p.currentToken() != JsonToken.VALUE_STRING) {
+        throw InvalidFormatException.from(p, "duration needs a unit", text, Duration.class);
+      }
       return Durations.parse(text)
           .orElseThrow(() -> InvalidFormatException.from(p, "bad duration", text, Duration.class));
     }

@@ -19,15 +19,23 @@ public final class YamlLocations {
   public record Position(int line, int column) {}
 
   private static final YAMLFactory FACTORY = new YAMLFactory();
-  private final Map<String, Position> byPath;
 
-  private YamlLocations(Map<String, Position> byPath) {
+  /** A number or true/false that the parser read as text: it can only have been quoted. */
+  private static final java.util.regex.Pattern LITERAL =
+      java.util.regex.Pattern.compile("[-+]?[0-9]+(\\.[0-9]+)?|true|false");
+
+  private final Map<String, Position> byPath;
+  private final Map<String, String> valueByPath;
+
+  private YamlLocations(Map<String, Position> byPath, Map<String, String> valueByPath) {
     this.byPath = byPath;
+    this.valueByPath = valueByPath;
   }
 
   /** Indexes every field of {@code text}; a document that does not parse yields an empty index. */
   public static YamlLocations index(String text) {
     Map<String, Position> map = new HashMap<>();
+    Map<String, String> values = new HashMap<>();
     try (JsonParser p = FACTORY.createParser(text)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
@@ -44,11 +52,27 @@ public final class YamlLocations {
           String path = dotted(p.getParsingContext().pathAsPointer());
           map.putIfAbsent(path, new Position(loc.getLineNr(), loc.getColumnNr()));
         }
+        // what each value is, as written: messages quote the file, not a value Jackson made of it
+        if (t.isScalarValue()) {
+          String value = p.getText();
+          boolean quotedLiteral =
+              t == JsonToken.VALUE_STRING && LITERAL.matcher(value.strip()).matches();
+          values.putIfAbsent(
+              dotted(ctx.pathAsPointer()),
+              "'"
+                  + Problems.shown(value)
+                  + "'"
+                  + (quotedLiteral ? " (in quotes, which makes it text: remove them)" : ""));
+        } else if (t.isStructStart() && ctx.getParent() != null) {
+          values.putIfAbsent(
+              dotted(ctx.getParent().pathAsPointer()),
+              t == JsonToken.START_ARRAY ? "a list" : "a mapping");
+        }
       }
     } catch (IOException e) {
       // syntax errors are reported by the binder, with their own location
     }
-    return new YamlLocations(map);
+    return new YamlLocations(map, values);
   }
 
   /** The position of {@code path}, or of its nearest ancestor that is in the file. */
@@ -63,6 +87,14 @@ public final class YamlLocations {
       p = dot < 0 ? "" : p.substring(0, dot);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The value at {@code path} as the file writes it: {@code 'text'} (quoted, cut when long), "a
+   * list" or "a mapping".
+   */
+  public Optional<String> written(String path) {
+    return Optional.ofNullable(valueByPath.get(path));
   }
 
   /** Whether the file itself sets {@code path} (rather than a default supplying it). */

@@ -343,7 +343,13 @@ class ChaosIT {
     assertHealthy();
 
     // the same outage with Patroni's failsafe mode on (PATCH /config, as an operator would)
-    var patroni = new io.madbase.observe.PatroniClient("127.0.7.1", 8008, Duration.ofSeconds(2));
+    var patroni =
+        new io.madbase.observe.PatroniClient(
+            "127.0.7.1",
+            8008,
+            Duration.ofSeconds(2),
+            io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE))
+                .patroniApi());
     assertThat(patroni.patchConfig("{\"failsafe_mode\": true}").ok()).isTrue();
     try {
       org.awaitility.Awaitility.await()
@@ -397,6 +403,114 @@ class ChaosIT {
         .as("failed requests but writes of unknown outcome (%s; %s)", kinds, gatewayErrors())
         .isZero();
     assertThat(unknown).as("writes in flight at the crash").isLessThanOrEqualTo(1);
+    assertHealthy();
+  }
+
+  /**
+   * partition-primary judged by the ledger: with asynchronous replication the cut-off leader
+   * acknowledges writes until it demotes itself, and every one of them is lost when it rejoins;
+   * with synchronous_mode on (PATCH /config, authenticated) none is.
+   */
+  @Test
+  @Order(9)
+  void aCutOffLeaderLosesWhatItAcknowledgedUntilItDemotedUnlessReplicationIsSynchronous()
+      throws IOException {
+    CliRun r = chaos("partition-primary");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
+    JsonNode rep = report("partition-primary");
+    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double demoted = phases.get("primary_demoted").path("at_seconds").asDouble();
+    assertThat(demoted).as("the cut-off primary demotes itself").isBetween(1.0, 15.0);
+    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble()).isGreaterThan(demoted);
+    int lost = 0;
+    for (JsonNode l : rep.path("ledger")) {
+      lost += l.path("lost").asInt();
+      l.path("lost_acked_at_seconds")
+          .forEach(
+              at ->
+                  assertThat(at.asDouble())
+                      .as("lost by %s: acknowledged by the cut-off primary", l.path("probe"))
+                      .isBetween(-0.5, demoted + 0.5));
+    }
+    assertThat(lost).as("async: the cut-off primary's acknowledged writes are lost").isPositive();
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(rep.path("notes").toString()).contains("acknowledged writes at risk in partition");
+    assertThat(rep.path("stack").path("data_safety").path("synchronous_mode").asText())
+        .isEqualTo("off");
+    assertHealthy();
+
+    var patroni =
+        new io.madbase.observe.PatroniClient(
+            "127.0.7.1",
+            8008,
+            Duration.ofSeconds(2),
+            io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE))
+                .patroniApi());
+    assertThat(patroni.patchConfig("{\"synchronous_mode\": true}").ok()).isTrue();
+    try {
+      try (LocalDriver d = LocalDriver.attach(state)) {
+        org.awaitility.Awaitility.await("a synchronous standby")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    d.observer()
+                        .leader()
+                        .flatMap(m -> d.observer().patroni(m).node())
+                        .map(
+                            n ->
+                                n.replication().stream()
+                                    .anyMatch(x -> "sync".equals(x.syncState())))
+                        .orElse(false));
+      }
+      CliRun sync = chaos("partition-primary");
+      remember();
+      JsonNode s = report("partition-primary");
+      assertThat(s.path("stack").path("data_safety").path("synchronous_mode").asText())
+          .isEqualTo("on");
+      assertThat(sync.out()).contains("synchronous_mode on");
+      s.path("ledger")
+          .forEach(
+              l ->
+                  assertThat(l.path("lost").asInt())
+                      .as("synchronous_mode on: %s lost nothing%n%s", l.path("probe"), sync)
+                      .isZero());
+      assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
+    } finally {
+      assertThat(patroni.patchConfig("{\"synchronous_mode\": false}").ok()).isTrue();
+    }
+    assertHealthy();
+  }
+
+  /**
+   * isolate-sentinel-master judged by the ledger: the cut-off master goes on acknowledging the
+   * writes of a client still connected to it, and after the heal it rejoins as a replica: every
+   * write it acknowledged after the cut is gone, and none acknowledged before it.
+   */
+  @Test
+  @Order(10)
+  void aCutOffRedisMasterLosesEveryWriteItAcknowledgedAfterTheCut() throws IOException {
+    CliRun r = chaos("isolate-sentinel-master");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    JsonNode rep = report("isolate-sentinel-master");
+    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double moved = phases.get("first_redis_write").path("at_seconds").asDouble();
+    assertThat(moved).as("the client reaches the new master after the heal").isGreaterThan(30.0);
+    JsonNode ledger = rep.path("ledger").get(0);
+    assertThat(ledger.path("probe").asText()).isEqualTo("redis_writer");
+    assertThat(ledger.path("lost").asInt()).as(r.toString()).isGreaterThan(100);
+    ledger
+        .path("lost_acked_at_seconds")
+        .forEach(at -> assertThat(at.asDouble()).isBetween(0.0, moved));
+    assertThat(
+            byId(rep.path("slos"), "name")
+                .get("lost_acknowledged_writes")
+                .path("passed")
+                .asBoolean())
+        .isFalse();
     assertHealthy();
   }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.madbase.ExitCode;
 import io.madbase.stack.SpecError;
 import io.madbase.stack.SpecException;
+import io.madbase.stack.StackSpec;
+import io.madbase.stack.StackSpecLoader;
 import io.madbase.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +55,11 @@ class ScenarioLoaderTest {
             "sigterm-gateway",
             "sigterm-worker",
             "add-worker",
-            "kill-etcd-member");
+            "kill-etcd-member",
+            "partition-primary",
+            "partition-primary-from-dcs",
+            "partition-etcd-leader",
+            "isolate-sentinel-master");
   }
 
   @Test
@@ -153,6 +159,19 @@ class ScenarioLoaderTest {
             "method.0",
             "freeze_node needs a duration"),
         new Bad(
+            "sleep longer than an hour",
+            "name: x\nmethod:\n  - action: crash_node\n  - action: sleep\n    duration: 61m\n",
+            5,
+            "method.1.duration",
+            "at most 60m"),
+        new Bad(
+            "recovery wait longer than an hour",
+            "name: x\nmethod:\n  - action: crash_node\n  - action: await_recovery\n"
+                + "    timeout: 2h\n",
+            5,
+            "method.1.timeout",
+            "at most 60m"),
+        new Bad(
             "freeze longer than ten minutes",
             "name: x\nmethod:\n  - action: freeze_node\n    duration: 11m\n",
             4,
@@ -163,7 +182,62 @@ class ScenarioLoaderTest {
             "name: x\nmethod:\n  - action: freeze_node\n    target: e1\n    duration: 5s\n",
             4,
             "method.0.target",
-            "freeze_node freezes a postgres node"),
+            "freeze_node takes a postgres node: leader, replica or a name such as pg2 (got 'e1',"
+                + " an etcd member)"),
+        new Bad(
+            "crash_node of an etcd member",
+            "name: x\nmethod:\n  - action: crash_node\n    target: e1\n",
+            4,
+            "method.0.target",
+            "crash_node takes a postgres node"),
+        new Bad(
+            "stop_node of a gateway",
+            "name: x\nmethod:\n  - action: stop_node\n    target: gw1\n",
+            4,
+            "method.0.target",
+            "(got 'gw1', a gateway)"),
+        new Bad(
+            "kill_postgres of an etcd word",
+            "name: x\nmethod:\n  - action: kill_postgres\n    target: follower\n",
+            4,
+            "method.0.target",
+            "kill_postgres takes a postgres node"),
+        new Bad(
+            "signal_gateway of a postgres node",
+            "name: x\nmethod:\n  - action: signal_gateway\n    target: pg1\n",
+            4,
+            "method.0.target",
+            "signal_gateway takes a gateway: a name such as gw1 (got 'pg1', a postgres node)"),
+        new Bad(
+            "signal_worker of the leader",
+            "name: x\nmethod:\n  - action: signal_worker\n    target: leader\n",
+            4,
+            "method.0.target",
+            "signal_worker takes a worker"),
+        new Bad(
+            "crash_etcd_member of a replica",
+            "name: x\nmethod:\n  - action: crash_etcd_member\n    target: replica\n",
+            4,
+            "method.0.target",
+            "crash_etcd_member takes an etcd member"),
+        new Bad(
+            "crash_etcd_member of a redis node",
+            "name: x\nmethod:\n  - action: crash_etcd_member\n    target: r1\n",
+            4,
+            "method.0.target",
+            "(got 'r1', a redis node)"),
+        new Bad(
+            "switchover to the leader by role",
+            "name: x\nmethod:\n  - action: switchover\n    candidate: leader\n",
+            4,
+            "method.0.candidate",
+            "the candidate is the postgres node to promote, by name such as pg2 (got 'leader')"),
+        new Bad(
+            "switchover to something that is no member",
+            "name: x\nmethod:\n  - action: switchover\n    candidate: 'pg1; drop'\n",
+            4,
+            "method.0.candidate",
+            "the candidate is the postgres node to promote"),
         new Bad(
             "restart_faulted with nothing stopped before it",
             "name: x\nmethod:\n  - action: restart_faulted\n  - action: crash_node\n",
@@ -206,6 +280,213 @@ class ScenarioLoaderTest {
             5,
             "method.1.timeout",
             "duration"));
+  }
+
+  record Missing(String label, String stack, String yaml, int line, String field, String message) {
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  static List<Missing> membersTheStackLacks() {
+    return List.of(
+        new Missing(
+            "a postgres node beyond the count",
+            "",
+            "name: x\nmethod:\n  - action: crash_node\n    target: pg7\n",
+            4,
+            "method.0.target",
+            "'pg7': this stack has postgres nodes pg1, pg2, pg3 (postgres.nodes: 3)"),
+        new Missing(
+            "a replica on a single node",
+            "postgres:\n  nodes: 1\n",
+            "name: x\nmethod:\n  - action: stop_node\n    target: replica\n",
+            4,
+            "method.0.target",
+            "'replica': this stack has one postgres node, pg1 (postgres.nodes: 1), so no replica"),
+        new Missing(
+            "a frozen node beyond the count",
+            "postgres:\n  nodes: 2\n",
+            "name: x\nmethod:\n  - action: freeze_node\n    target: pg3\n    duration: 5s\n",
+            4,
+            "method.0.target",
+            "this stack has postgres nodes pg1, pg2 (postgres.nodes: 2)"),
+        new Missing(
+            "a switchover candidate beyond the count",
+            "",
+            "name: x\nmethod:\n  - action: switchover\n    candidate: pg4\n",
+            4,
+            "method.0.candidate",
+            "'pg4': this stack has postgres nodes pg1, pg2, pg3"),
+        new Missing(
+            "a switchover on a single node",
+            "postgres:\n  nodes: 1\n",
+            "name: x\nmethod:\n  - action: switchover\n",
+            3,
+            "method.0.action",
+            "a switchover needs a replica to promote: this stack has one postgres node"),
+        new Missing(
+            "a gateway instance that does not exist",
+            "",
+            "name: x\nmethod:\n  - action: signal_gateway\n    target: gw2\n",
+            4,
+            "method.0.target",
+            "'gw2': this stack has one gateway, gw1 (gateway.instances: 1)"),
+        new Missing(
+            "the default gateway on a stack without one",
+            "gateway:\n  instances: 0\n",
+            "name: x\nmethod:\n  - action: signal_gateway\n",
+            3,
+            "method.0",
+            "signal_gateway's default target 'gw1': this stack has no gateways (gateway.instances: 0)"),
+        new Missing(
+            "a worker beyond the count",
+            "",
+            "name: x\nmethod:\n  - action: signal_worker\n    target: w3\n",
+            4,
+            "method.0.target",
+            "'w3': this stack has workers w1, w2 (workers.count: 2)"),
+        new Missing(
+            "a worker beyond the count and the workers added before it",
+            "",
+            "name: x\nmethod:\n  - action: add_worker\n  - action: signal_worker\n"
+                + "    target: w4\n",
+            5,
+            "method.1.target",
+            "this stack has workers w1, w2, w3 (workers.count: 2, and add_worker steps before"),
+        new Missing(
+            "an etcd member beyond the count",
+            "",
+            "name: x\nmethod:\n  - action: crash_etcd_member\n    target: e4\n",
+            4,
+            "method.0.target",
+            "'e4': this stack has etcd members e1, e2, e3 (etcd.members: 3)"),
+        new Missing(
+            "an etcd follower on a single member",
+            "etcd:\n  members: 1\n",
+            "name: x\nmethod:\n  - action: crash_etcd_member\n    target: follower\n",
+            4,
+            "method.0.target",
+            "'follower': this stack has one etcd member, e1 (etcd.members: 1), so no follower"),
+        new Missing(
+            "a gateway probe on a stack without a gateway",
+            "gateway:\n  instances: 0\n",
+            "name: x\nprobes:\n  gateway_writer: {}\nmethod:\n  - action: crash_node\n",
+            3,
+            "probes.gateway_writer",
+            "probes through the gateway, and this stack has none (gateway.instances: 0)"),
+        new Missing(
+            "a function caller on a stack without workers",
+            "workers:\n  count: 0\n",
+            "name: x\nprobes:\n  function_caller: {}\nmethod:\n  - action: crash_node\n",
+            3,
+            "probes.function_caller",
+            "calls the workers, and this stack has none"),
+        new Missing(
+            "a replica reader on a single node",
+            "postgres:\n  nodes: 1\n",
+            "name: x\nprobes:\n  replica_reader: {}\nmethod:\n  - action: crash_node\n",
+            3,
+            "probes.replica_reader",
+            "reads from a replica, and this stack has one postgres node"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("membersTheStackLacks")
+  void aMemberTheStackLacksIsRefusedWhenTheScenarioLoads(Missing m) {
+    StackSpec stack = StackSpecLoader.parse("madbase.yaml", m.stack());
+    assertThat(ScenarioLoader.parse("mine.yaml", m.yaml()))
+        .as("valid on its own: only the stack lacks the member")
+        .isNotNull();
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class, () -> ScenarioLoader.parse("mine.yaml", m.yaml(), stack));
+    assertThat(e).as("accepted: %s", m.yaml()).isNotNull();
+    SpecError err = e.errors().get(0);
+    assertThat(err.file()).isEqualTo("mine.yaml");
+    assertThat(err.line()).as("%s", err).isEqualTo(m.line());
+    assertThat(err.field()).isEqualTo(m.field());
+    assertThat(err.message()).contains(m.message());
+  }
+
+  @Test
+  void aWorkerAddedByAnEarlierStepIsATarget() {
+    ScenarioSpec s =
+        ScenarioLoader.parse(
+            "mine.yaml",
+            "name: x\nmethod:\n  - action: add_worker\n  - action: signal_worker\n    target: w3\n",
+            StackSpec.defaults());
+    assertThat(s.method()).hasSize(2);
+  }
+
+  @Test
+  void everyBundledScenarioFitsTheDefaultStackButTheRollingRestartWhichNeedsTwoGateways() {
+    for (String name : ScenarioLoader.bundled()) {
+      if (!name.equals("rolling-restart-gateways")) {
+        ScenarioLoader.checkAgainst(ScenarioLoader.load(name), StackSpec.defaults());
+      }
+    }
+    var rolling = ScenarioLoader.load("rolling-restart-gateways");
+    ScenarioLoader.checkAgainst(
+        rolling, StackSpecLoader.parse("m.yaml", "gateway:\n  instances: 2\n"));
+    // refused before anything runs: gw1 is not restarted only to find there is no gw2
+    SpecException e =
+        catchThrowableOfType(
+            () -> ScenarioLoader.checkAgainst(rolling, StackSpec.defaults()), SpecException.class);
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage())
+        .contains("'gw2': this stack has one gateway, gw1 (gateway.instances: 1)");
+  }
+
+  @Test
+  void everyProblemWithTheStackIsReportedAtOnce() {
+    SpecException e =
+        catchThrowableOfType(
+            SpecException.class,
+            () ->
+                ScenarioLoader.parse(
+                    "mine.yaml",
+                    "name: x\nmethod:\n  - action: crash_node\n    target: pg9\n"
+                        + "  - action: crash_etcd_member\n    target: e9\n",
+                    StackSpec.defaults()));
+    assertThat(e.errors())
+        .extracting(SpecError::field)
+        .containsExactly("method.0.target", "method.1.target");
+  }
+
+  @Test
+  void dryRunRefusesAnUnknownMemberNamingFileLineAndField() throws Exception {
+    Path f = dir.resolve("seven.yaml");
+    Files.writeString(f, "name: seven\nmethod:\n  - action: crash_node\n    target: pg7\n");
+    CliRun r =
+        CliRun.run(
+            "chaos", "run", f.toString(), "--dry-run", "--state-dir", dir.resolve("s").toString());
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err())
+        .contains(f + ":4:")
+        .contains("method.0.target")
+        .contains("'pg7': this stack has postgres nodes pg1, pg2, pg3");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void dryRunChecksMembersAgainstTheSpecGivenWithF() throws Exception {
+    Path spec = dir.resolve("madbase.yaml");
+    Files.writeString(spec, "gateway:\n  instances: 0\n");
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "sigterm-gateway",
+            "--dry-run",
+            "-f",
+            spec.toString(),
+            "--state-dir",
+            dir.resolve("s").toString());
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err())
+        .contains("chaos-scenarios/sigterm-gateway.yaml:")
+        .contains("this stack has no gateways (gateway.instances: 0)");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -273,12 +554,120 @@ class ScenarioLoaderTest {
     assertThat(dir.resolve("madbase-reports")).doesNotExist();
   }
 
+  static List<Bad> badPartitions() {
+    String head = "name: p\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: partition\n";
+    return List.of(
+        new Bad(
+            "from names no group or member",
+            head + "    from: [etcd, the-cloud]\n",
+            6,
+            "method.0.from.1",
+            "'the-cloud' is neither a group"),
+        new Bad(
+            "unknown direction",
+            head + "    direction: sideways\n",
+            6,
+            "method.0.direction",
+            "unknown direction 'sideways' (known: both, outgoing"),
+        new Bad(
+            "a partition forever",
+            head + "    duration: 1h\n",
+            6,
+            "method.0.duration",
+            "at most 10m"),
+        new Bad(
+            "from on another action",
+            "name: p\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: crash_node\n"
+                + "    from: [etcd]\n",
+            6,
+            "method.0.from",
+            "crash_node does not use 'from'"),
+        new Bad(
+            "a partition-only target on a crash",
+            "name: p\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: crash_node\n"
+                + "    target: redis_master\n",
+            6,
+            "method.0.target",
+            "only partition takes the target redis_master"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badPartitions")
+  void aBadPartitionStepIsRefusedWithLineAndField(Bad bad) {
+    SpecException e =
+        catchThrowableOfType(SpecException.class, () -> ScenarioLoader.parse("p.yaml", bad.yaml()));
+    assertThat(e).as("no error for: %s", bad.yaml()).isNotNull();
+    assertThat(e.errors()).hasSize(1);
+    assertThat(e.errors().get(0).field()).isEqualTo(bad.field());
+    assertThat(e.errors().get(0).line()).isEqualTo(bad.line());
+    assertThat(e.errors().get(0).message()).contains(bad.messagePart());
+  }
+
+  @Test
+  void dryRunOfAPartitionSaysWhatItPutsAtRiskAndFollowsSynchronousMode() throws Exception {
+    Path async = dir.resolve("async.yaml");
+    Files.writeString(async, "postgres:\n  synchronous_mode: \"off\"\n");
+    Path sync = dir.resolve("sync.yaml");
+    Files.writeString(sync, "postgres:\n  synchronous_mode: strict\n");
+    CliRun a =
+        CliRun.run(
+            "chaos",
+            "partition-primary",
+            "--dry-run",
+            "-f",
+            async.toString(),
+            "--state-dir",
+            dir.resolve("none").toString());
+    assertThat(a.exitCode()).as(a.toString()).isZero();
+    assertThat(a.out())
+        .contains("partition target leader from etcd, postgres for 30s")
+        .contains("cut-off primary demotes itself             4.0-10.0 s")
+        .contains("acknowledged writes at risk: PostgreSQL: every write the cut-off primary");
+    CliRun s =
+        CliRun.run(
+            "chaos",
+            "partition-primary",
+            "--dry-run",
+            "-f",
+            sync.toString(),
+            "--state-dir",
+            dir.resolve("none").toString());
+    assertThat(s.out())
+        .contains("data safety: synchronous_mode strict")
+        .contains("acknowledged writes at risk: PostgreSQL: none (synchronous_mode strict");
+    Path minReplicas = dir.resolve("redis.yaml");
+    Files.writeString(
+        minReplicas, "redis:\n  min_replicas_to_write: 1\n  min_replicas_max_lag: 3s\n");
+    CliRun r =
+        CliRun.run(
+            "chaos",
+            "isolate-sentinel-master",
+            "--dry-run",
+            "-f",
+            minReplicas.toString(),
+            "--state-dir",
+            dir.resolve("none").toString());
+    assertThat(r.out())
+        .contains("cut-off master refuses writes (NOREPLICAS) 2.0-5.0 s")
+        .contains("up to min-replicas-max-lag (3 s) + 1 s after the cut");
+  }
+
   @Test
   void listShowsEveryBundledScenario() {
     CliRun r = CliRun.run("chaos", "list");
     assertThat(r.exitCode()).isZero();
     for (String n : ScenarioLoader.bundled()) {
       assertThat(r.out()).contains(n);
+    }
+  }
+
+  @Test
+  void theSummaryEveryCommandListsIsTheFirstSentenceOfTheBoundDescription() {
+    for (String name : ScenarioLoader.bundled()) {
+      assertThat(ScenarioLoader.bundledSummary(name))
+          .as(name)
+          .isNotBlank()
+          .isEqualTo(ScenarioLoader.firstSentence(ScenarioLoader.load(name).spec().description()));
     }
   }
 }

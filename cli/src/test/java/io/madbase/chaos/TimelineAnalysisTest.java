@@ -397,4 +397,181 @@ class TimelineAnalysisTest {
             "gateway_writer", "PostgreSQL primary", ops, s(10), java.util.Set.of(2L, 3L));
     assertThat(RunAnalysis.lostInTheReplicationWindow(longBefore)).isEmpty();
   }
+
+  static Expectations.Fault partition(
+      String target, double at, List<String> from, java.time.Duration d) {
+    return new Expectations.Fault(
+        Action.PARTITION,
+        target,
+        "pg1",
+        "r1",
+        s(at),
+        d,
+        0,
+        false,
+        new Expectations.Fault.Cut(from, "both"));
+  }
+
+  @Test
+  void aLeaderCutOffFromEtcdAndItsPeersDemotesIsReplacedAndRejoinsAfterTheHeal() {
+    double fault = 2;
+    ev(fault, "madbase", Event.FAULT, "pg1", "cut off from e1 e2 e3 pg2 pg3");
+    op("haproxy_writer", 1, fault + 5, fault + 5.01, Op.Outcome.OK, 0); // on the cut-off primary
+    ev(fault + 7.3, "patroni", Event.PATRONI_ROLE, "pg1", "primary/stopping");
+    ev(fault + 9.6, "etcd", Event.LEADER_KEY_DELETED, "", "");
+    ev(fault + 11.8, "etcd", Event.LEADER_KEY_SET, "pg2", "created");
+    ev(fault + 12.1, "patroni", Event.PATRONI_ROLE, "pg2", "primary/running");
+    ev(fault + 12.9, "haproxy", Event.HAPROXY_PRIMARY, "", "pg2");
+    op("haproxy_writer", 2, fault + 12.9, fault + 13.0, Op.Outcome.OK, 0);
+    ev(fault + 30, "madbase", Event.HEALED, "", "healed after 30s");
+    ev(fault + 36.6, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
+
+    var f = partition("pg1", fault, List.of("etcd", "postgres"), java.time.Duration.ofSeconds(30));
+    var specs =
+        Expectations.phases(
+            f, StackSpec.defaults(), new LinkedHashSet<>(List.of("haproxy_writer")));
+    Map<String, Optional<Long>> p = phases(f, "haproxy_writer");
+    assertThat(p.get("primary_demoted")).contains(s(fault + 7.3));
+    assertThat(p.get("leader_key_gone")).contains(s(fault + 9.6));
+    assertThat(p.get("new_leader_key")).contains(s(fault + 11.8));
+    assertThat(p.get("first_write_haproxy"))
+        .as("the write on the cut-off primary before the new key is not the first one after")
+        .contains(s(fault + 13.0));
+    assertThat(p.get("rejoined")).contains(s(fault + 36.6));
+    // the peers cannot ask the cut-off node for its WAL position: the election waits for it
+    assertThat(
+            specs.stream()
+                .filter(x -> x.id().equals("new_leader_key"))
+                .findFirst()
+                .orElseThrow()
+                .predicted()
+                .max())
+        .isEqualTo(14.5);
+  }
+
+  @Test
+  void failsafeModeKeepsALeaderCutOffFromEtcdOnlyPrimaryAndPredictsNoLoss() {
+    StackSpec failsafe = StackSpec.defaults().withFailsafeMode(true);
+    var fromDcs = partition("leader", 0, List.of("etcd"), java.time.Duration.ofSeconds(30));
+    var ids =
+        Expectations.phases(fromDcs, failsafe, new LinkedHashSet<>(List.of("gateway_writer")))
+            .stream()
+            .map(PhaseSpec::id)
+            .toList();
+    assertThat(ids)
+        .doesNotContain("primary_demoted", "new_leader_key")
+        .contains("first_write_gateway");
+    assertThat(Expectations.writesAtRisk(fromDcs, failsafe))
+        .hasValueSatisfying(r -> assertThat(r).startsWith("PostgreSQL: none (failsafe_mode"));
+    // cut from its peers too, failsafe mode cannot keep it: it demotes
+    var fromAll = partition("leader", 0, List.of("etcd", "postgres"), null);
+    assertThat(
+            Expectations.phases(fromAll, failsafe, new LinkedHashSet<>(List.of("gateway_writer")))
+                .stream()
+                .map(PhaseSpec::id))
+        .contains("primary_demoted", "new_leader_key");
+    assertThat(Expectations.writesAtRisk(fromAll, StackSpec.defaults()))
+        .hasValueSatisfying(r -> assertThat(r).contains("every write the cut-off primary"));
+  }
+
+  @Test
+  void aRedisMasterThatRefusesWithoutReplicasIsLeftAfterMaxLagAndTheClientMoves() {
+    StackSpec spec =
+        StackSpec.defaults()
+            .withRedis(new StackSpec.Redis(null, null, null, 1, java.time.Duration.ofSeconds(3)));
+    double fault = 1;
+    ev(fault, "madbase", Event.FAULT, "r1", "cut off");
+    ops.add(
+        new Op("redis_writer", 1, s(fault + 1), s(fault + 1.01), Op.Outcome.OK, "", "", 0, "r1"));
+    ev(fault + 3.5, "sentinel", Event.SENTINEL_MASTER, "s1", "r2");
+    ops.add(
+        new Op(
+            "redis_writer",
+            2,
+            s(fault + 3.6),
+            s(fault + 3.61),
+            Op.Outcome.FAILED,
+            "redis_error",
+            "NOREPLICAS Not enough good replicas to write.",
+            0,
+            "r1"));
+    ops.add(
+        new Op("redis_writer", 3, s(fault + 3.7), s(fault + 3.75), Op.Outcome.OK, "", "", 0, "r2"));
+    var f =
+        new Expectations.Fault(
+            Action.PARTITION,
+            "r1",
+            "pg1",
+            "r1",
+            s(fault),
+            java.time.Duration.ofSeconds(30),
+            0,
+            false,
+            new Expectations.Fault.Cut(List.of("redis", "sentinels"), null));
+    Map<String, Optional<Long>> p = phases(f, spec, "redis_writer");
+    assertThat(p.get("new_redis_master")).contains(s(fault + 3.5));
+    assertThat(p.get("old_master_refuses")).contains(s(fault + 3.61));
+    assertThat(p.get("first_redis_write")).contains(s(fault + 3.75));
+    assertThat(Expectations.writesAtRisk(f, spec))
+        .hasValueSatisfying(r -> assertThat(r).contains("min-replicas-max-lag (3 s)"));
+  }
+
+  @Test
+  void aCutOffNodesDemotionIsTakenFromItsOwnLogAtTheTimeItLogged() {
+    RunClock clock = new RunClock();
+    java.time.LocalDateTime at =
+        java.time.LocalDateTime.ofInstant(
+            clock.wallOrigin().plusMillis(7_250), java.time.ZoneId.systemDefault());
+    String stamp =
+        at.format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS"));
+    var e =
+        MemberLogs.first(
+            clock,
+            "pg1",
+            List.of(
+                stamp + " INFO: no action. I am (pg1), the leader with the lock",
+                "a line without a time: Demoting self",
+                stamp + " INFO: Demoting self (offline)"),
+            MemberLogs.DEMOTION);
+    assertThat(e)
+        .hasValueSatisfying(
+            x -> {
+              assertThat(x.detail()).isEqualTo("Demoting self (offline)");
+              assertThat(RunClock.seconds(x.nanos()))
+                  .isCloseTo(7.25, org.assertj.core.data.Offset.offset(0.002));
+            });
+  }
+
+  @Test
+  void withStrictSynchronousModeTheFirstWritesWaitForAStandbyOnTheNewPrimary() {
+    var f = partition("pg1", 0, List.of("etcd", "postgres"), null);
+    StackSpec strict =
+        StackSpec.defaults()
+            .withPostgres(
+                new StackSpec.Postgres(
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    io.madbase.stack.SynchronousMode.STRICT,
+                    null,
+                    null));
+    double on =
+        Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>(List.of("gateway_writer")))
+            .stream()
+            .filter(p -> p.id().equals("first_write_gateway"))
+            .findFirst()
+            .orElseThrow()
+            .predicted()
+            .max();
+    double strictMax =
+        Expectations.phases(f, strict, new LinkedHashSet<>(List.of("gateway_writer"))).stream()
+            .filter(p -> p.id().equals("first_write_gateway"))
+            .findFirst()
+            .orElseThrow()
+            .predicted()
+            .max();
+    assertThat(strictMax).isEqualTo(on + 2 + 4);
+  }
 }

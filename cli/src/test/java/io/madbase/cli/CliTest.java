@@ -44,6 +44,117 @@ class CliTest {
   }
 
   @Test
+  void unknownCommandIsNamedAsOneWithoutPicocliWords() {
+    CliRun r = CliRun.run("rendr");
+    assertThat(r.err())
+        .startsWith("madbase: unknown command 'rendr'")
+        .doesNotContain("Unmatched argument");
+  }
+
+  @Test
+  void anExtraArgumentIsNamedAsOne() {
+    CliRun r = CliRun.run("validate", "-f", "madbase.yaml", "extra");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err())
+        .startsWith("madbase: unexpected argument 'extra' (madbase validate takes no more)");
+  }
+
+  @Test
+  void numbersAndUrlsInFlagsAreRefusedInTheUsersWords() {
+    CliRun repeat = CliRun.run("chaos", "kill-primary", "--dry-run", "--repeat", "abc");
+    assertThat(repeat.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(repeat.err()).contains("'abc' is not a whole number").doesNotContain("int");
+    CliRun big = CliRun.run("chaos", "kill-primary", "--dry-run", "--repeat", "99999999999");
+    assertThat(big.err()).contains("'99999999999' is not a whole number of at most 2147483647");
+    CliRun load = CliRun.run("chaos", "kill-primary", "--dry-run", "--load", "fast");
+    assertThat(load.err()).contains("'fast' is not a number").doesNotContain("double");
+    CliRun url = CliRun.run("loadtest", "--url", "http://");
+    assertThat(url.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(url.err())
+        .contains("'http://' is not a URL (expected authority at character 8)")
+        .doesNotContain("java.");
+  }
+
+  @Test
+  void aWorkerWithAnEmptyNameIsRefusedWithEveryOtherProblem() {
+    CliRun r = CliRun.run("worker", "--name", " ", "--port", "-5", "--shutdown-grace", "soon");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err())
+        .contains("worker: --name: empty")
+        .contains("worker: --port: out of range")
+        .contains("worker: --shutdown-grace: 'soon' is not");
+  }
+
+  @Test
+  void renderDryRunChecksWhereItWouldWrite() {
+    CliRun r = CliRun.run("render", "--dry-run", "--state-dir", "/dev/null");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err()).contains("--out /dev/null/rendered: /dev/null is a file");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void anUnknownScenarioPointsAtChaosList() {
+    CliRun r = CliRun.run("chaos", "nosuch");
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err())
+        .startsWith(
+            "madbase: no scenario 'nosuch': madbase chaos list shows the bundled ones; your own"
+                + " file: madbase chaos run FILE")
+        .doesNotContain("Unmatched argument");
+  }
+
+  @Test
+  void aScenarioFileGivenToChaosItselfPointsAtChaosRun() throws Exception {
+    Path f = Files.writeString(dir.resolve("mine.yaml"), "name: x\n");
+    CliRun r = CliRun.run("chaos", f.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+    assertThat(r.err()).contains("to run this file: madbase chaos run " + f);
+  }
+
+  @Test
+  void initToAPathBelowAFileIsExitThreeNamingIt() {
+    CliRun r = CliRun.run("init", "-f", "/dev/null/madbase.yaml");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err())
+        .contains("/dev/null/madbase.yaml")
+        .contains("/dev/null is a file")
+        .doesNotContain("internal error");
+  }
+
+  @Test
+  void initToAFolderThatCannotBeCreatedIsExitThreeNamingIt() throws Exception {
+    Files.writeString(dir.resolve("taken"), "x");
+    Path file = dir.resolve("taken/sub/madbase.yaml");
+    CliRun r = CliRun.run("init", "-f", file.toString());
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err()).contains(file.toString()).doesNotContain("internal error");
+  }
+
+  @Test
+  void initNeverWritesOverAFolderOrADevice() throws Exception {
+    CliRun folder = CliRun.run("init", "--force", "-f", dir.toString());
+    assertThat(folder.exitCode()).as(folder.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(folder.err()).contains(dir + ": is a directory, not a file");
+    CliRun device = CliRun.run("init", "--force", "-f", "/dev/null");
+    assertThat(device.exitCode()).as(device.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(device.err()).contains("/dev/null: is not a regular file");
+    assertThat(Files.isRegularFile(Path.of("/dev/null")))
+        .as("/dev/null is still a device")
+        .isFalse();
+  }
+
+  @Test
+  void initLeavesOnlyTheFile() throws Exception {
+    Path file = dir.resolve("sub/madbase.yaml");
+    assertThat(CliRun.run("init", "-f", file.toString()).exitCode()).isZero();
+    try (Stream<Path> s = Files.list(file.getParent())) {
+      assertThat(s).containsExactly(file);
+    }
+    assertThat(mode(file)).isEqualTo("rw-r--r--");
+  }
+
+  @Test
   void initWritesTheDefaultsAndRefusesToOverwrite() throws Exception {
     Path file = dir.resolve("madbase.yaml");
     assertThat(CliRun.run("init", "-f", file.toString()).exitCode()).isZero();
@@ -171,6 +282,56 @@ class CliTest {
     assertThat(r.err()).contains(":2:").contains("etcd.members");
     assertThat(out).doesNotExist();
     assertThat(state).doesNotExist();
+  }
+
+  @Test
+  void aRenderThatCannotWriteComposeWritesNothingAndCreatesNoSecrets() throws Exception {
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.writeString(out.resolve("compose"), "a file where the compose folder goes");
+    Path state = dir.resolve("state");
+    CliRun r = CliRun.run("render", "--state-dir", state.toString(), "--out", out.toString());
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err())
+        .contains("cannot write " + out.resolve("compose"))
+        .contains(out.resolve("compose") + " is a file, not a folder (nothing was written)");
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s).as("no local/, no staging folder").containsExactly(out.resolve("compose"));
+    }
+    assertThat(state).as("no secrets.json for a render that failed").doesNotExist();
+  }
+
+  @Test
+  void aRenderBlockedByAFolderWhereAFileGoesLeavesTheOutputAsItWas() throws Exception {
+    Path out = dir.resolve("out");
+    Path state = dir.resolve("state");
+    assertThat(
+            CliRun.run("render", "--state-dir", state.toString(), "--out", out.toString())
+                .exitCode())
+        .isZero();
+    String before = Files.readString(out.resolve("local/patroni/pg1.yml"));
+    Path cfg = out.resolve("compose/haproxy/haproxy.cfg");
+    Files.delete(cfg);
+    Files.createDirectories(cfg);
+    Files.writeString(
+        dir.resolve("madbase.yaml"), "failover:\n  patroni:\n    ttl: 30\n    loop_wait: 10\n");
+    CliRun r =
+        CliRun.run(
+            "render",
+            "-f",
+            dir.resolve("madbase.yaml").toString(),
+            "--state-dir",
+            state.toString(),
+            "--out",
+            out.toString());
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCode.ENVIRONMENT);
+    assertThat(r.err()).contains("cannot write " + cfg + ": a folder is in the way");
+    assertThat(Files.readString(out.resolve("local/patroni/pg1.yml")))
+        .as("local/ was not rewritten either")
+        .isEqualTo(before);
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("local", "compose");
+    }
   }
 
   @Test

@@ -36,7 +36,8 @@ class HaproxyStatsTest {
 
   @Test
   void upBeforeTheFirstCheckDoesNotCount() {
-    // HAProxy counts a server UP until its first check fails (STACK-NOTES): no check yet is not UP
+    // HAProxy counts a server UP until its first check fails (docs/running-natively.md): no check
+    // yet is not UP
     assertThat(HaproxyStats.parse(HEADER + row("primary", "pg1", "UP", "")).get(0).up()).isFalse();
   }
 }

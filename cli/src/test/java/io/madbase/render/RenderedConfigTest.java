@@ -128,6 +128,72 @@ class RenderedConfigTest {
   }
 
   @Test
+  void patroniDataSafetySettingsComeFromTheSpecAsPatroniSpellsThem() {
+    JsonNode byDefault =
+        yaml(render("", RenderTarget.LOCAL, SECRETS).get("patroni/pg1.yml"))
+            .path("bootstrap")
+            .path("dcs");
+    assertThat(byDefault.path("synchronous_mode").isBoolean()).isTrue();
+    assertThat(byDefault.path("synchronous_mode").asBoolean()).isFalse();
+    assertThat(byDefault.path("synchronous_mode_strict").asBoolean(true)).isFalse();
+    assertThat(byDefault.path("maximum_lag_on_failover").asLong()).isEqualTo(1_048_576L);
+
+    JsonNode on =
+        yaml(render("postgres:\n  synchronous_mode: on\n", RenderTarget.LOCAL, SECRETS)
+                .get("patroni/pg2.yml"))
+            .path("bootstrap")
+            .path("dcs");
+    assertThat(on.path("synchronous_mode").asBoolean()).isTrue();
+    assertThat(on.path("synchronous_mode_strict").asBoolean(true)).isFalse();
+
+    JsonNode strict =
+        yaml(render(
+                    "postgres:\n  synchronous_mode: strict\n  maximum_lag_on_failover: 0\n",
+                    RenderTarget.COMPOSE,
+                    SECRETS)
+                .get("patroni/pg3.yml"))
+            .path("bootstrap")
+            .path("dcs");
+    assertThat(strict.path("synchronous_mode").asBoolean()).isTrue();
+    assertThat(strict.path("synchronous_mode_strict").asBoolean()).isTrue();
+    assertThat(strict.path("maximum_lag_on_failover").isNumber()).isTrue();
+    assertThat(strict.path("maximum_lag_on_failover").asLong(-1)).isZero();
+  }
+
+  @Test
+  void patroniRestApiWantsTheStacksPasswordOnEveryNode() {
+    for (RenderTarget target : RenderTarget.values()) {
+      Map<String, RenderedFile> f = render("", target, SECRETS);
+      for (String node : List.of("patroni/pg1.yml", "patroni/pg3.yml")) {
+        JsonNode auth = yaml(f.get(node)).path("restapi").path("authentication");
+        assertThat(auth.path("username").asText()).as("%s %s", target, node).isEqualTo("madbase");
+        assertThat(auth.path("password").asText())
+            .as("%s %s", target, node)
+            .isEqualTo(SECRETS.patroniApi().reveal());
+      }
+    }
+  }
+
+  @Test
+  void redisMinReplicasToWriteIsOnEveryNodeSoAPromotedReplicaKeepsIt() {
+    Map<String, RenderedFile> byDefault = render("", RenderTarget.LOCAL, SECRETS);
+    assertThat(byDefault.get("redis/r1.conf").content())
+        .contains("\nmin-replicas-to-write 0\n")
+        .contains("\nmin-replicas-max-lag 10\n");
+    Map<String, RenderedFile> f =
+        render(
+            "redis:\n  min_replicas_to_write: 1\n  min_replicas_max_lag: 2s\n",
+            RenderTarget.LOCAL,
+            SECRETS);
+    for (String node : List.of("redis/r1.conf", "redis/r2.conf", "redis/r3.conf")) {
+      assertThat(f.get(node).content())
+          .as(node)
+          .contains("\nmin-replicas-to-write 1\n")
+          .contains("\nmin-replicas-max-lag 2\n");
+    }
+  }
+
+  @Test
   void sentinelQuorumAndDownAfterComeFromTheSpec() {
     Map<String, RenderedFile> f = render(CUSTOM, RenderTarget.LOCAL, SECRETS);
     assertThat(f.keySet()).contains("sentinel/s5.conf");
@@ -237,14 +303,7 @@ class RenderedConfigTest {
     for (RenderTarget target : RenderTarget.values()) {
       for (RenderedFile file : render("", target, SECRETS).values()) {
         boolean holdsOne =
-            List.of(
-                    SECRETS.superuser(),
-                    SECRETS.replication(),
-                    SECRETS.rewind(),
-                    SECRETS.app(),
-                    SECRETS.redis())
-                .stream()
-                .anyMatch(s -> file.content().contains(s.reveal()));
+            SECRETS.all().stream().anyMatch(s -> file.content().contains(s.reveal()));
         assertThat(file.secret()).as("%s %s", target, file.path()).isEqualTo(holdsOne);
       }
     }

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;
 
-class ReportsTest {
+public class ReportsTest {
   @TempDir Path dir;
 
-  static RunResult run(boolean lostOne) {
+  /** A finished run as the runner would return it (also for the cli's -o json tests). */
+  public static RunResult run(boolean lostOne) {
     var phases =
         List.of(
             new RunResult.PhaseResult(
@@ -79,7 +80,8 @@ class ReportsTest {
             "local",
             "fast",
             "Patroni ttl 10 / loop_wait 2 / retry_timeout 4",
-            Map.of("ttl", 10)),
+            Map.of("ttl", 10),
+            io.madbase.stack.DataSafety.of(io.madbase.stack.StackSpec.defaults())),
         List.of(new RunResult.FaultRecord("crash_node", "pg1", 3.0, "crash")),
         phases,
         true,

@@ -5,16 +5,44 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.madbase.ExitCode;
+import io.madbase.MadbaseException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class StackSpecLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void noFileMeansTheDefaultsButAnEmptyOneIsRefusedWhereverItComesFrom() throws Exception {
+    Path f = dir.resolve("madbase.yaml");
+    assertThat(StackSpecLoader.load(f, false).spec()).isEqualTo(StackSpec.defaults());
+    Files.createFile(f);
+    for (boolean required : List.of(false, true)) {
+      MadbaseException e =
+          catchThrowableOfType(MadbaseException.class, () -> StackSpecLoader.load(f, required));
+      assertThat(e.exitCode()).isEqualTo(ExitCode.INVALID_INPUT);
+      assertThat(e.getMessage())
+          .startsWith(f + ": the file is empty")
+          .contains("remove it to use the built-in defaults");
+    }
+  }
+
+  @Test
+  void aMadbaseYamlLinkingToNothingIsNotTakenForNoFile() throws Exception {
+    Path link = Files.createSymbolicLink(dir.resolve("madbase.yaml"), dir.resolve("moved.yaml"));
+    MadbaseException e =
+        catchThrowableOfType(MadbaseException.class, () -> StackSpecLoader.load(link, false));
+    assertThat(e.getMessage()).contains("a symbolic link to").contains("which does not exist");
+  }
 
   @Test
   void emptyFileMeansTheStandardStack() {
@@ -31,7 +59,7 @@ class StackSpecLoaderTest {
   @Test
   void fastProfileHasTheMeasuredTimings() {
     FailoverTiming t = StackSpec.defaults().timing();
-    assertThat(t.patroni()).isEqualTo(new FailoverTiming.Patroni(10, 2, 4, 1_048_576L));
+    assertThat(t.patroni()).isEqualTo(new FailoverTiming.Patroni(10, 2, 4));
     assertThat(t.haproxy().inter()).isEqualTo(Duration.ofSeconds(1));
     assertThat(t.haproxy().fastinter()).isEqualTo(Duration.ofMillis(500));
     assertThat(t.haproxy().fall()).isEqualTo(2);
@@ -134,13 +162,13 @@ class StackSpecLoaderTest {
             "etcd:\n\tmembers: 3\n",
             2,
             "",
-            "not valid YAML: found character '\\t(TAB)'"),
+            "not valid YAML: a tab: YAML indents with spaces only"),
         new Bad(
             "stray indentation",
             "name: x\n  port: 5\n",
             2,
             "",
-            "not valid YAML: mapping values are not allowed here"),
+            "not valid YAML: a ':' here cannot start a value"),
         new Bad("list where a mapping goes", "postgres:\n  - nodes: 3\n", 1, "postgres", "mapping"),
         new Bad(
             "duplicate key",
@@ -282,6 +310,77 @@ class StackSpecLoaderTest {
   @Test
   void unknownFieldListsTheKnownOnes() {
     assertThatThrownBy(() -> StackSpecLoader.parse("m.yaml", "redis:\n  master: x\n"))
-        .hasMessageContaining("known here: master_name, nodes, port");
+        .hasMessageContaining(
+            "known here: master_name, min_replicas_max_lag, min_replicas_to_write, nodes, port");
+  }
+
+  @Test
+  void dataSafetySettingsDefaultToTodaysBehaviour() {
+    StackSpec s = StackSpec.defaults();
+    assertThat(s.postgres().synchronousMode()).isEqualTo(SynchronousMode.OFF);
+    assertThat(s.postgres().maximumLagOnFailover()).isEqualTo(1_048_576L);
+    assertThat(s.redis().minReplicasToWrite()).isZero();
+    assertThat(s.redis().minReplicasMaxLag()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @ParameterizedTest(name = "synchronous_mode: {0}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "'\"off\"', off",
+    "'\"on\"', on",
+    "strict, strict",
+    "off, off",
+    "on, on",
+    "true, on",
+    "false, off"
+  })
+  void synchronousModeTakesOffOnStrictAndTheOldBooleans(String yaml, String mode) {
+    StackSpec s = StackSpecLoader.parse("m.yaml", "postgres:\n  synchronous_mode: " + yaml + "\n");
+    assertThat(s.postgres().synchronousMode().id()).isEqualTo(mode);
+  }
+
+  static List<Bad> badDataSafety() {
+    return List.of(
+        new Bad(
+            "synchronous_mode not a mode",
+            "postgres:\n  synchronous_mode: sometimes\n",
+            2,
+            "postgres.synchronous_mode",
+            "expected one of off, on, strict, got 'sometimes'"),
+        new Bad(
+            "strict with one node",
+            "postgres:\n  nodes: 1\n  synchronous_mode: strict\n",
+            3,
+            "postgres.synchronous_mode",
+            "synchronous_mode strict needs at least 2 postgres nodes"),
+        new Bad(
+            "negative maximum lag",
+            "postgres:\n  maximum_lag_on_failover: -1\n",
+            2,
+            "postgres.maximum_lag_on_failover",
+            "must not be negative"),
+        new Bad(
+            "maximum lag where it used to be",
+            "failover:\n  patroni:\n    maximum_lag_on_failover: 0\n",
+            3,
+            "failover.patroni.maximum_lag_on_failover",
+            "moved: it is a data-safety setting now, postgres.maximum_lag_on_failover"),
+        new Bad(
+            "more replicas to write than there are",
+            "redis:\n  min_replicas_to_write: 3\n",
+            2,
+            "redis.min_replicas_to_write",
+            "the master would refuse every write: it needs 3 replicas and there are 2"),
+        new Bad(
+            "max lag not whole seconds",
+            "redis:\n  min_replicas_max_lag: 1500ms\n",
+            2,
+            "redis.min_replicas_max_lag",
+            "whole seconds"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badDataSafety")
+  void badDataSafetySettingsAreRefusedWithFileLineAndField(Bad bad) {
+    badInputIsRefusedWithFileLineAndField(bad);
   }
 }

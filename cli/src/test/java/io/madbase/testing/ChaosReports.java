@@ -51,7 +51,7 @@ public final class ChaosReports {
       lost += l.path("lost").asInt();
       assertThat(l.path("acknowledged").asInt()).isPositive();
       assertThat(l.path("lost").asInt())
-          .as("lost %s", l.path("probe").asText())
+          .as("lost %s in%n%s", l.path("probe").asText(), r)
           .isLessThanOrEqualTo(2);
       l.path("lost_acked_at_seconds")
           .forEach(

@@ -34,6 +34,12 @@ public record GatewayConfig(
     Duration tenantPoolIdle,
     int dbPoolSize) {
 
+  /**
+   * The largest PEM file the gateway reads: a certificate chain with its CAs is a few KB; a device
+   * or a huge file given by mistake is refused at start rather than read into memory.
+   */
+  public static final long MAX_PEM_BYTES = 1024 * 1024;
+
   /** PEM files for built-in HTTPS. */
   public record TlsFiles(Path certificate, Path privateKey) {}
 
@@ -182,8 +188,31 @@ public record GatewayConfig(
     }
 
     private void readable(Setting s, String path) {
-      if (!Files.isReadable(Path.of(path))) {
+      Path p = Path.of(path);
+      if (path.isEmpty()) {
+        problem(s, "the file name is empty ('')");
+      } else if (Files.isDirectory(p)) {
+        problem(s, path + " is a directory, not a file");
+      } else if (Files.exists(p) && !Files.isRegularFile(p)) {
+        problem(s, path + " is not a regular file (a device, pipe or socket)");
+      } else if (!Files.isReadable(p)) {
         problem(s, "cannot read " + path);
+      } else {
+        try {
+          long size = Files.size(p);
+          if (size > MAX_PEM_BYTES) {
+            problem(
+                s,
+                path
+                    + " is "
+                    + size
+                    + " bytes; a PEM certificate chain or key is a few KB (at most "
+                    + MAX_PEM_BYTES / 1024
+                    + " KiB here)");
+          }
+        } catch (java.io.IOException e) {
+          problem(s, "cannot read " + path);
+        }
       }
     }
 

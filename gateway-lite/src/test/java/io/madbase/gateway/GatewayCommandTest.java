@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.madbase.gateway.cli.Main;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewayCommandTest {
   record Run(int code, String err) {}
@@ -50,6 +53,34 @@ class GatewayCommandTest {
         run(Map.of("DATABASE_URL", "postgresql://u:p@127.0.0.1:1/db"), "--database-url", "nope");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--database-url: not a postgresql:// URL");
+  }
+
+  @Test
+  void tlsFilesThatAreNotSmallRegularFilesAreRefusedAtStart(@TempDir Path dir) throws Exception {
+    Path big = dir.resolve("big.pem");
+    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(5L * 1024 * 1024);
+    }
+    Run r =
+        run(
+            Map.of(
+                "DATABASE_URL", "postgresql://u:p@127.0.0.1:1/db",
+                "TLS_CERT", "/dev/zero",
+                "TLS_KEY", big.toString()));
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("TLS_CERT: /dev/zero is not a regular file")
+        .contains("TLS_KEY: " + big + " is 5242880 bytes")
+        .doesNotContain("\tat ");
+    Run d =
+        run(
+            Map.of("DATABASE_URL", "postgresql://u:p@127.0.0.1:1/db"),
+            "--tls-cert",
+            dir.toString(),
+            "--tls-key",
+            big.toString());
+    assertThat(d.code()).isEqualTo(2);
+    assertThat(d.err()).contains("--tls-cert: " + dir + " is a directory, not a file");
   }
 
   @Test

@@ -18,7 +18,9 @@ import java.util.stream.Collectors;
 public final class RedisSentinelSet implements AutoCloseable {
   public static final String MASTER_NAME = "mymaster";
 
-  /** 2000 ms: 1000 caused needless double failovers on these machines (STACK-NOTES). */
+  /**
+   * 2000 ms: 1000 caused needless double failovers on these machines (docs/running-natively.md).
+   */
   public static final int DOWN_AFTER_MS = 2000;
 
   private final Path dir;

@@ -45,6 +45,11 @@ final class CrashEtcdMember implements FaultStep {
     return new Injection(fault, target, hit, null, -1, down);
   }
 
+  /** The etcd raft leader now. */
+  static String etcdLeader(FaultContext ctx) {
+    return targets(ctx, "leader").get(0);
+  }
+
   private static List<String> targets(FaultContext ctx, String t) {
     List<Member> etcd = ctx.topology().of(Role.ETCD);
     Map<String, Optional<EtcdHealth.Status>> status = new LinkedHashMap<>();

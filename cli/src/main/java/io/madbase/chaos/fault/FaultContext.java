@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * What a fault step works with: the stack and its faults, the observers, the run's events, the
- * nodes frozen so far, what earlier steps did, and who led when the step began.
+ * nodes frozen so far, the partitions in force, what earlier steps did, and who led when the step
+ * began.
  *
  * @param before the injections of the earlier steps, in order
  * @param leader the Patroni leader when the step began ("" if none)
@@ -23,6 +24,7 @@ public record FaultContext(
     StackObserver observer,
     EventLog events,
     Freezes freezes,
+    io.madbase.chaos.Partitions partitions,
     List<Injection> before,
     String leader,
     String redisMaster) {

@@ -11,20 +11,6 @@ import io.madbase.chaos.ScenarioSpec;
 public interface FaultStep {
   Injection inject(FaultContext ctx, ScenarioSpec.Step step);
 
-  /**
-   * Refuses (exit 2) a step aimed at a gateway or worker this stack does not have, before the run
-   * touches anything: a rolling restart of gw1 and gw2 on a stack with one gateway would otherwise
-   * restart gw1 and only then find there is no gw2.
-   */
-  static void requireTarget(io.madbase.stack.Topology topology, ScenarioSpec.Step step) {
-    Action action = Action.find(step.action()).orElse(null);
-    if (action == Action.SIGNAL_GATEWAY) {
-      Targets.member(topology, Targets.named(action, step), io.madbase.stack.Role.GATEWAY);
-    } else if (action == Action.SIGNAL_WORKER) {
-      Targets.member(topology, Targets.named(action, step), io.madbase.stack.Role.WORKER);
-    }
-  }
-
   /** The step for {@code action}, which must be a fault. */
   static FaultStep of(Action action) {
     return switch (action) {
@@ -38,6 +24,8 @@ public interface FaultStep {
       case ADD_WORKER -> new AddWorker();
       case CRASH_ETCD_MEMBER -> new CrashEtcdMember();
       case RESTART_FAULTED -> new RestartFaulted();
+      case PARTITION -> new Partition();
+      case HEAL -> new Heal();
       case SLEEP, AWAIT_RECOVERY ->
           throw new IllegalArgumentException(action.id() + " is no fault");
     };

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
+import io.madbase.Sha256;
 import io.madbase.driver.EnvFile;
 import io.madbase.driver.FaultInjector;
 import io.madbase.driver.LaunchPlan;
@@ -41,13 +42,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +73,16 @@ public final class DockerDriver implements StackLifecycle {
   private final Secrets secrets;
   private final StackObserver observer;
   private final DockerEngine engine;
+
+  /** Which container each member is: this stack's own, or an adopted project's. */
+  private final ContainerMembers members;
+
+  /** The containers madbase made for this stack; null for a project it adopted. */
   private final StackContainers containers;
+
+  /** The project madbase adopted (it never starts, stops or removes it); null for its own. */
+  private final AdoptedProject adopted;
+
   private final DockerFaults faults;
   private final Map<String, Pid> pids = new ConcurrentHashMap<>();
   private final Map<String, Long> postmasters = new ConcurrentHashMap<>();
@@ -94,7 +101,79 @@ public final class DockerDriver implements StackLifecycle {
     this.observer = new StackObserver(spec, topology, secrets);
     this.engine = engine;
     this.containers = new StackContainers(engine.api(), spec.name(), stateId(stateDir));
+    this.members = containers;
+    this.adopted = null;
     this.faults = new DockerFaults(this);
+  }
+
+  private DockerDriver(
+      Path stateDir, StackSpec spec, String specSource, DockerEngine engine, AdoptedProject p) {
+    this.stateDir = stateDir;
+    this.spec = spec;
+    this.specSource = specSource;
+    this.specText = "";
+    this.engine = engine;
+    this.containers = null;
+    this.adopted = p;
+    this.members = p;
+    this.topology = new PublishedPorts(spec, p).topology();
+    Path file = stateDir.resolve(Secrets.FILE);
+    if (!Files.isRegularFile(file)) {
+      engine.close();
+      throw MadbaseException.environment(
+          "no "
+              + file
+              + ": madbase needs the stack's passwords to probe it; pass the --state-dir that"
+              + " `madbase render` wrote them to");
+    }
+    this.secrets = Secrets.load(file);
+    this.observer = new StackObserver(spec, topology, secrets);
+    this.faults = new DockerFaults(this);
+  }
+
+  /**
+   * A running Compose project or Swarm stack named {@code project} that madbase did not start,
+   * described by {@code spec} (its members, and the ports inside the containers), with the
+   * passwords in {@code stateDir}'s secrets.json (where {@code madbase render} put them). madbase
+   * observes it and injects faults into it, and never starts, stops or removes it.
+   */
+  public static DockerDriver adopt(
+      Path stateDir, StackSpec spec, String specSource, String project) {
+    DockerEngine engine = DockerEngine.connect();
+    var kind = AdoptedProject.find(engine.api(), project);
+    if (kind.isEmpty()) {
+      engine.close();
+      throw MadbaseException.environment(
+          "no Compose project or Swarm stack named '"
+              + project
+              + "' runs on "
+              + engine.host()
+              + " (docker-compose ls / docker stack ls list them)");
+    }
+    return new DockerDriver(
+        stateDir,
+        spec.withDriver(NAME),
+        specSource,
+        engine,
+        new AdoptedProject(engine.api(), project, kind.get()));
+  }
+
+  /** A project madbase adopted and does not own: it never starts, stops or removes it. */
+  private void refuseOnAdopted(String what) {
+    if (adopted != null) {
+      throw MadbaseException.invalidInput(
+          "madbase did not start the "
+              + (adopted.kind() == AdoptedProject.Kind.SWARM ? "Swarm stack" : "Compose project")
+              + " '"
+              + adopted.project()
+              + "', and never "
+              + what
+              + " it: use "
+              + (adopted.kind() == AdoptedProject.Kind.SWARM
+                  ? "docker stack deploy / docker stack rm"
+                  : "docker-compose up / down")
+              + " (status and chaos work on it with --project)");
+    }
   }
 
   /** A driver to bring {@code spec} up in {@code stateDir}; the engine must answer (exit 3). */
@@ -129,14 +208,7 @@ public final class DockerDriver implements StackLifecycle {
 
   /** Which state directory a container belongs to: stacks in two folders may share a name. */
   static String stateId(Path stateDir) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256")
-              .digest(stateDir.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.of(stateDir.toString(), 6);
   }
 
   @Override
@@ -178,8 +250,13 @@ public final class DockerDriver implements StackLifecycle {
     return engine.api();
   }
 
-  StackContainers containers() {
-    return containers;
+  /** A Swarm stack's restart policy starts a crashed task again by itself. */
+  boolean restartsCrashedMembers() {
+    return adopted != null && adopted.kind() == AdoptedProject.Kind.SWARM;
+  }
+
+  ContainerMembers members() {
+    return members;
   }
 
   Path composeDir() {
@@ -194,6 +271,7 @@ public final class DockerDriver implements StackLifecycle {
 
   @Override
   public UpResult up(Progress progress) {
+    refuseOnAdopted("starts");
     long t0 = System.nanoTime();
     Set<String> running =
         nodes().stream().filter(NodeInfo::alive).map(NodeInfo::name).collect(Collectors.toSet());
@@ -238,7 +316,7 @@ public final class DockerDriver implements StackLifecycle {
           public String logHint(List<Member> ms) {
             return "logs: "
                 + ms.stream()
-                    .map(m -> "docker logs " + containers.containerName(m.name()))
+                    .map(m -> "docker logs " + members.containerName(m.name()))
                     .collect(Collectors.joining("; "));
           }
 
@@ -350,7 +428,7 @@ public final class DockerDriver implements StackLifecycle {
   }
 
   private void requireRunning(Member m) {
-    Optional<Container> c = containers.find(m.name());
+    Optional<Container> c = members.find(m.name());
     if (c.isPresent() && "exited".equals(c.get().getState())) {
       throw new MadbaseException(
           ExitCode.CHECK_FAILED,
@@ -397,7 +475,7 @@ public final class DockerDriver implements StackLifecycle {
 
   @Override
   public List<NodeInfo> nodes() {
-    Map<String, Container> all = containers.all();
+    Map<String, Container> all = members.all();
     List<NodeInfo> out = new ArrayList<>();
     for (Member m : topology.members()) {
       out.add(node(m.name(), m.role(), all.get(m.name())));
@@ -473,7 +551,7 @@ public final class DockerDriver implements StackLifecycle {
 
   /** The container id of a member; exit 3 when it has none. */
   String containerId(String member) {
-    return containers
+    return members
         .find(member)
         .map(Container::getId)
         .orElseThrow(() -> MadbaseException.environment(member + " has no container"));
@@ -486,7 +564,7 @@ public final class DockerDriver implements StackLifecycle {
         .findFirst()
         .or(
             () ->
-                name.matches("w\\d+") && containers.find(name).isPresent()
+                name.matches("w\\d+") && members.find(name).isPresent()
                     ? Optional.of(
                         new Member(Role.WORKER, name, Integer.parseInt(name.substring(1)), name))
                     : Optional.empty())
@@ -505,10 +583,14 @@ public final class DockerDriver implements StackLifecycle {
   @Override
   public void start(String member, Progress progress) {
     Member m = member(member);
-    Optional<Container> c = containers.find(member);
+    Optional<Container> c = members.find(member);
     if (c.isPresent()
         && !"exited".equals(c.get().getState())
         && !"created".equals(c.get().getState())) {
+      return;
+    }
+    if (adopted != null) {
+      startAdopted(m, c, progress);
       return;
     }
     progress.step("starting " + member);
@@ -523,11 +605,38 @@ public final class DockerDriver implements StackLifecycle {
                 + (topology.of(Role.POSTGRES).size() - 1)
                 + " streaming replicas",
             observer::patroniCluster,
-            "logs: docker logs " + containers.containerName("pg1"));
+            "logs: docker logs " + members.containerName("pg1"));
+  }
+
+  /**
+   * A member of an adopted project, back: its container started again (Compose), or, in a Swarm,
+   * the replacement task the swarm starts by itself, waited for.
+   */
+  private void startAdopted(Member m, Optional<Container> c, Progress progress) {
+    if (adopted.kind() == AdoptedProject.Kind.COMPOSE) {
+      progress.step("starting " + m.name());
+      api()
+          .startContainerCmd(
+              c.orElseThrow(() -> MadbaseException.environment(m.name() + " has no container"))
+                  .getId())
+          .exec();
+      return;
+    }
+    new Wait(Duration.ofSeconds(60), LaunchPlan.POLL, progress)
+        .until(
+            m.name() + ": the swarm's replacement task running",
+            () ->
+                members
+                    .find(m.name())
+                    .filter(x -> "running".equals(x.getState()))
+                    .map(x -> Check.pass(m.name(), x.getStatus()))
+                    .orElse(Check.fail(m.name(), "no running task yet")),
+            "docker service ps " + adopted.project() + "_" + m.name());
   }
 
   @Override
   public String addWorker(Progress progress) {
+    refuseOnAdopted("adds services to");
     int next =
         nodes().stream()
                 .filter(n -> n.role() == Role.WORKER)
@@ -561,10 +670,11 @@ public final class DockerDriver implements StackLifecycle {
 
   @Override
   public void removeWorker(String name) {
+    refuseOnAdopted("removes services from");
     if (topology.members().stream().anyMatch(m -> m.name().equals(name))) {
       throw MadbaseException.invalidInput(name + " is one of the spec's workers, not an added one");
     }
-    containers
+    members
         .find(name)
         .ifPresent(
             c ->
@@ -588,12 +698,12 @@ public final class DockerDriver implements StackLifecycle {
 
   @Override
   public String logHint(String member) {
-    return "docker logs " + containers.containerName(member);
+    return "docker logs " + members.containerName(member);
   }
 
   /** A member's log lines after {@code sinceNanos} (null: all), or the last {@code tail} ones. */
   private List<String> logLines(String member, Long sinceNanos, int tail) {
-    Optional<Container> c = containers.find(member);
+    Optional<Container> c = members.find(member);
     if (c.isEmpty()) {
       return List.of();
     }
@@ -657,6 +767,7 @@ public final class DockerDriver implements StackLifecycle {
 
   @Override
   public void down(boolean purge, Progress progress) {
+    refuseOnAdopted("stops or removes");
     Map<String, Container> all = containers.all();
     // a member a killed chaos run left paused would never see its stop signal
     all.values().stream()

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The Docker Engine madbase talks to, through the Engine API (docker-java with its zerodep
- * transport): {@code DOCKER_HOST} when set, else the local socket. Closing twice is safe.
+ * transport): {@code DOCKER_HOST} when set (or the {@code madbase.docker.host} system property),
+ * else the local socket. Closing twice is safe.
  */
 public final class DockerEngine implements AutoCloseable {
   public static final String DEFAULT_HOST = "unix:///var/run/docker.sock";
@@ -47,7 +48,9 @@ public final class DockerEngine implements AutoCloseable {
 
   /** A client, not yet checked: {@link #ping} says whether an engine answers. */
   public static DockerEngine open() {
-    String host = System.getenv().getOrDefault("DOCKER_HOST", DEFAULT_HOST);
+    String host =
+        System.getProperty(
+            "madbase.docker.host", System.getenv().getOrDefault("DOCKER_HOST", DEFAULT_HOST));
     DockerClientConfig cfg =
         DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
     DockerHttpClient http =
@@ -71,7 +74,9 @@ public final class DockerEngine implements AutoCloseable {
       return Optional.of(e.getMessage().strip());
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      return Optional.of(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+      return Optional.of(
+          "cannot connect: "
+              + (cause.getMessage() != null ? cause.getMessage() : "no answer (" + cause + ")"));
     }
   }
 

@@ -14,7 +14,6 @@ import com.github.dockerjava.api.model.Volume;
 import io.madbase.MadbaseException;
 import io.madbase.driver.EnvFile;
 import io.madbase.stack.Member;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +25,7 @@ import java.util.Optional;
  * labels them (so {@code docker-compose -p NAME ps} sees the same project), and marked as made by
  * madbase for this state directory: madbase only ever removes what carries its own labels.
  */
-final class StackContainers {
+final class StackContainers implements ContainerMembers {
   static final String STACK = "io.madbase.stack";
   static final String STATE = "io.madbase.state";
   static final String MEMBER = "io.madbase.member";
@@ -48,7 +47,8 @@ final class StackContainers {
     this.stateId = stateId;
   }
 
-  String containerName(String member) {
+  @Override
+  public String containerName(String member) {
     return project + "_" + member + "_1";
   }
 
@@ -66,7 +66,8 @@ final class StackContainers {
   }
 
   /** Every container of this stack (running or not), by member name. */
-  Map<String, Container> all() {
+  @Override
+  public Map<String, Container> all() {
     Map<String, Container> out = new HashMap<>();
     for (Container c :
         api.listContainersCmd()
@@ -81,7 +82,8 @@ final class StackContainers {
     return out;
   }
 
-  Optional<Container> find(String member) {
+  @Override
+  public Optional<Container> find(String member) {
     return api
         .listContainersCmd()
         .withShowAll(true)
@@ -207,10 +209,5 @@ final class StackContainers {
       throw MadbaseException.environment(
           "image " + s.image() + " of " + s.name() + " is missing: " + e.getMessage().strip());
     }
-  }
-
-  /** Where a service's bind-mounted files come from, for messages. */
-  static Path source(ComposeProject project, String relative) {
-    return project.dir().resolve(relative).normalize();
   }
 }

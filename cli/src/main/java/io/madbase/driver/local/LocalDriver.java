@@ -2,6 +2,7 @@ package io.madbase.driver.local;
 
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
+import io.madbase.Sha256;
 import io.madbase.driver.EnvFile;
 import io.madbase.driver.FaultInjector;
 import io.madbase.driver.JavaLauncher;
@@ -36,13 +37,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +52,8 @@ import java.util.stream.Stream;
 /**
  * The default driver: every member a native process from the distribution's packages, each on its
  * own loopback address with the port a container would have, all files under the state directory
- * (STACK-NOTES.md has the facts this relies on). PostgreSQL and Patroni run as an unprivileged user
- * when madbase runs as root.
+ * (docs/running-natively.md has the facts this relies on). PostgreSQL and Patroni run as an
+ * unprivileged user when madbase runs as root.
  */
 public final class LocalDriver implements StackLifecycle {
   static final String NAME = "local";
@@ -73,6 +71,9 @@ public final class LocalDriver implements StackLifecycle {
   private final ProcessLauncher launcher;
   private final StackObserver observer;
   private final LocalFaults faults = new LocalFaults(this);
+  private final String stackId;
+  private final Optional<Cgroups> cgroups;
+  private final NftPartitions partitions;
 
   private LocalDriver(
       Path stateDir, StackSpec spec, String specSource, String specText, Path pgRoot) {
@@ -86,6 +87,11 @@ public final class LocalDriver implements StackLifecycle {
     this.layout = new LocalLayout(this.stateDir, pgRoot);
     this.launcher = new ProcessLauncher(pgUser);
     this.observer = new StackObserver(spec, topology, secrets);
+    // one network identity per stack and state directory: two stacks of the same name never
+    // share cgroups or partition rules
+    this.stackId = spec.name() + "-" + Sha256.of(this.stateDir.toString(), 4);
+    this.cgroups = Cgroups.forStack(stackId);
+    this.partitions = new NftPartitions(stackId);
   }
 
   /**
@@ -143,16 +149,7 @@ public final class LocalDriver implements StackLifecycle {
         return stateDir;
       }
     }
-    return Path.of("/var/lib/madbase", spec.name() + "-" + shortHash(stateDir.toString()));
-  }
-
-  private static String shortHash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Path.of("/var/lib/madbase", spec.name() + "-" + Sha256.of(stateDir.toString(), 4));
   }
 
   @Override
@@ -506,12 +503,23 @@ public final class LocalDriver implements StackLifecycle {
   private String launch(
       String name, List<String> command, Map<String, String> env, Path workDir, boolean asPg) {
     try {
-      ManagedProcess p = launcher.start(name, command, env, layout.logFile(name), workDir, asPg);
+      Path cgroup = cgroupFor(name);
+      ManagedProcess p =
+          launcher.start(name, command, env, layout.logFile(name), workDir, asPg, cgroup);
       p.save(layout.pidFile(name));
       return name;
     } catch (IOException e) {
       throw MadbaseException.environment(
           "cannot start " + name + " (" + command.get(0) + "): " + e.getMessage());
+    }
+  }
+
+  /** The member's cgroup directory, or null when there is none to be had (no partitions then). */
+  private Path cgroupFor(String member) {
+    try {
+      return cgroups.isPresent() ? cgroups.get().dirFor(member) : null;
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -782,6 +790,12 @@ public final class LocalDriver implements StackLifecycle {
 
   @Override
   public void down(boolean purge, Progress progress) {
+    // a partition a chaos run could not heal (the run was killed): Patroni must reach etcd to stop
+    // cleanly, and no rule may outlive the stack
+    String healed = faults.heal();
+    if (!healed.isEmpty()) {
+      progress.note(healed);
+    }
     List<NodeInfo> all = nodes();
     // a node a chaos run froze and could not resume (the run was killed): a stopped postmaster
     // would ignore Patroni's shutdown, so every member runs again before it is asked to stop
@@ -818,6 +832,18 @@ public final class LocalDriver implements StackLifecycle {
     if (!left.isEmpty()) {
       throw MadbaseException.environment("could not stop: " + String.join(", ", left));
     }
+    cgroups.ifPresent(
+        c -> {
+          List<String> kept = c.removeEmpty();
+          if (!kept.isEmpty()) {
+            progress.note(
+                "cgroup directories still hold processes: "
+                    + String.join(", ", kept)
+                    + " (under "
+                    + c.stackDir()
+                    + ")");
+          }
+        });
     try {
       deleteTree(layout.runDir());
       Files.deleteIfExists(stateDir.resolve(StackState.FILE));
@@ -932,6 +958,15 @@ public final class LocalDriver implements StackLifecycle {
   @Override
   public FaultInjector faults() {
     return faults;
+  }
+
+  /** The members' cgroup directories, when this machine has cgroup v2 and madbase runs as root. */
+  Optional<Cgroups> cgroups() {
+    return cgroups;
+  }
+
+  NftPartitions partitions() {
+    return partitions;
   }
 
   @Override

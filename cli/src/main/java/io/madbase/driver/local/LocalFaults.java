@@ -121,6 +121,71 @@ final class LocalFaults implements FaultInjector {
     return "the process started again";
   }
 
+  @Override
+  public String partition(Cut cut) {
+    Cgroups cg =
+        driver
+            .cgroups()
+            .orElseThrow(
+                () ->
+                    MadbaseException.environment(
+                        "network partitions on the local driver need cgroup v2 and root: each"
+                            + " member runs in a cgroup of its own (madbase doctor shows what is"
+                            + " missing)"));
+    java.util.Map<String, String> addresses = new java.util.HashMap<>();
+    java.util.Set<String> involved = new java.util.LinkedHashSet<>(cut.members());
+    involved.addAll(cut.from());
+    for (String name : involved) {
+      Member m = driver.member(name);
+      addresses.put(name, m.host());
+      java.util.Optional<ManagedProcess> p =
+          ManagedProcess.load(driver.layout().pidFile(name)).filter(ManagedProcess::alive);
+      if (!cg.exists(name) || (p.isPresent() && !cg.pids(name).contains(p.get().pid()))) {
+        throw MadbaseException.environment(
+            name
+                + " was started without a cgroup of its own (by an older madbase?), so its"
+                + " connections cannot be told apart: restart the stack (madbase down, madbase up)");
+      }
+    }
+    if (cut.members().stream().anyMatch(cut.from()::contains)) {
+      throw MadbaseException.invalidInput(
+          "a partition cannot cut a member off from itself: " + cut.describe());
+    }
+    driver.partitions().apply(cut, cg, addresses);
+    return "nft table inet "
+        + driver.partitions().table()
+        + ": packets their sockets send to the other side's addresses are dropped";
+  }
+
+  @Override
+  public String heal() {
+    NftPartitions p = driver.partitions();
+    // without nft (or root) no partition can have been made: nothing to heal, and down goes on
+    if (!NftPartitions.available() || !p.exists()) {
+      return "";
+    }
+    java.util.Map<String, Long> dropped = p.dropped();
+    p.heal();
+    long total = dropped.values().stream().mapToLong(Long::longValue).sum();
+    return "nft table inet "
+        + p.table()
+        + " deleted; it had dropped "
+        + total
+        + " packets ("
+        + dropped.entrySet().stream()
+            .map(e -> e.getKey() + ": " + e.getValue())
+            .collect(java.util.stream.Collectors.joining("; "))
+        + ")";
+  }
+
+  @Override
+  public List<String> leftoverPartitions() {
+    NftPartitions p = driver.partitions();
+    return NftPartitions.available() && p.exists()
+        ? List.of("nft table inet " + p.table() + " (a partition of this stack, not healed)")
+        : List.of();
+  }
+
   private String mainProcess(String member) {
     return driver.member(member).role() == Role.POSTGRES ? "Patroni" : "the process";
   }

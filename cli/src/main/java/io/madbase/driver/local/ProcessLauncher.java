@@ -14,7 +14,8 @@ import java.util.Map;
  * Starts the stack's members as detached processes: in their own session (setsid, so a closed
  * terminal does not take them down), stdin from /dev/null, output appended to their log file, and,
  * for PostgreSQL when madbase runs as root, as the unprivileged user (setpriv). Both setsid and
- * setpriv exec in place, so the PID returned is the member's own (STACK-NOTES, "Patroni").
+ * setpriv exec in place, so the PID returned is the member's own (docs/running-natively.md,
+ * "PostgreSQL and Patroni").
  */
 public final class ProcessLauncher {
   private final OsUser runAs;
@@ -30,6 +31,8 @@ public final class ProcessLauncher {
    * Starts {@code command}; {@code asPostgresUser} drops privileges for PostgreSQL/Patroni.
    *
    * @param env the environment: exactly these variables (plus PATH/HOME/LANG), nothing inherited
+   * @param cgroup the member's cgroup v2 directory, or null: the process moves itself there before
+   *     it execs the command, so every socket it and its children open belongs to it (Cgroups)
    */
   public ManagedProcess start(
       String name,
@@ -37,9 +40,21 @@ public final class ProcessLauncher {
       Map<String, String> env,
       Path logFile,
       Path workDir,
-      boolean asPostgresUser)
+      boolean asPostgresUser,
+      Path cgroup)
       throws IOException {
     List<String> cmd = new ArrayList<>();
+    if (cgroup != null) {
+      // sh writes its own PID, then execs: the PID stays the member's through setsid and setpriv.
+      // A host that refuses the move still gets its member; a partition step then refuses (it
+      // checks that the member is in its cgroup)
+      cmd.addAll(
+          List.of(
+              "/bin/sh",
+              "-c",
+              "echo $$ > \"$0/cgroup.procs\" 2>/dev/null; exec \"$@\"",
+              cgroup.toString()));
+    }
     cmd.add("setsid");
     if (asPostgresUser && OsUser.isRoot() && !runAs.isCurrent()) {
       cmd.addAll(

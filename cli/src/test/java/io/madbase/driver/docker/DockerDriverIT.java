@@ -1,14 +1,15 @@
 package io.madbase.driver.docker;
 
+import static io.madbase.driver.docker.DockerProjects.adopted;
+import static io.madbase.driver.docker.DockerProjects.awaitAdoptedHealthy;
+import static io.madbase.driver.docker.DockerProjects.renderProject;
+import static io.madbase.driver.docker.DockerProjects.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerPort;
-import io.madbase.observe.StackObserver;
-import io.madbase.stack.Role;
-import io.madbase.stack.Secrets;
 import io.madbase.stack.StackSpec;
 import io.madbase.stack.StackSpecLoader;
 import io.madbase.stack.Topology;
@@ -16,7 +17,6 @@ import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +58,11 @@ class DockerDriverIT {
     dir = TestStack.newDir("madbase-docker-it");
     state = dir.resolve(".madbase");
     specFile = TestStack.spec(dir, SPEC);
-    reports = dir.resolve("reports");
+    // kept after the run (target/ of the module): a failure's reports are its story
+    reports =
+        Path.of("target", "docker-it-reports")
+            .toAbsolutePath()
+            .resolve(java.time.LocalDateTime.now().toString().replace(':', '-'));
     CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
   }
@@ -95,7 +99,11 @@ class DockerDriverIT {
     Awaitility.await("the stack healthy (madbase status)")
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofSeconds(2))
-        .until(() -> CliRun.run("status", "--state-dir", state.toString()).exitCode() == 0);
+        .untilAsserted(
+            () -> {
+              CliRun s = CliRun.run("status", "--state-dir", state.toString());
+              assertThat(s.exitCode()).as(s.toString()).isZero();
+            });
   }
 
   static CliRun chaos(String scenario) {
@@ -181,58 +189,89 @@ class DockerDriverIT {
   }
 
   @Test
-  void theRenderedProjectRunsByHandWithDockerComposeAndComesUpHealthy() throws Exception {
+  void theRenderedProjectRunsByHandWithDockerComposeAndMadbaseAdoptsItWithoutOwningIt()
+      throws Exception {
     awaitHealthy(); // the images exist: the project by hand builds nothing
     Path hand = dir.resolve("by-hand");
-    Path handState = hand.resolve(".madbase");
-    String handSpec =
-        """
-        name: dockerhand
-        driver: docker
-        docker:
-          host_port_base: 16600
-        workers:
-          count: 1
-        """;
-    Path handFile = TestStack.spec(Files.createDirectories(hand), handSpec);
-    Path project = hand.resolve("compose");
-    CliRun render =
-        CliRun.run(
-            "render",
-            "--target",
-            "compose",
-            "-f",
-            handFile.toString(),
-            "--state-dir",
-            handState.toString(),
-            "--out",
-            project.toString());
-    assertThat(render.exitCode()).as(render.toString()).isZero();
-    StackSpec spec = StackSpecLoader.parse("hand", handSpec);
+    Path project =
+        renderProject(
+            hand,
+            """
+            name: dockerhand
+            docker:
+              host_port_base: 16600
+            workers:
+              count: 1
+            """);
     try {
-      Process up =
-          new ProcessBuilder("docker-compose", "-p", "dockerhand", "up", "-d", "--no-build")
-              .directory(project.toFile())
-              .redirectErrorStream(true)
-              .start();
-      String upOut = new String(up.getInputStream().readAllBytes());
-      assertThat(up.waitFor()).as(upOut).isZero();
-      try (StackObserver obs =
-          new StackObserver(spec, Topology.compose(spec), Secrets.loadOrCreate(handState))) {
-        Awaitility.await("the hand-run project healthy, as madbase status judges it")
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ofSeconds(2))
-            .until(() -> obs.stack().ok());
-        assertThat(obs.topology().of(Role.GATEWAY)).hasSize(1);
-      }
+      CliRun up =
+          sh(
+              project,
+              Duration.ofMinutes(3),
+              "docker-compose",
+              "-p",
+              "dockerhand",
+              "up",
+              "-d",
+              "--no-build");
+      assertThat(up.exitCode()).as(up.out()).isZero();
+      awaitAdoptedHealthy(hand, "dockerhand");
+
+      CliRun chaos =
+          adopted(
+              hand,
+              "dockerhand",
+              "chaos",
+              "switchover",
+              "--report-dir",
+              reports.resolve("by-hand").toString());
+      assertThat(chaos.exitCode()).as(chaos.toString()).isZero();
+      JsonNode rep = ChaosReports.newest(reports.resolve("by-hand"), "switchover");
+      assertThat(rep.path("passed").asBoolean()).isTrue();
+
+      // madbase never stops or removes what it did not start
+      CliRun down = adopted(hand, "dockerhand", "down");
+      assertThat(down.exitCode()).as(down.toString()).isEqualTo(2);
+      assertThat(down.err()).contains("madbase did not start the Compose project 'dockerhand'");
+      assertThat(adopted(hand, "dockerhand", "status").exitCode()).isZero();
     } finally {
-      Process down =
-          new ProcessBuilder("docker-compose", "-p", "dockerhand", "down", "-v")
-              .directory(project.toFile())
-              .redirectErrorStream(true)
-              .start();
-      String downOut = new String(down.getInputStream().readAllBytes());
-      assertThat(down.waitFor()).as(downOut).isZero();
+      CliRun down =
+          sh(project, Duration.ofMinutes(3), "docker-compose", "-p", "dockerhand", "down", "-v");
+      assertThat(down.exitCode()).as(down.out()).isZero();
+    }
+  }
+
+  @Test
+  void aBaseImageThatCanBeNeitherFoundNorPulledStopsUpBeforeAnythingStarts() {
+    Path other = TestStack.newDir("madbase-docker-base");
+    try {
+      Path f =
+          TestStack.spec(
+              other,
+              """
+              name: dockerbase
+              driver: docker
+              docker:
+                base_image: madbase-test/no-such-base:1
+                host_port_base: 16900
+              """);
+      CliRun r =
+          CliRun.run("up", "-f", f.toString(), "--state-dir", other.resolve(".m").toString());
+      assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
+      assertThat(r.err())
+          .contains("madbase-test/no-such-base:1 (docker.base_image) is neither on this engine")
+          .doesNotContain("Exception");
+      assertThat(
+              engine
+                  .api()
+                  .listContainersCmd()
+                  .withShowAll(true)
+                  .withLabelFilter(Map.of(StackContainers.STACK, "dockerbase"))
+                  .exec())
+          .isEmpty();
+    } finally {
+      CliRun.run("down", "--purge", "--state-dir", other.resolve(".m").toString());
+      TestStack.deleteQuietly(other);
     }
   }
 

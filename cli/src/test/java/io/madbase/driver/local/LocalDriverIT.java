@@ -16,6 +16,7 @@ import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -301,7 +302,7 @@ class LocalDriverIT {
 
   @Test
   @Order(10)
-  void predictionsFollowTheTimingPatroniRunsWithNotTheSpec() {
+  void predictionsFollowTheTimingPatroniRunsWithNotTheSpec() throws Exception {
     try (LocalDriver d = LocalDriver.attach(state)) {
       StackObserver obs = d.observer();
       var leader = obs.patroni(obs.leader().orElseThrow());
@@ -318,8 +319,15 @@ class LocalDriverIT {
         var eff = io.madbase.chaos.EffectiveTiming.of(d.spec(), d.topology(), obs);
         assertThat(eff.spec().timing().patroni().ttl()).isEqualTo(12);
         assertThat(eff.note()).hasValueSatisfying(n -> assertThat(n).contains("ttl 12"));
+        // this stack has no gateway: a crash probed through HAProxy (kill-primary's gateway probe
+        // is refused on it, as a real run would refuse it)
+        Path scenario = dir.resolve("crash-leader.yaml");
+        Files.writeString(
+            scenario,
+            "name: crash-leader\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: crash_node\n");
         CliRun r =
-            CliRun.run("chaos", "kill-primary", "--dry-run", "--state-dir", state.toString());
+            CliRun.run(
+                "chaos", "run", scenario.toString(), "--dry-run", "--state-dir", state.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out())
             .contains("Patroni ttl 12 / loop_wait 2")
@@ -399,6 +407,97 @@ class LocalDriverIT {
     assertThat(r.out()).contains("(2 members started)");
     CliRun status = CliRun.run("status", "--state-dir", state.toString());
     assertThat(status.exitCode()).as("healthy as soon as up returns:%n%s", status).isZero();
+  }
+
+  @Test
+  @Order(13)
+  void aPartitionLeftByAKilledChaosRunIsReportedByDoctorAndRemovedByDown() throws Exception {
+    Path scenario = dir.resolve("cut-leader.yaml");
+    java.nio.file.Files.writeString(
+        scenario,
+        """
+        name: cut-leader
+        probes:
+          haproxy_writer: {interval: 200ms}
+        method:
+          - action: partition
+            target: leader
+            from: [etcd, postgres]
+            duration: 5m
+          - action: await_recovery
+            timeout: 5m
+        """);
+    // a chaos run in a JVM of its own, killed with SIGKILL while its partition is in force: no
+    // shutdown hook, no rollback
+    Path out = dir.resolve("killed-run.log");
+    Process run =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.madbase.cli.Main",
+                "chaos",
+                "run",
+                scenario.toString(),
+                "--state-dir",
+                state.toString(),
+                "--report-dir",
+                dir.resolve("reports").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      org.awaitility.Awaitility.await("the run's partition in force")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> d.partitions().exists() || !run.isAlive());
+      assertThat(d.partitions().exists())
+          .as("partition made; the run said:%n%s", java.nio.file.Files.readString(out))
+          .isTrue();
+      run.destroyForcibly();
+      assertThat(run.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(d.faults().leftoverPartitions())
+          .singleElement()
+          .asString()
+          .contains(d.partitions().table());
+
+      CliRun doctor =
+          CliRun.run("doctor", "-f", specFile.toString(), "--state-dir", state.toString());
+      // doctor's "this machine cannot run the stack yet": an environment problem, exit 3
+      assertThat(doctor.exitCode())
+          .as(doctor.toString())
+          .isEqualTo(io.madbase.ExitCode.ENVIRONMENT);
+      assertThat(doctor.out())
+          .contains("nft table inet " + d.partitions().table())
+          .contains("a chaos run left");
+
+      Path cgroups = d.cgroups().orElseThrow().stackDir();
+      CliRun down = CliRun.run("down", "--state-dir", state.toString());
+      rememberPids();
+      assertThat(down.exitCode()).as(down.toString()).isZero();
+      assertThat(down.toString()).contains(d.partitions().table() + " deleted");
+      assertThat(d.partitions().exists()).isFalse();
+      assertThat(cgroups).as("the members' cgroups removed with the stack").doesNotExist();
+    } finally {
+      run.destroyForcibly();
+    }
+    // the class's last test: bring the stack back so that its @AfterAll checks a whole down
+    CliRun up = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    rememberPids();
+    assertThat(up.exitCode()).as(up.toString()).isZero();
+  }
+
+  @Test
+  @Order(14)
+  void everyMemberRunsInACgroupOfItsOwnAndPostgresChildrenInheritIt() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      Cgroups cg = d.cgroups().orElseThrow();
+      for (NodeInfo n : d.nodes()) {
+        assertThat(cg.pids(n.name())).as(n.name()).contains(n.pid());
+        for (long child : n.childPids()) {
+          assertThat(cg.pids(n.name())).as("%s's postmaster", n.name()).contains(child);
+        }
+      }
+    }
   }
 
   /** State T in /proc: stopped by a signal. */

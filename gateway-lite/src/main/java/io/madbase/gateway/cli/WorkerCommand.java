@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,12 +54,19 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     Optional<Duration> g = Durations.parse(grace);
-    if (g.isEmpty() || port < 0 || port > 65535) {
-      err.println(
-          "worker: "
-              + (g.isEmpty()
-                  ? "--shutdown-grace: '" + grace + "' is not " + Durations.EXPECTED
-                  : "--port: out of range 0..65535"));
+    // every problem at once; a blank name would answer every call with "worker": ""
+    List<String> problems = new ArrayList<>();
+    if (name.isBlank()) {
+      problems.add("--name: empty; every answer carries the worker's name");
+    }
+    if (port < 0 || port > 65535) {
+      problems.add("--port: out of range 0..65535");
+    }
+    if (g.isEmpty()) {
+      problems.add("--shutdown-grace: '" + grace + "' is not " + Durations.EXPECTED);
+    }
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> err.println("worker: " + p));
       err.flush();
       return GatewayCommand.INVALID_INPUT;
     }

@@ -109,6 +109,9 @@ final class HeldCall<T> {
         checkBeforeSending(ds, c);
       }
       value = work.run(c);
+      // success with PostgreSQL's "canceling wait for synchronous replication" warning is a
+      // commit on this primary only: not done (issue 11); thrown, it ends the request as such
+      UnreplicatedCommit.check(c, null, retries);
     } catch (SQLException e) {
       SqlFailure kind = SqlFailure.of(e);
       if (kind == SqlFailure.PERMANENT) {

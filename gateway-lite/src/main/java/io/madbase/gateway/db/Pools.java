@@ -7,10 +7,10 @@ import io.madbase.gateway.DbUrl;
 import java.time.Duration;
 
 /**
- * HikariCP pools tuned for fast recovery after a failover (STACK-NOTES.md): short connection and
- * validation timeouts so a request waits on a dead primary for seconds, not minutes; TCP keepalive
- * and a socket timeout so a partitioned server is noticed; no failure at start when the database is
- * unreachable (the gateway starts, {@code /ready} stays false until it answers).
+ * HikariCP pools tuned for fast recovery after a failover (docs/running-natively.md): short
+ * connection and validation timeouts so a request waits on a dead primary for seconds, not minutes;
+ * TCP keepalive and a socket timeout so a partitioned server is noticed; no failure at start when
+ * the database is unreachable (the gateway starts, {@code /ready} stays false until it answers).
  */
 public final class Pools {
   /** {@code application_name} of the shared primary and replica pools. */
@@ -86,7 +86,8 @@ public final class Pools {
     // -1: the pool starts even when the database does not answer; connections come when it does
     c.setInitializationFailTimeout(-1);
     c.addDataSourceProperty("ApplicationName", applicationName);
-    // libpq's connect_timeout=1 behaves as 2 s (STACK-NOTES); pgjdbc counts whole seconds too
+    // libpq's connect_timeout=1 behaves as 2 s (docs/running-natively.md); pgjdbc counts whole
+    // seconds too
     c.addDataSourceProperty("connectTimeout", "2");
     c.addDataSourceProperty("loginTimeout", "3");
     c.addDataSourceProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toSeconds()));

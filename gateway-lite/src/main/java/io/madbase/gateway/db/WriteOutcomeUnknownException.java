@@ -3,6 +3,8 @@ package io.madbase.gateway.db;
 /**
  * The connection died after a write was sent and before its result came back: it may or may not
  * have committed. Never retried behind the client's back (HTTP 504, {@code write_outcome_unknown}).
+ * Also a commit the primary made whose wait for its synchronous standby was cancelled ({@link
+ * UnreplicatedCommit}): it may exist on the primary only.
  */
 public final class WriteOutcomeUnknownException extends RuntimeException {
   private final int retries;
@@ -14,6 +16,12 @@ public final class WriteOutcomeUnknownException extends RuntimeException {
             + io.madbase.gateway.Secrets.mask(String.valueOf(cause.getMessage()))
                 .replaceAll("\\.+$", ""),
         cause);
+    this.retries = retries;
+  }
+
+  /** A write whose outcome is unknown for another reason than a lost connection, said in full. */
+  public WriteOutcomeUnknownException(int retries, String message, Throwable cause) {
+    super(io.madbase.gateway.Secrets.mask(message), cause);
     this.retries = retries;
   }
 

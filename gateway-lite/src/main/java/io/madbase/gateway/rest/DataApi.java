@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.madbase.gateway.db.DbRouter;
 import io.madbase.gateway.db.HoldingExecutor.Safety;
+import io.madbase.gateway.db.UnreplicatedCommit;
 import io.madbase.gateway.http.ApiException;
 import io.madbase.gateway.project.ProjectConfig;
 import java.nio.charset.StandardCharsets;
@@ -132,9 +133,13 @@ public final class DataApi {
           bind(ps, i++, t, col, row.get(col));
         }
       }
+      ArrayNode inserted;
       try (ResultSet rs = ps.executeQuery()) {
-        return Rows.toJson(rs);
+        inserted = Rows.toJson(rs);
       }
+      // in autocommit the commit's warnings come with the statement, and go when it is closed
+      UnreplicatedCommit.check(c, ps, 0);
+      return inserted;
     }
   }
 

@@ -83,9 +83,34 @@ public final class WorkerDiscovery implements AutoCloseable {
     }
   }
 
+  /** The largest discovery file read: one URL a line, a few KB for hundreds of workers. */
+  static final long MAX_FILE_BYTES = 1024 * 1024;
+
+  /** The discovery file's lines; a device, a directory or a huge file is refused, not read. */
+  static List<String> readList(java.nio.file.Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(
+          Files.isDirectory(file)
+              ? file + " is a directory, not a file"
+              : Files.exists(file)
+                  ? file + " is not a regular file (a device, pipe or socket)"
+                  : file + ": no such file");
+    }
+    long size = Files.size(file);
+    if (size > MAX_FILE_BYTES) {
+      throw new IOException(
+          file + " is " + size + " bytes; a discovery file is one URL a line, at most 1 MiB");
+    }
+    try {
+      return Files.readAllLines(file);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new IOException(file + " is not UTF-8 text");
+    }
+  }
+
   private List<URI> read() throws IOException, InterruptedException {
     if (source instanceof WorkerSource.File f) {
-      return parseList(Files.readAllLines(f.path()));
+      return parseList(readList(f.path()));
     }
     if (source instanceof WorkerSource.ControlPlane cp) {
       URI uri = URI.create(cp.baseUrl().toString().replaceAll("/+$", "") + "/workers");

@@ -1,0 +1,118 @@
+package io.madbase.driver.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Each member's network identity on loopback: a cgroup v2 directory its processes are started in
+ * ({@code <cgroup2>/madbase/<stack-id>/<member>}). Every member's outgoing connections leave from
+ * 127.0.0.1, so an address does not tell them apart; the cgroup of the socket does, and nft matches
+ * it ({@code socket cgroupv2}). A socket keeps the cgroup it was created in, so a member must be
+ * started inside its directory (moving a running process leaves its connections where they were);
+ * its children (the postmaster Patroni starts, and its backends) inherit it.
+ *
+ * <p>Where the cgroup v2 hierarchy is mounted differs: {@code /sys/fs/cgroup} on a unified system,
+ * {@code /sys/fs/cgroup/unified} on a hybrid one (Debian 12 here). nft resolves a {@code socket
+ * cgroupv2} path under {@code /sys/fs/cgroup} and compares the socket's ancestor at the given
+ * level, so both are derived from the mount point found in {@code /proc/self/mounts}.
+ */
+final class Cgroups {
+  private static final Path NFT_BASE = Path.of("/sys/fs/cgroup");
+
+  private final Path mount;
+  private final String stackId;
+
+  private Cgroups(Path mount, String stackId) {
+    this.mount = mount;
+    this.stackId = stackId;
+  }
+
+  /** The cgroup v2 mount, if there is one and madbase may create directories in it (root). */
+  static Optional<Cgroups> forStack(String stackId) {
+    return mountPoint().filter(m -> Files.isWritable(m)).map(m -> new Cgroups(m, stackId));
+  }
+
+  /** Where cgroup v2 is mounted ({@code /proc/self/mounts}), if it is. */
+  static Optional<Path> mountPoint() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/mounts"))) {
+      return lines
+          .map(l -> l.split(" "))
+          .filter(f -> f.length > 2 && f[2].equals("cgroup2"))
+          .map(f -> Path.of(f[1]))
+          .filter(p -> p.startsWith(NFT_BASE))
+          .findFirst();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  Path stackDir() {
+    return mount.resolve("madbase").resolve(stackId);
+  }
+
+  /** The member's directory, created if needed: write a PID to its cgroup.procs to move it in. */
+  Path dirFor(String member) throws IOException {
+    Path d = stackDir().resolve(member);
+    Files.createDirectories(d);
+    return d;
+  }
+
+  boolean exists(String member) {
+    return Files.isDirectory(stackDir().resolve(member));
+  }
+
+  /** The PIDs in the member's directory now. */
+  List<Long> pids(String member) {
+    try {
+      return Files.readAllLines(stackDir().resolve(member).resolve("cgroup.procs")).stream()
+          .filter(s -> !s.isBlank())
+          .map(s -> Long.parseLong(s.strip()))
+          .toList();
+    } catch (IOException | NumberFormatException e) {
+      return List.of();
+    }
+  }
+
+  /** The path nft wants: relative to /sys/fs/cgroup ("unified/madbase/<id>/pg1" here). */
+  String nftPath(String member) {
+    return NFT_BASE.relativize(stackDir().resolve(member)).toString();
+  }
+
+  /** The member directory's depth below the cgroup v2 root: nft's {@code level}. */
+  int nftLevel() {
+    return mount.relativize(stackDir()).getNameCount() + 1;
+  }
+
+  /**
+   * Removes the member directories that no process is left in, then the stack's and madbase's own
+   * if empty. A directory that still holds a process stays (rmdir refuses it).
+   */
+  List<String> removeEmpty() {
+    List<String> kept = new java.util.ArrayList<>();
+    Path stack = stackDir();
+    if (Files.isDirectory(stack)) {
+      try (Stream<Path> s = Files.list(stack)) {
+        for (Path d : s.filter(Files::isDirectory).toList()) {
+          try {
+            Files.delete(d);
+          } catch (IOException e) {
+            kept.add(d.getFileName().toString());
+          }
+        }
+      } catch (IOException e) {
+        kept.add(stack.toString());
+      }
+      try {
+        Files.deleteIfExists(stack);
+        Files.deleteIfExists(stack.getParent());
+      } catch (IOException e) {
+        // another stack's directory is still there, or a member's
+      }
+    }
+    return kept;
+  }
+}
