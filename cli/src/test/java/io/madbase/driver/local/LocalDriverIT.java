@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The local driver against the real stack: etcd, Patroni + PostgreSQL 15, HAProxy, Redis and
- * Sentinel as native processes on 127.0.9.x. One stack for the class; each test leaves it whole.
+ * Sentinel as native processes on 127.0.9.x. One stack for the class; each test starts from it
+ * whole ({@link #whole()}), so one that fails leaves the next ones their stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalDriverIT {
@@ -78,6 +80,17 @@ class LocalDriverIT {
     } finally {
       TestStack.deleteQuietly(dir);
     }
+  }
+
+  /**
+   * Before each test: every member running and the stack healthy, whatever the test before did
+   * ({@code up} starts only the members that are down, and changes nothing on a whole stack).
+   */
+  @BeforeEach
+  void whole() {
+    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    rememberPids();
+    assertThat(r.exitCode()).as("the stack whole before the test:%n%s", r).isZero();
   }
 
   static void rememberPids() {
