@@ -195,11 +195,11 @@ public final class Madbase implements Runnable {
   static final class DurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
     @Override
     public java.time.Duration convert(String value) {
-      return io.madbase.gateway.Durations.parse(value)
+      return io.madbase.common.Durations.parse(value)
           .orElseThrow(
               () ->
                   new CommandLine.TypeConversionException(
-                      "'" + value + "' is not " + io.madbase.gateway.Durations.EXPECTED));
+                      "'" + value + "' is not " + io.madbase.common.Durations.EXPECTED));
     }
   }
 }

@@ -3,7 +3,6 @@ package io.madbase.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.madbase.driver.ManagedProcess;
 import io.madbase.driver.local.LocalDriver;
 import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
@@ -59,7 +58,7 @@ class ChaosIT {
       remember();
       CliRun r = CliRun.run("down", "--purge", "--state-dir", state.toString());
       assertThat(r.exitCode()).as(r.toString()).isZero();
-      assertThat(pids.stream().filter(p -> ManagedProcess.running(p)))
+      assertThat(pids.stream().filter(p -> io.madbase.common.Processes.running(p)))
           .as("processes left after down")
           .isEmpty();
     } finally {

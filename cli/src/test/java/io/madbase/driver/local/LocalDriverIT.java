@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.madbase.ExitCode;
-import io.madbase.driver.ManagedProcess;
+import io.madbase.common.Signal;
 import io.madbase.driver.NodeInfo;
 import io.madbase.driver.Progress;
-import io.madbase.driver.Signal;
 import io.madbase.observe.StackObserver;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
@@ -73,7 +72,8 @@ class LocalDriverIT {
       rememberPids();
       CliRun r = CliRun.run("down", "--purge", "--state-dir", state.toString());
       assertThat(r.exitCode()).as(r.toString()).isZero();
-      List<Long> alive = seenPids.stream().filter(p -> ManagedProcess.running(p)).toList();
+      List<Long> alive =
+          seenPids.stream().filter(p -> io.madbase.common.Processes.running(p)).toList();
       assertThat(alive).as("processes left running after down").isEmpty();
       assertThat(state.resolve("stack.json")).doesNotExist();
       assertThat(state.resolve("pgdata")).doesNotExist();
@@ -167,10 +167,10 @@ class LocalDriverIT {
       long postmaster = before.childPids().get(0);
 
       d.faults().crash(leader.name());
-      assertThat(java.util.Optional.of(before.pid()).filter(ManagedProcess::running))
+      assertThat(java.util.Optional.of(before.pid()).filter(io.madbase.common.Processes::running))
           .as("patroni")
           .isEmpty();
-      assertThat(java.util.Optional.of(postmaster).filter(ManagedProcess::running))
+      assertThat(java.util.Optional.of(postmaster).filter(io.madbase.common.Processes::running))
           .as("postmaster")
           .isEmpty();
 
@@ -372,7 +372,7 @@ class LocalDriverIT {
             .pollInterval(Duration.ofMillis(50))
             .untilAsserted(
                 () ->
-                    assertThat(frozen.stream().filter(ManagedProcess::running))
+                    assertThat(frozen.stream().filter(io.madbase.common.Processes::running))
                         .allMatch(LocalDriverIT::stopped));
       } finally {
         // never leave the node frozen for the tests after this one
@@ -383,7 +383,7 @@ class LocalDriverIT {
           .pollInterval(Duration.ofMillis(50))
           .untilAsserted(
               () ->
-                  assertThat(frozen.stream().filter(ManagedProcess::running))
+                  assertThat(frozen.stream().filter(io.madbase.common.Processes::running))
                       .noneMatch(LocalDriverIT::stopped));
       org.awaitility.Awaitility.await("streaming again")
           .atMost(Duration.ofSeconds(30))
@@ -395,7 +395,7 @@ class LocalDriverIT {
     }
     CliRun r = CliRun.run("down", "--state-dir", state.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(seenPids.stream().filter(ManagedProcess::running)).isEmpty();
+    assertThat(seenPids.stream().filter(io.madbase.common.Processes::running)).isEmpty();
     // back up for the class's own down
     CliRun up = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
     rememberPids();
