@@ -117,7 +117,7 @@ class ChaosIT {
    * every test after it.
    */
   static void whole() {
-    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    CliRun r = TestStack.whole(specFile, state);
     remember();
     assertThat(r.exitCode()).as("the stack up and healthy before the test:%n%s", r).isZero();
   }
@@ -613,6 +613,57 @@ class ChaosIT {
       }
     }
     assertThat(byOther).as("calls served by w2 after w1 exited").isPositive();
+    assertHealthy();
+  }
+
+  /**
+   * partition-primary-from-dcs with failsafe_mode off (Patroni's default): the leader loses etcd
+   * only, demotes itself after retry_timeout, and a replica takes over. Its replicas still stream
+   * from it until then, so nothing it acknowledged is lost.
+   */
+  @Test
+  @Order(14)
+  void aLeaderCutOffFromEtcdOnlyDemotesItselfAndLosesNothingItsReplicasHad() throws IOException {
+    whole();
+    CliRun r = chaos("partition-primary-from-dcs");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("partition-primary-from-dcs");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double demoted = phases.get("primary_demoted").path("at_seconds").asDouble();
+    assertThat(demoted).as("after retry_timeout without etcd").isBetween(1.0, 15.0);
+    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble()).isGreaterThan(demoted);
+    Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
+    assertThat(slos.get("split_brain").path("passed").asBoolean()).isTrue();
+    for (JsonNode l : rep.path("ledger")) {
+      assertThat(l.path("acknowledged").asInt()).isPositive();
+      assertThat(l.path("lost").asInt()).as(l.path("probe").asText()).isZero();
+    }
+    assertHealthy();
+  }
+
+  /**
+   * partition-etcd-leader: the raft leader among the etcd members is cut off from the other two;
+   * they elect one of their own, and the Patroni leader keeps its key through it.
+   */
+  @Test
+  @Order(15)
+  void aCutOffEtcdLeaderIsReplacedByTheOtherTwoAndPatroniKeepsItsLeader() throws IOException {
+    whole();
+    CliRun r = chaos("partition-etcd-leader");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("partition-etcd-leader");
+    String cut = rep.path("faults").get(0).path("target").asText();
+    assertThat(cut).matches("e[1-3]");
+    assertThat(byId(rep.path("phases"), "id").get("etcd_leader").path("at_seconds").asDouble())
+        .as("a new raft leader among the two left")
+        .isBetween(0.0, 10.0);
+    Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
+    assertThat(slos.get("leader_changes").path("measured").asText()).isEqualTo("0");
+    for (JsonNode l : rep.path("ledger")) {
+      assertThat(l.path("lost").asInt()).as(l.path("probe").asText()).isZero();
+    }
     assertHealthy();
   }
 

@@ -88,7 +88,7 @@ class LocalDriverIT {
    */
   @BeforeEach
   void whole() {
-    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    CliRun r = TestStack.whole(specFile, state);
     rememberPids();
     assertThat(r.exitCode()).as("the stack whole before the test:%n%s", r).isZero();
   }
