@@ -174,28 +174,29 @@ public final class ScenarioRunner {
       }
     }
     return RunAnalysis.analyze(
-        scenario,
-        source,
-        runId,
-        driver,
-        spec,
-        clock,
-        events,
-        ops,
-        injected.stream()
-            .map(
-                i ->
-                    new RunAnalysis.FaultPhases(
-                        i.fault(),
-                        i.phases(),
-                        i.step().logOffset() < 0 || i.fault().action() == Action.PARTITION
-                            ? List.of()
-                            : driver.logSince(i.fault().target(), i.step().logOffset())))
-            .toList(),
-        ledger,
-        notes,
-        loadPlan,
-        loadResult);
+        new RunRecord(
+            scenario,
+            source,
+            runId,
+            driver,
+            spec,
+            clock,
+            events,
+            ops,
+            injected.stream()
+                .map(
+                    i ->
+                        new RunRecord.FaultPhases(
+                            i.fault(),
+                            i.phases(),
+                            i.step().logOffset() < 0 || i.fault().action() == Action.PARTITION
+                                ? List.of()
+                                : driver.logSince(i.fault().target(), i.step().logOffset())))
+                .toList(),
+            ledger,
+            notes,
+            loadPlan,
+            loadResult));
   }
 
   /**

@@ -35,7 +35,7 @@ final class StaleRouteWatcher extends Watcher {
         since = null;
       }
     }
-    if (since != null && !reported && now - since >= RunAnalysis.STALE_ROUTE_MIN.toNanos()) {
+    if (since != null && !reported && now - since >= Anomalies.STALE_ROUTE_MIN.toNanos()) {
       emit(
           "haproxy",
           Event.STALE_ROUTE,

@@ -162,7 +162,7 @@ class TimelineAnalysisTest {
     ev(2.0, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
     ev(2.1, "patroni", Event.PATRONI_ROLE, "pg2", "primary/running");
     ev(3.3, "haproxy", Event.HAPROXY_PRIMARY, "", "pg2");
-    List<RunResult.Anomaly> a = RunAnalysis.anomalies(events, s(1.0));
+    List<RunResult.Anomaly> a = Anomalies.inEvents(events, s(1.0));
     assertThat(a)
         .singleElement()
         .satisfies(
@@ -185,7 +185,7 @@ class TimelineAnalysisTest {
     ev(5.00, "patroni", Event.PATRONI_ROLE, "pg2", "unreachable");
     ev(5.10, "haproxy", Event.HAPROXY_PRIMARY, "", "pg1");
     ev(5.12, "patroni", Event.PATRONI_ROLE, "pg1", "primary/running");
-    assertThat(RunAnalysis.anomalies(events, 0)).isEmpty();
+    assertThat(Anomalies.inEvents(events, 0)).isEmpty();
   }
 
   @Test
@@ -211,7 +211,7 @@ class TimelineAnalysisTest {
   @Test
   void twoRunningPrimariesAreASplitBrain() {
     ev(4.0, "patroni", Event.SPLIT_BRAIN, "pg1,pg2", "two nodes report a running primary");
-    assertThat(RunAnalysis.anomalies(events, s(1)))
+    assertThat(Anomalies.inEvents(events, s(1)))
         .extracting(RunResult.Anomaly::kind)
         .containsExactly("split_brain");
   }
@@ -220,7 +220,7 @@ class TimelineAnalysisTest {
   void aSplitBrainIsReportedWithHowLongItLasted() {
     ev(4.0, "patroni", Event.SPLIT_BRAIN, "pg1,pg2", "two nodes report a running primary");
     ev(4.15, "patroni", Event.SPLIT_BRAIN_END, "pg2", "one primary again");
-    assertThat(RunAnalysis.anomalies(events, s(1)))
+    assertThat(Anomalies.inEvents(events, s(1)))
         .singleElement()
         .satisfies(
             a -> {
@@ -235,7 +235,7 @@ class TimelineAnalysisTest {
     ev(1.0, "madbase", Event.FAULT, "pg1", "frozen for 35s");
     ev(10.4, "etcd", Event.LEADER_KEY_SET, "pg2", "created");
     ev(36.0, "etcd", Event.LEADER_KEY_SET, "pg1", Event.OVERWRITTEN_FROM + "pg2");
-    List<RunResult.Anomaly> a = RunAnalysis.anomalies(events, s(1));
+    List<RunResult.Anomaly> a = Anomalies.inEvents(events, s(1));
     assertThat(a)
         .singleElement()
         .satisfies(
@@ -331,7 +331,7 @@ class TimelineAnalysisTest {
     op("gateway_writer", 4, 0.3, 9.6, Op.Outcome.OK, 29);
     op("gateway_writer", 5, 0.4, 2.4, Op.Outcome.FAILED, 0);
     op("gateway_writer", 6, 0.5, 3.0, Op.Outcome.UNKNOWN, 0);
-    RunResult.ProbeSummary sum = RunAnalysis.summary("gateway_writer", ops.of("gateway_writer"));
+    RunResult.ProbeSummary sum = ProbeSummaries.summary("gateway_writer", ops.of("gateway_writer"));
     assertThat(sum.ok()).isEqualTo(4);
     assertThat(sum.failed()).isEqualTo(1);
     assertThat(sum.unknown()).isEqualTo(1);
