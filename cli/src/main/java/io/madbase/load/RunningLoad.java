@@ -1,34 +1,21 @@
 package io.madbase.load;
 
 import io.madbase.MadbaseException;
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAccumulator;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.eclipse.jetty.client.Connection;
 import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
@@ -51,24 +38,14 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>HTTP is Jetty's {@link HttpClient}, over exactly {@code connections} connections opened before
  * the first request ({@link FixedConnections}) and checked against the kernel's count.
+ *
+ * <p>This class keeps the schedule and the run's life; each request is an {@link Exchange}, counted
+ * by the {@link Accounting}, bucketed per second by the {@link SecondTicker}, and the connections
+ * are checked by the {@link ConnectionAudit}.
  */
 public final class RunningLoad implements AutoCloseable {
-  /** Latencies above an hour are recorded as an hour. */
-  private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
-
-  private static final long SECOND = 1_000_000_000L;
-
-  /** How much of the first error of each kind a report keeps. */
-  static final int SAMPLE_BYTES = 400;
-
   /** How long in-flight requests may still finish after the schedule ends, beyond their timeout. */
   private static final Duration DRAIN_MARGIN = Duration.ofSeconds(1);
-
-  /**
-   * How long the server side's count may take to catch up with the client's (a retransmitted
-   * handshake).
-   */
-  private static final Duration SERVER_SIDE_SETTLE = Duration.ofMillis(3500);
 
   private final LoadConfig config;
   private final LoadListener listener;
@@ -77,28 +54,14 @@ public final class RunningLoad implements AutoCloseable {
   private final HttpClient client;
   private final ConnectionStatistics connectionStats = new ConnectionStatistics();
   private final Map<String, String> headers;
-  private final long lateAfterNanos;
   private final long timeoutNanos;
   private final double intervalNanos;
   private final String baseText;
+  private final Accounting accounting;
+  private final ConnectionAudit audit;
   private volatile Object[] lastUri;
   private FixedConnections<Exchange> connections;
-
-  /** Every request that ended, for the per-second buckets. */
-  private final Recorder all = new Recorder(1, MAX_MICROS, 3);
-
-  /** Measured requests only: the totals. */
-  private final Recorder measured = new Recorder(1, MAX_MICROS, 3);
-
-  private final Recorder measuredLag = new Recorder(1, MAX_MICROS, 3);
-  private final Histogram measuredTotal = new Histogram(1, MAX_MICROS, 3);
-  private final Histogram lagTotal = new Histogram(1, MAX_MICROS, 3);
-  private final ReadSeconds reads = new ReadSeconds(MAX_MICROS);
-  private final Tally warm = new Tally();
-  private final Tally main = new Tally();
-  private final AtomicLong inFlight = new AtomicLong();
-  private final LongAccumulator lastMeasuredEnd = new LongAccumulator(Math::max, Long.MIN_VALUE);
-  private final List<LoadResult.Second> seconds = Collections.synchronizedList(new ArrayList<>());
+  private SecondTicker seconds;
 
   private volatile boolean stopRequested;
   private volatile boolean ending;
@@ -110,11 +73,6 @@ public final class RunningLoad implements AutoCloseable {
   private long measureStartNanos;
   private long endNanos;
   private Instant startedAt;
-  private int established;
-  private Integer kernelEstablished;
-  private Integer serverSide;
-  private volatile int minOpen = Integer.MAX_VALUE;
-  private String firstConnectFailure;
   private LoadResult result;
 
   RunningLoad(LoadConfig config, LoadListener listener) {
@@ -123,10 +81,11 @@ public final class RunningLoad implements AutoCloseable {
     this.base = URI.create(config.target().getScheme() + "://" + config.target().getRawAuthority());
     this.targetAddress = resolve(config.target());
     this.headers = config.headers();
-    this.lateAfterNanos = config.lateAfterOrDefault().toNanos();
     this.timeoutNanos = config.timeout().toNanos();
     this.baseText = base.toString();
     this.intervalNanos = config.intervalNanos();
+    this.accounting = new Accounting(config.lateAfterOrDefault().toNanos());
+    this.audit = new ConnectionAudit(targetAddress, config.connections());
     this.client = newClient(config);
   }
 
@@ -180,14 +139,18 @@ public final class RunningLoad implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
     }
-    preOpen();
-    if (established == 0) {
+    Destination destination = client.resolveDestination(client.newRequest(base));
+    connections =
+        new FixedConnections<>(
+            destination, config.connections(), config.maxQueueOrDefault(), new Sender());
+    audit.open(connections, config.connectTimeout().plusSeconds(5));
+    if (audit.established() == 0) {
       String why =
-          firstConnectFailure == null ? "no connection could be opened" : firstConnectFailure;
+          audit.firstFailure() == null ? "no connection could be opened" : audit.firstFailure();
       closeClient();
       throw MadbaseException.environment("cannot connect to " + base + ": " + why);
     }
-    listener.connected(config.connections(), established, kernelEstablished);
+    listener.connected(config.connections(), audit.established(), audit.kernelEstablished());
     startedAt = Instant.now();
     // the first request is due a little after now, so every lane starts on time
     startNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
@@ -200,37 +163,18 @@ public final class RunningLoad implements AutoCloseable {
       t.setDaemon(true);
       lanes.add(t);
     }
-    ticker = new Thread(this::tick, "loadtest-ticker");
+    seconds =
+        new SecondTicker(
+            accounting,
+            listener,
+            () -> (int) connectionStats.getConnections(),
+            () -> scheduleDone,
+            startNanos,
+            measureStartNanos);
+    ticker = new Thread(seconds, "loadtest-ticker");
     ticker.setDaemon(true);
     lanes.forEach(Thread::start);
     ticker.start();
-  }
-
-  private void preOpen() {
-    Destination destination = client.resolveDestination(client.newRequest(base));
-    connections =
-        new FixedConnections<>(
-            destination, config.connections(), config.maxQueueOrDefault(), new Sender());
-    established = connections.open(config.connectTimeout().plusSeconds(5));
-    firstConnectFailure = connections.firstFailure();
-    kernelEstablished = SocketCensus.ownTo(targetAddress).orElse(null);
-    serverSide =
-        SocketCensus.isLocal(targetAddress.getAddress()) ? serverSideCount(established) : null;
-  }
-
-  /**
-   * The server side's count, given a moment to catch up: the client sees a connection established
-   * when the SYN-ACK arrives, the server when the last ACK does; a server whose listen backlog
-   * overflowed drops that ACK and completes the handshake only on a retransmit, a second later.
-   */
-  private Integer serverSideCount(int expected) {
-    long until = System.nanoTime() + SERVER_SIDE_SETTLE.toNanos();
-    Integer n = SocketCensus.atServer(targetAddress).orElse(null);
-    while (n != null && n < expected && System.nanoTime() < until) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      n = SocketCensus.atServer(targetAddress).orElse(null);
-    }
-    return n;
   }
 
   /** Open connections of the run's fixed set (connections still opening are not counted). */
@@ -260,14 +204,10 @@ public final class RunningLoad implements AutoCloseable {
 
   private void send(long i, long due) {
     boolean isMeasured = due >= measureStartNanos;
-    Tally tally = isMeasured ? main : warm;
-    tally.scheduled.increment();
     boolean read = config.workload().isRead(i);
-    if (read) {
-      reads.offered();
-    }
-    inFlight.incrementAndGet();
-    connections.submit(new Exchange(i, due, isMeasured, read, tally));
+    accounting.scheduled(accounting.tally(isMeasured), read);
+    connections.submit(
+        new Exchange(i, due, isMeasured, read, accounting, connections, () -> ending));
   }
 
   /** Builds each request when it gets a connection, and fails those that cannot have one. */
@@ -289,14 +229,10 @@ public final class RunningLoad implements AutoCloseable {
           r.body(new StringRequestContent("application/json", shape.body()));
         }
       } catch (RuntimeException e) {
-        // a request that cannot even be built is this run's error, not the scheduler's end
-        x.sample = e.toString();
-        x.end(Outcome.failure(e, false, false), false);
-        connections.release(c);
+        x.unbuildable(c, e);
         return;
       }
-      x.connection = c;
-      c.send(r.onRequestBegin(x).onResponseContent(x::content), x);
+      x.sendOn(c, r);
     }
 
     @Override
@@ -323,227 +259,6 @@ public final class RunningLoad implements AutoCloseable {
     URI u = URI.create(baseText + pathAndQuery);
     lastUri = new Object[] {pathAndQuery, u};
     return u;
-  }
-
-  /** One request: when it was due, when it started going out, how it ended. */
-  private final class Exchange implements Request.BeginListener, Response.CompleteListener {
-    private final long index;
-    private final long due;
-    private final boolean isMeasured;
-    private final boolean read;
-    private final Tally tally;
-    private volatile long begun;
-    private Connection connection;
-
-    /** The start of an error response's body, kept while its kind has no sample yet. */
-    private ByteArrayOutputStream errorBody;
-
-    /** What this request's error said, if it has one. */
-    private String sample;
-
-    Exchange(long index, long due, boolean isMeasured, boolean read, Tally tally) {
-      this.index = index;
-      this.due = due;
-      this.isMeasured = isMeasured;
-      this.read = read;
-      this.tally = tally;
-    }
-
-    @Override
-    public void onBegin(Request request) {
-      long now = System.nanoTime();
-      begun = now;
-      long lag = now - due;
-      tally.sent.increment();
-      if (lag > lateAfterNanos) {
-        tally.late.increment();
-      }
-      if (isMeasured) {
-        measuredLag.recordValue(micros(lag));
-      }
-    }
-
-    /** Response content: kept only for an error whose kind has no sample yet. */
-    void content(Response response, ByteBuffer content) {
-      int status = response.getStatus();
-      if (status >= 200 && status < 300 || tally.hasSample(Outcome.status(status))) {
-        return;
-      }
-      if (errorBody == null) {
-        errorBody = new ByteArrayOutputStream();
-      }
-      int room = SAMPLE_BYTES - errorBody.size();
-      if (room > 0) {
-        byte[] b = new byte[Math.min(room, content.remaining())];
-        content.get(b);
-        errorBody.write(b, 0, b.length);
-      }
-    }
-
-    @Override
-    public void onComplete(Result result) {
-      String kind;
-      if (result.getResponse() != null
-          && result.getResponseFailure() == null
-          && result.getRequestFailure() == null) {
-        int status = result.getResponse().getStatus();
-        tally.completed.increment();
-        kind = status >= 200 && status < 300 ? null : Outcome.status(status);
-        if (kind != null) {
-          sample = errorBody == null ? "" : errorBody.toString(StandardCharsets.UTF_8).strip();
-        }
-      } else {
-        kind = Outcome.failure(result.getFailure(), begun != 0, ending);
-        sample = String.valueOf(result.getFailure());
-      }
-      end(kind, true);
-      connections.release(connection);
-    }
-
-    /**
-     * Accounts for the request's end.
-     *
-     * @param kind null for ok, else the error's kind
-     * @param waited it waited (on a connection or in the queue) and its latency counts; false for
-     *     one refused at once
-     */
-    void end(String kind, boolean waited) {
-      long now = System.nanoTime();
-      try {
-        boolean began = begun != 0;
-        boolean recorded = began || (waited && !Outcome.UNFINISHED.equals(kind));
-        long micros = micros(now - due);
-        if (recorded) {
-          all.recordValue(micros);
-          if (isMeasured) {
-            measured.recordValue(micros);
-            lastMeasuredEnd.accumulate(now);
-          }
-        }
-        if (read) {
-          reads.ended(kind == null, recorded ? micros : -1);
-        }
-        if (!began) {
-          tally.notSent.increment();
-        }
-        if (kind == null) {
-          tally.ok.increment();
-        } else {
-          tally.error(kind);
-          if (!Outcome.UNFINISHED.equals(kind)) {
-            tally.sample(kind, sample != null ? sample : Outcome.describe(kind));
-          }
-        }
-        tally.ended.increment();
-      } finally {
-        inFlight.decrementAndGet();
-      }
-    }
-  }
-
-  private static long micros(long nanos) {
-    return Math.max(1, Math.min(MAX_MICROS, nanos / 1000));
-  }
-
-  // ------------------------------------------------------------------ per-second buckets
-
-  private void tick() {
-    Histogram interval = null;
-    Histogram measuredInterval = null;
-    long[] last = new long[5];
-    int index = 0;
-    long bucketStart = startNanos;
-    while (true) {
-      long bucketEnd = bucketStart + SECOND;
-      boolean finalBucket = false;
-      long now;
-      while ((now = System.nanoTime()) < bucketEnd) {
-        if (scheduleDone && inFlight.get() == 0) {
-          finalBucket = true;
-          break;
-        }
-        LockSupport.parkNanos(Math.min(bucketEnd - now, TimeUnit.MILLISECONDS.toNanos(20)));
-      }
-      if (finalBucket) {
-        bucketEnd = Math.max(bucketStart, now);
-      }
-      if (Thread.currentThread().isInterrupted()) {
-        finalBucket = true;
-      }
-      interval = all.getIntervalHistogram(interval);
-      measuredInterval = measured.getIntervalHistogram(measuredInterval);
-      synchronized (measuredTotal) {
-        measuredTotal.add(measuredInterval);
-      }
-      long[] cur = {
-        warm.scheduled.sum() + main.scheduled.sum(),
-        warm.ended.sum() + main.ended.sum(),
-        warm.ok.sum() + main.ok.sum(),
-        warm.errors.sum() + main.errors.sum(),
-        warm.late.sum() + main.late.sum()
-      };
-      int open = (int) connectionStats.getConnections();
-      boolean inWarmup = bucketStart < measureStartNanos;
-      if (!inWarmup && !scheduleDone) {
-        minOpen = Math.min(minOpen, open);
-      }
-      LoadResult.Second s =
-          new LoadResult.Second(
-              index,
-              bucketStart,
-              bucketEnd,
-              inWarmup,
-              cur[0] - last[0],
-              cur[1] - last[1],
-              cur[2] - last[2],
-              cur[3] - last[3],
-              cur[4] - last[4],
-              ms(interval.getValueAtPercentile(50)),
-              ms(interval.getValueAtPercentile(99)),
-              ms(interval.getMaxValue()),
-              open,
-              reads.next());
-      if (!(finalBucket
-          && s.completed() == 0
-          && s.scheduled() == 0
-          && bucketEnd - bucketStart < SECOND / 10)) {
-        seconds.add(s);
-      }
-      // a last bucket of a fraction of a second is kept in the result, not shown as a rate
-      if (!finalBucket || bucketEnd - bucketStart >= SECOND / 2) {
-        double p99SoFar;
-        synchronized (measuredTotal) {
-          p99SoFar =
-              ms(
-                  inWarmup
-                      ? interval.getValueAtPercentile(99)
-                      : measuredTotal.getValueAtPercentile(99));
-        }
-        try {
-          listener.second(
-              s,
-              new LoadListener.Live(
-                  (bucketEnd - startNanos) / 1e9,
-                  inWarmup,
-                  p99SoFar,
-                  main.errors.sum(),
-                  main.notSent.sum(),
-                  main.late.sum()));
-        } catch (RuntimeException e) {
-          // a listener's failure must not stop the measurement
-        }
-      }
-      last = cur;
-      index++;
-      bucketStart = bucketEnd;
-      if (finalBucket) {
-        return;
-      }
-    }
-  }
-
-  private static double ms(long micros) {
-    return micros / 1000.0;
   }
 
   // ------------------------------------------------------------------ ending
@@ -577,15 +292,14 @@ public final class RunningLoad implements AutoCloseable {
       }
     }
     long stoppedAt = System.nanoTime();
-    int atEnd = openInPool();
-    Integer kernelAtEnd = SocketCensus.ownTo(targetAddress).orElse(null);
+    audit.atEnd(openInPool());
     if (!early && stopRequested) {
       early = true;
     }
     scheduleDone = true;
     // in-flight requests may finish: each has its own timeout, the drain adds a margin
     long drainUntil = System.nanoTime() + config.timeout().plus(DRAIN_MARGIN).toNanos();
-    while (inFlight.get() > 0 && System.nanoTime() < drainUntil) {
+    while (accounting.inFlight.get() > 0 && System.nanoTime() < drainUntil) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
       if (Thread.interrupted()) {
         interrupted = true;
@@ -613,21 +327,17 @@ public final class RunningLoad implements AutoCloseable {
     if (ticker.isAlive()) {
       ticker.interrupt();
     }
-    result = build(early, stoppedAt, atEnd, kernelAtEnd);
+    result = build(early, stoppedAt);
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
     return result;
   }
 
-  private LoadResult build(boolean early, long stoppedAt, int atEnd, Integer kernelAtEnd) {
-    Histogram total;
-    synchronized (measuredTotal) {
-      measuredTotal.add(measured.getIntervalHistogram());
-      total = measuredTotal.copy();
-    }
-    lagTotal.add(measuredLag.getIntervalHistogram());
-    long lastEnd = lastMeasuredEnd.get();
+  /** The result, assembled from the accounting, the buckets and the audit. */
+  private LoadResult build(boolean early, long stoppedAt) {
+    Tally main = accounting.main;
+    long lastEnd = accounting.lastMeasuredEnd();
     long scheduleEnd = Math.min(stoppedAt, endNanos);
     double measuredSeconds =
         Math.max(
@@ -638,28 +348,6 @@ public final class RunningLoad implements AutoCloseable {
     long ended = main.ended.sum() - main.notSent.sum();
     double rps = measuredSeconds > 0 ? ended / measuredSeconds : 0;
     double okps = measuredSeconds > 0 ? main.ok.sum() / measuredSeconds : 0;
-    LoadResult.Counts counts =
-        new LoadResult.Counts(
-            main.scheduled.sum(),
-            main.sent.sum(),
-            main.completed.sum(),
-            main.ok.sum(),
-            main.errors.sum(),
-            main.late.sum(),
-            main.notSent.sum());
-    int min = minOpen == Integer.MAX_VALUE ? atEnd : minOpen;
-    LoadResult.Connections conns =
-        new LoadResult.Connections(
-            config.connections(),
-            established,
-            kernelEstablished,
-            serverSide,
-            min,
-            atEnd,
-            kernelAtEnd,
-            connectionStats.getConnectionsTotal(),
-            SocketCensus.METHOD,
-            firstConnectFailure);
     return new LoadResult(
         base.toString(),
         config.workload().describe(),
@@ -672,29 +360,15 @@ public final class RunningLoad implements AutoCloseable {
         System.nanoTime(),
         measuredSeconds,
         early,
-        counts,
+        main.counts(),
         main.kinds(),
         main.samples(),
         new LoadResult.Throughput(rps, okps, rps / config.rate()),
-        latency(total),
-        latency(lagTotal),
+        Accounting.latency(accounting.measuredLatencies()),
+        Accounting.latency(accounting.sendLags()),
         config.lateAfterOrDefault(),
-        conns,
-        List.copyOf(seconds));
-  }
-
-  static LoadResult.Latency latency(Histogram h) {
-    if (h.getTotalCount() == 0) {
-      return LoadResult.Latency.EMPTY;
-    }
-    return new LoadResult.Latency(
-        h.getTotalCount(),
-        ms(h.getValueAtPercentile(50)),
-        ms(h.getValueAtPercentile(90)),
-        ms(h.getValueAtPercentile(99)),
-        ms(h.getValueAtPercentile(99.9)),
-        ms(h.getMaxValue()),
-        h.getMean() / 1000.0);
+        audit.result(seconds.minOpen(), connectionStats.getConnectionsTotal()),
+        seconds.seconds());
   }
 
   /** Connections open in the client's pool now. */
@@ -704,9 +378,7 @@ public final class RunningLoad implements AutoCloseable {
 
   /** The per-second buckets so far. */
   public List<LoadResult.Second> secondsSoFar() {
-    synchronized (seconds) {
-      return List.copyOf(seconds);
-    }
+    return seconds == null ? List.of() : seconds.seconds();
   }
 
   /** nanoTime of the first intended send. */
@@ -733,44 +405,5 @@ public final class RunningLoad implements AutoCloseable {
       stop();
     }
     closeClient();
-  }
-
-  /** Counters of one part of the run (warmup or measured). */
-  private static final class Tally {
-    final LongAdder scheduled = new LongAdder();
-    final LongAdder sent = new LongAdder();
-    final LongAdder completed = new LongAdder();
-    final LongAdder ended = new LongAdder();
-    final LongAdder ok = new LongAdder();
-    final LongAdder errors = new LongAdder();
-    final LongAdder late = new LongAdder();
-    final LongAdder notSent = new LongAdder();
-    final ConcurrentHashMap<String, LongAdder> byKind = new ConcurrentHashMap<>();
-    final ConcurrentHashMap<String, String> samples = new ConcurrentHashMap<>();
-
-    boolean hasSample(String kind) {
-      return samples.containsKey(kind);
-    }
-
-    /** Keeps the first error of each kind as it came (a body, or a failure), for the report. */
-    void sample(String kind, String text) {
-      samples.putIfAbsent(
-          kind, text.length() > SAMPLE_BYTES ? text.substring(0, SAMPLE_BYTES) : text);
-    }
-
-    Map<String, String> samples() {
-      return new TreeMap<>(samples);
-    }
-
-    void error(String kind) {
-      errors.increment();
-      byKind.computeIfAbsent(kind, k -> new LongAdder()).increment();
-    }
-
-    Map<String, Long> kinds() {
-      Map<String, Long> m = new TreeMap<>();
-      byKind.forEach((k, v) -> m.put(k, v.sum()));
-      return m;
-    }
   }
 }
