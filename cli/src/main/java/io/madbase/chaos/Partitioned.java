@@ -42,7 +42,7 @@ final class Partitioned {
         if (leader) {
           leader(out, f, spec, probes, from, targetToThem, themToTarget);
         } else {
-          Expectations.replicaLost(
+          PostgresFaults.replicaLost(
               out, f, spec.timing(), probes, spec.postgres().synchronousMode().synchronous());
           out.removeIf(p -> p.id().equals("replica_down"));
         }
@@ -153,7 +153,7 @@ final class Partitioned {
                                         && !e.detail().equals("unreachable"))),
             demoted));
     boolean electionWaits = from.contains(Role.POSTGRES) && themToTarget;
-    Expectations.failover(
+    PostgresFaults.failover(
         out,
         f,
         t,
@@ -161,13 +161,13 @@ final class Partitioned {
         Expectations.lease(t),
         true,
         true,
-        electionWaits ? Expectations.FROZEN_MEMBER_WAIT : 0);
+        electionWaits ? PostgresFaults.FROZEN_MEMBER_WAIT : 0);
     Expectations.strictWaitsForAStandby(out, spec);
     if (f.duration() != null) {
       double d = f.duration().toMillis() / 1000.0;
       Function<Observed, Optional<Long>> healed = o -> o.firstEvent(Event.HEALED, e -> true);
       out.add(
-          Expectations.backAs(
+          PostgresFaults.backAs(
               f,
               healed,
               "old primary back as a replica after the heal",
