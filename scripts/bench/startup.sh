@@ -4,12 +4,18 @@
 # same launcher without the archive and against plain `java -jar`; the JVM's own floor
 # (`java -Xshare:auto -version`) is measured beside them as the reference. The four are run in
 # turns, RUNS times each (default 15), so that a busy moment of the machine falls on all of them.
-#   scripts/bench/startup.sh [RUNS]
+# BASELINE_DIR=<another checkout> adds its `./madbase --help` to the turns, as the "before" of a
+# change (its launcher makes its own archive first).
+#   [BASELINE_DIR=DIR] scripts/bench/startup.sh [RUNS]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 runs=${1:-15}
 cd "$bench_root"
 ./madbase --version >/dev/null   # builds the jar and the archive first, outside the timing
+baseline=${BASELINE_DIR:-}
+if [ -n "$baseline" ]; then
+  "$baseline/madbase" --help >/dev/null 2>&1 || { echo "startup.sh: $baseline/madbase --help failed" >&2; exit 3; }
+fi
 jar=cli/target/madbase.jar
 [ -s "${jar%.jar}.jsa" ] || { echo "startup.sh: no class data sharing archive was made (see the launcher)" >&2; exit 3; }
 fast="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
@@ -24,20 +30,28 @@ time_once() { # NAME COMMAND...: appends the wall time in ms to $work/NAME
   t1=$(date +%s%N)
   echo $(( (t1 - t0) / 1000000 )) >> "$work/$name"
 }
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 for _ in $(seq 1 "$runs"); do
   time_once floor java -Xshare:auto -version
   time_once plain java -jar "$jar" --help
   time_once no-archive env MADBASE_JAVA_OPTS="$fast" ./madbase --help
   time_once shipped ./madbase --help
+  [ -z "$baseline" ] || time_once baseline "$baseline/madbase" --help
 done
 m() { median < "$work/$1"; }
 floor=$(m floor); plain=$(m plain); noarch=$(m no-archive); shipped=$(m shipped)
+baseline_row=""
+if [ -n "$baseline" ]; then
+  b=$(m baseline)
+  baseline_row="| \`./madbase --help\` of the baseline ($(git -C "$baseline" log -1 --format=%h)) | ${b} ms | $(echo "scale=2; $b / $floor" | bc) |"
+fi
 ratio() { echo "scale=2; $1 / $2" | bc; }
 body=$(mktemp)
 cat > "$body" <<MD
 ## CLI start: \`madbase --help\` ($(date -u +%Y-%m-%d), $runs runs each, in turns, medians)
 
-$(machine)
+$(machine); load average $load_before at the start, $(cut -d' ' -f1 /proc/loadavg) at the end
+(on 2 cores: other work was running).
 
 | how it starts | median | × the JVM's floor |
 |---|---|---|
@@ -45,6 +59,7 @@ $(machine)
 | \`java -jar madbase.jar --help\` (no flags) | ${plain} ms | $(ratio "$plain" "$floor") |
 | \`./madbase --help\` without the archive (\`MADBASE_JAVA_OPTS="$fast"\`) | ${noarch} ms | $(ratio "$noarch" "$floor") |
 | \`./madbase --help\` as shipped (those flags + the class data sharing archive) | ${shipped} ms | $(ratio "$shipped" "$floor") |
+${baseline_row}
 
 The archive (\`cli/target/madbase.jsa\`) holds the classes \`--help\` loads; the launcher makes it
 the first time a new jar runs. Written by \`scripts/bench/startup.sh\`.
@@ -52,4 +67,4 @@ MD
 replace_section startup "$body"
 rm -f "$body"
 cat "$work"/* >/dev/null
-echo "startup: floor ${floor} ms, plain ${plain} ms, without archive ${noarch} ms, shipped ${shipped} ms"
+echo "startup: floor ${floor} ms, plain ${plain} ms, without archive ${noarch} ms, shipped ${shipped} ms${baseline:+, baseline $(m baseline) ms}"
