@@ -1,6 +1,6 @@
 package io.madbase.chaos;
 
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 import io.madbase.stack.FailoverTiming;
 import io.madbase.stack.StackSpec;
 import io.madbase.stack.Topology;

@@ -54,7 +54,7 @@ public final class Partitions implements AutoCloseable {
       }
       pending =
           timer.schedule(
-              () -> healAll("healed after " + io.madbase.gateway.Durations.format(duration)),
+              () -> healAll("healed after " + io.madbase.common.Durations.format(duration)),
               duration.toNanos(),
               TimeUnit.NANOSECONDS);
     }

@@ -1,6 +1,6 @@
 package io.madbase.chaos;
 
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.madbase.chaos;
 
+import io.madbase.common.Durations;
 import io.madbase.driver.StackLifecycle;
-import io.madbase.gateway.Durations;
 import io.madbase.stack.FailoverTiming;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.madbase.chaos;
 
 import io.madbase.MadbaseException;
-import io.madbase.driver.Signal;
+import io.madbase.common.Signal;
 import io.madbase.stack.InputFile;
 import io.madbase.stack.Problems;
 import io.madbase.stack.SpecException;

@@ -114,7 +114,7 @@ public final class ScenarioRunner {
         closeables.add(load);
         listener.step(
             "load warm-up: "
-                + io.madbase.gateway.Durations.format(loadPlan.warmup())
+                + io.madbase.common.Durations.format(loadPlan.warmup())
                 + " before the fault");
         sleep(loadPlan.warmup());
       }

@@ -120,9 +120,9 @@ public final class ChaosOptions {
           && (loadWarmup.isNegative() || loadWarmup.compareTo(MAX_LOAD_WARMUP) > 0)) {
         p.add(
             "--load-warmup must be between 0s and "
-                + io.madbase.gateway.Durations.format(MAX_LOAD_WARMUP)
+                + io.madbase.common.Durations.format(MAX_LOAD_WARMUP)
                 + " (got "
-                + io.madbase.gateway.Durations.format(loadWarmup)
+                + io.madbase.common.Durations.format(loadWarmup)
                 + ")");
       }
     }

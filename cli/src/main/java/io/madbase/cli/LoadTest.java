@@ -2,10 +2,9 @@ package io.madbase.cli;
 
 import io.madbase.Json;
 import io.madbase.MadbaseException;
+import io.madbase.common.Setting;
 import io.madbase.driver.NodeInfo;
 import io.madbase.driver.StackLifecycle;
-import io.madbase.gateway.Setting;
-import io.madbase.gateway.db.TenantPools;
 import io.madbase.load.LoadConfig;
 import io.madbase.load.LoadGenerator;
 import io.madbase.load.LoadReport;
@@ -277,8 +276,8 @@ public final class LoadTest implements Callable<Integer> {
                 load.workload().describe(),
                 fmt(rate),
                 connections,
-                io.madbase.gateway.Durations.format(duration),
-                io.madbase.gateway.Durations.format(warmup)));
+                io.madbase.common.Durations.format(duration),
+                io.madbase.common.Durations.format(warmup)));
         try (RunningLoad run = LoadGenerator.start(load, progress)) {
           if (leaks != null) {
             leaks.startSampling();
@@ -292,7 +291,7 @@ public final class LoadTest implements Callable<Integer> {
         if (leaks != null) {
           progress.note(
               "pool-leak check: waiting for the pools to settle (at most "
-                  + io.madbase.gateway.Durations.format(settleTimeout)
+                  + io.madbase.common.Durations.format(settleTimeout)
                   + ")");
           leakResult = leaks.settle(settleTimeout, waitForBaseline);
         }
@@ -450,8 +449,7 @@ public final class LoadTest implements Callable<Integer> {
       metrics.add(URI.create(driver.topology().endpoint(g, Port.GATEWAY).http() + "/metrics"));
     }
     var ceiling =
-        new PoolLeakCheck.Ceiling(
-            shared, TenantPools.TENANT_POOL_SIZE, Math.max(1, gateways.size()));
+        new PoolLeakCheck.Ceiling(shared, Setting.TENANT_POOL_SIZE, Math.max(1, gateways.size()));
     return new PoolLeakCheck(
         nodes, "postgres", driver.secrets().superuser().reveal(), ceiling, metrics);
   }

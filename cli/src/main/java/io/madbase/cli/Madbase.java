@@ -53,8 +53,20 @@ public final class Madbase implements Runnable {
 
   /** The configured command line: exit codes, error printing, output streams. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    return commandLine(out, err, true);
+  }
+
+  /**
+   * As {@link #commandLine(PrintWriter, PrintWriter)}; {@code scenarios}: whether the bundled
+   * scenarios are added as chaos subcommands. Each is a command with every run option, built by
+   * reflection: sixteen of them were half of what a start cost, and a command line that does not
+   * name {@code chaos} never reaches them ({@link Main} leaves them out then).
+   */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err, boolean scenarios) {
     CommandLine cl = new CommandLine(new Madbase());
-    Chaos.addBundled(cl.getSubcommands().get("chaos"));
+    if (scenarios) {
+      Chaos.addBundled(cl.getSubcommands().get("chaos"));
+    }
     // descriptions are written in lines of up to 100 columns; at picocli's default of 80 each
     // would wrap mid-sentence (set after every subcommand is added: it applies to those present)
     cl.setUsageHelpWidth(100);
@@ -195,11 +207,11 @@ public final class Madbase implements Runnable {
   static final class DurationConverter implements CommandLine.ITypeConverter<java.time.Duration> {
     @Override
     public java.time.Duration convert(String value) {
-      return io.madbase.gateway.Durations.parse(value)
+      return io.madbase.common.Durations.parse(value)
           .orElseThrow(
               () ->
                   new CommandLine.TypeConversionException(
-                      "'" + value + "' is not " + io.madbase.gateway.Durations.EXPECTED));
+                      "'" + value + "' is not " + io.madbase.common.Durations.EXPECTED));
     }
   }
 }

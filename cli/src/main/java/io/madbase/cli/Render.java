@@ -162,11 +162,7 @@ public final class Render implements Callable<Integer> {
 
   /** Every password replaced by {@code <masked>}: printouts never carry secrets. */
   static String mask(String text, Secrets s) {
-    String r = text;
-    for (Secret secret : s.all()) {
-      r = r.replace(secret.reveal(), Secret.MASK);
-    }
-    return r;
+    return io.madbase.common.Masking.values(text, s.all().stream().map(Secret::reveal).toList());
   }
 
   /**

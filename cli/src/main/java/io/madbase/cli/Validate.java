@@ -1,7 +1,7 @@
 package io.madbase.cli;
 
 import io.madbase.Json;
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 import io.madbase.stack.FailoverTiming;
 import io.madbase.stack.StackSpec;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.madbase.driver;
 
 import io.madbase.MadbaseException;
-import io.madbase.gateway.db.SeedSchema;
+import io.madbase.common.SeedSchema;
 import io.madbase.render.RenderContext;
 import io.madbase.stack.Endpoint;
 import io.madbase.stack.Member;

@@ -1,5 +1,6 @@
 package io.madbase.driver;
 
+import io.madbase.common.Signal;
 import java.time.Duration;
 import java.util.List;
 

@@ -2,6 +2,8 @@ package io.madbase.driver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.madbase.Json;
+import io.madbase.common.Processes;
+import io.madbase.common.Signal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A process madbase started, identified by its PID <em>and</em> its start time, so that a PID the
@@ -34,28 +35,8 @@ public record ManagedProcess(long pid, Instant startedAt, String command) {
   public Optional<ProcessHandle> handle() {
     return ProcessHandle.of(pid)
         .filter(ProcessHandle::isAlive)
-        .filter(h -> !zombie(pid))
+        .filter(h -> !Processes.zombie(pid))
         .filter(h -> h.info().startInstant().map(startedAt::equals).orElse(false));
-  }
-
-  /** Whether a process with this PID is running (not gone, not a zombie). */
-  public static boolean running(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
-  }
-
-  /**
-   * A process that has exited but not been reaped yet (state Z in /proc) counts as gone: our
-   * members are reparented to PID 1 once madbase exits, and PID 1 may reap late.
-   */
-  static boolean zombie(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-      int close = stat.lastIndexOf(')');
-      char state = close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-      return state == 'Z' || state == 'X';
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   public boolean alive() {
@@ -74,47 +55,9 @@ public record ManagedProcess(long pid, Instant startedAt, String command) {
     switch (signal) {
       case TERM -> h.get().destroy();
       case KILL -> h.get().destroyForcibly();
-      default -> {
-        try {
-          Process p =
-              new ProcessBuilder("kill", "-s", signal.name(), Long.toString(pid))
-                  .redirectErrorStream(true)
-                  .start();
-          p.getInputStream().readAllBytes();
-          p.waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-          throw new IllegalStateException("cannot run kill: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
+      default -> Processes.signal(signal, List.of(pid));
     }
     return true;
-  }
-
-  /**
-   * Sends {@code signal} to every process in {@code pids} with one {@code kill}, so that they get
-   * it within microseconds of each other (a frozen node stops as one, not one process per fork of
-   * {@code kill}). PIDs that are gone are skipped by kill; returns false if none was signalled.
-   */
-  public static boolean signalAll(Signal signal, java.util.Collection<Long> pids) {
-    if (pids.isEmpty()) {
-      return false;
-    }
-    List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-s", signal.name()));
-    pids.forEach(pid -> cmd.add(Long.toString(pid)));
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      p.getInputStream().readAllBytes();
-      // kill exits 1 when any PID was gone, having signalled the others
-      return p.waitFor(5, TimeUnit.SECONDS) && pids.stream().anyMatch(ManagedProcess::running);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run kill: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /**
@@ -122,19 +65,7 @@ public record ManagedProcess(long pid, Instant startedAt, String command) {
    * ProcessHandle.onExit() on a process that is not our child backs off to long sleeps.
    */
   public boolean awaitExit(Duration timeout) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (alive()) {
-      if (System.nanoTime() >= end) {
-        return false;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return !alive();
-      }
-    }
-    return true;
+    return Processes.awaitExit(pid, timeout) || !alive();
   }
 
   /**

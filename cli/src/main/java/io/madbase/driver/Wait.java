@@ -4,11 +4,13 @@ import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
 import io.madbase.observe.Check;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Waiting as a strategy with a deadline and a poll interval (Testcontainers' WaitStrategy): polls
- * {@code probe} until it passes, reports progress, and on timeout says what was last seen.
+ * The CLI's waits on the stack: madbase's one waiting loop ({@link io.madbase.common.Wait}) over
+ * health {@link Check}s, with progress on the terminal, and a timeout that ends the command with
+ * exit code 1 saying what was last seen and where to look.
  */
 public final class Wait {
   private final Duration deadline;
@@ -26,34 +28,42 @@ public final class Wait {
    * hint}, e.g. which log to read) when the deadline passes first.
    */
   public Check until(String what, Supplier<Check> probe, String hint) {
-    long start = System.nanoTime();
-    long end = start + deadline.toNanos();
-    Check last;
-    while (true) {
-      last = probe.get();
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      if (last.ok()) {
-        progress.done(what, elapsed);
-        return last;
-      }
-      if (System.nanoTime() >= end) {
-        throw new MadbaseException(
-            ExitCode.CHECK_FAILED,
-            "timed out after "
-                + deadline.toSeconds()
-                + " s waiting for "
-                + what
-                + "\n  last seen: "
-                + last.seen()
-                + (hint == null || hint.isEmpty() ? "" : "\n  " + hint));
-      }
-      progress.waiting(what, elapsed, last.seen());
-      try {
-        Thread.sleep(poll.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    AtomicReference<Check> last = new AtomicReference<>();
+    try {
+      io.madbase.common.Wait.until(
+          what,
+          deadline,
+          poll,
+          new io.madbase.common.Wait.Listener() {
+            @Override
+            public void waiting(String w, Duration elapsed, String seen) {
+              progress.waiting(w, elapsed, seen);
+            }
+
+            @Override
+            public void met(String w, Duration elapsed) {
+              progress.done(w, elapsed);
+            }
+          },
+          () -> {
+            Check c = probe.get();
+            last.set(c);
+            return c.ok() ? null : c.seen();
+          });
+      return last.get();
+    } catch (io.madbase.common.Wait.TimedOut e) {
+      if (Thread.currentThread().isInterrupted()) {
         throw new MadbaseException(ExitCode.CHECK_FAILED, "interrupted while waiting for " + what);
       }
+      throw new MadbaseException(
+          ExitCode.CHECK_FAILED,
+          "timed out after "
+              + deadline.toSeconds()
+              + " s waiting for "
+              + what
+              + "\n  last seen: "
+              + e.lastSeen()
+              + (hint == null || hint.isEmpty() ? "" : "\n  " + hint));
     }
   }
 }

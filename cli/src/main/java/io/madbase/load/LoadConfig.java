@@ -259,8 +259,8 @@ public record LoadConfig(
     m.put("connections", Integer.toString(connections));
     m.put(
         "duration",
-        duration == null ? "until stopped" : io.madbase.gateway.Durations.format(duration));
-    m.put("warmup", io.madbase.gateway.Durations.format(warmup));
+        duration == null ? "until stopped" : io.madbase.common.Durations.format(duration));
+    m.put("warmup", io.madbase.common.Durations.format(warmup));
     return m;
   }
 

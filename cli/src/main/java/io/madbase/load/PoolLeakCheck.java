@@ -260,7 +260,7 @@ public final class PoolLeakCheck implements AutoCloseable {
           "the count did not return to the baseline "
               + baseline.sessions()
               + " within "
-              + io.madbase.gateway.Durations.format(timeout)
+              + io.madbase.common.Durations.format(timeout)
               + " ("
               + last.sessions()
               + " left)");

@@ -1,6 +1,6 @@
 package io.madbase.render;
 
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 import io.madbase.stack.HostPorts;
 import io.madbase.stack.Member;
 import io.madbase.stack.Port;

@@ -1,6 +1,6 @@
 package io.madbase.render;
 
-import io.madbase.gateway.db.SeedSchema;
+import io.madbase.common.SeedSchema;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.util.ArrayList;

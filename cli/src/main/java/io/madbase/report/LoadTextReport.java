@@ -1,6 +1,6 @@
 package io.madbase.report;
 
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 import io.madbase.load.LoadReport;
 import io.madbase.load.LoadResult;
 import io.madbase.load.PoolLeakCheck;

@@ -1,6 +1,6 @@
 package io.madbase.stack;
 
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 import java.time.Duration;
 import java.util.Locale;
 

@@ -11,7 +11,7 @@ import java.util.Objects;
  * gives the value, for the config file that needs it.
  */
 public final class Secret {
-  public static final String MASK = "<masked>";
+  public static final String MASK = io.madbase.common.Masking.MASK;
   private static final String ALPHABET =
       "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,6 @@ package io.madbase.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.madbase.driver.ManagedProcess;
 import io.madbase.driver.local.LocalDriver;
 import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
@@ -59,7 +58,7 @@ class ChaosIT {
       remember();
       CliRun r = CliRun.run("down", "--purge", "--state-dir", state.toString());
       assertThat(r.exitCode()).as(r.toString()).isZero();
-      assertThat(pids.stream().filter(p -> ManagedProcess.running(p)))
+      assertThat(pids.stream().filter(p -> io.madbase.common.Processes.running(p)))
           .as("processes left after down")
           .isEmpty();
     } finally {
@@ -109,6 +108,18 @@ class ChaosIT {
     } catch (IOException e) {
       return "(cannot read " + log + ": " + e.getMessage() + ")";
     }
+  }
+
+  /**
+   * What every test but the demo starts from, whatever ran before it and however it ended: the
+   * stack up with every member running and healthy ({@code up} starts it when no earlier test did,
+   * and only the members that are down when one left some down). A failed test so fails alone, not
+   * every test after it.
+   */
+  static void whole() {
+    CliRun r = TestStack.whole(specFile, state);
+    remember();
+    assertThat(r.exitCode()).as("the stack up and healthy before the test:%n%s", r).isZero();
   }
 
   static void assertHealthy() {
@@ -166,6 +177,7 @@ class ChaosIT {
   @Test
   @Order(2)
   void aSwitchoverUnderLoadReportsWhatItCostsSecondBySecond() throws IOException {
+    whole();
     CliRun r = chaos("switchover", "--load", "100", "--load-connections", "50");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("load: mix 9:1").contains("over 50 connections");
@@ -198,6 +210,7 @@ class ChaosIT {
   @Order(3)
   void aCrashedRedisMasterIsReplacedAndNoAcknowledgedRedisWriteIsLostAfterTheCrash()
       throws IOException {
+    whole();
     CliRun r = chaos("kill-sentinel-master");
     assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
     JsonNode rep = report("kill-sentinel-master");
@@ -215,6 +228,7 @@ class ChaosIT {
   @Test
   @Order(4)
   void sigtermedGatewayFinishesInFlightRequestsRefusesNewOnesAndExitsCleanly() throws IOException {
+    whole();
     CliRun r = chaos("sigterm-gateway");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode rep = report("sigterm-gateway");
@@ -242,6 +256,7 @@ class ChaosIT {
   @Test
   @Order(5)
   void anAddedWorkerIsRoutedToWithinTheDiscoveryInterval() throws IOException {
+    whole();
     CliRun r = chaos("add-worker");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode rep = report("add-worker");
@@ -268,6 +283,7 @@ class ChaosIT {
   @Test
   @Order(6)
   void aFrozenLeaderIsFailedOverResumedAndEveryLostWriteIsExplained() throws IOException {
+    whole();
     CliRun r = chaos("freeze-primary");
     remember();
     assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
@@ -321,6 +337,7 @@ class ChaosIT {
   @Test
   @Order(7)
   void losingEtcdsMajorityStopsWritesUntilItIsBackUnlessFailsafeModeIsOn() throws IOException {
+    whole();
     CliRun r = chaos("lose-etcd-quorum");
     remember();
     assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -385,6 +402,7 @@ class ChaosIT {
   @Order(8)
   void aCrashedPrimaryUnderFiveHundredRequestsASecondKeepsReadsFlowingAndFailsNoWrite()
       throws IOException {
+    whole();
     CliRun r = chaos("kill-primary", "--load", "500", "--load-connections", "1000");
     remember();
     JsonNode rep = report("kill-primary");
@@ -415,6 +433,7 @@ class ChaosIT {
   @Order(9)
   void aCutOffLeaderLosesWhatItAcknowledgedUntilItDemotedUnlessReplicationIsSynchronous()
       throws IOException {
+    whole();
     CliRun r = chaos("partition-primary");
     remember();
     assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
@@ -491,6 +510,7 @@ class ChaosIT {
   @Test
   @Order(10)
   void aCutOffRedisMasterLosesEveryWriteItAcknowledgedAfterTheCut() throws IOException {
+    whole();
     CliRun r = chaos("isolate-sentinel-master");
     remember();
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
@@ -511,6 +531,171 @@ class ChaosIT {
                 .path("passed")
                 .asBoolean())
         .isFalse();
+    assertHealthy();
+  }
+
+  /**
+   * kill-etcd-member: the raft leader among three etcd members crashes; the other two elect a new
+   * one and Patroni keeps its key: no failover, no failed gateway write, nothing lost.
+   */
+  @Test
+  @Order(11)
+  void aCrashedEtcdLeaderIsReplacedByTheOtherTwoWithoutAFailover() throws IOException {
+    whole();
+    CliRun r = chaos("kill-etcd-member");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("kill-etcd-member");
+    assertThat(rep.path("faults").get(0).path("target").asText()).matches("e[1-3]");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    assertThat(phases.get("etcd_leader").path("at_seconds").asDouble())
+        .as("a new raft leader among the two left (election timeout 1 s here)")
+        .isBetween(0.0, 5.0);
+    Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
+    assertThat(slos.get("leader_changes").path("measured").asText()).isEqualTo("0");
+    assertThat(byId(rep.path("probes"), "probe").get("gateway_writer").path("failed").asInt())
+        .isZero();
+    for (JsonNode l : rep.path("ledger")) {
+      assertThat(l.path("lost").asInt()).as(l.path("probe").asText()).isZero();
+    }
+    assertHealthy();
+  }
+
+  /**
+   * kill-postgres: SIGKILL to the leader's postmaster only. Patroni, alive, restarts it on the same
+   * node after crash recovery: the same leader before and after, and every acknowledged write is
+   * there (they were fsynced before they were acknowledged).
+   */
+  @Test
+  @Order(12)
+  void aKilledPostmasterIsRestartedByPatroniOnTheSameNodeAndLosesNothing() throws IOException {
+    whole();
+    CliRun r = chaos("kill-postgres");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("kill-postgres");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double restarted = phases.get("postgres_restarted").path("at_seconds").asDouble();
+    assertThat(restarted).as("within a Patroni loop or two of the kill").isBetween(0.0, 10.0);
+    assertThat(phases.get("primary_writable_again").path("at_seconds").asDouble())
+        .isGreaterThanOrEqualTo(restarted);
+    Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
+    assertThat(slos.get("leader_changes").path("measured").asText()).isEqualTo("0");
+    assertThat(slos.get("split_brain").path("passed").asBoolean()).isTrue();
+    for (JsonNode l : rep.path("ledger")) {
+      assertThat(l.path("acknowledged").asInt()).isPositive();
+      assertThat(l.path("lost").asInt()).as(l.path("probe").asText()).isZero();
+    }
+    assertHealthy();
+  }
+
+  /**
+   * sigterm-primary: a clean stop of the leader's Patroni releases the key at once, so the failover
+   * does not wait out the 10 s lease a crash waits for.
+   */
+  @Test
+  @Order(13)
+  void aStoppedLeaderReleasesItsKeyAtOnceAndAReplicaTakesOverSoonerThanAfterACrash()
+      throws IOException {
+    whole();
+    CliRun r = chaos("sigterm-primary");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("sigterm-primary");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double keyGone = phases.get("leader_key_gone").path("at_seconds").asDouble();
+    assertThat(keyGone).as("released, not expired (ttl 10)").isBetween(0.0, 6.0);
+    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble())
+        .isGreaterThanOrEqualTo(keyGone);
+    assertThat(byId(rep.path("probes"), "probe").get("gateway_writer").path("failed").asInt())
+        .isZero();
+    for (JsonNode l : rep.path("ledger")) {
+      assertThat(l.path("lost").asInt()).as(l.path("probe").asText()).isZero();
+    }
+    assertHealthy();
+  }
+
+  /**
+   * sigterm-worker: a worker given SIGTERM finishes its calls and exits 0, and the gateway sends
+   * the next calls to the other worker.
+   */
+  @Test
+  @Order(14)
+  void aSigtermedWorkerExitsCleanlyAndItsCallsGoToTheOtherWorker() throws IOException {
+    whole();
+    CliRun r = chaos("sigterm-worker");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("sigterm-worker");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double exited = phases.get("exited").path("at_seconds").asDouble();
+    assertThat(phases.get("served_elsewhere").path("at_seconds").isNumber()).isTrue();
+    assertThat(exited).as("a worker with nothing long in flight exits at once").isBetween(0.0, 5.0);
+    assertThat(byId(rep.path("slos"), "name").get("clean_exit").path("passed").asBoolean())
+        .isTrue();
+    JsonNode caller = byId(rep.path("probes"), "probe").get("function_caller");
+    assertThat(caller.path("failed").asInt()).isZero();
+    // phases are timed from the fault, operations from the start of the run
+    double exitedInRun = rep.path("faults").get(0).path("at_seconds").asDouble() + exited;
+    long byOther = 0;
+    for (JsonNode op : rep.path("operations")) {
+      if (op.path("served_by").asText().equals("w2")
+          && op.path("intended_nanos").asLong() / 1e9 > exitedInRun) {
+        byOther++;
+      }
+    }
+    assertThat(byOther).as("calls served by w2 after w1 exited").isPositive();
+    assertHealthy();
+  }
+
+  /**
+   * partition-primary-from-dcs with failsafe_mode off (Patroni's default): the leader loses etcd
+   * only, demotes itself after retry_timeout, and a replica takes over. Its replicas still stream
+   * from it until then, so nothing it acknowledged is lost.
+   */
+  @Test
+  @Order(15)
+  void aLeaderCutOffFromEtcdOnlyDemotesItselfAndLosesNothingItsReplicasHad() throws IOException {
+    whole();
+    CliRun r = chaos("partition-primary-from-dcs");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("partition-primary-from-dcs");
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double demoted = phases.get("primary_demoted").path("at_seconds").asDouble();
+    assertThat(demoted).as("after retry_timeout without etcd").isBetween(1.0, 15.0);
+    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble()).isGreaterThan(demoted);
+    Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
+    assertThat(slos.get("split_brain").path("passed").asBoolean()).isTrue();
+    for (JsonNode l : rep.path("ledger")) {
+      assertThat(l.path("acknowledged").asInt()).isPositive();
+      assertThat(l.path("lost").asInt()).as(l.path("probe").asText()).isZero();
+    }
+    assertHealthy();
+  }
+
+  /**
+   * partition-etcd-leader: the raft leader among the etcd members is cut off from the other two;
+   * they elect one of their own, and the Patroni leader keeps its key through it.
+   */
+  @Test
+  @Order(16)
+  void aCutOffEtcdLeaderIsReplacedByTheOtherTwoAndPatroniKeepsItsLeader() throws IOException {
+    whole();
+    CliRun r = chaos("partition-etcd-leader");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+    JsonNode rep = report("partition-etcd-leader");
+    String cut = rep.path("faults").get(0).path("target").asText();
+    assertThat(cut).matches("e[1-3]");
+    assertThat(byId(rep.path("phases"), "id").get("etcd_leader").path("at_seconds").asDouble())
+        .as("a new raft leader among the two left")
+        .isBetween(0.0, 10.0);
+    Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
+    assertThat(slos.get("leader_changes").path("measured").asText()).isEqualTo("0");
+    for (JsonNode l : rep.path("ledger")) {
+      assertThat(l.path("lost").asInt()).as(l.path("probe").asText()).isZero();
+    }
     assertHealthy();
   }
 

@@ -3,7 +3,7 @@ package io.madbase.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.madbase.driver.ManagedProcess;
+import io.madbase.common.Processes;
 import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
@@ -55,7 +55,7 @@ class RollingRestartIT {
       pids.addAll(TestStack.pids(state));
       CliRun r = CliRun.run("down", "--purge", "--state-dir", state.toString());
       assertThat(r.exitCode()).as(r.toString()).isZero();
-      assertThat(pids.stream().filter(ManagedProcess::running))
+      assertThat(pids.stream().filter(Processes::running))
           .as("processes left after down")
           .isEmpty();
     } finally {

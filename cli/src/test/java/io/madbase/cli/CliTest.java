@@ -16,6 +16,29 @@ class CliTest {
   @TempDir Path dir;
 
   @Test
+  void theBundledScenariosAreBuiltOnlyForACommandLineThatNamesChaosAndTheTopHelpIsTheSameWithout() {
+    assertThat(Main.namesChaos(new String[] {"--help"})).isFalse();
+    assertThat(Main.namesChaos(new String[] {"up", "-f", "x.yaml"})).isFalse();
+    assertThat(Main.namesChaos(new String[] {"chaos", "kill-primary", "--dry-run"})).isTrue();
+    assertThat(Main.namesChaos(new String[] {"help", "chaos"})).isTrue();
+    java.io.StringWriter with = new java.io.StringWriter();
+    java.io.StringWriter without = new java.io.StringWriter();
+    java.io.PrintWriter err = new java.io.PrintWriter(new java.io.StringWriter());
+    assertThat(Madbase.commandLine(new java.io.PrintWriter(with), err, true).execute("--help"))
+        .isZero();
+    assertThat(Madbase.commandLine(new java.io.PrintWriter(without), err, false).execute("--help"))
+        .isZero();
+    assertThat(without.toString()).contains("chaos").isEqualTo(with.toString());
+    assertThat(
+            Madbase.commandLine(new java.io.PrintWriter(without), err, false)
+                .getSubcommands()
+                .get("chaos")
+                .getSubcommands())
+        .containsKeys("list", "run")
+        .doesNotContainKey("kill-primary");
+  }
+
+  @Test
   void helpListsEveryCommandWithADescription() {
     CliRun r = CliRun.run("--help");
     assertThat(r.exitCode()).isZero();

@@ -133,7 +133,8 @@ class LoadTestIT {
 
   @Test
   @Order(2)
-  void theReadWriteMixWritesRowsAndReadsThemBack() {
+  void theReadWriteMixServesEveryRequestAndItsWritesAreRowsInTheDatabase() throws Exception {
+    long before = itemRows();
     CliRun r =
         CliRun.run(
             "loadtest",
@@ -156,5 +157,31 @@ class LoadTestIT {
         .contains("mix 4:1")
         .contains("600 scheduled, 600 sent, 600 ok, 0 errors")
         .contains("PASS error_rate");
+    // one in five of the 600 measured requests was a write of one row, each acknowledged (0
+    // errors): 120 rows, plus those of the 1 s warmup (at most 40), counted in the database
+    // through HAProxy's primary port
+    assertThat(itemRows() - before).as("rows the writes added").isBetween(120L, 160L);
+  }
+
+  /** Rows in the load's table, counted on the primary through HAProxy as the gateway's user. */
+  static long itemRows() throws java.sql.SQLException {
+    try (io.madbase.driver.local.LocalDriver d = io.madbase.driver.local.LocalDriver.attach(state);
+        java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://"
+                    + d.topology().haproxy(io.madbase.stack.Port.HAPROXY_PRIMARY)
+                    + "/"
+                    + io.madbase.render.RenderContext.DATABASE,
+                io.madbase.observe.PgConnect.properties(
+                    io.madbase.render.RenderContext.APP_USER,
+                    d.secrets().app().reveal(),
+                    "madbase-test",
+                    5,
+                    30));
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM items")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }

@@ -59,6 +59,31 @@ public final class TestStack {
     return out;
   }
 
+  /**
+   * The stack in {@code state} up and healthy, whatever a test before left: {@code up} starts what
+   * is down (the whole stack when there is none), then {@code status} is asked until it says
+   * healthy (a member just restarted is in HAProxy's rotation only after its checks pass), for at
+   * most 90 s. Returns the last status, or the failed {@code up}.
+   */
+  public static CliRun whole(Path specFile, Path state) {
+    CliRun up = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    if (up.exitCode() != 0 && up.exitCode() != 1) {
+      return up; // up refused or broke: nothing to wait for
+    }
+    long end = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+    CliRun status = up;
+    while (status.exitCode() != 0 && System.nanoTime() < end) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      status = CliRun.run("status", "--state-dir", state.toString());
+    }
+    return status;
+  }
+
   public static void deleteQuietly(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;

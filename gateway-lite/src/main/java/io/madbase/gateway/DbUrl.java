@@ -1,5 +1,6 @@
 package io.madbase.gateway;
 
+import io.madbase.common.Masking;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -63,7 +64,7 @@ public record DbUrl(String host, int port, String database, String user, String 
   @Override
   public String toString() {
     return "postgresql://"
-        + (user.isEmpty() ? "" : user + ":" + Secrets.MASK + "@")
+        + (user.isEmpty() ? "" : user + ":" + Masking.MASK + "@")
         + host
         + ":"
         + port

@@ -2,6 +2,8 @@ package io.madbase.gateway;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.javalin.Javalin;
+import io.madbase.common.Durations;
+import io.madbase.common.Masking;
 import io.madbase.gateway.db.DbRouter;
 import io.madbase.gateway.db.HoldLimit;
 import io.madbase.gateway.db.HoldingExecutor;
@@ -298,7 +300,7 @@ public final class GatewayApp implements AutoCloseable {
       return "file " + f.path();
     }
     return s instanceof WorkerSource.ControlPlane cp
-        ? "control plane " + Secrets.mask(cp.baseUrl().toString())
+        ? "control plane " + Masking.mask(cp.baseUrl().toString())
         : "none";
   }
 }

@@ -1,5 +1,8 @@
 package io.madbase.gateway;
 
+import io.madbase.common.Durations;
+import io.madbase.common.Masking;
+import io.madbase.common.Setting;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -153,7 +156,7 @@ public record GatewayConfig(
             } catch (IllegalArgumentException e) {
               problem(
                   Setting.WORKER_UPSTREAM_URLS,
-                  "'" + Secrets.mask(u.trim()) + "': " + e.getMessage());
+                  "'" + Masking.mask(u.trim()) + "': " + e.getMessage());
             }
           }
         }

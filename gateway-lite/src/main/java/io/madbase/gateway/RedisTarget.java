@@ -1,5 +1,6 @@
 package io.madbase.gateway;
 
+import io.madbase.common.Masking;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ public sealed interface RedisTarget {
     @Override
     public String toString() {
       return "redis://"
-          + (password.isPresent() ? ":" + Secrets.MASK + "@" : "")
+          + (password.isPresent() ? ":" + Masking.MASK + "@" : "")
           + node
           + "/"
           + database;
@@ -40,7 +41,7 @@ public sealed interface RedisTarget {
     @Override
     public String toString() {
       return "redis-sentinel://"
-          + (password.isPresent() ? Secrets.MASK + "@" : "")
+          + (password.isPresent() ? Masking.MASK + "@" : "")
           + String.join(",", sentinels.stream().map(HostPort::toString).toList())
           + "/"
           + database

@@ -1,6 +1,7 @@
 package io.madbase.gateway;
 
 import io.javalin.Javalin;
+import io.madbase.common.Durations;
 import java.net.URI;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

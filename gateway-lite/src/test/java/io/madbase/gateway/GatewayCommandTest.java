@@ -2,6 +2,7 @@ package io.madbase.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.madbase.common.Masking;
 import io.madbase.gateway.cli.Main;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -102,12 +103,12 @@ class GatewayCommandTest {
 
   @Test
   void secretsAreMaskedInUrlsAndConfigDumps() {
-    assertThat(Secrets.mask("postgresql://madbase_app:s3cr3t@127.0.1.10:5433/madbase"))
+    assertThat(Masking.mask("postgresql://madbase_app:s3cr3t@127.0.1.10:5433/madbase"))
         .isEqualTo("postgresql://madbase_app:<masked>@127.0.1.10:5433/madbase");
-    assertThat(Secrets.mask("redis-sentinel://s3cr3t@h:26379/0#m"))
+    assertThat(Masking.mask("redis-sentinel://s3cr3t@h:26379/0#m"))
         .isEqualTo("redis-sentinel://<masked>@h:26379/0#m");
     String trace =
-        Secrets.maskedTrace(
+        Masking.maskedTrace(
             new IllegalStateException(
                 "pool broke", new RuntimeException("postgresql://a:s3cr3t@h:5433/db refused")));
     assertThat(trace)

@@ -1,6 +1,6 @@
 package io.madbase.gateway;
 
-import io.madbase.gateway.db.SeedSchema;
+import io.madbase.common.SeedSchema;
 import io.madbase.testkit.PostgresServer;
 import java.io.IOException;
 import java.net.URI;

@@ -1,5 +1,7 @@
 package io.madbase.testkit;
 
+import io.madbase.common.Processes;
+import io.madbase.common.Signal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -76,7 +78,7 @@ public final class ManagedProcess implements AutoCloseable {
 
   /** Sends a signal such as {@code INT} or {@code TERM} to the process (by PID). */
   public void signal(String signal) {
-    Commands.run(List.of("kill", "-s", signal, Long.toString(pid())), Duration.ofSeconds(5));
+    Processes.signal(Signal.parse(signal), List.of(pid()));
   }
 
   /**

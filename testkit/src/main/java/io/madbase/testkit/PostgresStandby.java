@@ -1,5 +1,6 @@
 package io.madbase.testkit;
 
+import io.madbase.common.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.madbase.testkit;
 
+import io.madbase.common.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -111,9 +112,9 @@ public final class RedisSentinelSet implements AutoCloseable {
               return "sentinel " + port + " sees master " + master;
             }
             List<?> replicas =
-                (List<?>) RespClient.command(port, null, "SENTINEL", "REPLICAS", MASTER_NAME);
+                (List<?>) RedisCommand.send(port, null, "SENTINEL", "REPLICAS", MASTER_NAME);
             List<?> peers =
-                (List<?>) RespClient.command(port, null, "SENTINEL", "SENTINELS", MASTER_NAME);
+                (List<?>) RedisCommand.send(port, null, "SENTINEL", "SENTINELS", MASTER_NAME);
             if (replicas.size() != 1 || peers.size() != 2) {
               return "sentinel "
                   + port
@@ -131,7 +132,7 @@ public final class RedisSentinelSet implements AutoCloseable {
   private static String masterSeenBy(int sentinelPort) {
     List<?> addr =
         (List<?>)
-            RespClient.command(
+            RedisCommand.send(
                 sentinelPort, null, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
     return addr == null || addr.size() != 2 ? null : addr.get(0) + ":" + addr.get(1);
   }

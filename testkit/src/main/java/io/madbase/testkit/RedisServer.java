@@ -1,5 +1,6 @@
 package io.madbase.testkit;
 
+import io.madbase.common.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class RedisServer implements AutoCloseable {
           if (!process.isAlive()) {
             throw new IllegalStateException("redis-server exited:\n" + process.logTail());
           }
-          return "PONG".equals(RespClient.command(port, password, "PING")) ? null : "no PONG";
+          return "PONG".equals(RedisCommand.send(port, password, "PING")) ? null : "no PONG";
         });
   }
 
@@ -90,7 +91,7 @@ public final class RedisServer implements AutoCloseable {
   }
 
   public Object command(String... args) {
-    return RespClient.command(port, password, args);
+    return RedisCommand.send(port, password, args);
   }
 
   public boolean isRunning() {

@@ -29,7 +29,7 @@ class RedisSentinelSetTest {
   void dataNodesRequireThePassword() {
     try (RedisServer r = RedisServer.start("pw1")) {
       assertThat(r.command("PING")).isEqualTo("PONG");
-      assertThatThrownBy(() -> RespClient.command(r.port(), null, "GET", "x"))
+      assertThatThrownBy(() -> RedisCommand.send(r.port(), null, "GET", "x"))
           .hasMessageContaining("NOAUTH");
     }
   }

@@ -2,7 +2,7 @@ package io.madbase.chaos.fault;
 
 import io.madbase.chaos.Action;
 import io.madbase.chaos.ScenarioSpec;
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 
 /** A postgres node hangs for the step's duration, then resumes where it stopped. */
 final class FreezeNode implements FaultStep {

@@ -2,7 +2,7 @@ package io.madbase.chaos.fault;
 
 import io.madbase.chaos.Action;
 import io.madbase.chaos.ScenarioSpec;
-import io.madbase.driver.Signal;
+import io.madbase.common.Signal;
 
 /** Only the postmaster dies (SIGKILL by default); Patroni restarts it on the same node. */
 final class KillPostgres implements FaultStep {

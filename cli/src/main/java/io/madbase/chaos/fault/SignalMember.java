@@ -2,7 +2,7 @@ package io.madbase.chaos.fault;
 
 import io.madbase.chaos.Action;
 import io.madbase.chaos.ScenarioSpec;
-import io.madbase.driver.Signal;
+import io.madbase.common.Signal;
 import io.madbase.stack.Role;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.madbase.chaos.fault;
 
 import io.madbase.chaos.Action;
 import io.madbase.chaos.ScenarioSpec;
-import io.madbase.driver.Signal;
+import io.madbase.common.Signal;
 import java.util.List;
 
 /** Patroni on a node stops cleanly (SIGTERM): it demotes and gives up the leader key. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.madbase.MadbaseException;
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.madbase.driver.local;
 import io.madbase.ExitCode;
 import io.madbase.MadbaseException;
 import io.madbase.Sha256;
+import io.madbase.common.Signal;
 import io.madbase.driver.EnvFile;
 import io.madbase.driver.FaultInjector;
 import io.madbase.driver.JavaLauncher;
@@ -12,7 +13,6 @@ import io.madbase.driver.NodeInfo;
 import io.madbase.driver.OsUser;
 import io.madbase.driver.Preflight;
 import io.madbase.driver.Progress;
-import io.madbase.driver.Signal;
 import io.madbase.driver.StackLifecycle;
 import io.madbase.driver.StackState;
 import io.madbase.driver.Wait;
@@ -801,7 +801,7 @@ public final class LocalDriver implements StackLifecycle {
     // would ignore Patroni's shutdown, so every member runs again before it is asked to stop
     for (NodeInfo n : all) {
       if (n.alive()) {
-        ManagedProcess.signalAll(Signal.CONT, memberProcesses(n.name()));
+        io.madbase.common.Processes.signal(Signal.CONT, memberProcesses(n.name()));
       }
     }
     Duration gatewayGrace = spec.gateway().shutdownGrace().plusSeconds(5);

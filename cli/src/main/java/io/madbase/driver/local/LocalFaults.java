@@ -1,10 +1,10 @@
 package io.madbase.driver.local;
 
 import io.madbase.MadbaseException;
+import io.madbase.common.Signal;
 import io.madbase.driver.FaultInjector;
 import io.madbase.driver.ManagedProcess;
 import io.madbase.driver.Progress;
-import io.madbase.driver.Signal;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.time.Duration;
@@ -71,13 +71,13 @@ final class LocalFaults implements FaultInjector {
   public Frozen freeze(String member) {
     driver.process(member);
     List<Long> pids = driver.memberProcesses(member);
-    ManagedProcess.signalAll(Signal.STOP, pids);
+    io.madbase.common.Processes.signal(Signal.STOP, pids);
     // a child forked between the listing and the stop (a new backend, say) is caught by a second
     // look; the stopped postmaster forks no more
     List<Long> late = new ArrayList<>(driver.memberProcesses(member));
     late.removeAll(pids);
     if (!late.isEmpty()) {
-      ManagedProcess.signalAll(Signal.STOP, late);
+      io.madbase.common.Processes.signal(Signal.STOP, late);
       pids = new ArrayList<>(pids);
       pids.addAll(late);
     }
@@ -91,7 +91,7 @@ final class LocalFaults implements FaultInjector {
   @Override
   public String thaw(String member) {
     driver.member(member);
-    ManagedProcess.signalAll(Signal.CONT, driver.memberProcesses(member));
+    io.madbase.common.Processes.signal(Signal.CONT, driver.memberProcesses(member));
     return "SIGCONT";
   }
 

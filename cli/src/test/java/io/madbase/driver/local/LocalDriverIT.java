@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.madbase.ExitCode;
-import io.madbase.driver.ManagedProcess;
+import io.madbase.common.Signal;
 import io.madbase.driver.NodeInfo;
 import io.madbase.driver.Progress;
-import io.madbase.driver.Signal;
 import io.madbase.observe.StackObserver;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
@@ -25,6 +24,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The local driver against the real stack: etcd, Patroni + PostgreSQL 15, HAProxy, Redis and
- * Sentinel as native processes on 127.0.9.x. One stack for the class; each test leaves it whole.
+ * Sentinel as native processes on 127.0.9.x. One stack for the class; each test starts from it
+ * whole ({@link #whole()}), so one that fails leaves the next ones their stack.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalDriverIT {
@@ -71,13 +72,25 @@ class LocalDriverIT {
       rememberPids();
       CliRun r = CliRun.run("down", "--purge", "--state-dir", state.toString());
       assertThat(r.exitCode()).as(r.toString()).isZero();
-      List<Long> alive = seenPids.stream().filter(p -> ManagedProcess.running(p)).toList();
+      List<Long> alive =
+          seenPids.stream().filter(p -> io.madbase.common.Processes.running(p)).toList();
       assertThat(alive).as("processes left running after down").isEmpty();
       assertThat(state.resolve("stack.json")).doesNotExist();
       assertThat(state.resolve("pgdata")).doesNotExist();
     } finally {
       TestStack.deleteQuietly(dir);
     }
+  }
+
+  /**
+   * Before each test: every member running and the stack healthy, whatever the test before did
+   * ({@code up} starts only the members that are down, and changes nothing on a whole stack).
+   */
+  @BeforeEach
+  void whole() {
+    CliRun r = TestStack.whole(specFile, state);
+    rememberPids();
+    assertThat(r.exitCode()).as("the stack whole before the test:%n%s", r).isZero();
   }
 
   static void rememberPids() {
@@ -154,10 +167,10 @@ class LocalDriverIT {
       long postmaster = before.childPids().get(0);
 
       d.faults().crash(leader.name());
-      assertThat(java.util.Optional.of(before.pid()).filter(ManagedProcess::running))
+      assertThat(java.util.Optional.of(before.pid()).filter(io.madbase.common.Processes::running))
           .as("patroni")
           .isEmpty();
-      assertThat(java.util.Optional.of(postmaster).filter(ManagedProcess::running))
+      assertThat(java.util.Optional.of(postmaster).filter(io.madbase.common.Processes::running))
           .as("postmaster")
           .isEmpty();
 
@@ -359,7 +372,7 @@ class LocalDriverIT {
             .pollInterval(Duration.ofMillis(50))
             .untilAsserted(
                 () ->
-                    assertThat(frozen.stream().filter(ManagedProcess::running))
+                    assertThat(frozen.stream().filter(io.madbase.common.Processes::running))
                         .allMatch(LocalDriverIT::stopped));
       } finally {
         // never leave the node frozen for the tests after this one
@@ -370,7 +383,7 @@ class LocalDriverIT {
           .pollInterval(Duration.ofMillis(50))
           .untilAsserted(
               () ->
-                  assertThat(frozen.stream().filter(ManagedProcess::running))
+                  assertThat(frozen.stream().filter(io.madbase.common.Processes::running))
                       .noneMatch(LocalDriverIT::stopped));
       org.awaitility.Awaitility.await("streaming again")
           .atMost(Duration.ofSeconds(30))
@@ -382,7 +395,7 @@ class LocalDriverIT {
     }
     CliRun r = CliRun.run("down", "--state-dir", state.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(seenPids.stream().filter(ManagedProcess::running)).isEmpty();
+    assertThat(seenPids.stream().filter(io.madbase.common.Processes::running)).isEmpty();
     // back up for the class's own down
     CliRun up = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
     rememberPids();

@@ -1,11 +1,11 @@
 package io.madbase.gateway.cli;
 
+import io.madbase.common.Setting;
 import io.madbase.gateway.ConfigException;
 import io.madbase.gateway.GatewayApp;
 import io.madbase.gateway.GatewayConfig;
 import io.madbase.gateway.PortTakenException;
 import io.madbase.gateway.RunningGateway;
-import io.madbase.gateway.Setting;
 import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.HashMap;

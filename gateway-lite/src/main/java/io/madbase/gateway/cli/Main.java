@@ -41,8 +41,7 @@ public final class Main {
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           cmd.getErr()
-              .println(
-                  "gateway: internal error: " + io.madbase.gateway.Secrets.mask(ex.toString()));
+              .println("gateway: internal error: " + io.madbase.common.Masking.mask(ex.toString()));
           return 4;
         });
     return cl;

@@ -1,6 +1,6 @@
 package io.madbase.gateway.cli;
 
-import io.madbase.gateway.Durations;
+import io.madbase.common.Durations;
 import io.madbase.gateway.workers.WorkerServer;
 import java.io.IOException;
 import java.io.PrintWriter;

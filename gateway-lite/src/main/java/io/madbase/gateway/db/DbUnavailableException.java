@@ -16,7 +16,7 @@ public final class DbUnavailableException extends RuntimeException {
             + " ms ("
             + retries
             + " retries): "
-            + io.madbase.gateway.Secrets.mask(String.valueOf(last.getMessage())),
+            + io.madbase.common.Masking.mask(String.valueOf(last.getMessage())),
         last);
     this.retries = retries;
     this.held = held;

@@ -2,6 +2,7 @@ package io.madbase.gateway.db;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.zaxxer.hikari.HikariDataSource;
+import io.madbase.common.Setting;
 import io.madbase.gateway.DbUrl;
 import io.madbase.gateway.metrics.GatewayMetrics;
 import java.time.Duration;
@@ -21,9 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TenantPools implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TenantPools.class);
-
-  /** Connections of one tenant pool (its maximum); public for the load test's pool-leak ceiling. */
-  public static final int TENANT_POOL_SIZE = 5;
 
   /** How often idle pools are looked for: they close on time even when no request comes. */
   private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
@@ -68,7 +66,7 @@ public final class TenantPools implements AutoCloseable {
   private TenantPool open(String ref, DbUrl url) {
     String name = Pools.tenantAppName(ref);
     HikariDataSource ds =
-        Pools.open(name, url, name, TENANT_POOL_SIZE, 1, Pools.CONNECTION_TIMEOUT);
+        Pools.open(name, url, name, Setting.TENANT_POOL_SIZE, 1, Pools.CONNECTION_TIMEOUT);
     metrics.registerPool("tenant:" + ref, ds);
     log.info("opened tenant pool for project {} ({})", ref, url);
     return new TenantPool(url, ds);

@@ -13,7 +13,7 @@ public final class WriteOutcomeUnknownException extends RuntimeException {
     super(
         "the connection to the primary was lost after the write was sent; it may or may not have been applied: "
             // pgjdbc's messages end in a full stop; the 504's body goes on after this one
-            + io.madbase.gateway.Secrets.mask(String.valueOf(cause.getMessage()))
+            + io.madbase.common.Masking.mask(String.valueOf(cause.getMessage()))
                 .replaceAll("\\.+$", ""),
         cause);
     this.retries = retries;
@@ -21,7 +21,7 @@ public final class WriteOutcomeUnknownException extends RuntimeException {
 
   /** A write whose outcome is unknown for another reason than a lost connection, said in full. */
   public WriteOutcomeUnknownException(int retries, String message, Throwable cause) {
-    super(io.madbase.gateway.Secrets.mask(message), cause);
+    super(io.madbase.common.Masking.mask(message), cause);
     this.retries = retries;
   }
 

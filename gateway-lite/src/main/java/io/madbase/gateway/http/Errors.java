@@ -58,7 +58,7 @@ final class Errors {
           ctx.method(),
           ctx.path(),
           state,
-          io.madbase.gateway.Secrets.mask(e.getMessage()));
+          io.madbase.common.Masking.mask(e.getMessage()));
       Responses.error(ctx, 500, "database_error", "the database failed (SQLSTATE " + state + ")");
     }
   }
@@ -68,7 +68,7 @@ final class Errors {
         "{} {}: internal error: {}",
         ctx.method(),
         ctx.path(),
-        io.madbase.gateway.Secrets.maskedTrace(e));
+        io.madbase.common.Masking.maskedTrace(e));
     Responses.error(ctx, 500, "internal", "internal error");
   }
 }

@@ -1,9 +1,9 @@
 package io.madbase.gateway.http;
 
 import io.javalin.http.Context;
+import io.madbase.common.SeedSchema;
 import io.madbase.gateway.db.Completion;
 import io.madbase.gateway.db.DbRouter;
-import io.madbase.gateway.db.SeedSchema;
 import io.madbase.gateway.metrics.GatewayMetrics;
 import io.madbase.gateway.project.ProjectConfig;
 import io.madbase.gateway.project.ProjectConfigCache;

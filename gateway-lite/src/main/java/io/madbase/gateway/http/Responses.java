@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import io.madbase.gateway.Secrets;
+import io.madbase.common.Masking;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +36,7 @@ public final class Responses {
 
   public static void error(Context ctx, int status, String code, String message) {
     ObjectNode body = JSON.createObjectNode();
-    body.putObject("error").put("code", code).put("message", Secrets.mask(message));
+    body.putObject("error").put("code", code).put("message", Masking.mask(message));
     json(ctx, status, body);
   }
 }

@@ -8,8 +8,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.madbase.common.Masking;
 import io.madbase.gateway.RedisTarget;
-import io.madbase.gateway.Secrets;
 import io.madbase.gateway.metrics.GatewayMetrics;
 import java.time.Duration;
 import java.util.Optional;
@@ -113,7 +113,7 @@ public final class RedisAccess implements AutoCloseable {
       log.warn(
           "redis {} not reachable yet ({}); retrying in {} ms, requests go on without it",
           description,
-          Secrets.mask(e.getMessage()),
+          Masking.mask(e.getMessage()),
           CONNECT_RETRY_MS);
       if (!closed) {
         connector.schedule(this::connectOrRetry, CONNECT_RETRY_MS, TimeUnit.MILLISECONDS);
@@ -146,7 +146,7 @@ public final class RedisAccess implements AutoCloseable {
       return Optional.ofNullable(command.apply(c.sync()));
     } catch (RuntimeException e) {
       metrics.redisFallback(use);
-      log.debug("redis {} failed for {}: {}", description, use, Secrets.mask(e.getMessage()));
+      log.debug("redis {} failed for {}: {}", description, use, Masking.mask(e.getMessage()));
       return Optional.empty();
     }
   }

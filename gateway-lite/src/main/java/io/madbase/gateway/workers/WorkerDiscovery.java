@@ -2,7 +2,7 @@ package io.madbase.gateway.workers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.madbase.gateway.Secrets;
+import io.madbase.common.Masking;
 import io.madbase.gateway.WorkerSource;
 import io.madbase.gateway.metrics.GatewayMetrics;
 import java.io.IOException;
@@ -76,7 +76,7 @@ public final class WorkerDiscovery implements AutoCloseable {
       log.warn(
           "worker discovery from {} failed ({}); keeping {}",
           describe(),
-          Secrets.mask(e.getMessage()),
+          Masking.mask(e.getMessage()),
           upstreams);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -150,7 +150,7 @@ public final class WorkerDiscovery implements AutoCloseable {
       return f.path().toString();
     }
     return source instanceof WorkerSource.ControlPlane cp
-        ? Secrets.mask(cp.baseUrl().toString())
+        ? Masking.mask(cp.baseUrl().toString())
         : "static list";
   }
 

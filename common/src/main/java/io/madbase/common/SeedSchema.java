@@ -1,4 +1,4 @@
-package io.madbase.gateway.db;
+package io.madbase.common;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,16 +1,20 @@
-package io.madbase.gateway;
+package io.madbase.common;
 
 import java.util.regex.Pattern;
 
-/** Masks passwords in URLs so no log line or error message carries one. */
-public final class Secrets {
+/**
+ * The one place madbase masks secrets, so that no log line, error message or printout carries one:
+ * credentials in URLs (the gateway's database and Redis URLs), and known values in any text (the
+ * CLI's rendered files).
+ */
+public final class Masking {
   public static final String MASK = "<masked>";
   // scheme://user:password@ or scheme://password@ (Redis): the part before '@' after the scheme
   private static final Pattern USERINFO =
       Pattern.compile("([a-zA-Z][a-zA-Z0-9+.-]*://)([^/@\\s]*)@");
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&\\s]*");
 
-  private Secrets() {}
+  private Masking() {}
 
   /**
    * Every URL's credentials in {@code text} masked: {@code postgresql://app:<masked>@h:5433/db}.
@@ -51,5 +55,19 @@ public final class Secrets {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * Every occurrence of each of {@code secrets} in {@code text} replaced by {@link #MASK}; empty
+   * values are skipped (an empty password would mask every position).
+   */
+  public static String values(String text, java.util.Collection<String> secrets) {
+    String out = text;
+    for (String secret : secrets) {
+      if (secret != null && !secret.isEmpty()) {
+        out = out.replace(secret, MASK);
+      }
+    }
+    return out;
   }
 }

@@ -1,4 +1,4 @@
-package io.madbase.gateway;
+package io.madbase.common;
 
 /**
  * Every setting of the gateway: its environment variable (the platform's names), the flag that
@@ -24,6 +24,12 @@ public enum Setting {
   TENANT_POOL_MAX("TENANT_POOL_MAX", "--tenant-pool-max", "100"),
   TENANT_POOL_IDLE("TENANT_POOL_IDLE", "--tenant-pool-idle", "300s"),
   DB_POOL_SIZE("DB_POOL_SIZE", "--db-pool-size", "10");
+
+  /**
+   * Connections in each tenant's pool: fixed, not a setting (the pool-leak check counts them as a
+   * gateway opens them).
+   */
+  public static final int TENANT_POOL_SIZE = 5;
 
   private final String env;
   private final String flag;

@@ -1,4 +1,4 @@
-package io.madbase.driver;
+package io.madbase.common;
 
 /** The signals madbase sends, by name (as {@code kill -s} spells them). */
 public enum Signal {

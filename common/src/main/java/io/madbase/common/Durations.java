@@ -1,4 +1,4 @@
-package io.madbase.gateway;
+package io.madbase.common;
 
 import java.time.Duration;
 import java.util.Optional;
