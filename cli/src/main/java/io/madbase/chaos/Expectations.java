@@ -226,6 +226,9 @@ public final class Expectations {
         }
       }
       case SIGNAL_GATEWAY -> {
+        // with two gateways, the listener closes only after the drain delay (HAProxy takes the
+        // gateway out first)
+        double drain = spec.gatewayDrainDelay().toMillis() / 1000.0;
         double grace = spec.gateway().shutdownGrace().toMillis() / 1000.0;
         out.add(
             new PhaseSpec(
@@ -247,8 +250,9 @@ public final class Expectations {
                 o -> o.firstEvent(Event.LISTENER_CLOSED, e -> e.subject().equals(f.target())),
                 new Bound(
                     0,
-                    grace + 1,
-                    "the listener closes once readiness is withdrawn, before in-flight requests finish")));
+                    drain + grace + 1,
+                    "the listener closes once readiness is withdrawn (and the drain delay has"
+                        + " passed), before in-flight requests finish")));
         out.add(
             new PhaseSpec(
                 "exited",
@@ -256,7 +260,10 @@ public final class Expectations {
                 "process table",
                 true,
                 o -> o.firstEvent(Event.PROCESS_EXITED, e -> e.subject().equals(f.target())),
-                new Bound(0, grace + 2, "in-flight requests finish within the shutdown grace")));
+                new Bound(
+                    0,
+                    drain + grace + 2,
+                    "in-flight requests finish within the shutdown grace (after the drain delay)")));
       }
       case SIGNAL_WORKER -> {
         out.add(
