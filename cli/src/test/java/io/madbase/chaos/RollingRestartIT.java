@@ -7,7 +7,6 @@ import io.madbase.common.Processes;
 import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +63,7 @@ class RollingRestartIT {
   }
 
   @Test
-  void restartingTwoGatewaysOneAtATimeUnderLoadFailsNoRequest() throws IOException {
+  void restartingTwoGatewaysOneAtATimeUnderLoadFailsNoRequest() throws Exception {
     CliRun r =
         CliRun.run(
             "chaos",
@@ -115,33 +114,28 @@ class RollingRestartIT {
     assertThat(failed).as(r.toString()).isSubsetOf("load_reads_during_failover");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(failed.isEmpty() ? 0 : 1);
 
-    // both gateways served the probes after their restart: HAProxy really balanced over the two
+    // both gateways served data requests after their restart: HAProxy really balanced over the two
+    // (a restarted gateway's counters start from zero)
     JsonNode faults = rep.path("faults");
     assertThat(faults).as("SIGTERM gw1, restart, SIGTERM gw2, restart").hasSize(4);
     assertThat(faults.get(3).path("target").asText()).isEqualTo("gw2");
-    double gw2Routed = faults.get(3).path("at_seconds").asDouble() + lastAt(rep, "routed_gw2");
-    for (String gw : List.of("gw1", "gw2")) {
-      long servedAfter = 0;
-      for (JsonNode op : rep.path("operations")) {
-        if (op.path("outcome").asText().equals("OK")
-            && op.path("served_by").asText().equals(gw)
-            && op.path("end_nanos").asLong() / 1e9 > gw2Routed) {
-          servedAfter++;
-        }
-      }
-      assertThat(servedAfter).as("requests %s served after both restarts", gw).isPositive();
+    var http = java.net.http.HttpClient.newHttpClient();
+    for (String host : List.of("127.0.2.41", "127.0.2.42")) {
+      String metrics =
+          http.send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create("http://" + host + ":8080/metrics"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      double served =
+          metrics
+              .lines()
+              .filter(l -> l.startsWith("gateway_requests_seconds_count{"))
+              .filter(l -> l.contains("route=\"/rest/v1/{table}\"") && l.contains("status=\"2"))
+              .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+              .sum();
+      assertThat(served).as("data requests %s served since its restart", host).isPositive();
     }
-  }
-
-  /** When the last phase {@code id} was seen, in seconds after its fault. */
-  static double lastAt(JsonNode rep, String id) {
-    double at = Double.NaN;
-    for (JsonNode p : rep.path("phases")) {
-      if (p.path("id").asText().equals(id)) {
-        at = p.path("at_seconds").asDouble();
-      }
-    }
-    assertThat(at).as(id).isNotNaN();
-    return at;
   }
 }
