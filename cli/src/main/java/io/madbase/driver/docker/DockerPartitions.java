@@ -46,7 +46,9 @@ import java.util.stream.Collectors;
  * <p>A container started again gets a new network namespace: its cut is gone, and a member of the
  * other side started again may come back with another address. Healing removes the jumps and the
  * chain from every running container of the stack; a chain a killed run left is found the same way
- * ({@code down} removes it, {@code doctor} reports it).
+ * ({@code down} removes it, {@code doctor} reports it). Nothing here takes a lock: the chaos run
+ * makes and heals its cuts one at a time, and the heal on JVM exit must never wait for a run
+ * thread.
  */
 final class DockerPartitions {
   static final String CHAIN = "MADBASE-PART";
@@ -57,7 +59,7 @@ final class DockerPartitions {
   private final DockerDriver driver;
 
   /** Members this process cut off: healed first, the others are only looked at. */
-  private final Set<String> made = new LinkedHashSet<>();
+  private final Set<String> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   DockerPartitions(DockerDriver driver) {
     this.driver = driver;
@@ -99,7 +101,7 @@ final class DockerPartitions {
   }
 
   /** Adds the rules of {@code cut}; answers what it did, for the timeline. */
-  synchronized String apply(FaultInjector.Cut cut) {
+  String apply(FaultInjector.Cut cut) {
     if (unavailable().isPresent()) {
       throw MadbaseException.environment(
           "network partitions on the docker driver: "
@@ -209,7 +211,7 @@ final class DockerPartitions {
    * Removes the chain from every running container of the stack; answers what it removed, with the
    * packets each rule dropped ("" when there was none).
    */
-  synchronized String heal() {
+  String heal() {
     if (unavailable().isPresent()) {
       return "";
     }
@@ -254,7 +256,7 @@ final class DockerPartitions {
   }
 
   /** The chains a killed run left, one description per container that has one. */
-  synchronized List<String> leftovers() {
+  List<String> leftovers() {
     if (unavailable().isPresent()) {
       return List.of();
     }
