@@ -12,8 +12,7 @@
 #   SYNC="off on" scripts/bench/partitions.sh ...              only these synchronous_mode settings
 #   KEEP_REPORTS=DIR scripts/bench/partitions.sh ...           copies every report to DIR
 #   DRIVER=docker scripts/bench/partitions.sh ...   on the docker driver (ports 17500+; needs a
-#                      Docker engine; the Patroni is the postgres image's, docker.base_image decides
-#                      it: BASE_IMAGE=debian:trixie for Debian 13's, with ttl 20 as above)
+#                      Docker engine; the Patroni is the postgres image's: Debian 12's 3.0.2)
 # Writes its section of docs/BENCHMARKS.md (one per driver and Patroni version).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,12 +25,8 @@ driver=${DRIVER:-local}
 base_extra=""
 if [ "$driver" = docker ]; then
   timeout 10 docker info >/dev/null 2>&1 || { echo "partitions.sh: no Docker engine answers (start dockerd)" >&2; exit 3; }
-  base_image=${BASE_IMAGE:-debian:bookworm}
-  stack_spec="driver: docker\ndocker:\n  host_port_base: 17500\n  base_image: $base_image\n"
-  case "$base_image" in
-    *trixie*) patroni_version="patroni 4 (Debian 13's, in the image)"; base_extra='failover:\n  patroni:\n    ttl: 20\ngateway:\n  hold_deadline: 30s\n' ;;
-    *) patroni_version="" ;;   # read from the running image below
-  esac
+  stack_spec="driver: docker\ndocker:\n  host_port_base: 17500\n"
+  patroni_version=""   # read from the running image below
   section_driver="docker-"
 else
   patroni=${PATRONI:-/usr/bin/patroni}
@@ -95,10 +90,10 @@ body=$(mktemp)
 {
   echo "## Partitions: acknowledged writes lost, with and without the data-safety settings"
   echo
-  echo "Script: \`${DRIVER:+DRIVER=$DRIVER }${BASE_IMAGE:+BASE_IMAGE=$BASE_IMAGE }${PATRONI:+PATRONI=$PATRONI }${ONLY:+ONLY=$ONLY }${SYNC:+SYNC=\"$SYNC\" }scripts/bench/partitions.sh $runs\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
+  echo "Script: \`${DRIVER:+DRIVER=$DRIVER }${PATRONI:+PATRONI=$PATRONI }${ONLY:+ONLY=$ONLY }${SYNC:+SYNC=\"$SYNC\" }scripts/bench/partitions.sh $runs\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
   [ -z "$base_extra" ] || echo "On Patroni 4 with \`failover.patroni.ttl: 20\` and \`gateway.hold_deadline: 30s\`."
   if [ "$driver" = docker ]; then
-    echo "Docker driver (dockerd $(docker version -f '{{.Server.Version}}' 2>/dev/null), base image $base_image): every member a container,"
+    echo "Docker driver (dockerd $(docker version -f '{{.Server.Version}}' 2>/dev/null), images on debian:bookworm): every member a container,"
     echo "the cut an iptables chain in the cut-off container's network namespace. Fast profile, a fresh stack per setting. partition-primary cuts the leader off"
   else
     echo "Local driver, fast profile, a fresh stack per setting. partition-primary cuts the leader off"
