@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """CPU time per request, by process group, while a load command runs.
 
-    scripts/bench/cpu-split.py wrk -t2 -c100 -d10s URL
-    scripts/bench/cpu-split.py pgbench -S -n -c 10 -j 2 -T 10 -h HOST -p PORT -U USER DB
+    scripts/bench/cpu-split.py [--scope DIR] wrk -t2 -c100 -d10s URL
+    scripts/bench/cpu-split.py [--scope DIR] pgbench -S -n -c 10 -j 2 -T 10 -h HOST -p PORT -U USER DB
 
 Reads every process's user+system CPU from /proc before and after the command, groups them (the
 gateway JVM, HAProxy, PostgreSQL, Patroni, the rest) and divides by the requests the command
-reports (wrk's Requests/sec, pgbench's tps, times the elapsed time). A process's time includes
+reports (wrk's Requests/sec, pgbench's tps, times the elapsed time). --scope DIR counts a process
+in its group only when its command line, or an ancestor's, names DIR (a stack's state directory:
+another stack on the same machine, its gateway included, is then "other"). A process's time includes
 its exited children's (PostgreSQL's backends end with pgbench's connections; the postmaster
 reaps them), and the load command's own time is shown on its own line. Linux only; reads /proc,
 writes nothing.
@@ -21,8 +23,24 @@ import time
 HZ = os.sysconf("SC_CLK_TCK")
 
 
+SCOPE = None
+
+
+def in_scope(pid, procs):
+    """Whether pid or one of its ancestors has SCOPE in its command line."""
+    seen = set()
+    while pid in procs and pid not in seen:
+        seen.add(pid)
+        cmd, ppid = procs[pid]
+        if SCOPE in cmd:
+            return True
+        pid = ppid
+    return False
+
+
 def snapshot():
     out = {}
+    procs = {}
     me = str(os.getpid())
     for pid in filter(str.isdigit, os.listdir("/proc")):
         if pid == me:
@@ -34,13 +52,16 @@ def snapshot():
             continue
         comm = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
+        procs[pid] = (cmd, fields[1])
         # utime, stime, and cutime, cstime: the children it has reaped
         out[pid] = (group(comm, cmd), sum(int(f) for f in fields[11:15]) / HZ)
+    if SCOPE:
+        out = {p: (g if in_scope(p, procs) else "other", t) for p, (g, t) in out.items()}
     return out
 
 
 def group(comm, cmd):
-    if "Main gateway" in cmd:
+    if "Main gateway" in cmd or "gateway-lite.jar" in cmd:
         return "gateway"
     if comm.startswith("haproxy"):
         return "haproxy"
@@ -52,6 +73,10 @@ def group(comm, cmd):
 
 
 def main():
+    global SCOPE
+    if len(sys.argv) > 2 and sys.argv[1] == "--scope":
+        SCOPE = sys.argv[2]
+        del sys.argv[1:3]
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     before = snapshot()

@@ -28,6 +28,10 @@ public record Event(long nanos, String source, String kind, String subject, Stri
 
   public static final String HAPROXY_PRIMARY = "haproxy_primary";
   public static final String HAPROXY_REPLICAS = "haproxy_replicas";
+
+  /** The gateways UP in HAProxy's gateways listener (stacks with two gateways or more). */
+  public static final String HAPROXY_GATEWAYS = "haproxy_gateways";
+
   public static final String SENTINEL_MASTER = "sentinel_master";
   public static final String SENTINEL_FLAGS = "sentinel_flags";
   public static final String PROCESS_EXITED = "process_exited";

@@ -226,6 +226,9 @@ public final class Expectations {
         }
       }
       case SIGNAL_GATEWAY -> {
+        // with two gateways, the listener closes only after the drain delay (HAProxy takes the
+        // gateway out first)
+        double drain = spec.gatewayDrainDelay().toMillis() / 1000.0;
         double grace = spec.gateway().shutdownGrace().toMillis() / 1000.0;
         out.add(
             new PhaseSpec(
@@ -247,8 +250,9 @@ public final class Expectations {
                 o -> o.firstEvent(Event.LISTENER_CLOSED, e -> e.subject().equals(f.target())),
                 new Bound(
                     0,
-                    grace + 1,
-                    "the listener closes once readiness is withdrawn, before in-flight requests finish")));
+                    drain + grace + 1,
+                    "the listener closes once readiness is withdrawn (and the drain delay has"
+                        + " passed), before in-flight requests finish")));
         out.add(
             new PhaseSpec(
                 "exited",
@@ -256,7 +260,10 @@ public final class Expectations {
                 "process table",
                 true,
                 o -> o.firstEvent(Event.PROCESS_EXITED, e -> e.subject().equals(f.target())),
-                new Bound(0, grace + 2, "in-flight requests finish within the shutdown grace")));
+                new Bound(
+                    0,
+                    drain + grace + 2,
+                    "in-flight requests finish within the shutdown grace (after the drain delay)")));
       }
       case SIGNAL_WORKER -> {
         out.add(
@@ -485,6 +492,7 @@ public final class Expectations {
         writes(out, probes, o -> Optional.of(f.nanos()), routed);
       }
     }
+    gatewaysBack(out, f, spec);
     Set<String> postgres =
         io.madbase.stack.Topology.local(spec).of(io.madbase.stack.Role.POSTGRES).stream()
             .map(io.madbase.stack.Member::name)
@@ -504,6 +512,48 @@ public final class Expectations {
                       Event.PATRONI_ROLE,
                       e -> e.subject().equals(node) && e.detail().equals("replica/running")),
               new Bound(0, 15, "Patroni starts postgres, pg_rewind if needed, then it streams")));
+    }
+  }
+
+  /**
+   * A restarted gateway is back when it is ready and, with two gateways or more, when HAProxy
+   * routes to it again: a rolling restart must not signal the next one before
+   * (rolling-restart-gateways waits for these with await_recovery).
+   */
+  private static void gatewaysBack(List<PhaseSpec> out, Fault f, StackSpec spec) {
+    List<io.madbase.stack.Member> gateways =
+        io.madbase.stack.Topology.local(spec).of(io.madbase.stack.Role.GATEWAY);
+    FailoverTiming t = spec.timing();
+    for (io.madbase.stack.Member gw : gateways) {
+      String name = gw.name();
+      if (!f.restarted().contains(name)) {
+        continue;
+      }
+      Bound ready =
+          new Bound(0, 30, "a JVM starts, opens its pools and its probe finds the primary");
+      out.add(
+          new PhaseSpec(
+              "ready_" + name,
+              name + " ready again",
+              "GET /ready",
+              true,
+              o ->
+                  o.firstEvent(
+                      Event.READY, e -> e.subject().equals(name) && e.detail().equals("ready")),
+              ready));
+      if (gateways.size() >= 2) {
+        double check = t.haproxy().downinter().toMillis() / 1000.0 * t.haproxy().rise();
+        out.add(
+            new PhaseSpec(
+                "routed_" + name,
+                "HAProxy routes to " + name + " again",
+                "HAProxy stats",
+                true,
+                o ->
+                    o.firstEvent(
+                        Event.HAPROXY_GATEWAYS, e -> List.of(e.detail().split(" ")).contains(name)),
+                ready.plus(0, check + 1, "HAProxy's check of a down server passes rise times")));
+      }
     }
   }
 

@@ -4,11 +4,15 @@ import io.madbase.observe.HaproxyStats;
 import java.util.List;
 import java.util.Optional;
 
-/** Polls HAProxy's stats: which servers are UP in the primary and the replicas listeners. */
+/**
+ * Polls HAProxy's stats: which servers are UP in the primary and the replicas listeners, and in the
+ * gateways listener when the stack has one.
+ */
 public final class HaproxyWatcher extends Watcher {
   private final HaproxyStats stats;
   private String lastPrimary;
   private String lastReplicas;
+  private String lastGateways;
 
   public HaproxyWatcher(HaproxyStats stats, EventLog log) {
     super("haproxy", log);
@@ -27,6 +31,13 @@ public final class HaproxyWatcher extends Watcher {
     if (!replicas.equals(lastReplicas)) {
       lastReplicas = replicas;
       emit("haproxy", Event.HAPROXY_REPLICAS, "", replicas);
+    }
+    boolean hasGateways =
+        servers.map(s -> s.stream().anyMatch(x -> x.proxy().equals("gateways"))).orElse(false);
+    String gateways = servers.map(s -> up(s, "gateways")).orElse("unreachable");
+    if ((hasGateways || lastGateways != null) && !gateways.equals(lastGateways)) {
+      lastGateways = gateways;
+      emit("haproxy", Event.HAPROXY_GATEWAYS, "", gateways);
     }
   }
 

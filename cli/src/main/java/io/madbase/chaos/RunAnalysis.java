@@ -44,6 +44,9 @@ final class RunAnalysis {
     List<RunResult.PhaseResult> phases = new ArrayList<>();
     boolean recovered = true;
     Double recovery = null;
+    // when the last expected phase of any fault was seen (nanoTime): the end of the window the
+    // load's reads are judged in, for a method of several faults too
+    long recoveredAt = Long.MIN_VALUE;
     for (FaultPhases fp : faults) {
       Expectations.Fault f = fp.fault();
       String detail =
@@ -129,6 +132,7 @@ final class RunAnalysis {
       }
       if (recovered) {
         recovery = Math.max(recovery == null ? 0 : recovery, last);
+        recoveredAt = Math.max(recoveredAt, f.nanos() + (long) (last * 1e9));
       }
     }
     if (faults.isEmpty()) {
@@ -141,7 +145,20 @@ final class RunAnalysis {
     }
     long firstFault =
         faults.stream().mapToLong(f -> f.fault().nanos()).min().orElse(Long.MAX_VALUE);
-    List<RunResult.Anomaly> anomalies = anomalies(events, firstFault);
+    long origin = firstFault == Long.MAX_VALUE ? 0 : firstFault;
+    List<RunResult.Anomaly> anomalies = new ArrayList<>(anomalies(events, firstFault));
+    anomalies.addAll(ReplicaRoutes.stale(ops.of("replica_reader"), driver.topology(), origin));
+    RunResult.LoadRun load =
+        loadResult == null
+            ? null
+            : loadRun(
+                loadPlan,
+                loadResult,
+                clock,
+                origin,
+                recovered && recoveredAt != Long.MIN_VALUE
+                    ? RunClock.seconds(recoveredAt - origin)
+                    : null);
     List<RunResult.SloResult> slos =
         slos(
             scenario,
@@ -155,7 +172,8 @@ final class RunAnalysis {
             anomalies,
             recovered,
             recovery,
-            firstFault);
+            firstFault,
+            load);
     boolean passed = slos.stream().allMatch(RunResult.SloResult::passed);
 
     FailoverTiming t = spec.timing();
@@ -231,9 +249,7 @@ final class RunAnalysis {
         allNotes,
         RunClock.seconds(clock.now()),
         ops.all().stream().sorted(Comparator.comparingLong(Op::intendedNanos)).toList(),
-        loadResult == null
-            ? null
-            : loadRun(loadPlan, loadResult, clock, firstFault == Long.MAX_VALUE ? 0 : firstFault));
+        load);
   }
 
   /**
@@ -290,9 +306,16 @@ final class RunAnalysis {
             Math.max(1, Math.ceil(furthest * 1000))));
   }
 
-  /** The --load run seen from the fault: steady p99 before it, the worst second after it. */
+  /**
+   * The --load run seen from the fault: steady p99 before it, the worst second after it, the reads
+   * from it to {@code recovery} (seconds after it; null: not recovered).
+   */
   static RunResult.LoadRun loadRun(
-      LoadPlan plan, io.madbase.load.LoadResult r, RunClock clock, long faultNanos) {
+      LoadPlan plan,
+      io.madbase.load.LoadResult r,
+      RunClock clock,
+      long faultNanos,
+      Double recovery) {
     List<RunResult.LoadSecond> seconds = new ArrayList<>();
     List<Double> before = new ArrayList<>();
     double worst = 0;
@@ -300,8 +323,19 @@ final class RunAnalysis {
     long errorsAfter = 0;
     for (io.madbase.load.LoadResult.Second s : r.seconds()) {
       double at = RunClock.seconds(clock.fromSystemNanos(s.startNanos()) - faultNanos);
+      io.madbase.load.LoadResult.Reads reads =
+          s.reads() == null ? io.madbase.load.LoadResult.Reads.NONE : s.reads();
       seconds.add(
-          new RunResult.LoadSecond(at, s.completed(), s.ok(), s.errors(), s.p99(), s.max()));
+          new RunResult.LoadSecond(
+              at,
+              s.completed(),
+              s.ok(),
+              s.errors(),
+              s.p99(),
+              s.max(),
+              reads.offered(),
+              reads.ok(),
+              reads.p99()));
       if (at + 1 <= 0) {
         if (s.completed() > 0) {
           before.add(s.p99());
@@ -329,7 +363,8 @@ final class RunAnalysis {
         worst,
         worstAt,
         errorsAfter,
-        seconds);
+        seconds,
+        ReadsDuringFailover.window(seconds, recovery));
   }
 
   /**
@@ -535,7 +570,8 @@ final class RunAnalysis {
       List<RunResult.Anomaly> anomalies,
       boolean recovered,
       Double recovery,
-      long firstFault) {
+      long firstFault,
+      RunResult.LoadRun load) {
     var slo = scenario.slo();
     List<RunResult.SloResult> out = new ArrayList<>();
     List<String> missing =
@@ -607,6 +643,24 @@ final class RunAnalysis {
               "stale_route",
               slo.staleRoute(),
               (int) anomalies.stream().filter(a -> a.kind().equals("stale_route")).count()));
+    }
+    if (slo.staleReplicaRoute() != null) {
+      out.add(
+          count(
+              ReplicaRoutes.KIND,
+              slo.staleReplicaRoute(),
+              (int) anomalies.stream().filter(a -> a.kind().equals(ReplicaRoutes.KIND)).count()));
+    }
+    if (load != null && load.reads() != null) {
+      // every run with --load is judged on its reads (issue 12), with the scenario's limits or
+      // the defaults
+      out.add(
+          ReadsDuringFailover.slo(
+              load.reads(),
+              slo.loadReadsP99() != null ? slo.loadReadsP99() : ReadsDuringFailover.DEFAULT_P99,
+              slo.loadReadsCompleted() != null
+                  ? slo.loadReadsCompleted()
+                  : ReadsDuringFailover.DEFAULT_COMPLETED_PERCENT));
     }
     if (slo.leaderChanges() != null) {
       int changes =

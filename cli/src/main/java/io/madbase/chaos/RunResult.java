@@ -124,6 +124,7 @@ public record RunResult(
    *     after the fault)
    * @param errorsAfterFault requests that failed from the fault on
    * @param seconds per-second buckets, {@code atSeconds} after the fault
+   * @param reads the reads from the fault to recovery, second by second (null: the load had none)
    */
   public record LoadRun(
       String workload,
@@ -138,11 +139,53 @@ public record RunResult(
       double worstP99Ms,
       double worstAtSeconds,
       long errorsAfterFault,
-      List<LoadSecond> seconds) {}
+      List<LoadSecond> seconds,
+      ReadsWindow reads) {}
 
-  /** One second of the load, {@code atSeconds} after the fault (its start). */
+  /**
+   * One second of the load, {@code atSeconds} after the fault (its start); its reads on their own:
+   * offered (intended send time in the second), ok (ended ok in it) and their p99.
+   */
   public record LoadSecond(
-      double atSeconds, long completed, long ok, long errors, double p99Ms, double maxMs) {}
+      double atSeconds,
+      long completed,
+      long ok,
+      long errors,
+      double p99Ms,
+      double maxMs,
+      long readsOffered,
+      long readsOk,
+      double readsP99Ms) {
+    /** Reads that ended ok in the second over reads offered in it; 1 when none were offered. */
+    public double readsCompleted() {
+      return readsOffered == 0 ? 1 : (double) readsOk / readsOffered;
+    }
+  }
+
+  /**
+   * The load's reads from the fault to recovery (to the end of the run when it did not recover),
+   * judged second by second: a failover may hold writes, reads should keep flowing (issue 12).
+   *
+   * @param fromSeconds the first second's start, after the fault (at most 0: it holds the fault)
+   * @param toSeconds recovery, or the end of the run
+   * @param recovered whether {@code toSeconds} is the recovery
+   * @param seconds how many seconds the window has
+   * @param offered reads offered in them
+   * @param ok reads that ended ok in them
+   * @param worstP99Ms the highest per-second p99 of reads, and when
+   * @param lowestCompleted the lowest per-second share of offered reads that ended ok, and when
+   */
+  public record ReadsWindow(
+      double fromSeconds,
+      double toSeconds,
+      boolean recovered,
+      int seconds,
+      long offered,
+      long ok,
+      double worstP99Ms,
+      double worstP99AtSeconds,
+      double lowestCompleted,
+      double lowestCompletedAtSeconds) {}
 
   /** An event for the report, seconds since the run started. */
   public record TimedEvent(

@@ -414,6 +414,14 @@ public final class ScenarioLoader {
     nonNegative(p, "slo.stale_route", slo.staleRoute());
     nonNegative(p, "slo.failed_in_flight_requests", slo.failedInFlightRequests());
     nonNegative(p, "slo.leader_changes", slo.leaderChanges());
+    nonNegative(p, "slo.stale_replica_route", slo.staleReplicaRoute());
+    if (slo.staleReplicaRoute() != null && probes.replicaReader() == null) {
+      p.add("slo.stale_replica_route", "needs the replica_reader probe");
+    }
+    if (slo.loadReadsCompleted() != null
+        && (slo.loadReadsCompleted() < 0 || slo.loadReadsCompleted() > 100)) {
+      p.add("slo.load_reads_completed", "a percentage: 0 to 100");
+    }
     if (slo.writeUnavailability() != null
         && probes.gatewayWriter() == null
         && probes.haproxyWriter() == null) {
@@ -462,7 +470,8 @@ public final class ScenarioLoader {
         List.of(
             new Object[] {"slo.write_unavailability", slo.writeUnavailability()},
             new Object[] {"slo.recovery_time", slo.recoveryTime()},
-            new Object[] {"slo.discovery_time", slo.discoveryTime()})) {
+            new Object[] {"slo.discovery_time", slo.discoveryTime()},
+            new Object[] {"slo.load_reads_p99", slo.loadReadsP99()})) {
       if (d[1] != null && !positive((Duration) d[1])) {
         p.add((String) d[0], "must be longer than zero");
       }

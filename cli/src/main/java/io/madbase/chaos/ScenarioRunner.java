@@ -112,6 +112,11 @@ public final class ScenarioRunner {
       if (loadPlan != null) {
         load = startLoad(spec);
         closeables.add(load);
+        listener.step(
+            "load warm-up: "
+                + io.madbase.common.Durations.format(loadPlan.warmup())
+                + " before the fault");
+        sleep(loadPlan.warmup());
       }
       warmUp(probes, ops);
 
@@ -258,7 +263,8 @@ public final class ScenarioRunner {
               + scenario.name()
               + " probes through the gateway, and this stack has none (gateway.instances: 0)");
     }
-    String gwUrl = gw.map(m -> topology.endpoint(m, Port.GATEWAY).http()).orElse("");
+    // with two gateways or more, through HAProxy's gateways port: what a client uses
+    String gwUrl = topology.gatewayEntry().map(e -> e.http()).orElse("");
     if (p.haproxyWriter() != null) {
       probes.put(
           "haproxy_writer",
@@ -346,16 +352,21 @@ public final class ScenarioRunner {
     probes.values().forEach(Probe::start);
   }
 
-  /** The --load generator through the first gateway, running until stopped. */
+  /**
+   * The --load generator through the gateway (HAProxy's gateways port with two or more), running
+   * until stopped.
+   */
   private io.madbase.load.RunningLoad startLoad(StackSpec spec) {
-    Member gw =
-        driver.topology().of(Role.GATEWAY).stream()
-            .findFirst()
-            .orElseThrow(
-                () ->
-                    MadbaseException.invalidInput(
-                        "--load runs through the gateway, and this stack has none (gateway.instances: 0)"));
-    java.net.URI target = java.net.URI.create(driver.topology().endpoint(gw, Port.GATEWAY).http());
+    java.net.URI target =
+        java.net.URI.create(
+            driver
+                .topology()
+                .gatewayEntry()
+                .orElseThrow(
+                    () ->
+                        MadbaseException.invalidInput(
+                            "--load runs through the gateway, and this stack has none (gateway.instances: 0)"))
+                .http());
     var config =
         io.madbase.load.LoadConfig.builder(target, loadPlan.workload())
             .rate(loadPlan.rate())

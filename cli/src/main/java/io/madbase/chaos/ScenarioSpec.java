@@ -28,7 +28,10 @@ public record ScenarioSpec(
     slo =
         Objects.requireNonNullElseGet(
             slo,
-            () -> new Slo(null, null, null, null, null, null, null, null, null, null, null, null));
+            () ->
+                new Slo(
+                    null, null, null, null, null, null, null, null, null, null, null, null, null,
+                    null, null));
   }
 
   /**
@@ -97,6 +100,12 @@ public record ScenarioSpec(
    * @param failedInFlightRequests for signal_gateway: requests in flight at SIGTERM that failed
    * @param cleanExit for signal_gateway/worker: the process exits 0 and says it shut down cleanly
    * @param leaderChanges how often the Patroni leader key may change hands (0: no failover)
+   * @param staleReplicaRoute reads through HAProxy's replicas port answered by a primary (runs of
+   *     them, from the replica_reader probe)
+   * @param loadReadsP99 with {@code --load}: the highest p99 of reads in any second from the fault
+   *     to recovery (default 500 ms)
+   * @param loadReadsCompleted with {@code --load}: the lowest share, in percent, of the reads
+   *     offered in a second that complete in it, from the fault to recovery (default 95)
    */
   public record Slo(
       Duration writeUnavailability,
@@ -110,5 +119,8 @@ public record ScenarioSpec(
       Duration discoveryTime,
       Integer failedInFlightRequests,
       Boolean cleanExit,
-      Integer leaderChanges) {}
+      Integer leaderChanges,
+      Integer staleReplicaRoute,
+      Duration loadReadsP99,
+      Integer loadReadsCompleted) {}
 }

@@ -6,6 +6,7 @@ import io.madbase.load.LoadConfig;
 import io.madbase.load.Workload;
 import io.madbase.stack.StackSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,8 @@ public final class ChaosOptions {
   static final int MAX_REPEAT = 100;
   static final int DEFAULT_LOAD_CONNECTIONS = 100;
   static final String DEFAULT_LOAD_MIX = "9:1";
+  static final Duration DEFAULT_LOAD_WARMUP = Duration.ofSeconds(10);
+  static final Duration MAX_LOAD_WARMUP = Duration.ofHours(1);
 
   @Option(
       names = "--repeat",
@@ -54,6 +57,13 @@ public final class ChaosOptions {
   String loadMix;
 
   @Option(
+      names = "--load-warmup",
+      paramLabel = "D",
+      description =
+          "How long the --load runs before the fault (default: 10s): a fresh gateway needs seconds of JIT compilation before it keeps up.")
+  Duration loadWarmup;
+
+  @Option(
       names = "--report-dir",
       paramLabel = "DIR",
       defaultValue = "madbase-reports",
@@ -76,6 +86,9 @@ public final class ChaosOptions {
       }
       if (loadMix != null) {
         p.add("--load-mix is for --load RATE, which is not given");
+      }
+      if (loadWarmup != null) {
+        p.add("--load-warmup is for --load RATE, which is not given");
       }
     } else {
       if (!(load > 0) || load.isInfinite()) {
@@ -103,6 +116,15 @@ public final class ChaosOptions {
                 + io.madbase.stack.Problems.shown(loadMix)
                 + "')");
       }
+      if (loadWarmup != null
+          && (loadWarmup.isNegative() || loadWarmup.compareTo(MAX_LOAD_WARMUP) > 0)) {
+        p.add(
+            "--load-warmup must be between 0s and "
+                + io.madbase.common.Durations.format(MAX_LOAD_WARMUP)
+                + " (got "
+                + io.madbase.common.Durations.format(loadWarmup)
+                + ")");
+      }
     }
     if (!p.isEmpty()) {
       throw MadbaseException.invalidInput(
@@ -124,7 +146,13 @@ public final class ChaosOptions {
 
   /** The --load plan, or null when no --load was given; {@link #check} first. */
   LoadPlan loadPlan() {
-    return load == null ? null : new LoadPlan(load, connections(), mix().orElseThrow());
+    return load == null
+        ? null
+        : new LoadPlan(
+            load,
+            connections(),
+            mix().orElseThrow(),
+            loadWarmup == null ? DEFAULT_LOAD_WARMUP : loadWarmup);
   }
 
   private int connections() {

@@ -107,11 +107,7 @@ public final class Preflight {
           switch (m.role()) {
             case ETCD -> List.of(spec.etcd().clientPort(), spec.etcd().peerPort());
             case POSTGRES -> List.of(spec.postgres().port(), spec.postgres().restPort());
-            case HAPROXY ->
-                List.of(
-                    spec.haproxy().primaryPort(),
-                    spec.haproxy().replicasPort(),
-                    spec.haproxy().statsPort());
+            case HAPROXY -> topo.ports(m).stream().map(p -> p.number(spec)).toList();
             case REDIS -> List.of(spec.redis().port());
             case SENTINEL -> List.of(spec.sentinel().port());
             case GATEWAY -> List.of(spec.gateway().port());

@@ -149,6 +149,7 @@ public record LoadResult(
    * @param p99 99th percentile, ms
    * @param max slowest, ms
    * @param openConnections connections open in the client's pool at the bucket's end
+   * @param reads the reads of the bucket, on their own
    */
   public record Second(
       int index,
@@ -163,12 +164,25 @@ public record LoadResult(
       double p50,
       double p99,
       double max,
-      int openConnections) {
+      int openConnections,
+      Reads reads) {
     /** Requests that ended per second in this bucket. */
     @JsonProperty("rate")
     public double rate() {
       double s = (endNanos - startNanos) / 1e9;
       return s <= 0 ? 0 : completed / s;
     }
+  }
+
+  /**
+   * The reads (GET requests) of one second.
+   *
+   * @param offered reads whose intended send time fell in the second
+   * @param ok reads that ended in the second with a 2xx status
+   * @param errors reads that ended in the second otherwise
+   * @param p99 99th percentile latency of the reads that ended in the second, ms
+   */
+  public record Reads(long offered, long ok, long errors, double p99) {
+    public static final Reads NONE = new Reads(0, 0, 0, 0);
   }
 }

@@ -93,6 +93,7 @@ public final class RunningLoad implements AutoCloseable {
   private final Recorder measuredLag = new Recorder(1, MAX_MICROS, 3);
   private final Histogram measuredTotal = new Histogram(1, MAX_MICROS, 3);
   private final Histogram lagTotal = new Histogram(1, MAX_MICROS, 3);
+  private final ReadSeconds reads = new ReadSeconds(MAX_MICROS);
   private final Tally warm = new Tally();
   private final Tally main = new Tally();
   private final AtomicLong inFlight = new AtomicLong();
@@ -261,8 +262,12 @@ public final class RunningLoad implements AutoCloseable {
     boolean isMeasured = due >= measureStartNanos;
     Tally tally = isMeasured ? main : warm;
     tally.scheduled.increment();
+    boolean read = config.workload().isRead(i);
+    if (read) {
+      reads.offered();
+    }
     inFlight.incrementAndGet();
-    connections.submit(new Exchange(i, due, isMeasured, tally));
+    connections.submit(new Exchange(i, due, isMeasured, read, tally));
   }
 
   /** Builds each request when it gets a connection, and fails those that cannot have one. */
@@ -325,6 +330,7 @@ public final class RunningLoad implements AutoCloseable {
     private final long index;
     private final long due;
     private final boolean isMeasured;
+    private final boolean read;
     private final Tally tally;
     private volatile long begun;
     private Connection connection;
@@ -335,10 +341,11 @@ public final class RunningLoad implements AutoCloseable {
     /** What this request's error said, if it has one. */
     private String sample;
 
-    Exchange(long index, long due, boolean isMeasured, Tally tally) {
+    Exchange(long index, long due, boolean isMeasured, boolean read, Tally tally) {
       this.index = index;
       this.due = due;
       this.isMeasured = isMeasured;
+      this.read = read;
       this.tally = tally;
     }
 
@@ -405,13 +412,16 @@ public final class RunningLoad implements AutoCloseable {
       try {
         boolean began = begun != 0;
         boolean recorded = began || (waited && !Outcome.UNFINISHED.equals(kind));
+        long micros = micros(now - due);
         if (recorded) {
-          long micros = micros(now - due);
           all.recordValue(micros);
           if (isMeasured) {
             measured.recordValue(micros);
             lastMeasuredEnd.accumulate(now);
           }
+        }
+        if (read) {
+          reads.ended(kind == null, recorded ? micros : -1);
         }
         if (!began) {
           tally.notSent.increment();
@@ -491,7 +501,8 @@ public final class RunningLoad implements AutoCloseable {
               ms(interval.getValueAtPercentile(50)),
               ms(interval.getValueAtPercentile(99)),
               ms(interval.getMaxValue()),
-              open);
+              open,
+              reads.next());
       if (!(finalBucket
           && s.completed() == 0
           && s.scheduled() == 0

@@ -17,6 +17,11 @@ public sealed interface Workload permits Workload.Get, Workload.Mix {
    */
   Shape request(long i);
 
+  /** Whether the {@code i}-th request is a read (a GET), without building it. */
+  default boolean isRead(long i) {
+    return "GET".equals(request(i).method());
+  }
+
   /** For reports: {@code GET /health} or {@code mix 9:1 (reads ... / writes ...)}. */
   String describe();
 
@@ -46,13 +51,17 @@ public sealed interface Workload permits Workload.Get, Workload.Mix {
     static final long ID_SPACE = 1000;
 
     @Override
-    public Shape request(long i) {
+    public boolean isRead(long i) {
       int period = reads + writes;
       // Bresenham-style spread: request i is a write when the running share of writes crosses a
       // whole number
       long slot = i % period;
-      boolean write = (slot + 1) * writes / period > slot * writes / period;
-      if (write) {
+      return (slot + 1) * writes / period <= slot * writes / period;
+    }
+
+    @Override
+    public Shape request(long i) {
+      if (!isRead(i)) {
         return new Shape(
             "POST",
             WRITE_PATH,

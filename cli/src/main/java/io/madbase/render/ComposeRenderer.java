@@ -82,6 +82,16 @@ public final class ComposeRenderer {
     hv.put("primary_host_port", published(ctx, haproxy, Port.HAPROXY_PRIMARY));
     hv.put("replicas_host_port", published(ctx, haproxy, Port.HAPROXY_REPLICAS));
     hv.put("stats_host_port", published(ctx, haproxy, Port.HAPROXY_STATS));
+    // the gateways' HTTP listener exists only with two gateways or more (HaproxyRenderer)
+    hv.put(
+        "gateways_published",
+        topo.of(Role.GATEWAY).size() < 2
+            ? ""
+            : "\n      - \"127.0.0.1:"
+                + published(ctx, haproxy, Port.HAPROXY_GATEWAYS)
+                + ":"
+                + ha.gatewaysPort()
+                + "\"");
     hv.put("postgres_services", names(ctx, Role.POSTGRES));
     yml.append(Template.load("compose/haproxy.yml").render(hv));
 

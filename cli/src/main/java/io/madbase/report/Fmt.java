@@ -84,6 +84,27 @@ final class Fmt {
   }
 
   /**
+   * The load's reads from the fault to recovery, one line: how many seconds, the worst second's p99
+   * and the lowest share of offered reads completed, with when.
+   */
+  static String reads(RunResult.ReadsWindow w) {
+    return String.format(
+        Locale.ROOT,
+        "reads from the fault to %s (%d s, %+.0f to %+.1f s): %d of %d offered completed; worst"
+            + " second p99 %s at %+.0f s, lowest completed %.1f %% at %+.0f s",
+        w.recovered() ? "recovery" : "the end",
+        w.seconds(),
+        w.fromSeconds(),
+        w.toSeconds(),
+        w.ok(),
+        w.offered(),
+        ms(w.worstP99Ms()),
+        w.worstP99AtSeconds(),
+        w.lowestCompleted() * 100,
+        w.lowestCompletedAtSeconds());
+  }
+
+  /**
    * "first http_503: {...}" for each error kind of a load run, on one line each (line breaks in a
    * body become spaces).
    */

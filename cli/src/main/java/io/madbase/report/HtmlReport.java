@@ -109,6 +109,14 @@ public final class HtmlReport {
       }
       h.append("</table>\n");
     }
+    if (r.load() != null) {
+      h.append("<h2>Load beside the run</h2>\n<p>")
+          .append(esc(Fmt.load(r.load())))
+          .append("</p>\n");
+      if (r.load().reads() != null) {
+        h.append("<p>").append(esc(Fmt.reads(r.load().reads()))).append("</p>\n");
+      }
+    }
     if (!r.anomalies().isEmpty()) {
       h.append("<h2>Anomalies</h2><ul>\n");
       r.anomalies()
@@ -385,7 +393,7 @@ public final class HtmlReport {
         s.append(
             String.format(
                 Locale.ROOT,
-                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%+.0f s: %d ended, %d errors, p99 %s, max %s</title></rect>%n",
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%+.0f s: %d ended, %d errors, p99 %s, max %s; reads: %d offered, %.0f %% completed, p99 %s</title></rect>%n",
                 a + 0.5,
                 loadTop + 54 - h,
                 Math.max(1, b - a - 1),
@@ -395,7 +403,10 @@ public final class HtmlReport {
                 sec.completed(),
                 sec.errors(),
                 esc(Fmt.ms(sec.p99Ms())),
-                esc(Fmt.ms(sec.maxMs()))));
+                esc(Fmt.ms(sec.maxMs())),
+                sec.readsOffered(),
+                sec.readsCompleted() * 100,
+                esc(Fmt.ms(sec.readsP99Ms()))));
       }
     }
     s.append(

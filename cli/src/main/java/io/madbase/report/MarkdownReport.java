@@ -99,25 +99,32 @@ public final class MarkdownReport {
       var l = r.load();
       sb.append("\n### Load beside the run\n\n");
       sb.append(Fmt.load(l)).append(" (`--load`).\n\n");
+      if (l.reads() != null) {
+        sb.append(Fmt.reads(l.reads())).append(".\n\n");
+      }
       List<String> samples = Fmt.errorSamples(l.errorSamples());
       samples.forEach(line -> sb.append("- ").append(code(line)).append('\n'));
       if (!samples.isEmpty()) {
         sb.append('\n');
       }
       sb.append(
-          "| second (after the fault) | requests ended | errors | p99 | max |\n|---|---|---|---|---|\n");
+          "| second (after the fault) | requests ended | errors | p99 | max | reads offered |"
+              + " reads completed | reads p99 |\n|---|---|---|---|---|---|---|---|\n");
       for (RunResult.LoadSecond s2 : l.seconds()) {
         if (s2.atSeconds() >= -3
             && (r.recoverySeconds() == null || s2.atSeconds() <= r.recoverySeconds() + 3)) {
           sb.append(
               String.format(
                   Locale.ROOT,
-                  "| %+.0f | %d | %d | %s | %s |%n",
+                  "| %+.0f | %d | %d | %s | %s | %d | %.1f %% | %s |%n",
                   s2.atSeconds(),
                   s2.completed(),
                   s2.errors(),
                   Fmt.ms(s2.p99Ms()),
-                  Fmt.ms(s2.maxMs())));
+                  Fmt.ms(s2.maxMs()),
+                  s2.readsOffered(),
+                  s2.readsCompleted() * 100,
+                  Fmt.ms(s2.readsP99Ms())));
         }
       }
     }

@@ -40,6 +40,8 @@ public record RepeatSummary(
     List<Double> loadErrors = new ArrayList<>();
     List<Double> worstP99 = new ArrayList<>();
     List<Double> steadyP99 = new ArrayList<>();
+    List<Double> readsP99 = new ArrayList<>();
+    List<Double> readsCompleted = new ArrayList<>();
     Map<String, Long> loadKinds = new TreeMap<>();
     String load = null;
     for (RunResult r : runs) {
@@ -55,6 +57,10 @@ public record RepeatSummary(
         loadErrors.add((double) lr.errorsAfterFault());
         worstP99.add(lr.worstP99Ms());
         steadyP99.add(lr.steadyP99Ms());
+        if (lr.reads() != null) {
+          readsP99.add(lr.reads().worstP99Ms());
+          readsCompleted.add(lr.reads().lowestCompleted() * 100);
+        }
         lr.errorsByKind().forEach((k, v) -> loadKinds.merge(k, v, Long::sum));
       }
       for (RunResult.PhaseResult p : r.phases()) {
@@ -91,7 +97,15 @@ public record RepeatSummary(
             : List.of(
                 stat("load_errors_after_fault", "requests failed from the fault on", loadErrors),
                 stat("load_worst_p99_ms", "worst second's p99 after the fault (ms)", worstP99),
-                stat("load_steady_p99_ms", "steady p99 before the fault (ms)", steadyP99)),
+                stat("load_steady_p99_ms", "steady p99 before the fault (ms)", steadyP99),
+                stat(
+                    "load_reads_worst_p99_ms",
+                    "reads, fault to recovery: worst second's p99 (ms)",
+                    readsP99),
+                stat(
+                    "load_reads_lowest_completed_percent",
+                    "reads, fault to recovery: lowest second's share completed (%)",
+                    readsCompleted)),
         loadKinds);
   }
 

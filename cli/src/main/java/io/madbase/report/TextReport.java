@@ -79,6 +79,9 @@ public final class TextReport {
     }
     if (r.load() != null) {
       sb.append("  load: ").append(Fmt.load(r.load())).append('\n');
+      if (r.load().reads() != null) {
+        sb.append("    ").append(Fmt.reads(r.load().reads())).append('\n');
+      }
       Fmt.errorSamples(r.load().errorSamples())
           .forEach(line -> sb.append("    ").append(line).append('\n'));
     }

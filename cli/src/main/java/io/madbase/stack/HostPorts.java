@@ -11,6 +11,7 @@ package io.madbase.stack;
  *   B+21..29  etcd client of e1..e9         B+61..69  gateway gw1..gw9
  *   B+33, 34  HAProxy primary, replicas     B+71..99  workers w1..w29 (added ones too)
  *   B+35      HAProxy stats
+ *   B+36      HAProxy gateways (HTTP)
  * </pre>
  *
  * With the default base, HAProxy's primary and replicas listeners are 15433 and 15434.
@@ -34,6 +35,7 @@ public final class HostPorts {
           case HAPROXY_PRIMARY -> 33;
           case HAPROXY_REPLICAS -> 34;
           case HAPROXY_STATS -> 35;
+          case HAPROXY_GATEWAYS -> 36;
           case REDIS -> 40 + m.index();
           case SENTINEL -> 50 + m.index();
           case GATEWAY -> 60 + m.index();

@@ -8,6 +8,8 @@ public enum Port {
   HAPROXY_PRIMARY(Role.HAPROXY),
   HAPROXY_REPLICAS(Role.HAPROXY),
   HAPROXY_STATS(Role.HAPROXY),
+  /** HTTP in front of the gateways, with two or more of them. */
+  HAPROXY_GATEWAYS(Role.HAPROXY),
   REDIS(Role.REDIS),
   SENTINEL(Role.SENTINEL),
   GATEWAY(Role.GATEWAY),
@@ -32,6 +34,7 @@ public enum Port {
       case ETCD_CLIENT -> spec.etcd().clientPort();
       case HAPROXY_PRIMARY -> spec.haproxy().primaryPort();
       case HAPROXY_REPLICAS -> spec.haproxy().replicasPort();
+      case HAPROXY_GATEWAYS -> spec.haproxy().gatewaysPort();
       case HAPROXY_STATS -> spec.haproxy().statsPort();
       case REDIS -> spec.redis().port();
       case SENTINEL -> spec.sentinel().port();

@@ -41,7 +41,8 @@ public record StackSpec(
         Objects.requireNonNullElseGet(
             postgres, () -> new Postgres(null, null, null, null, null, null, null, null));
     haproxy =
-        Objects.requireNonNullElseGet(haproxy, () -> new Haproxy(null, null, null, null, null));
+        Objects.requireNonNullElseGet(
+            haproxy, () -> new Haproxy(null, null, null, null, null, null));
     redis = Objects.requireNonNullElseGet(redis, () -> new Redis(null, null, null, null, null));
     sentinel = Objects.requireNonNullElseGet(sentinel, () -> new Sentinel(null, null, null));
     gateway = Objects.requireNonNullElseGet(gateway, () -> new Gateway(null, null, null, null));
@@ -110,6 +111,21 @@ public record StackSpec(
   /** The failover timing in force: the profile's values with this file's overrides applied. */
   public FailoverTiming timing() {
     return failover.resolve();
+  }
+
+  /**
+   * How long a gateway keeps serving after SIGTERM, with /health failing, before its listener
+   * closes (the gateway's DRAIN_DELAY): with two gateways or more, long enough for HAProxy's checks
+   * to take it out of the gateways listener (one interval, then fall checks at fastinter, and a
+   * second for a busy machine), so no request meets a closed listener or a draining gateway's 503;
+   * 0 with one gateway, which has nobody to hand its clients to.
+   */
+  public java.time.Duration gatewayDrainDelay() {
+    if (gateway.instances() < 2) {
+      return java.time.Duration.ZERO;
+    }
+    var checks = timing().haproxy();
+    return checks.inter().plus(checks.fastinter().multipliedBy(checks.fall())).plusSeconds(1);
   }
 
   /**
@@ -213,11 +229,14 @@ public record StackSpec(
       Integer replicasPort,
       Integer statsPort,
       Integer maxconn,
-      Integer serverMaxconn) {
+      Integer serverMaxconn,
+      Integer gatewaysPort) {
     public Haproxy {
       primaryPort = Objects.requireNonNullElse(primaryPort, 5433);
       replicasPort = Objects.requireNonNullElse(replicasPort, 5434);
       statsPort = Objects.requireNonNullElse(statsPort, 7000);
+      // with two gateways or more: HTTP, round-robin over the gateways (docs/stack.md)
+      gatewaysPort = Objects.requireNonNullElse(gatewaysPort, 8080);
       maxconn = Objects.requireNonNullElse(maxconn, 1000);
       serverMaxconn = Objects.requireNonNullElse(serverMaxconn, 150);
     }

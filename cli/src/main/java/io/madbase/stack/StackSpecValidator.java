@@ -136,11 +136,13 @@ public final class StackSpecValidator {
     port("haproxy.primary_port", ha.primaryPort());
     port("haproxy.replicas_port", ha.replicasPort());
     port("haproxy.stats_port", ha.statsPort());
+    port("haproxy.gateways_port", ha.gatewaysPort());
     distinct(
         Map.of(
             "haproxy.primary_port", ha.primaryPort(),
             "haproxy.replicas_port", ha.replicasPort(),
-            "haproxy.stats_port", ha.statsPort()));
+            "haproxy.stats_port", ha.statsPort(),
+            "haproxy.gateways_port", ha.gatewaysPort()));
     range("haproxy.maxconn", ha.maxconn(), 10, 100_000);
     range("haproxy.server_maxconn", ha.serverMaxconn(), 1, 100_000);
     if (ha.serverMaxconn() > ha.maxconn()) {

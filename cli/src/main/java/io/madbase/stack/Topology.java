@@ -112,6 +112,38 @@ public record Topology(
     return members.stream().filter(m -> m.role() == role).toList();
   }
 
+  /**
+   * Where clients reach the gateways: HAProxy's gateways port when there are two or more (a gateway
+   * that restarts is taken out there, and no request is lost), else the one gateway itself; empty
+   * without a gateway.
+   */
+  public java.util.Optional<Endpoint> gatewayEntry() {
+    List<Member> gateways = of(Role.GATEWAY);
+    if (gateways.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        gatewaysBehindHaproxy()
+            ? endpoint(haproxy(), Port.HAPROXY_GATEWAYS)
+            : endpoint(gateways.get(0), Port.GATEWAY));
+  }
+
+  /** Whether HAProxy has a gateways listener: with two gateways or more (docs/stack.md). */
+  public boolean gatewaysBehindHaproxy() {
+    return of(Role.GATEWAY).size() >= 2;
+  }
+
+  /**
+   * The ports {@code m} listens on in this stack: every port of its role, but HAProxy's gateways
+   * listener only when there are two gateways or more.
+   */
+  public List<Port> ports(Member m) {
+    return java.util.Arrays.stream(Port.values())
+        .filter(p -> p.role() == m.role())
+        .filter(p -> p != Port.HAPROXY_GATEWAYS || gatewaysBehindHaproxy())
+        .toList();
+  }
+
   public Member haproxy() {
     return of(Role.HAPROXY).get(0);
   }
@@ -150,8 +182,8 @@ public record Topology(
         .filter(m -> m.host().equals(announced.host()))
         .flatMap(
             m ->
-                java.util.Arrays.stream(Port.values())
-                    .filter(p -> p.role() == m.role() && ports.get(p) == announced.port())
+                ports(m).stream()
+                    .filter(p -> ports.get(p) == announced.port())
                     .map(p -> endpoint(m, p)))
         .findFirst()
         .orElse(announced);

@@ -107,6 +107,27 @@ class LoadGeneratorTest {
   }
 
   @Test
+  void aMixsReadsAreCountedSecondBySecondOnTheirOwn() {
+    LoadConfig c =
+        LoadConfig.builder(server.uri(), new Workload.Mix(4, 1))
+            .rate(250)
+            .connections(5)
+            .duration(Duration.ofSeconds(1))
+            .warmup(Duration.ZERO)
+            .headers(Map.of())
+            .build();
+    LoadResult r = LoadGenerator.run(c, LoadListener.NONE);
+    assertThat(r.errorsByKind()).containsEntry("http_503", 50L);
+    long offered = r.seconds().stream().mapToLong(s -> s.reads().offered()).sum();
+    long ok = r.seconds().stream().mapToLong(s -> s.reads().ok()).sum();
+    long errors = r.seconds().stream().mapToLong(s -> s.reads().errors()).sum();
+    assertThat(offered).isEqualTo(200);
+    assertThat(ok).as("the writes' failures are not the reads'").isEqualTo(200);
+    assertThat(errors).isZero();
+    assertThat(r.seconds().get(0).reads().p99()).isPositive();
+  }
+
+  @Test
   void errorStatusesAreCountedByCode() {
     LoadResult r =
         LoadGenerator.run(config("/status/503", 50, 2, Duration.ofSeconds(1)), LoadListener.NONE);

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A JDK HttpServer on 127.0.0.1, any free port, that can be made slow on purpose: {@code /fast}
  * answers at once; {@code /slow} takes {@link #slowMillis}; {@code /stall-once} answers at once
- * except for the first request after {@link #armStall}, which takes the stall's length.
+ * except for the first request after {@link #armStall}, which takes the stall's length; {@code
+ * /rest/v1/items} answers GETs and fails everything else with 503.
  */
 public final class TestServer implements AutoCloseable {
   final HttpServer server;
@@ -45,6 +46,9 @@ public final class TestServer implements AutoCloseable {
           answer(ex, 200);
         });
     server.createContext("/status/503", ex -> answer(ex, 503));
+    // the mix's paths: reads answer, writes fail
+    server.createContext(
+        "/rest/v1/items", ex -> answer(ex, "GET".equals(ex.getRequestMethod()) ? 200 : 503));
     server.setExecutor(handlers);
     server.start();
   }

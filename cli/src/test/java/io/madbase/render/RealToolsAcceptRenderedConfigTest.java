@@ -23,10 +23,12 @@ class RealToolsAcceptRenderedConfigTest {
       List.of(
           "",
           "failover:\n  profile: patroni-defaults\n",
-          "postgres:\n  nodes: 5\n  max_connections: 400\nhaproxy:\n  server_maxconn: 300\n");
+          "postgres:\n  nodes: 5\n  max_connections: 400\nhaproxy:\n  server_maxconn: 300\n",
+          // two gateways: HAProxy's HTTP listener in front of them
+          "gateway:\n  instances: 2\n");
 
   @ParameterizedTest(name = "spec #{0}")
-  @ValueSource(ints = {0, 1, 2})
+  @ValueSource(ints = {0, 1, 2, 3})
   void haproxyAcceptsEveryRenderedConfig(int specIndex) throws Exception {
     Path haproxy = Binaries.require("haproxy");
     for (RenderTarget target : RenderTarget.values()) {

@@ -314,4 +314,39 @@ class RenderedConfigTest {
     it.forEachRemaining(l::add);
     return l;
   }
+
+  @Test
+  void twoGatewaysGetAnHttpListenerInHaproxyThatRetriesARefusedRequestOnTheOther() {
+    String one = render("", RenderTarget.LOCAL, SECRETS).get("haproxy/haproxy.cfg").content();
+    assertThat(one).doesNotContain("listen gateways");
+    // one gateway has nobody to hand its clients to: it closes its listener at once on SIGTERM
+    assertThat(render("", RenderTarget.LOCAL, SECRETS).get("gateway/gw1.env").content())
+        .contains("DRAIN_DELAY=0s");
+    // two: /health fails and HAProxy takes it out first (inter 1s + fall 2 x fastinter 500ms + 1s)
+    assertThat(
+            render("gateway:\n  instances: 2\n", RenderTarget.LOCAL, SECRETS)
+                .get("gateway/gw2.env")
+                .content())
+        .contains("DRAIN_DELAY=3s");
+    String two =
+        render("local:\n  subnet: 127.0.7\ngateway:\n  instances: 2\n", RenderTarget.LOCAL, SECRETS)
+            .get("haproxy/haproxy.cfg")
+            .content();
+    assertThat(two)
+        .contains("listen gateways\n    mode http\n    bind 127.0.7.10:8080\n")
+        .contains("option httpchk GET /health")
+        .contains("option http-server-close")
+        .contains("retry-on conn-failure empty-response")
+        .contains(
+            "http-request disable-l7-retry if { method POST PATCH } !{ req.hdr(idempotency-key) -m"
+                + " found }")
+        .contains("option redispatch 1")
+        .contains("    server gw1 127.0.7.41:8080 check\n    server gw2 127.0.7.42:8080 check\n");
+    JsonNode compose =
+        yaml(
+            render("gateway:\n  instances: 2\n", RenderTarget.COMPOSE, SECRETS)
+                .get("docker-compose.yml"));
+    assertThat(compose.path("services").path("haproxy").path("ports").toString())
+        .contains("127.0.0.1:15436:8080");
+  }
 }

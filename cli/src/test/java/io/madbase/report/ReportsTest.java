@@ -123,10 +123,10 @@ public class ReportsTest {
   static RunResult withLoad(RunResult r) {
     var seconds =
         List.of(
-            new RunResult.LoadSecond(-2, 200, 200, 0, 4.0, 6.0),
-            new RunResult.LoadSecond(-1, 200, 200, 0, 5.0, 7.0),
-            new RunResult.LoadSecond(9, 180, 178, 2, 9100.0, 9800.0),
-            new RunResult.LoadSecond(10, 400, 400, 0, 12.0, 50.0));
+            new RunResult.LoadSecond(-2, 200, 200, 0, 4.0, 6.0, 180, 180, 3.0),
+            new RunResult.LoadSecond(-1, 200, 200, 0, 5.0, 7.0, 180, 180, 4.0),
+            new RunResult.LoadSecond(9, 180, 178, 2, 9100.0, 9800.0, 180, 171, 240.0),
+            new RunResult.LoadSecond(10, 400, 400, 0, 12.0, 50.0, 180, 180, 9.0));
     var load =
         new RunResult.LoadRun(
             "mix 9:1",
@@ -141,7 +141,8 @@ public class ReportsTest {
             9100,
             9,
             2,
-            seconds);
+            seconds,
+            new RunResult.ReadsWindow(9, 10.4, true, 2, 360, 351, 240, 9, 0.95, 9));
     return new RunResult(
         r.scenario(),
         r.description(),
@@ -172,14 +173,24 @@ public class ReportsTest {
         .contains("load: mix 9:1 at 200 req/s over 100 connections")
         .contains("worst second p99 9.10 s at +9 s")
         .contains("2 errors (2 from the fault on)")
+        .contains(
+            "    reads from the fault to recovery (2 s, +9 to +10.4 s): 351 of 360 offered"
+                + " completed; worst second p99 240 ms at +9 s, lowest completed 95.0 % at +9 s\n")
         .contains("    first http_503: {\"code\":\"db_unavailable\", \"message\":\"held 10 s\"}\n");
     assertThat(MarkdownReport.render(r))
         .contains("### Load beside the run")
-        .contains("| +9 | 180 | 2 | 9.10 s | 9.80 s |")
+        .contains("| +9 | 180 | 2 | 9.10 s | 9.80 s | 180 | 95.0 % | 240 ms |")
+        .contains("reads from the fault to recovery (2 s, +9 to +10.4 s): 351 of 360 offered")
         .contains("- `first http_503: {\"code\":\"db_unavailable\", \"message\":\"held 10 s\"}`");
-    assertThat(HtmlReport.render(r)).contains("load p99");
+    assertThat(HtmlReport.render(r))
+        .contains("load p99")
+        .contains("reads: 180 offered, 95 % completed, p99 240 ms")
+        .contains("lowest completed 95.0 % at +9 s");
     JsonNode json = new ObjectMapper().readTree(io.madbase.Json.write(r));
     assertThat(json.path("load").path("seconds").size()).isEqualTo(4);
+    assertThat(json.path("load").path("seconds").get(2).path("reads_offered").asLong())
+        .isEqualTo(180);
+    assertThat(json.path("load").path("reads").path("lowest_completed").asDouble()).isEqualTo(0.95);
     assertThat(json.path("load").path("error_samples").path("http_503").asText())
         .startsWith("{\"code\":\"db_unavailable\"");
   }

@@ -47,23 +47,40 @@ class TopologyTest {
 
   @Test
   void madbaseReachesComposeMembersOnlyThroughPortsPublishedOnLoopback() {
-    StackSpec spec = StackSpecLoader.parse("m.yaml", "docker:\n  host_port_base: 20000\n");
+    // two gateways: HAProxy publishes its gateways listener too
+    StackSpec spec =
+        StackSpecLoader.parse(
+            "m.yaml", "docker:\n  host_port_base: 20000\ngateway:\n  instances: 2\n");
     Topology t = Topology.compose(spec);
+    assertThat(t.gatewayEntry()).contains(new Endpoint("127.0.0.1", 20036));
     assertThat(t.haproxy(Port.HAPROXY_PRIMARY)).isEqualTo(new Endpoint("127.0.0.1", 20033));
     assertThat(t.endpoint(t.member("pg3"), Port.POSTGRES))
         .isEqualTo(new Endpoint("127.0.0.1", 20003));
     // every published port of every member is distinct, on 127.0.0.1, within base..base+99
     java.util.List<Endpoint> all = new java.util.ArrayList<>();
     for (Member m : t.members()) {
-      for (Port p : Port.values()) {
-        if (p.role() == m.role()) {
-          all.add(t.endpoint(m, p));
-        }
+      for (Port p : t.ports(m)) {
+        all.add(t.endpoint(m, p));
       }
     }
     assertThat(all).doesNotHaveDuplicates().allMatch(e -> e.host().equals("127.0.0.1"));
     assertThat(all).allMatch(e -> e.port() > 20000 && e.port() <= HostPorts.last(spec));
     // a master the Sentinels name "r2 6379" is reached on r2's published port
     assertThat(t.reachable(new Endpoint("r2", 6379))).isEqualTo(new Endpoint("127.0.0.1", 20042));
+  }
+
+  @Test
+  void clientsReachOneGatewayDirectlyAndTwoThroughHaproxysGatewaysPort() {
+    Topology one = Topology.local(StackSpecLoader.parse("m.yaml", "local:\n  subnet: 127.0.9\n"));
+    assertThat(one.gatewayEntry()).contains(new Endpoint("127.0.9.41", 8080));
+    assertThat(one.ports(one.haproxy())).doesNotContain(Port.HAPROXY_GATEWAYS);
+    Topology two =
+        Topology.local(
+            StackSpecLoader.parse(
+                "m.yaml", "local:\n  subnet: 127.0.9\ngateway:\n  instances: 2\n"));
+    assertThat(two.gatewayEntry()).contains(new Endpoint("127.0.9.10", 8080));
+    assertThat(two.ports(two.haproxy())).contains(Port.HAPROXY_GATEWAYS);
+    Topology none = Topology.local(StackSpecLoader.parse("m.yaml", "gateway:\n  instances: 0\n"));
+    assertThat(none.gatewayEntry()).isEmpty();
   }
 }

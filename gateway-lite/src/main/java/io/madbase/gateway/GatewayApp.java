@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.madbase.common.Durations;
 import io.madbase.common.Masking;
 import io.madbase.gateway.db.DbRouter;
+import io.madbase.gateway.db.HoldLimit;
 import io.madbase.gateway.db.HoldingExecutor;
 import io.madbase.gateway.db.TenantPools;
 import io.madbase.gateway.http.Handlers;
@@ -38,6 +39,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,7 +109,7 @@ public final class GatewayApp implements AutoCloseable {
             config.readReplicaUrl(),
             config.dbPoolSize(),
             tenantPools,
-            new HoldingExecutor(config.holdDeadline(), metrics),
+            new HoldingExecutor(config.holdDeadline(), new HoldLimit(config.holdMax()), metrics),
             metrics);
     ProjectSource source =
         config
@@ -162,7 +164,9 @@ public final class GatewayApp implements AutoCloseable {
               cfg.startup.showOldJavalinVersionWarning = false;
               cfg.jetty.modifyServer(
                   server -> {
-                    server.insertHandler(graceful);
+                    // in place of the StatisticsHandler Javalin's default server puts first:
+                    // nothing reads its counts, and every request paid for them
+                    server.setHandler(graceful);
                     // the drain happens in RunningGateway.close before Jetty stops; this only
                     // bounds the rest
                     server.setStopTimeout(1000);
@@ -179,6 +183,10 @@ public final class GatewayApp implements AutoCloseable {
         throw new PortTakenException("port " + port + " on " + config.bindHost() + " is taken", e);
       }
       throw e;
+    }
+    if (javalin.jettyServer().server().getThreadPool() instanceof QueuedThreadPool threads) {
+      // request threads at work: a held request should not be one of them (issue 12)
+      metrics.gauge("gateway.http.threads.busy", threads::getBusyThreads);
     }
     int bound = connector[0].getLocalPort();
     log.info(

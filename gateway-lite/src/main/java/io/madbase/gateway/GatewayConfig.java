@@ -30,7 +30,9 @@ public record GatewayConfig(
     Optional<URI> controlPlaneUrl,
     Optional<TlsFiles> tls,
     Duration shutdownGrace,
+    Duration drainDelay,
     Duration holdDeadline,
+    int holdMax,
     Duration projectConfigTtl,
     int tenantPoolMaxSize,
     Duration tenantPoolIdle,
@@ -72,7 +74,9 @@ public record GatewayConfig(
         controlPlaneUrl,
         tls,
         shutdownGrace,
+        drainDelay,
         holdDeadline,
+        holdMax,
         projectConfigTtl,
         tenantPoolMaxSize,
         tenantPoolIdle,
@@ -104,7 +108,9 @@ public record GatewayConfig(
       Duration interval = duration(Setting.WORKER_DISCOVERY_INTERVAL);
       Optional<TlsFiles> tls = tls();
       Duration grace = duration(Setting.SHUTDOWN_GRACE);
+      Duration drain = duration(Setting.DRAIN_DELAY);
       Duration hold = duration(Setting.HOLD_DEADLINE);
+      int holdMax = integer(Setting.HOLD_MAX, 1, 100_000);
       Duration ttl = duration(Setting.PROJECT_CONFIG_TTL);
       int tenantMax = integer(Setting.TENANT_POOL_MAX, 1, 10_000);
       Duration tenantIdle = duration(Setting.TENANT_POOL_IDLE);
@@ -127,7 +133,9 @@ public record GatewayConfig(
           controlPlane,
           tls,
           grace,
+          drain,
           hold,
+          holdMax,
           ttl,
           tenantMax,
           tenantIdle,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.madbase.gateway.db.HoldLimit;
 import io.madbase.gateway.db.HoldingExecutor;
 import io.madbase.gateway.db.Pools;
 import io.madbase.gateway.metrics.GatewayMetrics;
@@ -89,11 +90,15 @@ class PoolRetireTest {
   @Test
   void aWriteThatSucceededIsNotFailedByItsConnectionBreakingOnTheWayBack() throws Exception {
     try (HikariDataSource pool = pool("lease-test")) {
-      HoldingExecutor executor = new HoldingExecutor(Duration.ofSeconds(2), new GatewayMetrics());
-      HoldingExecutor.Held<String> held =
+      GatewayMetrics metrics = new GatewayMetrics();
+      HoldingExecutor executor =
+          new HoldingExecutor(Duration.ofSeconds(2), new HoldLimit(10), metrics);
+      // the try runs on this thread (a lane that runs work where it is handed over)
+      HoldingExecutor.Target target =
+          new HoldingExecutor.Target("primary", pool, Runnable::run, null);
+      CompletableFuture<HoldingExecutor.Held<String>> result =
           executor.hold(
-              "primary",
-              pool,
+              () -> target,
               HoldingExecutor.Safety.ONCE_SENT_UNSAFE,
               c -> {
                 String name;
@@ -109,6 +114,8 @@ class PoolRetireTest {
                 c.unwrap(PgConnection.class).close();
                 return name;
               });
+      HoldingExecutor.Held<String> held = result.get(5, TimeUnit.SECONDS);
+      executor.close();
       assertThat(held.value()).isEqualTo("written-then-cut");
       assertThat(held.retries()).isZero();
     }

@@ -48,6 +48,11 @@ class PrimaryOutageTest {
       Awaitility.await()
           .atMost(Duration.ofSeconds(5))
           .until(() -> get(gw, "/ready").statusCode() == 503);
+      // both held (a first try may wait out the pool's 1.5 s connection timeout) before the
+      // primary returns: restarted sooner, that try could simply succeed
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> HeldRequestsTest.metric(gw, "gateway_held_current") == 2);
       db.pg().restart();
 
       HttpResponse<String> w = write.get(20, TimeUnit.SECONDS);

@@ -4,12 +4,10 @@ import static io.madbase.gateway.TestGateway.get;
 import static io.madbase.gateway.TestGateway.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.madbase.testkit.PostgresServer;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,26 +18,36 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Two independent servers: rows tell which one answered. */
+/**
+ * Read routing against a real streaming replica of the primary (issue 12): the data is the same on
+ * both, so a view tells which server answered ({@code pg_is_in_recovery()} and its port).
+ */
 class ReadReplicaRoutingTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   static PostgresServer primary;
   static PostgresServer replica;
 
   @BeforeAll
   static void start() {
     primary = TestGateway.database();
-    replica = TestGateway.database();
-    primary.execute("madbase", "INSERT INTO items (name) VALUES ('on-primary')");
-    replica.execute("madbase", "INSERT INTO items (name) VALUES ('on-replica')");
+    primary.execute(
+        "madbase",
+        """
+        CREATE VIEW server_role AS SELECT pg_is_in_recovery() AS in_recovery, inet_server_port() AS port;
+        CREATE VIEW slow_server_role AS SELECT r.*, pg_sleep(3)::text AS slept FROM server_role r;
+        ALTER VIEW server_role OWNER TO madbase_app;
+        ALTER VIEW slow_server_role OWNER TO madbase_app;
+        """);
+    replica = PostgresServer.startReplicaOf(primary);
   }
 
   @AfterAll
   static void stop() {
-    if (primary != null) {
-      primary.close();
-    }
     if (replica != null) {
       replica.close();
+    }
+    if (primary != null) {
+      primary.close();
     }
   }
 
@@ -49,38 +57,50 @@ class ReadReplicaRoutingTest {
     return env;
   }
 
+  /** The server that answered a read of {@code server_role}. */
+  private static JsonNode answeredBy(HttpResponse<String> r) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body()).get(0);
+  }
+
+  private static void assertReplica(HttpResponse<String> r) throws Exception {
+    JsonNode who = answeredBy(r);
+    assertThat(who.get("in_recovery").asBoolean()).isTrue();
+    assertThat(who.get("port").asInt()).isEqualTo(replica.port());
+    assertThat(r.headers().firstValue("X-Db-Route")).contains("replica");
+  }
+
+  private static void assertPrimary(HttpResponse<String> r) throws Exception {
+    JsonNode who = answeredBy(r);
+    assertThat(who.get("in_recovery").asBoolean()).isFalse();
+    assertThat(who.get("port").asInt()).isEqualTo(primary.port());
+    assertThat(r.headers().firstValue("X-Db-Route")).contains("primary");
+  }
+
   @Test
-  void selectGoesToReplicaWhenReplicaUrlIsSet() throws Exception {
+  void selectGoesToTheStreamingReplicaWhenReplicaUrlIsSet() throws Exception {
     try (RunningGateway gw = TestGateway.start(envWithReplica())) {
-      var r = get(gw, "/rest/v1/items?select=name");
-      assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).contains("on-replica").doesNotContain("on-primary");
-      assertThat(r.headers().firstValue("X-Db-Route")).contains("replica");
+      assertReplica(get(gw, "/rest/v1/server_role"));
     }
   }
 
   @Test
-  void writesGoToThePrimaryEvenWhenReplicaUrlIsSet() throws Exception {
+  void writesGoToThePrimaryAndReachTheReplicaByStreaming() throws Exception {
     try (RunningGateway gw = TestGateway.start(envWithReplica())) {
-      var w = post(gw, "/rest/v1/items", "{\"name\":\"written\"}");
+      var w = post(gw, "/rest/v1/items", "{\"name\":\"streamed\"}");
       assertThat(w.statusCode()).isEqualTo(201);
       assertThat(w.headers().firstValue("X-Db-Route")).contains("primary");
-      assertThat(primary.sessionsNamed("gateway-lite")).isPositive();
-      try (var c = primary.connectAsSuperuser("madbase");
-          var s = c.createStatement();
-          var rs = s.executeQuery("SELECT count(*) FROM items WHERE name = 'written'")) {
-        rs.next();
-        assertThat(rs.getInt(1)).isEqualTo(1);
-      }
+      replica.awaitReplayOf(primary);
+      var r = get(gw, "/rest/v1/items?name=eq.streamed&select=name");
+      assertThat(r.headers().firstValue("X-Db-Route")).contains("replica");
+      assertThat(r.body()).contains("\"streamed\"");
     }
   }
 
   @Test
-  void selectGoesToPrimaryWhenNoReplicaUrlIsSet() throws Exception {
+  void selectGoesToThePrimaryWhenNoReplicaUrlIsSet() throws Exception {
     try (RunningGateway gw = TestGateway.start(TestGateway.env(primary))) {
-      var r = get(gw, "/rest/v1/items?select=name");
-      assertThat(r.body()).contains("on-primary").doesNotContain("on-replica");
-      assertThat(r.headers().firstValue("X-Db-Route")).contains("primary");
+      assertPrimary(get(gw, "/rest/v1/server_role"));
     }
   }
 
@@ -89,68 +109,80 @@ class ReadReplicaRoutingTest {
       throws Exception {
     Map<String, String> env = envWithReplica();
     env.put("DB_POOL_SIZE", "1");
-    try (RunningGateway gw = TestGateway.start(env);
-        Connection locker = replica.connectAsSuperuser("madbase");
-        Statement lock = locker.createStatement()) {
-      assertThat(get(gw, "/rest/v1/items?select=name").headers().firstValue("X-Db-Route"))
-          .contains("replica");
-      // the replica pool's only connection waits on a lock: the replica answers, it is just busy
-      locker.setAutoCommit(false);
-      lock.execute("LOCK TABLE items IN ACCESS EXCLUSIVE MODE");
-      CompletableFuture<HttpResponse<String>> blocked =
+    try (RunningGateway gw = TestGateway.start(env)) {
+      assertReplica(get(gw, "/rest/v1/server_role"));
+      // the replica pool's only connection runs a 3 s read: the replica answers, it is just busy
+      CompletableFuture<HttpResponse<String>> slow =
           CompletableFuture.supplyAsync(
               () -> {
                 try {
-                  return get(gw, "/rest/v1/items?select=name");
+                  return get(gw, "/rest/v1/slow_server_role");
                 } catch (Exception e) {
                   throw new CompletionException(e);
                 }
               });
       Awaitility.await()
           .atMost(Duration.ofSeconds(5))
-          .until(() -> replica.sessionsNamed("gateway-lite") == 1 && lockWaiters() == 1);
+          .until(() -> replica.activeSessionsNamed("gateway-lite") == 1);
 
-      var overflow = get(gw, "/rest/v1/items?select=name");
-      assertThat(overflow.statusCode()).isEqualTo(200);
-      assertThat(overflow.body()).contains("on-primary");
-      assertThat(overflow.headers().firstValue("X-Db-Route")).contains("primary");
+      assertPrimary(get(gw, "/rest/v1/server_role"));
 
-      locker.rollback();
-      assertThat(blocked.get(10, TimeUnit.SECONDS).body()).contains("on-replica");
-      var next = get(gw, "/rest/v1/items?select=name");
-      assertThat(next.headers().firstValue("X-Db-Route"))
-          .as("a busy replica is not a down replica: no 2 s away from it")
-          .contains("replica");
+      assertThat(slow.get(10, TimeUnit.SECONDS).body()).contains("\"in_recovery\":true");
+      assertReplica(get(gw, "/rest/v1/server_role"));
       String metrics = get(gw, "/metrics").body();
       assertThat(metrics)
+          .as("a busy replica is not a down replica: no 2 s away from it")
           .contains("gateway_replica_busy_total 1.0")
           .doesNotContain("gateway_replica_fallbacks_total 1.0");
     }
   }
 
-  private static int lockWaiters() throws SQLException {
-    try (Connection c = replica.connectAsSuperuser("madbase");
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT count(*) FROM pg_stat_activity"
-                    + " WHERE application_name = 'gateway-lite' AND wait_event_type = 'Lock'")) {
-      rs.next();
-      return rs.getInt(1);
+  /**
+   * What a failover does to the replicas port: HAProxy shuts down the sessions of the replica it
+   * promotes, and the port still has others. A read whose session is cut goes back to the replicas,
+   * not to the primary, and the replica is not marked down.
+   */
+  @Test
+  void aReadWhoseReplicaSessionIsCutIsServedByTheReplicaAgain() throws Exception {
+    Map<String, String> env = envWithReplica();
+    env.put("DB_POOL_SIZE", "1");
+    try (RunningGateway gw = TestGateway.start(env)) {
+      assertReplica(get(gw, "/rest/v1/server_role"));
+      // cut while a read runs on it, so the read itself sees the session go
+      CompletableFuture<HttpResponse<String>> cut =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return get(gw, "/rest/v1/slow_server_role");
+                } catch (Exception e) {
+                  throw new CompletionException(e);
+                }
+              });
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> replica.activeSessionsNamed("gateway-lite") == 1);
+      replica.execute(
+          "postgres",
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE application_name = 'gateway-lite'");
+      var r = cut.get(20, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.body()).contains("\"in_recovery\":true");
+      assertThat(r.headers().firstValue("X-Db-Route")).contains("replica");
+      assertThat(Integer.parseInt(r.headers().firstValue("X-Gateway-Retries").orElseThrow()))
+          .as("served on a second try")
+          .isPositive();
+      assertThat(get(gw, "/metrics").body()).doesNotContain("gateway_replica_fallbacks_total 1.0");
     }
   }
 
   @Test
-  void readReplicaFallsBackToPrimaryWhenTheReplicaIsDown() throws Exception {
+  void readsFallBackToThePrimaryWhileTheReplicaIsDown() throws Exception {
     try (RunningGateway gw = TestGateway.start(envWithReplica())) {
-      assertThat(get(gw, "/rest/v1/items?select=name").headers().firstValue("X-Db-Route"))
-          .contains("replica");
+      assertReplica(get(gw, "/rest/v1/server_role"));
       replica.stop();
       try {
-        var r = get(gw, "/rest/v1/items?select=name");
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("on-primary");
-        assertThat(r.headers().firstValue("X-Db-Route")).contains("primary");
+        assertPrimary(get(gw, "/rest/v1/server_role"));
         assertThat(get(gw, "/metrics").body()).contains("gateway_replica_fallbacks_total 1.0");
       } finally {
         replica.restart();

@@ -1,6 +1,7 @@
 package io.madbase.gateway;
 
 import io.madbase.testkit.PostgresServer;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -12,11 +13,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * TestDatabase();}.
  */
 final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
+  private final Map<String, String> settings;
   private PostgresServer pg;
+
+  TestDatabase() {
+    this(Map.of());
+  }
+
+  /** A database started with these server settings ({@code max_connections}, ...). */
+  TestDatabase(Map<String, String> settings) {
+    this.settings = Map.copyOf(settings);
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    pg = TestGateway.database();
+    pg = TestGateway.database(settings);
   }
 
   @Override

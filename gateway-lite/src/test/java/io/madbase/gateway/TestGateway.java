@@ -28,7 +28,12 @@ final class TestGateway {
 
   /** A new server with the app role, the madbase database and the seed schema. */
   static PostgresServer database() {
-    PostgresServer pg = PostgresServer.start();
+    return database(Map.of());
+  }
+
+  /** As {@link #database()}, with server settings that replace testkit's defaults. */
+  static PostgresServer database(Map<String, String> settings) {
+    PostgresServer pg = PostgresServer.start(settings);
     try {
       pg.createRoleAndDatabase(APP_USER, APP_PASSWORD, DATABASE);
       try (Connection c = pg.connect(APP_USER, APP_PASSWORD, DATABASE)) {

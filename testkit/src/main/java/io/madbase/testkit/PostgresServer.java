@@ -15,7 +15,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +36,14 @@ public final class PostgresServer implements AutoCloseable {
   private final Path socketDir;
   private final int port;
   private final String superuserPassword;
+  private final Map<String, String> settings;
   private ManagedProcess process;
   private boolean closed;
 
-  private PostgresServer(Path root, int port, String superuserPassword) {
+  private PostgresServer(
+      Path root, int port, String superuserPassword, Map<String, String> settings) {
     this.root = root;
+    this.settings = settings;
     this.dataDir = root.resolve("data");
     this.socketDir = root.resolve("sock");
     this.port = port;
@@ -47,9 +52,18 @@ public final class PostgresServer implements AutoCloseable {
 
   /** initdb a new cluster and start it. */
   public static PostgresServer start() {
+    return start(Map.of());
+  }
+
+  /**
+   * As {@link #start()}, with server settings ({@code -c name=value}) that replace the defaults,
+   * e.g. {@code max_connections} for a test that opens more than a hundred sessions.
+   */
+  public static PostgresServer start(Map<String, String> settings) {
     Path initdb = Binaries.postgres("initdb");
     PostgresServer pg =
-        new PostgresServer(TempDirs.create("testkit-pg-"), FreePorts.next(), randomSecret());
+        new PostgresServer(
+            TempDirs.create("testkit-pg-"), FreePorts.next(), randomSecret(), Map.copyOf(settings));
     try {
       pg.init(initdb);
       pg.startProcess();
@@ -57,6 +71,139 @@ public final class PostgresServer implements AutoCloseable {
     } catch (RuntimeException e) {
       pg.close();
       throw e;
+    }
+  }
+
+  /**
+   * A streaming replica of {@code primary}: a base backup ({@code pg_basebackup -R}), started as a
+   * hot standby on its own port, returned once the primary lists it as streaming. Same roles,
+   * passwords and data as the primary; read-only until {@link #promote()}.
+   */
+  public static PostgresServer startReplicaOf(PostgresServer primary) {
+    PostgresServer replica =
+        new PostgresServer(
+            TempDirs.create("testkit-pg-replica-"),
+            FreePorts.next(),
+            primary.superuserPassword,
+            primary.settings);
+    try {
+      replica.copyOf(primary);
+      replica.startProcess();
+      Wait.until(
+          "the primary on port " + primary.port + " to stream to its replica on " + replica.port,
+          Duration.ofSeconds(60),
+          Duration.ofMillis(100),
+          () -> {
+            int streaming =
+                primary.queryInt(
+                    "SELECT count(*) FROM pg_stat_replication"
+                        + " WHERE state = 'streaming' AND application_name = '"
+                        + replica.replicaName()
+                        + "'");
+            return streaming == 1 ? null : "pg_stat_replication lists no streaming replica yet";
+          });
+      return replica;
+    } catch (RuntimeException e) {
+      replica.close();
+      throw e;
+    }
+  }
+
+  private String replicaName() {
+    return "testkit-replica-" + port;
+  }
+
+  /** pg_basebackup as the server user; the password travels in a 0600 passfile, not argv. */
+  private void copyOf(PostgresServer primary) {
+    try {
+      Files.createDirectory(
+          dataDir,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectory(socketDir);
+      Path passfile = root.resolve("pgpass");
+      Files.writeString(
+          passfile,
+          FreePorts.HOST + ":" + primary.port + ":*:" + SUPERUSER + ":" + superuserPassword + "\n",
+          StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(passfile, PosixFilePermissions.fromString("rw-------"));
+      for (Path p : List.of(dataDir, socketDir, passfile)) {
+        Unprivileged.chown(p);
+      }
+      Commands.run(
+          Unprivileged.command(
+              List.of(
+                  Binaries.postgres("pg_basebackup").toString(),
+                  "-D",
+                  dataDir.toString(),
+                  "-d",
+                  "host="
+                      + FreePorts.HOST
+                      + " port="
+                      + primary.port
+                      + " user="
+                      + SUPERUSER
+                      + " passfile="
+                      + passfile
+                      + " application_name="
+                      + replicaName(),
+                  // -R: standby.signal and primary_conninfo (with the passfile) for streaming
+                  "-R",
+                  "-X",
+                  "stream",
+                  "-c",
+                  "fast",
+                  "--no-sync")),
+          Duration.ofSeconds(120));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare a replica's data directory under " + root, e);
+    }
+  }
+
+  /** Whether the server is a standby ({@code pg_is_in_recovery()}). */
+  public boolean inRecovery() {
+    return queryInt("SELECT CASE WHEN pg_is_in_recovery() THEN 1 ELSE 0 END") == 1;
+  }
+
+  /** Promotes a standby to a primary and waits until it takes writes. */
+  public void promote() {
+    execute("postgres", "SELECT pg_promote(true, 30)");
+    Wait.until(
+        "PostgreSQL on port " + port + " to leave recovery",
+        Duration.ofSeconds(30),
+        Duration.ofMillis(100),
+        () -> inRecovery() ? "still in recovery" : null);
+  }
+
+  /** Waits until this replica has replayed everything {@code primary} has written so far. */
+  public void awaitReplayOf(PostgresServer primary) {
+    // the insert position: with synchronous_commit off a commit may not be written out yet
+    String lsn = primary.queryText("SELECT pg_current_wal_insert_lsn()::text");
+    Wait.until(
+        "the replica on port " + port + " to replay up to " + lsn,
+        Duration.ofSeconds(30),
+        Duration.ofMillis(50),
+        () ->
+            queryInt(
+                        "SELECT CASE WHEN pg_last_wal_replay_lsn() >= '"
+                            + lsn
+                            + "'::pg_lsn THEN 1 ELSE 0 END")
+                    == 1
+                ? null
+                : "replayed up to " + queryText("SELECT pg_last_wal_replay_lsn()::text"));
+  }
+
+  private int queryInt(String sql) {
+    return Integer.parseInt(queryText(sql));
+  }
+
+  private String queryText(String sql) {
+    try (Connection c = connectAsSuperuser("postgres");
+        Statement s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed on port " + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -94,6 +241,16 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   private void startProcess() {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("listen_addresses", FreePorts.HOST);
+    // throwaway test data: durability off makes the suite faster
+    conf.put("fsync", "off");
+    conf.put("synchronous_commit", "off");
+    conf.put("full_page_writes", "off");
+    conf.put("max_connections", "100");
+    conf.put("shared_buffers", "32MB");
+    conf.put("log_min_messages", "warning");
+    conf.putAll(settings);
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -103,22 +260,8 @@ public final class PostgresServer implements AutoCloseable {
                 "-p",
                 Integer.toString(port),
                 "-k",
-                socketDir.toString(),
-                "-c",
-                "listen_addresses=" + FreePorts.HOST,
-                // throwaway test data: durability off makes the suite faster
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=100",
-                "-c",
-                "shared_buffers=32MB",
-                "-c",
-                "log_min_messages=warning"));
+                socketDir.toString()));
+    conf.forEach((name, value) -> cmd.addAll(List.of("-c", name + "=" + value)));
     process =
         ManagedProcess.start(
             "postgres:" + port, Unprivileged.command(cmd), root.resolve("postgres.log"));

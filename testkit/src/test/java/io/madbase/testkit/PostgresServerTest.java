@@ -77,4 +77,28 @@ class PostgresServerTest {
       assertThat(pg.sessionsNamed("testkit")).isEqualTo(before + 1);
     }
   }
+
+  @Test
+  void aStreamingReplicaReplaysThePrimarysWritesRefusesItsOwnAndTakesThemOncePromoted()
+      throws SQLException {
+    pg.execute("postgres", "CREATE TABLE IF NOT EXISTS streamed (v int)");
+    try (PostgresServer replica = PostgresServer.startReplicaOf(pg)) {
+      assertThat(replica.inRecovery()).isTrue();
+      assertThat(pg.inRecovery()).isFalse();
+      pg.execute("postgres", "INSERT INTO streamed VALUES (7)");
+      replica.awaitReplayOf(pg);
+      try (Connection c = replica.connectAsSuperuser("postgres");
+          Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT sum(v) FROM streamed")) {
+          rs.next();
+          assertThat(rs.getInt(1)).isEqualTo(7);
+        }
+        assertThatThrownBy(() -> s.execute("INSERT INTO streamed VALUES (8)"))
+            .hasMessageContaining("read-only transaction");
+      }
+      replica.promote();
+      assertThat(replica.inRecovery()).isFalse();
+      replica.execute("postgres", "INSERT INTO streamed VALUES (8)");
+    }
+  }
 }

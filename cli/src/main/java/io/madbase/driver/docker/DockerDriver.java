@@ -354,10 +354,7 @@ public final class DockerDriver implements StackLifecycle {
                           "remove it, or give this stack another name in madbase.yaml")));
       published.put(
           m.name(),
-          java.util.Arrays.stream(Port.values())
-              .filter(p -> p.role() == m.role())
-              .map(p -> topology.endpoint(m, p).socketAddress())
-              .toList());
+          topology.ports(m).stream().map(p -> topology.endpoint(m, p).socketAddress()).toList());
     }
     problems.addAll(
         Preflight.ports(

@@ -4,7 +4,6 @@ import io.madbase.driver.OsUser;
 import io.madbase.driver.Preflight;
 import io.madbase.render.Images;
 import io.madbase.stack.Member;
-import io.madbase.stack.Port;
 import io.madbase.stack.StackSpec;
 import io.madbase.stack.Topology;
 import java.net.InetSocketAddress;
@@ -87,10 +86,7 @@ public final class DockerPreflight {
       if (!running.contains(m.name())) {
         published.put(
             m.name(),
-            Arrays.stream(Port.values())
-                .filter(p -> p.role() == m.role())
-                .map(p -> topo.endpoint(m, p).socketAddress())
-                .toList());
+            topo.ports(m).stream().map(p -> topo.endpoint(m, p).socketAddress()).toList());
       }
     }
     List<Preflight.Finding> ports =

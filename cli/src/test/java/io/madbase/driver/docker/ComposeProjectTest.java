@@ -49,11 +49,9 @@ class ComposeProjectTest {
       assertThat(s.image()).isEqualTo(Images.of(m.role()).tag(spec));
       assertThat(s.build()).isEqualTo("./" + Images.of(m.role()).dir());
       assertThat(s.init()).as("%s runs under an init", m.name()).isTrue();
-      for (Port port : Port.values()) {
-        if (port.role() == m.role()) {
-          assertThat(s.ports())
-              .contains("127.0.0.1:" + HostPorts.of(spec, m, port) + ":" + port.number(spec));
-        }
+      for (Port port : topo.ports(m)) {
+        assertThat(s.ports())
+            .contains("127.0.0.1:" + HostPorts.of(spec, m, port) + ":" + port.number(spec));
       }
       assertThat(s.healthcheck()).as("%s has a healthcheck", m.name()).isNotNull();
     }

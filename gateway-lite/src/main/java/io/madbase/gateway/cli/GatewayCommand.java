@@ -97,8 +97,19 @@ public final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--shutdown-grace", description = "SHUTDOWN_GRACE (default 10s)")
   String shutdownGrace;
 
+  @Option(
+      names = "--drain-delay",
+      description =
+          "DRAIN_DELAY (default 0s): on SIGTERM, keep serving this long with /health failing before the listener closes, so a proxy in front takes the gateway out first")
+  String drainDelay;
+
   @Option(names = "--hold-deadline", description = "HOLD_DEADLINE (default 20s)")
   String holdDeadline;
+
+  @Option(
+      names = "--hold-max",
+      description = "HOLD_MAX: most requests held at once (default 2000); more get 503")
+  String holdMax;
 
   @Option(names = "--project-config-ttl", description = "PROJECT_CONFIG_TTL (default 60s)")
   String projectConfigTtl;
@@ -137,6 +148,7 @@ public final class GatewayCommand implements Callable<Integer> {
       err.flush();
       return INVALID_INPUT;
     }
+    ServeUntilSignalled signals = ServeUntilSignalled.arm();
     GatewayApp app = GatewayApp.create(config);
     RunningGateway running;
     try {
@@ -152,7 +164,7 @@ public final class GatewayCommand implements Callable<Integer> {
       err.flush();
       return INVALID_INPUT;
     }
-    ServeUntilSignalled.run(running);
+    signals.serve(running);
     return running.shutDownCleanly() ? OK : 1;
   }
 
@@ -171,7 +183,9 @@ public final class GatewayCommand implements Callable<Integer> {
     put(m, Setting.TLS_CERT, tlsCert);
     put(m, Setting.TLS_KEY, tlsKey);
     put(m, Setting.SHUTDOWN_GRACE, shutdownGrace);
+    put(m, Setting.DRAIN_DELAY, drainDelay);
     put(m, Setting.HOLD_DEADLINE, holdDeadline);
+    put(m, Setting.HOLD_MAX, holdMax);
     put(m, Setting.PROJECT_CONFIG_TTL, projectConfigTtl);
     put(m, Setting.TENANT_POOL_MAX, tenantPoolMax);
     put(m, Setting.TENANT_POOL_IDLE, tenantPoolIdle);

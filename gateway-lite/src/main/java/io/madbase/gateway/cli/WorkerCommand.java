@@ -70,6 +70,7 @@ public final class WorkerCommand implements Callable<Integer> {
       err.flush();
       return GatewayCommand.INVALID_INPUT;
     }
+    ServeUntilSignalled signals = ServeUntilSignalled.arm();
     WorkerServer worker;
     try {
       worker = WorkerServer.start(name, bind, port, g.get());
@@ -82,7 +83,7 @@ public final class WorkerCommand implements Callable<Integer> {
       err.flush();
       return GatewayCommand.ENVIRONMENT;
     }
-    ServeUntilSignalled.run(worker);
+    signals.serve(worker);
     return GatewayCommand.OK;
   }
 }

@@ -2,6 +2,7 @@ package io.madbase.gateway.http;
 
 import io.javalin.http.Context;
 import io.madbase.gateway.db.DbUnavailableException;
+import io.madbase.gateway.db.HoldLimitException;
 import io.madbase.gateway.db.WriteOutcomeUnknownException;
 import java.sql.SQLException;
 import org.slf4j.Logger;
@@ -23,6 +24,12 @@ final class Errors {
     ctx.header(RETRIES, Integer.toString(e.retries()));
     ctx.header("Retry-After", "2");
     Responses.error(ctx, 503, "db_unavailable", e.getMessage());
+  }
+
+  static void holdLimit(HoldLimitException e, Context ctx) {
+    ctx.header(RETRIES, Integer.toString(e.retries()));
+    ctx.header("Retry-After", "2");
+    Responses.error(ctx, 503, "too_many_held_requests", e.getMessage());
   }
 
   static void writeOutcomeUnknown(WriteOutcomeUnknownException e, Context ctx) {

@@ -2,6 +2,7 @@ package io.madbase.gateway.http;
 
 import io.javalin.http.Context;
 import io.madbase.common.SeedSchema;
+import io.madbase.gateway.db.Completion;
 import io.madbase.gateway.db.DbRouter;
 import io.madbase.gateway.metrics.GatewayMetrics;
 import io.madbase.gateway.project.ProjectConfig;
@@ -12,6 +13,7 @@ import io.madbase.gateway.workers.WorkerProxy;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
@@ -49,9 +51,19 @@ public final class Handlers {
     this.shuttingDown = shuttingDown;
   }
 
+  /**
+   * Live, until a SIGTERM: then 503 "draining", so a proxy that checks it (HAProxy in front of two
+   * gateways) takes this gateway out while it still serves (DRAIN_DELAY).
+   */
   void health(Context ctx) {
+    boolean draining = shuttingDown.getAsBoolean();
     Responses.json(
-        ctx, 200, Responses.JSON.createObjectNode().put("status", "live").put("gateway", name));
+        ctx,
+        draining ? 503 : 200,
+        Responses.JSON
+            .createObjectNode()
+            .put("status", draining ? "draining" : "live")
+            .put("gateway", name));
   }
 
   void ready(Context ctx) {
@@ -74,17 +86,26 @@ public final class Handlers {
 
   void select(Context ctx) throws SQLException {
     ProjectConfig project = project(ctx);
-    respond(ctx, data.select(project, ctx.pathParam("table"), ctx.queryParamMap()));
+    reply(ctx, data.select(project, ctx.pathParam("table"), ctx.queryParamMap()));
   }
 
   void insert(Context ctx) throws SQLException {
     ProjectConfig project = project(ctx);
     Optional<String> key = Optional.ofNullable(ctx.header(IDEMPOTENCY_HEADER));
-    DataApi.Result result = data.insert(project, ctx.pathParam("table"), ctx.body(), key);
-    if (result.replayed()) {
-      ctx.header("Idempotent-Replayed", "true");
+    reply(ctx, data.insert(project, ctx.pathParam("table"), ctx.body(), key));
+  }
+
+  /**
+   * Answers now when the result is there (a replica read), else when it comes: the request thread
+   * goes back to Jetty meanwhile (Javalin's async response), so a held request holds no thread.
+   * Failures reach the exception mappers either way.
+   */
+  private void reply(Context ctx, CompletableFuture<DataApi.Result> result) throws SQLException {
+    if (result.isDone()) {
+      respond(ctx, Completion.join(result));
+    } else {
+      ctx.future(() -> result.thenAccept(r -> respond(ctx, r)));
     }
-    respond(ctx, result);
   }
 
   void functions(Context ctx) {
@@ -116,11 +137,9 @@ public final class Handlers {
   }
 
   private ProjectConfig project(Context ctx) {
-    String ref =
-        Optional.ofNullable(ctx.header(PROJECT_HEADER))
-            .map(String::trim)
-            .orElse(SeedSchema.DEFAULT_PROJECT);
-    if (!PROJECT_REF.matcher(ref).matches()) {
+    String header = ctx.header(PROJECT_HEADER);
+    String ref = header == null ? SeedSchema.DEFAULT_PROJECT : header.trim();
+    if (header != null && !PROJECT_REF.matcher(ref).matches()) {
       throw ApiException.badRequest(
           "invalid_project", PROJECT_HEADER + " must be a project ref (a-z, 0-9, _ and -)");
     }
@@ -143,6 +162,9 @@ public final class Handlers {
   }
 
   private void respond(Context ctx, DataApi.Result r) {
+    if (r.replayed()) {
+      ctx.header("Idempotent-Replayed", "true");
+    }
     ctx.header(Errors.RETRIES, Integer.toString(r.retries()));
     ctx.header("X-Db-Route", r.route());
     ctx.header("X-Db-Pool", r.pool());

@@ -2,6 +2,7 @@ package io.madbase.gateway.http;
 
 import io.javalin.config.JavalinConfig;
 import io.madbase.gateway.db.DbUnavailableException;
+import io.madbase.gateway.db.HoldLimitException;
 import io.madbase.gateway.db.WriteOutcomeUnknownException;
 import io.madbase.gateway.metrics.GatewayMetrics;
 import java.sql.SQLException;
@@ -27,6 +28,7 @@ public final class Routes {
 
     r.exception(ApiException.class, Errors::api);
     r.exception(DbUnavailableException.class, Errors::dbUnavailable);
+    r.exception(HoldLimitException.class, Errors::holdLimit);
     r.exception(WriteOutcomeUnknownException.class, Errors::writeOutcomeUnknown);
     r.exception(SQLException.class, Errors::sql);
     r.exception(Exception.class, Errors::unexpected);

@@ -1,5 +1,6 @@
 package io.madbase.gateway.project;
 
+import io.madbase.gateway.db.Completion;
 import io.madbase.gateway.db.DbRouter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,25 +20,27 @@ public final class DatabaseProjects implements ProjectSource {
   @Override
   public Optional<ProjectConfig> find(String ref) {
     try {
-      return router
-          .readShared(
-              c -> {
-                try (PreparedStatement ps = c.prepareStatement(QUERY)) {
-                  ps.setString(1, ref);
-                  try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                      return Optional.<ProjectConfig>empty();
+      // a blocking wait, but rare: configs are cached (PROJECT_CONFIG_TTL, in memory and Redis),
+      // and a read is served by the replica at once unless it is held
+      return Completion.join(
+              router.readShared(
+                  c -> {
+                    try (PreparedStatement ps = c.prepareStatement(QUERY)) {
+                      ps.setString(1, ref);
+                      try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                          return Optional.<ProjectConfig>empty();
+                        }
+                        return Optional.of(
+                            new ProjectConfig(
+                                rs.getString(1),
+                                Optional.ofNullable(rs.getString(2)),
+                                rs.getInt(3),
+                                rs.getInt(4),
+                                rs.getBoolean(5)));
+                      }
                     }
-                    return Optional.of(
-                        new ProjectConfig(
-                            rs.getString(1),
-                            Optional.ofNullable(rs.getString(2)),
-                            rs.getInt(3),
-                            rs.getInt(4),
-                            rs.getBoolean(5)));
-                  }
-                }
-              })
+                  }))
           .value();
     } catch (SQLException e) {
       throw new io.madbase.gateway.http.ApiException(

@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The data API's database side: {@code SELECT} with filters and {@code INSERT … RETURNING *}. A
@@ -48,12 +49,16 @@ public final class DataApi {
     this.catalog = catalog;
   }
 
-  public Result select(ProjectConfig project, String table, Map<String, List<String>> params)
-      throws SQLException {
+  /**
+   * Rows of {@code table}; done at once when served by the replica, later when the read is held or
+   * runs on a lane.
+   */
+  public CompletableFuture<Result> select(
+      ProjectConfig project, String table, Map<String, List<String>> params) {
     Identifiers.require("table", table);
     SelectQuery query = SelectQuery.parse(params);
-    var routed =
-        router.read(
+    return router
+        .read(
             project,
             c -> {
               SelectQuery.Statement st =
@@ -67,17 +72,20 @@ public final class DataApi {
                   return Rows.toJson(rs);
                 }
               }
-            });
-    return new Result(200, routed.value(), routed.retries(), routed.route(), routed.pool(), false);
+            })
+        .thenApply(
+            routed ->
+                new Result(
+                    200, routed.value(), routed.retries(), routed.route(), routed.pool(), false));
   }
 
-  public Result insert(
-      ProjectConfig project, String table, String body, Optional<String> idempotencyKey)
-      throws SQLException {
+  /** Inserts the rows of {@code body}; done when the primary (or tenant database) answered. */
+  public CompletableFuture<Result> insert(
+      ProjectConfig project, String table, String body, Optional<String> idempotencyKey) {
     Identifiers.require("table", table);
     List<JsonNode> rows = parseRows(body);
     idempotencyKey.ifPresent(DataApi::checkKey);
-    var routed =
+    CompletableFuture<DbRouter.Routed<Written>> routed =
         idempotencyKey.isPresent()
             ? router.write(
                 project,
@@ -87,9 +95,15 @@ public final class DataApi {
                 project,
                 Safety.ONCE_SENT_UNSAFE,
                 c -> new Written(201, insertRows(c, project, table, rows), false));
-    Written w = routed.value();
-    return new Result(
-        w.status(), w.body(), routed.retries(), routed.route(), routed.pool(), w.replayed());
+    return routed.thenApply(
+        r ->
+            new Result(
+                r.value().status(),
+                r.value().body(),
+                r.retries(),
+                r.route(),
+                r.pool(),
+                r.value().replayed()));
   }
 
   private ArrayNode insertRows(
