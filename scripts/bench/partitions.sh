@@ -9,8 +9,11 @@
 #                      Patroni 4 with failover.patroni.ttl 20 and gateway.hold_deadline 30s, the
 #                      settings docs/scenarios.md recommends there (it raises a ttl under 20 anyway)
 #   ONLY=postgres|redis scripts/bench/partitions.sh ...        one half only
+#   SYNC="off on" scripts/bench/partitions.sh ...              only these synchronous_mode settings
 #   KEEP_REPORTS=DIR scripts/bench/partitions.sh ...           copies every report to DIR
-# Writes its section of docs/BENCHMARKS.md (one per Patroni version).
+#   DRIVER=docker scripts/bench/partitions.sh ...   on the docker driver (ports 17500+; needs a
+#                      Docker engine; the Patroni is the postgres image's: Debian 12's 3.0.2)
+# Writes its section of docs/BENCHMARKS.md (one per driver and Patroni version).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 runs=${1:-5}
@@ -18,20 +21,32 @@ cd "$bench_root"
 scripts/install-deps.sh >/dev/null
 work=$(mktemp -d /tmp/madbase-bench-partitions.XXXXXX); chmod 755 "$work"
 trap './madbase down --purge --state-dir "$work/state" -q >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-patroni=${PATRONI:-/usr/bin/patroni}
-patroni_version=$("$patroni" --version)
-section="partitions-$(echo "$patroni_version" | tr ' ' '-')"
+driver=${DRIVER:-local}
 base_extra=""
-case "$patroni_version" in
-  "patroni 4"*) base_extra='failover:\n  patroni:\n    ttl: 20\ngateway:\n  hold_deadline: 30s\n' ;;
-esac
+if [ "$driver" = docker ]; then
+  timeout 10 docker info >/dev/null 2>&1 || { echo "partitions.sh: no Docker engine answers (start dockerd)" >&2; exit 3; }
+  stack_spec="driver: docker\ndocker:\n  host_port_base: 17500\n"
+  patroni_version=""   # read from the running image below
+  section_driver="docker-"
+else
+  patroni=${PATRONI:-/usr/bin/patroni}
+  patroni_version=$("$patroni" --version)
+  stack_spec="local:\n  subnet: 127.0.5\n  patroni: $patroni\n"
+  case "$patroni_version" in
+    "patroni 4"*) base_extra='failover:\n  patroni:\n    ttl: 20\ngateway:\n  hold_deadline: 30s\n' ;;
+  esac
+  section_driver=""
+fi
 
 # one configuration: NAME, extra madbase.yaml, scenario
 run_config() {
   local name=$1 extra=$2 scenario=$3
   ./madbase down --purge --state-dir "$work/state" -q >/dev/null 2>&1 || true
-  printf 'name: benchpart\nlocal:\n  subnet: 127.0.5\n  patroni: %s\n%b%b' "$patroni" "$base_extra" "$extra" > "$work/$name.yaml"
+  printf 'name: benchpart\n%b%b%b' "$stack_spec" "$base_extra" "$extra" > "$work/$name.yaml"
   ./madbase up -q -f "$work/$name.yaml" --state-dir "$work/state" >/dev/null
+  if [ "$driver" = docker ]; then
+    patroni_version=$(docker exec benchpart_pg1_1 patroni --version)
+  fi
   set +e
   ./madbase chaos "$scenario" --repeat "$runs" -q --state-dir "$work/state" \
     --report-dir "$work/reports/$name" > "$work/$name.out" 2>&1
@@ -62,21 +77,27 @@ PY
 }
 
 if [ "${ONLY:-}" != redis ]; then
-  run_config pg-off "" partition-primary
-  run_config pg-on 'postgres:\n  synchronous_mode: "on"\n' partition-primary
-  run_config pg-strict 'postgres:\n  synchronous_mode: strict\n' partition-primary
+  for mode in ${SYNC:-off on strict}; do
+    run_config "pg-$mode" "postgres:\n  synchronous_mode: \"$mode\"\n" partition-primary
+  done
 fi
 if [ "${ONLY:-}" != postgres ]; then
   run_config redis-0 "" isolate-sentinel-master
   run_config redis-1 'redis:\n  min_replicas_to_write: 1\n  min_replicas_max_lag: 10s\n' isolate-sentinel-master
 fi
+section="partitions-${section_driver}$(echo "$patroni_version" | cut -d' ' -f1-2 | tr ' ' '-')"
 body=$(mktemp)
 {
   echo "## Partitions: acknowledged writes lost, with and without the data-safety settings"
   echo
-  echo "Script: \`${PATRONI:+PATRONI=$PATRONI }${ONLY:+ONLY=$ONLY }scripts/bench/partitions.sh $runs\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
+  echo "Script: \`${DRIVER:+DRIVER=$DRIVER }${PATRONI:+PATRONI=$PATRONI }${ONLY:+ONLY=$ONLY }${SYNC:+SYNC=\"$SYNC\" }scripts/bench/partitions.sh $runs\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
   [ -z "$base_extra" ] || echo "On Patroni 4 with \`failover.patroni.ttl: 20\` and \`gateway.hold_deadline: 30s\`."
-  echo "Local driver, fast profile, a fresh stack per setting. partition-primary cuts the leader off"
+  if [ "$driver" = docker ]; then
+    echo "Docker driver (dockerd $(docker version -f '{{.Server.Version}}' 2>/dev/null), images on debian:bookworm): every member a container,"
+    echo "the cut an iptables chain in the cut-off container's network namespace. Fast profile, a fresh stack per setting. partition-primary cuts the leader off"
+  else
+    echo "Local driver, fast profile, a fresh stack per setting. partition-primary cuts the leader off"
+  fi
   echo "from etcd and the other postgres nodes for 30 s while HAProxy and the gateway still reach it;"
   echo "isolate-sentinel-master cuts the Redis master off from its replicas and the Sentinels for 30 s"
   echo "while the redis_writer probe stays connected to it. \"Write unavailability\" is the longest gap"
@@ -86,9 +107,11 @@ body=$(mktemp)
   echo "| setting | runs | acknowledged writes lost | per run | write unavailability (s) | failed | unknown outcome |"
   echo "|---|---|---|---|---|---|---|"
   if [ "${ONLY:-}" != redis ]; then
-    row pg-off "partition-primary, synchronous_mode off (default)"
-    row pg-on "partition-primary, synchronous_mode on"
-    row pg-strict "partition-primary, synchronous_mode strict"
+    for mode in ${SYNC:-off on strict}; do
+      label="partition-primary, synchronous_mode $mode"
+      [ "$mode" = off ] && label="$label (default)"
+      row "pg-$mode" "$label"
+    done
   fi
   if [ "${ONLY:-}" != postgres ]; then
     row redis-0 "isolate-sentinel-master, min_replicas_to_write 0 (default)"

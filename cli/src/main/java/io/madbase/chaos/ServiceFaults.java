@@ -60,6 +60,9 @@ final class ServiceFaults {
   static void gatewaySignalled(
       List<PhaseSpec> out, Expectations.Fault f, StackSpec spec, Set<String> probes) {
 
+    // with two gateways, the listener closes only after the drain delay (HAProxy takes the
+    // gateway out first)
+    double drain = spec.gatewayDrainDelay().toMillis() / 1000.0;
     double grace = spec.gateway().shutdownGrace().toMillis() / 1000.0;
     out.add(
         new PhaseSpec(
@@ -81,8 +84,9 @@ final class ServiceFaults {
             o -> o.firstEvent(Event.LISTENER_CLOSED, e -> e.subject().equals(f.target())),
             new Bound(
                 0,
-                grace + 1,
-                "the listener closes once readiness is withdrawn, before in-flight requests finish")));
+                drain + grace + 1,
+                "the listener closes once readiness is withdrawn (and the drain delay has"
+                    + " passed), before in-flight requests finish")));
     out.add(
         new PhaseSpec(
             "exited",
@@ -90,7 +94,10 @@ final class ServiceFaults {
             "process table",
             true,
             o -> o.firstEvent(Event.PROCESS_EXITED, e -> e.subject().equals(f.target())),
-            new Bound(0, grace + 2, "in-flight requests finish within the shutdown grace")));
+            new Bound(
+                0,
+                drain + grace + 2,
+                "in-flight requests finish within the shutdown grace (after the drain delay)")));
   }
 
   /** SIGTERM to a worker: it exits, and the gateway sends the calls to the others. */

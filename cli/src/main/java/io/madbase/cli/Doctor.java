@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
       "docker driver: the engine, the base and stack images, free published ports;",
       "local driver: whether partitions work here (cgroup v2, nft, root), the tc qdiscs the",
       "kernel has (tbf, netem), and any partition a killed chaos run left;",
+      "docker driver: whether partitions work here (root, nsenter, iptables), and any",
+      "partition a killed chaos run left in the stack's containers;",
       "both: disk space, and the exact install command for what is missing."
     },
     mixinStandardHelpOptions = true)
@@ -64,6 +66,17 @@ public final class Doctor implements Callable<Integer> {
                       + running.size()
                       + " members): its ports are not checked",
                   ""));
+        }
+        if (d.name().equals("docker")) {
+          // the local driver's leftovers are nft tables, which NetworkFaults lists for any stack
+          for (String left : d.faults().leftoverPartitions()) {
+            findings.add(
+                new Preflight.Finding(
+                    "network",
+                    false,
+                    left + " (a chaos run was killed before it could heal it)",
+                    "madbase down --state-dir " + stack.stateDir()));
+          }
         }
       }
     }

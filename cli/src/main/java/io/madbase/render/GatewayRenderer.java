@@ -47,6 +47,7 @@ final class GatewayRenderer {
               : "WORKER_DISCOVERY_FILE=" + ComposeRenderer.WORKERS_FILE_IN_CONTAINER);
       v.put("discovery_interval", Durations.format(spec.workers().discoveryInterval()));
       v.put("shutdown_grace", Durations.format(spec.gateway().shutdownGrace()));
+      v.put("drain_delay", Durations.format(spec.gatewayDrainDelay()));
       v.put("hold_deadline", Durations.format(spec.gateway().holdDeadline()));
       out.add(new RenderedFile("gateway/" + m.name() + ".env", t.render(v), true));
     }

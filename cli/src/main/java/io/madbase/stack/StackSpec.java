@@ -114,6 +114,21 @@ public record StackSpec(
   }
 
   /**
+   * How long a gateway keeps serving after SIGTERM, with /health failing, before its listener
+   * closes (the gateway's DRAIN_DELAY): with two gateways or more, long enough for HAProxy's checks
+   * to take it out of the gateways listener (one interval, then fall checks at fastinter, and a
+   * second for a busy machine), so no request meets a closed listener or a draining gateway's 503;
+   * 0 with one gateway, which has nobody to hand its clients to.
+   */
+  public java.time.Duration gatewayDrainDelay() {
+    if (gateway.instances() < 2) {
+      return java.time.Duration.ZERO;
+    }
+    var checks = timing().haproxy();
+    return checks.inter().plus(checks.fastinter().multipliedBy(checks.fall())).plusSeconds(1);
+  }
+
+  /**
    * Where the local driver puts the members: each on its own loopback address {@code <subnet>.<n>},
    * with the ports a container would have.
    */

@@ -402,6 +402,7 @@ class ChaosIT {
   @Order(8)
   void aCrashedPrimaryUnderFiveHundredRequestsASecondKeepsReadsFlowingAndFailsNoWrite()
       throws IOException {
+    whole();
     CliRun r = chaos("kill-primary", "--load", "500", "--load-connections", "1000");
     remember();
     JsonNode rep = report("kill-primary");
@@ -538,7 +539,7 @@ class ChaosIT {
    * one and Patroni keeps its key: no failover, no failed gateway write, nothing lost.
    */
   @Test
-  @Order(10)
+  @Order(11)
   void aCrashedEtcdLeaderIsReplacedByTheOtherTwoWithoutAFailover() throws IOException {
     whole();
     CliRun r = chaos("kill-etcd-member");
@@ -566,7 +567,7 @@ class ChaosIT {
    * there (they were fsynced before they were acknowledged).
    */
   @Test
-  @Order(11)
+  @Order(12)
   void aKilledPostmasterIsRestartedByPatroniOnTheSameNodeAndLosesNothing() throws IOException {
     whole();
     CliRun r = chaos("kill-postgres");
@@ -593,7 +594,7 @@ class ChaosIT {
    * does not wait out the 10 s lease a crash waits for.
    */
   @Test
-  @Order(12)
+  @Order(13)
   void aStoppedLeaderReleasesItsKeyAtOnceAndAReplicaTakesOverSoonerThanAfterACrash()
       throws IOException {
     whole();
@@ -619,7 +620,7 @@ class ChaosIT {
    * the next calls to the other worker.
    */
   @Test
-  @Order(13)
+  @Order(14)
   void aSigtermedWorkerExitsCleanlyAndItsCallsGoToTheOtherWorker() throws IOException {
     whole();
     CliRun r = chaos("sigterm-worker");
@@ -653,7 +654,7 @@ class ChaosIT {
    * from it until then, so nothing it acknowledged is lost.
    */
   @Test
-  @Order(14)
+  @Order(15)
   void aLeaderCutOffFromEtcdOnlyDemotesItselfAndLosesNothingItsReplicasHad() throws IOException {
     whole();
     CliRun r = chaos("partition-primary-from-dcs");
@@ -678,7 +679,7 @@ class ChaosIT {
    * they elect one of their own, and the Patroni leader keeps its key through it.
    */
   @Test
-  @Order(15)
+  @Order(16)
   void aCutOffEtcdLeaderIsReplacedByTheOtherTwoAndPatroniKeepsItsLeader() throws IOException {
     whole();
     CliRun r = chaos("partition-etcd-leader");

@@ -44,6 +44,8 @@ class ChaosOptionsTest {
         "--load 10 --load-connections 70000 | --load-connections must be between 1 and 60000 (got 70000)",
         "--load-mix 1:1                   | --load-mix is for --load RATE, which is not given",
         "--load-connections 5             | --load-connections is for --load RATE, which is not given",
+        "--load-warmup 5s                 | --load-warmup is for --load RATE, which is not given",
+        "--load 10 --load-warmup 2h       | --load-warmup must be between 0s and 1h (got 2h)",
         "--repeat 0                       | --repeat must be between 1 and 100 (got 0)",
         "--repeat 101                     | --repeat must be between 1 and 100 (got 101)",
       })
@@ -67,7 +69,16 @@ class ChaosOptionsTest {
 
   @Test
   void goodLoadOptionsPassTheDryRun() {
-    CliRun r = dryRun("--load", "200", "--load-mix", "1:1", "--load-connections", "20");
+    CliRun r =
+        dryRun(
+            "--load",
+            "200",
+            "--load-mix",
+            "1:1",
+            "--load-connections",
+            "20",
+            "--load-warmup",
+            "0s");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).contains("dry run: nothing was done");
   }

@@ -319,6 +319,15 @@ class RenderedConfigTest {
   void twoGatewaysGetAnHttpListenerInHaproxyThatRetriesARefusedRequestOnTheOther() {
     String one = render("", RenderTarget.LOCAL, SECRETS).get("haproxy/haproxy.cfg").content();
     assertThat(one).doesNotContain("listen gateways");
+    // one gateway has nobody to hand its clients to: it closes its listener at once on SIGTERM
+    assertThat(render("", RenderTarget.LOCAL, SECRETS).get("gateway/gw1.env").content())
+        .contains("DRAIN_DELAY=0s");
+    // two: /health fails and HAProxy takes it out first (inter 1s + fall 2 x fastinter 500ms + 1s)
+    assertThat(
+            render("gateway:\n  instances: 2\n", RenderTarget.LOCAL, SECRETS)
+                .get("gateway/gw2.env")
+                .content())
+        .contains("DRAIN_DELAY=3s");
     String two =
         render("local:\n  subnet: 127.0.7\ngateway:\n  instances: 2\n", RenderTarget.LOCAL, SECRETS)
             .get("haproxy/haproxy.cfg")

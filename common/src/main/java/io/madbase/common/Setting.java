@@ -18,6 +18,7 @@ public enum Setting {
   TLS_CERT("TLS_CERT", "--tls-cert", null),
   TLS_KEY("TLS_KEY", "--tls-key", null),
   SHUTDOWN_GRACE("SHUTDOWN_GRACE", "--shutdown-grace", "10s"),
+  DRAIN_DELAY("DRAIN_DELAY", "--drain-delay", "0s"),
   HOLD_DEADLINE("HOLD_DEADLINE", "--hold-deadline", "20s"),
   HOLD_MAX("HOLD_MAX", "--hold-max", "2000"),
   PROJECT_CONFIG_TTL("PROJECT_CONFIG_TTL", "--project-config-ttl", "60s"),

@@ -30,6 +30,7 @@ public record GatewayConfig(
     Optional<URI> controlPlaneUrl,
     Optional<TlsFiles> tls,
     Duration shutdownGrace,
+    Duration drainDelay,
     Duration holdDeadline,
     int holdMax,
     Duration projectConfigTtl,
@@ -73,6 +74,7 @@ public record GatewayConfig(
         controlPlaneUrl,
         tls,
         shutdownGrace,
+        drainDelay,
         holdDeadline,
         holdMax,
         projectConfigTtl,
@@ -106,6 +108,7 @@ public record GatewayConfig(
       Duration interval = duration(Setting.WORKER_DISCOVERY_INTERVAL);
       Optional<TlsFiles> tls = tls();
       Duration grace = duration(Setting.SHUTDOWN_GRACE);
+      Duration drain = duration(Setting.DRAIN_DELAY);
       Duration hold = duration(Setting.HOLD_DEADLINE);
       int holdMax = integer(Setting.HOLD_MAX, 1, 100_000);
       Duration ttl = duration(Setting.PROJECT_CONFIG_TTL);
@@ -130,6 +133,7 @@ public record GatewayConfig(
           controlPlane,
           tls,
           grace,
+          drain,
           hold,
           holdMax,
           ttl,

@@ -3,6 +3,7 @@ package io.madbase.gateway;
 import io.javalin.Javalin;
 import io.madbase.common.Durations;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,6 +67,15 @@ public final class RunningGateway implements AutoCloseable {
     long start = System.nanoTime();
     var grace = app.config().shutdownGrace();
     app.beginShutdown();
+    Duration drain = app.config().drainDelay();
+    if (!drain.isZero() && !drain.isNegative()) {
+      // /health answers 503 now: the proxy in front stops sending here while requests on their
+      // way are still served, and no request meets a closed listener or a 503 from the drain
+      log.info(
+          "draining: not ready, /health failing, still serving for {} before the listener closes",
+          Durations.format(drain));
+      pause(drain);
+    }
     log.info(
         "shutting down: not ready, listener closed, waiting up to {} for {} in-flight requests",
         Durations.format(grace),

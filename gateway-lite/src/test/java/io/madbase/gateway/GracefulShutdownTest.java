@@ -137,6 +137,48 @@ class GracefulShutdownTest {
   }
 
   @Test
+  void withADrainDelayHealthFailsWhileRequestsAreStillServedThenTheListenerCloses()
+      throws Exception {
+    Map<String, String> env = env();
+    // long enough for the two requests below on a busy machine; HAProxy needs about 3 s
+    env.put("DRAIN_DELAY", "5s");
+    RunningGateway gw = TestGateway.start(env);
+    int port = gw.port();
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(gw::close);
+    Awaitility.await().atMost(Duration.ofSeconds(3)).until(() -> gw.app().isShuttingDown());
+
+    HttpResponse<String> health =
+        TestGateway.HTTP.send(
+            HttpRequest.newBuilder(TestGateway.uri(gw, "/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).as("a proxy's check fails: take me out").isEqualTo(503);
+    assertThat(health.body()).contains("\"status\":\"draining\"");
+    // a request a proxy sent before it noticed is served, not refused and not answered 503
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      s.setSoTimeout(10_000);
+      s.getOutputStream()
+          .write(
+              "GET /rest/v1/items HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 200");
+    }
+    assertThat(closing).as("still draining").isNotDone();
+
+    closing.get(15, TimeUnit.SECONDS);
+    assertThat(gw.shutDownCleanly()).isTrue();
+    assertThatThrownBy(
+            () -> {
+              try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+              }
+            })
+        .isInstanceOf(ConnectException.class);
+  }
+
+  @Test
   void sigtermMakesTheGatewayProcessShutDownCleanlyAndExitZero(@TempDir Path dir) throws Exception {
     Path log = dir.resolve("gateway.log");
     List<String> cmd =

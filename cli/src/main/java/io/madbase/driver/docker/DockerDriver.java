@@ -250,6 +250,11 @@ public final class DockerDriver implements StackLifecycle {
     return engine.api();
   }
 
+  /** Where the engine answers (DOCKER_HOST), for messages. */
+  String engineHost() {
+    return engine.host();
+  }
+
   /** A Swarm stack's restart policy starts a crashed task again by itself. */
   boolean restartsCrashedMembers() {
     return adopted != null && adopted.kind() == AdoptedProject.Kind.SWARM;
@@ -768,6 +773,11 @@ public final class DockerDriver implements StackLifecycle {
   @Override
   public void down(boolean purge, Progress progress) {
     refuseOnAdopted("stops or removes");
+    // a partition a killed chaos run left: Patroni must reach etcd to stop cleanly
+    String healed = faults.heal();
+    if (!healed.isEmpty()) {
+      progress.note(healed);
+    }
     Map<String, Container> all = containers.all();
     // a member a killed chaos run left paused would never see its stop signal
     all.values().stream()

@@ -19,13 +19,16 @@ import java.util.concurrent.TimeUnit;
  * Faults on containers, through the Engine API. A crash is SIGKILL of the whole container: its init
  * is PID 1, and killing it takes every process of the member with it (postmaster and all), as a
  * node crash does. A signal goes to the container's main process through its init; a freeze is the
- * cgroup freezer (pause); a postmaster-only kill runs {@code kill} inside the container.
+ * cgroup freezer (pause); a postmaster-only kill runs {@code kill} inside the container. A
+ * partition is iptables rules in the cut-off member's network namespace ({@link DockerPartitions}).
  */
 final class DockerFaults implements FaultInjector {
   private final DockerDriver driver;
+  private final DockerPartitions partitions;
 
   DockerFaults(DockerDriver driver) {
     this.driver = driver;
+    this.partitions = new DockerPartitions(driver);
   }
 
   private DockerClient api() {
@@ -170,23 +173,18 @@ final class DockerFaults implements FaultInjector {
     return new Exec(rc == null ? -1 : rc, out.toString());
   }
 
-  // Partitions on the docker driver (iptables in the member's network namespace) are the lead's
-  // half of issue 11: until then a partition step says so, and there is never one to heal.
-
   @Override
   public String partition(Cut cut) {
-    throw io.madbase.MadbaseException.environment(
-        "network partitions are not available on the docker driver yet; run the scenario on the"
-            + " local driver");
+    return partitions.apply(cut);
   }
 
   @Override
   public String heal() {
-    return "";
+    return partitions.heal();
   }
 
   @Override
-  public java.util.List<String> leftoverPartitions() {
-    return java.util.List.of();
+  public List<String> leftoverPartitions() {
+    return partitions.leftovers();
   }
 }

@@ -1,5 +1,6 @@
 package io.madbase.driver.docker;
 
+import io.madbase.driver.OsUser;
 import io.madbase.driver.Preflight;
 import io.madbase.render.Images;
 import io.madbase.stack.Member;
@@ -17,8 +18,9 @@ import java.util.Set;
 
 /**
  * What {@code madbase doctor} checks for the docker driver: an engine that answers, the base image
- * or a way to make one, the stack's images, its published ports on 127.0.0.1, and docker-compose
- * for running the rendered project by hand.
+ * or a way to make one, the stack's images, its published ports on 127.0.0.1, whether partitions
+ * can be made here (root, nsenter, iptables), and docker-compose for running the rendered project
+ * by hand.
  */
 public final class DockerPreflight {
   private DockerPreflight() {}
@@ -99,6 +101,25 @@ public final class DockerPreflight {
             true,
             ports.stream().filter(Preflight.Finding::ok).count()
                 + " ports on 127.0.0.1 free for the stack to publish",
+            ""));
+    var partitions = DockerPartitions.unavailable();
+    out.add(
+        new Preflight.Finding(
+            "network",
+            true,
+            partitions
+                .map(
+                    why ->
+                        "partitions: not available ("
+                            + why
+                            + (OsUser.isRoot()
+                                ? "; "
+                                    + Preflight.installCommand(DockerPartitions.missingPackages())
+                                : "")
+                            + ")")
+                .orElse(
+                    "partitions: iptables rules in each member's network namespace, made from the"
+                        + " host with nsenter"),
             ""));
     boolean compose = Files.isExecutable(Path.of("/usr/bin/docker-compose"));
     out.add(

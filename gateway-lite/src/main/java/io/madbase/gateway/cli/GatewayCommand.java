@@ -97,6 +97,12 @@ public final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--shutdown-grace", description = "SHUTDOWN_GRACE (default 10s)")
   String shutdownGrace;
 
+  @Option(
+      names = "--drain-delay",
+      description =
+          "DRAIN_DELAY (default 0s): on SIGTERM, keep serving this long with /health failing before the listener closes, so a proxy in front takes the gateway out first")
+  String drainDelay;
+
   @Option(names = "--hold-deadline", description = "HOLD_DEADLINE (default 20s)")
   String holdDeadline;
 
@@ -177,6 +183,7 @@ public final class GatewayCommand implements Callable<Integer> {
     put(m, Setting.TLS_CERT, tlsCert);
     put(m, Setting.TLS_KEY, tlsKey);
     put(m, Setting.SHUTDOWN_GRACE, shutdownGrace);
+    put(m, Setting.DRAIN_DELAY, drainDelay);
     put(m, Setting.HOLD_DEADLINE, holdDeadline);
     put(m, Setting.HOLD_MAX, holdMax);
     put(m, Setting.PROJECT_CONFIG_TTL, projectConfigTtl);

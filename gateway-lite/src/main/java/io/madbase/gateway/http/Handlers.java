@@ -51,9 +51,19 @@ public final class Handlers {
     this.shuttingDown = shuttingDown;
   }
 
+  /**
+   * Live, until a SIGTERM: then 503 "draining", so a proxy that checks it (HAProxy in front of two
+   * gateways) takes this gateway out while it still serves (DRAIN_DELAY).
+   */
   void health(Context ctx) {
+    boolean draining = shuttingDown.getAsBoolean();
     Responses.json(
-        ctx, 200, Responses.JSON.createObjectNode().put("status", "live").put("gateway", name));
+        ctx,
+        draining ? 503 : 200,
+        Responses.JSON
+            .createObjectNode()
+            .put("status", draining ? "draining" : "live")
+            .put("gateway", name));
   }
 
   void ready(Context ctx) {

@@ -1,0 +1,335 @@
+package io.madbase.driver.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import io.madbase.driver.StackState;
+import io.madbase.stack.Member;
+import io.madbase.testing.ChaosReports;
+import io.madbase.testing.CliRun;
+import io.madbase.testing.TestStack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Network partitions on the docker driver, judged by the ledger as on the local driver (ChaosIT):
+ * iptables rules in the cut-off member's network namespace, made from the host. A stack of its own
+ * (ports from 16500), removed by its labels when the class ends, whatever happened.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DockerPartitionIT {
+  static final String SPEC =
+      """
+      name: dockerpart
+      driver: docker
+      docker:
+        host_port_base: 16500
+      workers:
+        count: 1
+      """;
+
+  static Path dir;
+  static Path state;
+  static Path specFile;
+  static Path reports;
+  static DockerEngine engine;
+
+  @BeforeAll
+  static void up() {
+    engine = DockerEngine.connect();
+    dir = TestStack.newDir("madbase-docker-part-it");
+    state = dir.resolve(".madbase");
+    specFile = TestStack.spec(dir, SPEC);
+    reports =
+        Path.of("target", "docker-it-reports")
+            .toAbsolutePath()
+            .resolve("partitions-" + java.time.LocalDateTime.now().toString().replace(':', '-'));
+    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
+    assertThat(r.exitCode()).as(r.toString()).isZero();
+  }
+
+  /**
+   * madbase down (unless the last test did); then whatever still carries the stack's label is
+   * removed anyway, and reported.
+   */
+  @AfterAll
+  static void down() {
+    String id = DockerDriver.stateId(state.toAbsolutePath().normalize());
+    List<String> left = new ArrayList<>();
+    try {
+      // the last test takes the stack down itself
+      CliRun r =
+          StackState.load(state).isPresent()
+              ? CliRun.run("down", "--purge", "--state-dir", state.toString())
+              : new CliRun(0, "", "");
+      List<Container> containers =
+          engine
+              .api()
+              .listContainersCmd()
+              .withShowAll(true)
+              .withLabelFilter(Map.of(StackContainers.STATE, id))
+              .exec();
+      for (Container c : containers) {
+        left.add("container " + c.getNames()[0]);
+        removeQuietly(() -> engine.api().removeContainerCmd(c.getId()).withForce(true).exec());
+      }
+      engine.api().listNetworksCmd().exec().stream()
+          .filter(n -> id.equals(n.getLabels().get(StackContainers.STATE)))
+          .forEach(
+              n -> {
+                left.add("network " + n.getName());
+                removeQuietly(() -> engine.api().removeNetworkCmd(n.getId()).exec());
+              });
+      var volumes =
+          engine
+              .api()
+              .listVolumesCmd()
+              .withFilter("label", List.of(StackContainers.STATE + "=" + id))
+              .exec()
+              .getVolumes();
+      if (volumes != null) {
+        volumes.forEach(
+            v -> {
+              left.add("volume " + v.getName());
+              removeQuietly(() -> engine.api().removeVolumeCmd(v.getName()).exec());
+            });
+      }
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(left).as("left after madbase down --purge").isEmpty();
+    } finally {
+      engine.close();
+      TestStack.deleteQuietly(dir);
+    }
+  }
+
+  private static void removeQuietly(Runnable r) {
+    try {
+      r.run();
+    } catch (NotFoundException e) {
+      // gone already
+    }
+  }
+
+  static DockerDriver attach() {
+    return DockerDriver.attach(state, StackState.load(state).orElseThrow());
+  }
+
+  static void awaitHealthy() {
+    Awaitility.await("the stack healthy (madbase status)")
+        .atMost(Duration.ofSeconds(150))
+        .pollInterval(Duration.ofSeconds(2))
+        .untilAsserted(
+            () -> {
+              CliRun s = CliRun.run("status", "--state-dir", state.toString());
+              assertThat(s.exitCode()).as(s.toString()).isZero();
+            });
+  }
+
+  static CliRun chaos(String scenario) {
+    return CliRun.run(
+        "chaos", scenario, "--state-dir", state.toString(), "--report-dir", reports.toString());
+  }
+
+  /**
+   * partition-primary: the leader's container cut off from etcd and the other postgres containers
+   * while HAProxy (a container not cut off) and madbase's probes still reach it. With asynchronous
+   * replication what it acknowledged until it demoted itself is lost; with synchronous_mode on,
+   * nothing is.
+   */
+  @Test
+  @Order(1)
+  void aCutOffLeaderContainerLosesWhatItAcknowledgedUntilItDemotedUnlessReplicationIsSynchronous()
+      throws IOException {
+    awaitHealthy();
+    CliRun r = chaos("partition-primary");
+    JsonNode rep = ChaosReports.newest(reports, "partition-primary");
+    assertThat(rep.path("stack").path("driver").asText()).isEqualTo("docker");
+    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
+    assertThat(r.out() + rep.toString()).contains("MADBASE-PART");
+    Map<String, JsonNode> phases = ChaosReports.byId(rep.path("phases"), "id");
+    double demoted = phases.get("primary_demoted").path("at_seconds").asDouble();
+    assertThat(demoted).as("the cut-off primary demotes itself%n%s", r).isBetween(1.0, 15.0);
+    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble()).isGreaterThan(demoted);
+    int lost = 0;
+    for (JsonNode l : rep.path("ledger")) {
+      lost += l.path("lost").asInt();
+      l.path("lost_acked_at_seconds")
+          .forEach(
+              at ->
+                  assertThat(at.asDouble())
+                      .as("lost by %s: acknowledged by the cut-off primary", l.path("probe"))
+                      .isBetween(-0.5, demoted + 0.5));
+    }
+    assertThat(lost)
+        .as("async: the cut-off primary's acknowledged writes are lost%n%s", r)
+        .isPositive();
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(rep.path("stack").path("data_safety").path("synchronous_mode").asText())
+        .isEqualTo("off");
+
+    awaitHealthy();
+    try (DockerDriver d = attach()) {
+      assertThat(d.faults().leftoverPartitions()).as("healed after 30 s").isEmpty();
+      assertThat(patroni(d).patchConfig("{\"synchronous_mode\": true}").ok()).isTrue();
+    }
+    try {
+      try (DockerDriver d = attach()) {
+        Awaitility.await("a synchronous standby")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    d.observer()
+                        .leader()
+                        .flatMap(m -> d.observer().patroni(m).node())
+                        .map(
+                            n ->
+                                n.replication().stream()
+                                    .anyMatch(x -> "sync".equals(x.syncState())))
+                        .orElse(false));
+      }
+      CliRun sync = chaos("partition-primary");
+      JsonNode s = ChaosReports.newest(reports, "partition-primary");
+      assertThat(s.path("stack").path("data_safety").path("synchronous_mode").asText())
+          .isEqualTo("on");
+      s.path("ledger")
+          .forEach(
+              l ->
+                  assertThat(l.path("lost").asInt())
+                      .as("synchronous_mode on: %s lost nothing%n%s", l.path("probe"), sync)
+                      .isZero());
+      assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
+    } finally {
+      awaitHealthy();
+      try (DockerDriver d = attach()) {
+        assertThat(patroni(d).patchConfig("{\"synchronous_mode\": false}").ok()).isTrue();
+      }
+    }
+  }
+
+  private static io.madbase.observe.PatroniClient patroni(DockerDriver d) {
+    Member leader = d.observer().leader().orElseThrow();
+    return d.observer().patroni(leader);
+  }
+
+  /**
+   * isolate-sentinel-master: the Redis master's container cut off from its replicas and the
+   * Sentinels while madbase's writer, connected through the published port, keeps writing to it:
+   * after the heal it rejoins as a replica and every write it acknowledged after the cut is gone.
+   */
+  @Test
+  @Order(2)
+  void aCutOffRedisMasterContainerLosesEveryWriteItAcknowledgedAfterTheCut() throws IOException {
+    awaitHealthy();
+    CliRun r = chaos("isolate-sentinel-master");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    JsonNode rep = ChaosReports.newest(reports, "isolate-sentinel-master");
+    assertThat(rep.path("stack").path("driver").asText()).isEqualTo("docker");
+    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
+    Map<String, JsonNode> phases = ChaosReports.byId(rep.path("phases"), "id");
+    assertThat(phases.get("new_redis_master").path("at_seconds").asDouble())
+        .as("the Sentinels promote a replica while the master is cut off")
+        .isLessThan(30.0);
+    double moved = phases.get("first_redis_write").path("at_seconds").asDouble();
+    assertThat(moved).as("the client reaches the new master after the heal").isGreaterThan(30.0);
+    JsonNode ledger = rep.path("ledger").get(0);
+    assertThat(ledger.path("probe").asText()).isEqualTo("redis_writer");
+    assertThat(ledger.path("lost").asInt()).as(r.toString()).isGreaterThan(100);
+    ledger
+        .path("lost_acked_at_seconds")
+        .forEach(at -> assertThat(at.asDouble()).isBetween(0.0, moved));
+    assertThat(
+            ChaosReports.byId(rep.path("slos"), "name")
+                .get("lost_acknowledged_writes")
+                .path("passed")
+                .asBoolean())
+        .isFalse();
+  }
+
+  /**
+   * A chaos run killed with SIGKILL while its partition is in force (no shutdown hook, no rollback)
+   * leaves the chain in the leader's container: doctor reports it, down removes it before it stops
+   * anything. Last: it takes the stack down.
+   */
+  @Test
+  @Order(3)
+  void aPartitionLeftByAKilledChaosRunIsReportedByDoctorAndRemovedByDown() throws Exception {
+    awaitHealthy();
+    Path scenario = dir.resolve("cut-leader.yaml");
+    Files.writeString(
+        scenario,
+        """
+        name: cut-leader
+        probes:
+          haproxy_writer: {interval: 200ms}
+        method:
+          - action: partition
+            target: leader
+            from: [etcd, postgres]
+            duration: 5m
+          - action: await_recovery
+            timeout: 5m
+        """);
+    Path out = dir.resolve("killed-run.log");
+    Process run =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.madbase.cli.Main",
+                "chaos",
+                "run",
+                scenario.toString(),
+                "--state-dir",
+                state.toString(),
+                "--report-dir",
+                dir.resolve("reports").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    try (DockerDriver d = attach()) {
+      String leader = d.observer().leader().orElseThrow().name();
+      Awaitility.await("the run's partition in force")
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> !d.faults().leftoverPartitions().isEmpty() || !run.isAlive());
+      run.destroyForcibly();
+      assertThat(run.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(d.faults().leftoverPartitions())
+          .as("the run said:%n%s", Files.readString(out))
+          .singleElement()
+          .asString()
+          .contains("MADBASE-PART")
+          .contains(leader + "'s network namespace");
+
+      CliRun doctor =
+          CliRun.run("doctor", "-f", specFile.toString(), "--state-dir", state.toString());
+      assertThat(doctor.exitCode())
+          .as(doctor.toString())
+          .isEqualTo(io.madbase.ExitCode.ENVIRONMENT);
+      assertThat(doctor.out())
+          .contains("iptables chain MADBASE-PART in " + leader + "'s network namespace")
+          .contains("a chaos run was killed")
+          .contains("fix: madbase down --state-dir");
+
+      CliRun down = CliRun.run("down", "--purge", "--state-dir", state.toString());
+      assertThat(down.exitCode()).as(down.toString()).isZero();
+      assertThat(down.toString()).contains("MADBASE-PART removed from " + leader);
+    } finally {
+      run.destroyForcibly();
+    }
+  }
+}
