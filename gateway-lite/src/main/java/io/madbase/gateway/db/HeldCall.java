@@ -106,12 +106,12 @@ final class HeldCall<T> {
         return;
       }
       if (safety == Safety.ONCE_SENT_UNSAFE) {
-        checkBeforeSending(ds, c);
+        checkBeforeSending(ds, lease.connection());
       }
-      value = work.run(c);
+      value = work.run(lease.connection());
       // success with PostgreSQL's "canceling wait for synchronous replication" warning is a
       // commit on this primary only: not done (issue 11); thrown, it ends the request as such
-      UnreplicatedCommit.check(c, null, retries);
+      UnreplicatedCommit.check(lease.connection(), null, retries);
     } catch (SQLException e) {
       SqlFailure kind = SqlFailure.of(e);
       if (kind == SqlFailure.PERMANENT) {
