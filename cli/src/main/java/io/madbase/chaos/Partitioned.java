@@ -195,20 +195,7 @@ final class Partitioned {
       Set<String> probes,
       boolean replicasCut) {
     FailoverTiming t = spec.timing();
-    double downAfter = t.sentinel().downAfter().toMillis() / 1000.0;
-    out.add(
-        new PhaseSpec(
-            "master_subjectively_down",
-            "a sentinel sees the master down",
-            "Sentinel",
-            false,
-            o -> o.firstEvent(Event.SENTINEL_FLAGS, e -> e.detail().contains("s_down")),
-            new Bound(downAfter, downAfter + 1, "down-after-milliseconds (+ ping period)")));
-    Bound newMaster =
-        new Bound(
-            downAfter,
-            downAfter + 3,
-            "down-after, quorum vote, election and promotion of a replica");
+    Bound newMaster = RedisFaults.masterDown(out, t);
     Function<Observed, Optional<Long>> promoted =
         o ->
             o.firstEvent(

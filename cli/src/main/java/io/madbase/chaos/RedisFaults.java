@@ -15,22 +15,7 @@ final class RedisFaults {
   /** The Redis master crashed: the Sentinels agree it is down and promote a replica. */
   static void masterCrashed(
       List<PhaseSpec> out, Expectations.Fault f, StackSpec spec, Set<String> probes) {
-    FailoverTiming t = spec.timing();
-
-    double downAfter = t.sentinel().downAfter().toMillis() / 1000.0;
-    out.add(
-        new PhaseSpec(
-            "master_subjectively_down",
-            "a sentinel sees the master down",
-            "Sentinel",
-            false,
-            o -> o.firstEvent(Event.SENTINEL_FLAGS, e -> e.detail().contains("s_down")),
-            new Bound(downAfter, downAfter + 1, "down-after-milliseconds (+ ping period)")));
-    Bound newMaster =
-        new Bound(
-            downAfter,
-            downAfter + 3,
-            "down-after, quorum vote, election and promotion of a replica");
+    Bound newMaster = masterDown(out, spec.timing());
     out.add(
         new PhaseSpec(
             "new_redis_master",
@@ -60,5 +45,23 @@ final class RedisFaults {
                       .flatMap(n -> o.firstOk("redis_writer", n, op -> true)),
               newMaster.plus(0, 2, "the client asks the sentinels again and reconnects")));
     }
+  }
+
+  /**
+   * A sentinel sees the master down after down-after; returns when the Sentinels, having agreed,
+   * should name a new one (a crash and a cut-off master alike).
+   */
+  static Bound masterDown(List<PhaseSpec> out, FailoverTiming t) {
+    double downAfter = t.sentinel().downAfter().toMillis() / 1000.0;
+    out.add(
+        new PhaseSpec(
+            "master_subjectively_down",
+            "a sentinel sees the master down",
+            "Sentinel",
+            false,
+            o -> o.firstEvent(Event.SENTINEL_FLAGS, e -> e.detail().contains("s_down")),
+            new Bound(downAfter, downAfter + 1, "down-after-milliseconds (+ ping period)")));
+    return new Bound(
+        downAfter, downAfter + 3, "down-after, quorum vote, election and promotion of a replica");
   }
 }
