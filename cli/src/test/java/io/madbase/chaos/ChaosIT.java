@@ -657,23 +657,42 @@ class ChaosIT {
   /**
    * partition-primary-from-dcs with failsafe_mode off (Patroni's default): the leader loses etcd
    * only, demotes itself after retry_timeout, and a replica takes over. Its replicas still stream
-   * from it until then, so nothing it acknowledged is lost.
+   * from it, so what it acknowledged while it held its key is kept. It may outlive its key, though:
+   * in a CI run it demoted 0.9 s after the key expired, and the 8 writes per probe it acknowledged
+   * in between were lost. When the ledger finds a loss, the run fails on it, and every lost write
+   * was acknowledged in that window, never before the key went.
    */
   @Test
-  @Order(15)
-  void aLeaderCutOffFromEtcdOnlyDemotesItselfAndLosesNothingItsReplicasHad() throws IOException {
+  @Order(14)
+  void aLeaderCutOffFromEtcdOnlyDemotesItselfAndLosesOnlyWhatItTookAfterItsKeyExpired()
+      throws IOException {
     whole();
     CliRun r = chaos("partition-primary-from-dcs");
     remember();
-    assertThat(r.exitCode()).as(r.toString()).isZero();
+    assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
     JsonNode rep = report("partition-primary-from-dcs");
+    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
     Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double keyGone = phases.get("leader_key_gone").path("at_seconds").asDouble();
     double demoted = phases.get("primary_demoted").path("at_seconds").asDouble();
     assertThat(demoted).as("after retry_timeout without etcd").isBetween(1.0, 15.0);
     assertThat(phases.get("new_leader_key").path("at_seconds").asDouble()).isGreaterThan(demoted);
     Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
     assertThat(slos.get("split_brain").path("passed").asBoolean()).isTrue();
-    assertNothingLost(rep);
+    int lost = 0;
+    for (JsonNode l : rep.path("ledger")) {
+      assertThat(l.path("acknowledged").asInt()).isPositive();
+      lost += l.path("lost").asInt();
+      l.path("lost_acked_at_seconds")
+          .forEach(
+              at ->
+                  assertThat(at.asDouble())
+                      .as(
+                          "lost by %s: acknowledged after the key expired, before the demotion%n%s",
+                          l.path("probe"), r)
+                      .isBetween(keyGone - 0.5, demoted + 0.5));
+    }
+    assertThat(r.exitCode()).as("the verdict follows the ledger").isEqualTo(lost == 0 ? 0 : 1);
     assertHealthy();
   }
 
