@@ -70,18 +70,22 @@ public final class TestStack {
     if (up.exitCode() != 0 && up.exitCode() != 1) {
       return up; // up refused or broke: nothing to wait for
     }
-    long end = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
-    CliRun status = up;
-    while (status.exitCode() != 0 && System.nanoTime() < end) {
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-      status = CliRun.run("status", "--state-dir", state.toString());
+    if (up.exitCode() == 0) {
+      return up;
     }
-    return status;
+    CliRun[] status = {up};
+    try {
+      org.awaitility.Awaitility.await("the stack in " + state + " healthy")
+          .atMost(java.time.Duration.ofSeconds(90))
+          .pollInterval(java.time.Duration.ofMillis(500))
+          .until(
+              () ->
+                  (status[0] = CliRun.run("status", "--state-dir", state.toString())).exitCode()
+                      == 0);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // the caller asserts on the last status, which says what is not healthy
+    }
+    return status[0];
   }
 
   public static void deleteQuietly(Path dir) {
