@@ -43,7 +43,14 @@ public enum Action {
    * the rollback.
    */
   PARTITION("partition", Set.of("target", "from", "direction", "duration"), "leader"),
-  /** Heals every partition now. */
+  /**
+   * Caps the bandwidth of what a member (default: the leader) sends to others ({@code to}: groups
+   * or member names; default the other members of its kind, such as the replicas its replication
+   * stream feeds) at {@code rate} (64kbit, 1mbit): a slow link, not a broken one. Healed after
+   * {@code duration} when given, else by a heal step or the rollback.
+   */
+  THROTTLE("throttle", Set.of("target", "to", "rate", "duration"), "leader"),
+  /** Heals every partition and bandwidth cap now. */
   HEAL("heal", Set.of(), null),
   /** Does nothing for {@code duration}, probes running. */
   SLEEP("sleep", Set.of("duration"), null),

@@ -19,6 +19,13 @@ public record Event(long nanos, String source, String kind, String subject, Stri
 
   public static final String PATRONI_ROLE = "patroni_role";
   public static final String SPLIT_BRAIN = "split_brain";
+
+  /**
+   * A replica's distance behind the leader's WAL crossed a step (64 KiB, 256 KiB, 1 MiB, ...) or
+   * fell back under the first: the detail says by how many bytes.
+   */
+  public static final String REPLICATION_LAG = "replication_lag";
+
   public static final String SPLIT_BRAIN_END = "split_brain_end";
   public static final String THAWED = "thawed";
   public static final String HEALED = "healed";

@@ -121,6 +121,10 @@ public final class Expectations {
       case HEAL -> {
         // what a heal leads to is predicted with its partition (given a duration)
       }
+      case THROTTLE -> {
+        // a slow link fails nothing by itself: what it costs shows in the probes' latencies and,
+        // when a later step fails the leader over, in that failover's ledger
+      }
       default -> throw new IllegalArgumentException(f.action() + " is not a fault");
     }
     return out;
@@ -175,7 +179,28 @@ public final class Expectations {
                     + " Patroni promotes)"
                 : "PostgreSQL: what the leader acknowledged and had not streamed yet when it"
                     + " crashed (asynchronous replication's window: under a second of writes, often"
-                    + " none)");
+                    + " none, unless a slow link kept the replicas further behind)");
+      }
+      case THROTTLE -> {
+        Optional<io.madbase.stack.Role> role =
+            PartitionGroups.targetRole(Topology.local(spec), f.target());
+        if (role.equals(Optional.of(io.madbase.stack.Role.POSTGRES)) && leaderHit) {
+          return Optional.of(
+              sync
+                  ? "PostgreSQL: none (synchronous_mode "
+                      + ds.synchronousMode()
+                      + ": each commit waits until the synchronous standby has it, so the slow"
+                      + " link shows as slower commits, not as replicas behind)"
+                  : "PostgreSQL: none while the leader lives; what it writes beyond the cap piles"
+                      + " up as replication lag, and a failover before the replicas catch up loses"
+                      + " that much (asynchronous replication)");
+        }
+        if (role.equals(Optional.of(io.madbase.stack.Role.REDIS))) {
+          return Optional.of(
+              "Redis: none while the master lives; a failover while its replicas are behind"
+                  + " loses what they had not received");
+        }
+        return Optional.empty();
       }
       case CRASH_REDIS_MASTER -> {
         return Optional.of(

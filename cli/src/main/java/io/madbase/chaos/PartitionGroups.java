@@ -55,4 +55,16 @@ public final class PartitionGroups {
               .findFirst();
     };
   }
+
+  /** Whom a member's link leads to when a throttle step does not say: the others of its kind. */
+  private static final Map<Role, String> PEERS =
+      Map.of(Role.POSTGRES, "postgres", Role.REDIS, "redis", Role.ETCD, "etcd");
+
+  /**
+   * The group a throttle's target sends to when the step names none: the others of its kind
+   * (postgres for the leader, a replica or pg2). Empty for members of other kinds.
+   */
+  public static Optional<String> peers(Topology topology, String target) {
+    return targetRole(topology, target).map(PEERS::get);
+  }
 }

@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The partitions a run has made, healed when their time is up. A partition is never left behind:
- * {@link #healAll} (a heal step, the rollback, and {@link #close}) removes every one, and while any
- * is in force a JVM shutdown hook does too, so an interrupted run (Ctrl-C) leaves no rule. A run
- * killed outright (SIGKILL) cannot: {@code madbase down} removes what it left, and {@code madbase
- * doctor} reports it. Closing twice is safe.
+ * The partitions and bandwidth caps a run has made, healed when their time is up. Neither is ever
+ * left behind: {@link #healAll} (a heal step, the rollback, and {@link #close}) removes every one,
+ * and while any is in force a JVM shutdown hook does too, so an interrupted run (Ctrl-C) leaves no
+ * rule. A run killed outright (SIGKILL) cannot: {@code madbase down} removes what it left, and
+ * {@code madbase doctor} reports it. Closing twice is safe.
  */
 public final class Partitions implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Partitions.class);
@@ -42,12 +42,21 @@ public final class Partitions implements AutoCloseable {
 
   /** Makes {@code cut} now; heals every partition after {@code duration} when it is not null. */
   public synchronized String partition(FaultInjector.Cut cut, Duration duration) {
+    return inForce(() -> driver.faults().partition(cut), duration);
+  }
+
+  /** Puts {@code throttle} on now; heals it (and every partition) after {@code duration}. */
+  public synchronized String throttle(FaultInjector.Throttle throttle, Duration duration) {
+    return inForce(() -> driver.faults().throttle(throttle), duration);
+  }
+
+  private String inForce(java.util.function.Supplier<String> fault, Duration duration) {
     if (!hooked) {
       Runtime.getRuntime().addShutdownHook(hook);
       hooked = true;
     }
     active = true;
-    String how = driver.faults().partition(cut);
+    String how = fault.get();
     if (duration != null) {
       if (pending != null) {
         pending.cancel(false);
@@ -76,7 +85,7 @@ public final class Partitions implements AutoCloseable {
     return how;
   }
 
-  /** Whether a partition is in force now. */
+  /** Whether a partition or a bandwidth cap is in force now. */
   public synchronized boolean active() {
     return active;
   }

@@ -10,13 +10,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Polls every node's Patroni REST API: role changes (promotion, demotion), a node going silent, and
- * two nodes claiming to be a running primary at once (split brain), and when that ends.
+ * Polls every node's Patroni REST API: role changes (promotion, demotion), a node going silent, two
+ * nodes claiming to be a running primary at once (split brain) and when that ends, and how far each
+ * replica's received WAL is behind the leader's when that crosses a step (a slow replication link,
+ * a replica that cannot keep up).
  */
 public final class PatroniWatcher extends Watcher {
   private final Map<Member, PatroniClient> clients = new HashMap<>();
   private final Map<String, String> last = new HashMap<>();
+  private final Map<String, Integer> lagStep = new HashMap<>();
   private boolean splitBrain;
+
+  /** The first step a replica's lag is reported at: below it a busy primary's normal distance. */
+  static final long LAG_STEP_BYTES = 64 * 1024;
 
   public PatroniWatcher(io.madbase.stack.Topology topology, EventLog log) {
     super("patroni", log);
@@ -29,8 +35,20 @@ public final class PatroniWatcher extends Watcher {
   @Override
   protected void poll() {
     List<String> primaries = new ArrayList<>();
+    Map<String, Long> received = new HashMap<>();
+    long leaderWal = -1;
     for (var e : clients.entrySet()) {
       Optional<PatroniClient.NodeState> st = e.getValue().node();
+      // Patroni 3 says a replica is "running", 4 that it is "streaming"
+      if (st.isPresent()
+          && List.of("running", "streaming").contains(st.get().state())
+          && st.get().xlogLocation() > 0) {
+        if (st.get().leader()) {
+          leaderWal = st.get().xlogLocation();
+        } else {
+          received.put(e.getKey().name(), st.get().xlogLocation());
+        }
+      }
       String now =
           st.map(s -> (s.leader() ? "primary" : s.role()) + "/" + s.state()).orElse("unreachable");
       if (st.map(s -> s.leader() && "running".equals(s.state())).orElse(false)) {
@@ -53,5 +71,33 @@ public final class PatroniWatcher extends Watcher {
       emit("patroni", Event.SPLIT_BRAIN_END, String.join(",", primaries), "one primary again");
     }
     splitBrain = both;
+    if (!both && leaderWal > 0) {
+      for (var r : received.entrySet()) {
+        replicationLag(r.getKey(), Math.max(0, leaderWal - r.getValue()));
+      }
+    }
+  }
+
+  private void replicationLag(String replica, long bytes) {
+    int step = lagStep(bytes);
+    if (step != lagStep.getOrDefault(replica, 0)) {
+      lagStep.put(replica, step);
+      emit(
+          "patroni",
+          Event.REPLICATION_LAG,
+          replica,
+          step == 0
+              ? "caught up: " + bytes + " bytes behind the leader"
+              : bytes + " bytes behind the leader");
+    }
+  }
+
+  /** 0 under 64 KiB, 1 from 64 KiB, 2 from 256 KiB, 3 from 1 MiB: each step four times the last. */
+  static int lagStep(long bytes) {
+    int step = 0;
+    for (long at = LAG_STEP_BYTES; bytes >= at && step < 20; at *= 4) {
+      step++;
+    }
+    return step;
   }
 }

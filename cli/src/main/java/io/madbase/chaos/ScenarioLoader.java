@@ -53,9 +53,13 @@ public final class ScenarioLoader {
       Pattern.compile(
           "leader|replica|follower|majority|redis_master|etcd_leader|haproxy|(pg|e|r|s|gw|w)[1-9][0-9]?");
 
-  /** Targets only a partition takes: it may cut off any member. */
+  /** Targets only a partition or a bandwidth cap takes: they may hit any member. */
   private static final Set<String> PARTITION_ONLY =
       Set.of("redis_master", "etcd_leader", "haproxy");
+
+  /** The actions that change the network rather than a process. */
+  private static final Set<Action> NETWORK =
+      java.util.EnumSet.of(Action.PARTITION, Action.THROTTLE);
 
   private static final Pattern MEMBER = Pattern.compile("haproxy|(pg|e|r|s|gw|w)[1-9][0-9]?");
 
@@ -253,6 +257,8 @@ public final class ScenarioLoader {
       unused(p, at, action, "timeout", st.timeout());
       unused(p, at, action, "from", st.from());
       unused(p, at, action, "direction", st.direction());
+      unused(p, at, action, "to", st.to());
+      unused(p, at, action, "rate", st.rate());
       if (st.target() != null
           && action.fields().contains("target")
           && !TARGET.matcher(st.target()).matches()) {
@@ -266,8 +272,8 @@ public final class ScenarioLoader {
         p.add(at + ".target", "only crash_etcd_member takes the target majority");
       } else if (st.target() != null
           && PARTITION_ONLY.contains(st.target())
-          && action != Action.PARTITION) {
-        p.add(at + ".target", "only partition takes the target " + st.target());
+          && !NETWORK.contains(action)) {
+        p.add(at + ".target", "only partition and throttle take the target " + st.target());
       } else if (st.target() != null
           && action.fields().contains("target")
           && TARGET.matcher(st.target()).matches()) {
@@ -278,6 +284,8 @@ public final class ScenarioLoader {
       }
       if (action == Action.PARTITION) {
         checkPartition(p, at, st);
+      } else if (action == Action.THROTTLE) {
+        checkThrottle(p, at, st);
       }
       if (st.signal() != null && action.fields().contains("signal")) {
         try {
@@ -346,28 +354,9 @@ public final class ScenarioLoader {
   }
 
   private static void checkPartition(Problems p, String at, ScenarioSpec.Step st) {
-    if ("follower".equals(st.target()) || "majority".equals(st.target())) {
-      p.add(
-          at + ".target",
-          "partition cuts off one member: leader, replica, redis_master, etcd_leader or a name"
-              + " such as pg2, r1, e1, haproxy");
-    }
+    oneMember(p, at, st, "partition cuts off one member");
     if (st.from() != null) {
-      if (st.from().isEmpty()) {
-        p.add(at + ".from", "name what to cut the target off from, such as [etcd, postgres]");
-      }
-      for (int j = 0; j < st.from().size(); j++) {
-        String g = st.from().get(j);
-        if (g == null || (!PartitionGroups.GROUPS.containsKey(g) && !MEMBER.matcher(g).matches())) {
-          p.add(
-              at + ".from." + j,
-              "'"
-                  + g
-                  + "' is neither a group ("
-                  + String.join(", ", new java.util.TreeSet<>(PartitionGroups.GROUPS.keySet()))
-                  + ") nor a member name such as pg2, e1, r1, s1, haproxy");
-        }
-      }
+      checkMembers(p, at + ".from", st.from(), "cut the target off from, such as [etcd, postgres]");
     }
     if (st.direction() != null
         && io.madbase.driver.FaultInjector.Direction.find(st.direction()).isEmpty()) {
@@ -378,6 +367,68 @@ public final class ScenarioLoader {
               + "' (known: both, outgoing: the target cannot reach them, incoming: they cannot"
               + " reach the target)");
     }
+    checkNetworkDuration(p, at, st);
+  }
+
+  private static void checkThrottle(Problems p, String at, ScenarioSpec.Step st) {
+    oneMember(p, at, st, "throttle slows one member's traffic");
+    if (st.to() != null) {
+      checkMembers(p, at + ".to", st.to(), "slow the target's traffic to, such as [postgres]");
+    }
+    if (st.rate() == null) {
+      p.add(at, "throttle needs a rate: the cap, such as 64kbit or 1mbit");
+    } else {
+      try {
+        io.madbase.driver.BitRate r = io.madbase.driver.BitRate.parse(st.rate());
+        if (r.bitsPerSecond() < io.madbase.driver.BitRate.MIN.bitsPerSecond()
+            || r.bitsPerSecond() > io.madbase.driver.BitRate.MAX.bitsPerSecond()) {
+          p.add(
+              at + ".rate",
+              "must be from "
+                  + io.madbase.driver.BitRate.MIN
+                  + " (below it a connection's own acknowledgements fill the link) to "
+                  + io.madbase.driver.BitRate.MAX
+                  + " (got "
+                  + r
+                  + ")");
+        }
+      } catch (IllegalArgumentException e) {
+        p.add(at + ".rate", e.getMessage());
+      }
+    }
+    checkNetworkDuration(p, at, st);
+  }
+
+  private static void oneMember(Problems p, String at, ScenarioSpec.Step st, String what) {
+    if ("follower".equals(st.target()) || "majority".equals(st.target())) {
+      p.add(
+          at + ".target",
+          what
+              + ": leader, replica, redis_master, etcd_leader or a name such as pg2, r1, e1,"
+              + " haproxy");
+    }
+  }
+
+  /** A partition's {@code from} or a throttle's {@code to}: groups and member names. */
+  private static void checkMembers(Problems p, String at, List<String> names, String what) {
+    if (names.isEmpty()) {
+      p.add(at, "name what to " + what);
+    }
+    for (int j = 0; j < names.size(); j++) {
+      String g = names.get(j);
+      if (g == null || (!PartitionGroups.GROUPS.containsKey(g) && !MEMBER.matcher(g).matches())) {
+        p.add(
+            at + "." + j,
+            "'"
+                + g
+                + "' is neither a group ("
+                + String.join(", ", new java.util.TreeSet<>(PartitionGroups.GROUPS.keySet()))
+                + ") nor a member name such as pg2, e1, r1, s1, haproxy");
+      }
+    }
+  }
+
+  private static void checkNetworkDuration(Problems p, String at, ScenarioSpec.Step st) {
     if (st.duration() != null) {
       if (!positive(st.duration())) {
         p.add(at + ".duration", "must be longer than zero");

@@ -80,7 +80,9 @@ public record ScenarioSpec(
       Duration duration,
       Duration timeout,
       List<String> from,
-      String direction) {}
+      String direction,
+      List<String> to,
+      String rate) {}
 
   /**
    * The SLOs, each optional; a run meets its SLOs when every one present holds.

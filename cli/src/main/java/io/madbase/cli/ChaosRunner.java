@@ -163,6 +163,8 @@ final class ChaosRunner {
       m.put("duration", st.duration());
       m.put("from", a == Action.PARTITION && st.from() == null ? List.of("everyone") : st.from());
       m.put("direction", st.direction());
+      m.put("to", a == Action.THROTTLE ? throttleTo(st, target, spec) : null);
+      m.put("rate", st.rate());
       m.put(
           "timeout",
           a == Action.AWAIT_RECOVERY && st.timeout() == null ? DEFAULT_AWAIT : st.timeout());
@@ -238,6 +240,15 @@ final class ChaosRunner {
             : null);
   }
 
+  /** Whom a throttle step slows its target's traffic to: as written, or the default group. */
+  private static List<String> throttleTo(ScenarioSpec.Step st, String target, StackSpec spec) {
+    return st.to() != null
+        ? st.to()
+        : io.madbase.chaos.PartitionGroups.peers(io.madbase.stack.Topology.local(spec), target)
+            .map(List::of)
+            .orElse(List.of("(name them: to)"));
+  }
+
   /** What acknowledged writes each fault step puts at risk on the settings in force. */
   static List<String> writesAtRisk(ScenarioSpec s, StackSpec spec) {
     List<String> out = new ArrayList<>();
@@ -292,8 +303,15 @@ final class ChaosRunner {
       if (st.direction() != null && !st.direction().equals("both")) {
         sb.append(" (").append(st.direction()).append(" only)");
       }
+      if (a == Action.THROTTLE) {
+        sb.append(" to ")
+            .append(String.join(", ", throttleTo(st, target, spec)))
+            .append(" at ")
+            .append(st.rate());
+      }
       if (st.duration() != null) {
-        sb.append(a == Action.PARTITION ? " for " : " ").append(Durations.format(st.duration()));
+        sb.append(a == Action.PARTITION || a == Action.THROTTLE ? " for " : " ")
+            .append(Durations.format(st.duration()));
       }
       if (a == Action.AWAIT_RECOVERY) {
         sb.append(" (at most ")

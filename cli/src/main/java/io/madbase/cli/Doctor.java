@@ -31,9 +31,10 @@ import picocli.CommandLine.Spec;
       "local driver: binaries and versions, the PostgreSQL user, free addresses and ports;",
       "docker driver: the engine, the base and stack images, free published ports;",
       "local driver: whether partitions work here (cgroup v2, nft, root), the tc qdiscs the",
-      "kernel has (tbf, netem), and any partition a killed chaos run left;",
+      "kernel has (htb for bandwidth caps, netem), and any partition or bandwidth cap a",
+      "killed chaos run left;",
       "docker driver: whether partitions work here (root, nsenter, iptables), and any",
-      "partition a killed chaos run left in the stack's containers;",
+      "partition or bandwidth cap a killed chaos run left in the stack's containers;",
       "both: disk space, and the exact install command for what is missing."
     },
     mixinStandardHelpOptions = true)

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Stop every member of the stack, by PID, in a safe order.",
       "Gateway, workers, Sentinels, Redis, HAProxy, Patroni/PostgreSQL, then etcd (leader first).",
-      "A partition a killed chaos run left is removed first (both drivers).",
+      "A partition or bandwidth cap a killed chaos run left is removed first (both drivers).",
       "--purge also removes data, logs and configs (the stack's passwords are kept)."
     },
     mixinStandardHelpOptions = true)

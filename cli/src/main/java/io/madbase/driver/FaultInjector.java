@@ -57,14 +57,44 @@ public interface FaultInjector {
    */
   String partition(Cut cut);
 
-  /** Removes every partition of this stack; answers what it removed ("" when there was none). */
+  /**
+   * Caps the bandwidth of what a member sends to others, until {@link #heal}: a slow link, not a
+   * broken one. Packets over the cap wait in a queue and are dropped only when it is full, so a
+   * connection slows down instead of failing. One cap per stack at a time.
+   *
+   * @return what it did, for the timeline
+   */
+  String throttle(Throttle throttle);
+
+  /**
+   * Removes every partition and bandwidth cap of this stack; answers what it removed ("" when there
+   * was none).
+   */
   String heal();
 
   /**
-   * Partitions a killed run may have left: a description of each, empty when there are none. {@link
-   * #heal} removes them.
+   * Partitions and bandwidth caps a killed run may have left: a description of each, empty when
+   * there are none. {@link #heal} removes them.
    */
   List<String> leftoverPartitions();
+
+  /**
+   * One bandwidth cap.
+   *
+   * @param member the member whose traffic is slowed (the leader, for its replication stream)
+   * @param to the members it sends to over the slow link
+   * @param rate the cap
+   */
+  record Throttle(String member, List<String> to, BitRate rate) {
+    public Throttle {
+      to = List.copyOf(to);
+    }
+
+    /** "what pg1 sends to pg2 pg3 capped at 64kbit". */
+    public String describe() {
+      return "what " + member + " sends to " + String.join(" ", to) + " capped at " + rate;
+    }
+  }
 
   /**
    * One cut.

@@ -136,6 +136,45 @@ class ChaosIT {
     assertThat(s.exitCode()).as("stack left healthy:%n%s", s).isZero();
   }
 
+  /** A chaos run and the checks of its report. */
+  interface ChaosRun {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code run} with Patroni's synchronous_mode on (PATCH /config, then a synchronous standby
+   * awaited), and turns it off again however {@code run} ends.
+   */
+  static void withSynchronousMode(ChaosRun run) throws IOException {
+    var patroni =
+        new io.madbase.observe.PatroniClient(
+            "127.0.7.1",
+            8008,
+            Duration.ofSeconds(2),
+            io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE))
+                .patroniApi());
+    assertThat(patroni.patchConfig("{\"synchronous_mode\": true}").ok()).isTrue();
+    try {
+      try (LocalDriver d = LocalDriver.attach(state)) {
+        org.awaitility.Awaitility.await("a synchronous standby")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    d.observer()
+                        .leader()
+                        .flatMap(m -> d.observer().patroni(m).node())
+                        .map(
+                            n ->
+                                n.replication().stream()
+                                    .anyMatch(x -> "sync".equals(x.syncState())))
+                        .orElse(false));
+      }
+      run.run();
+    } finally {
+      assertThat(patroni.patchConfig("{\"synchronous_mode\": false}").ok()).isTrue();
+    }
+  }
+
   @Test
   @Order(1)
   void demoBringsTheStackUpAndSurvivesAKilledPrimaryWithoutFailingAWriteOrLosingOneAfterTheCrash()
@@ -369,149 +408,22 @@ class ChaosIT {
     assertHealthy();
 
     // the same outage with Patroni's failsafe mode on (PATCH /config, as an operator would)
-    var patroni =
-        new io.madbase.observe.PatroniClient(
-            "127.0.7.1",
-            8008,
-            Duration.ofSeconds(2),
-            io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE))
-                .patroniApi());
-    assertThat(patroni.patchConfig("{\"failsafe_mode\": true}").ok()).isTrue();
-    try {
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> patroni.dcsTiming().map(t -> t.failsafeMode()).orElse(false));
-      CliRun on = chaos("lose-etcd-quorum");
-      remember();
-      assertThat(on.exitCode()).as(on.toString()).isZero();
-      assertThat(on.out()).contains("failsafe_mode on (its GET /config)");
-      JsonNode fs = report("lose-etcd-quorum");
-      assertThat(byId(fs.path("phases"), "id")).doesNotContainKey("primary_demoted");
-      double onGap =
-          byId(fs.path("probes"), "probe")
-              .get("gateway_writer")
-              .path("unavailability_seconds")
-              .asDouble();
-      assertThat(onGap)
-          .as("failsafe_mode on: the leader stays primary (off: %.2f s without writes)", offGap)
-          .isLessThan(2.0);
-    } finally {
-      assertThat(patroni.patchConfig("{\"failsafe_mode\": false}").ok()).isTrue();
-    }
-    assertHealthy();
-  }
-
-  /**
-   * Issue 12's case: 500 req/s over 1000 connections (9 reads to 1 write) through a crashed
-   * primary. Writes are held until the new primary answers; reads keep flowing from the replicas,
-   * every second from the crash to recovery (p99 under 500 ms, at least 95 % of them completed); no
-   * request fails but a write in flight at the crash, reported as of unknown outcome.
-   */
-  @Test
-  @Order(8)
-  void aCrashedPrimaryUnderFiveHundredRequestsASecondKeepsReadsFlowingAndFailsNoWrite()
-      throws IOException {
-    whole();
-    // a gateway JVM warms up under the load before the crash: 20 s of it (the default 10 s left
-    // a gateway a test had just started short of 95 % of its reads in one second)
-    CliRun r =
-        chaos(
-            "kill-primary", "--load", "500", "--load-connections", "1000", "--load-warmup", "20s");
-    remember();
-    JsonNode rep = report("kill-primary");
-    assertNoWriteLostButInTheReplicationWindow(r, rep);
-    JsonNode reads = byId(rep.path("slos"), "name").get("load_reads_during_failover");
-    assertThat(reads.path("passed").asBoolean())
-        .as("reads through the failover: %s", reads.path("measured").asText())
-        .isTrue();
-    JsonNode load = rep.path("load");
-    assertThat(load.path("connections_held").path("held").asBoolean())
-        .as("1000 connections held")
-        .isTrue();
-    JsonNode kinds = load.path("errors_by_kind");
-    long unknown = kinds.path("http_504").asLong();
-    assertThat(load.path("counts").path("errors").asLong() - unknown)
-        .as("failed requests but writes of unknown outcome (%s; %s)", kinds, gatewayErrors())
-        .isZero();
-    assertThat(unknown).as("writes in flight at the crash").isLessThanOrEqualTo(1);
-    assertHealthy();
-  }
-
-  /**
-   * partition-primary judged by the ledger: with asynchronous replication the cut-off leader
-   * acknowledges writes until it demotes itself, and every one of them is lost when it rejoins;
-   * with synchronous_mode on (PATCH /config, authenticated) none is.
-   */
-  @Test
-  @Order(9)
-  void aCutOffLeaderLosesWhatItAcknowledgedUntilItDemotedUnlessReplicationIsSynchronous()
-      throws IOException {
-    whole();
-    CliRun r = chaos("partition-primary");
-    remember();
-    assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
-    JsonNode rep = report("partition-primary");
-    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
-    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
-    double demoted = phases.get("primary_demoted").path("at_seconds").asDouble();
-    assertThat(demoted).as("the cut-off primary demotes itself").isBetween(1.0, 15.0);
-    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble()).isGreaterThan(demoted);
-    int lost = 0;
-    for (JsonNode l : rep.path("ledger")) {
-      lost += l.path("lost").asInt();
-      l.path("lost_acked_at_seconds")
-          .forEach(
-              at ->
-                  assertThat(at.asDouble())
-                      .as("lost by %s: acknowledged by the cut-off primary", l.path("probe"))
-                      .isBetween(-0.5, demoted + 0.5));
-    }
-    assertThat(lost).as("async: the cut-off primary's acknowledged writes are lost").isPositive();
-    assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(rep.path("notes").toString()).contains("acknowledged writes at risk in partition");
-    assertThat(rep.path("stack").path("data_safety").path("synchronous_mode").asText())
-        .isEqualTo("off");
-    assertHealthy();
-
-    var patroni =
-        new io.madbase.observe.PatroniClient(
-            "127.0.7.1",
-            8008,
-            Duration.ofSeconds(2),
-            io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE))
-                .patroniApi());
-    assertThat(patroni.patchConfig("{\"synchronous_mode\": true}").ok()).isTrue();
-    try {
-      try (LocalDriver d = LocalDriver.attach(state)) {
-        org.awaitility.Awaitility.await("a synchronous standby")
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    d.observer()
-                        .leader()
-                        .flatMap(m -> d.observer().patroni(m).node())
-                        .map(
-                            n ->
-                                n.replication().stream()
-                                    .anyMatch(x -> "sync".equals(x.syncState())))
-                        .orElse(false));
-      }
-      CliRun sync = chaos("partition-primary");
-      remember();
-      JsonNode s = report("partition-primary");
-      assertThat(s.path("stack").path("data_safety").path("synchronous_mode").asText())
-          .isEqualTo("on");
-      assertThat(sync.out()).contains("synchronous_mode on");
-      s.path("ledger")
-          .forEach(
-              l ->
-                  assertThat(l.path("lost").asInt())
-                      .as("synchronous_mode on: %s lost nothing%n%s", l.path("probe"), sync)
-                      .isZero());
-      assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
-    } finally {
-      assertThat(patroni.patchConfig("{\"synchronous_mode\": false}").ok()).isTrue();
-    }
+    withSynchronousMode(
+        () -> {
+          CliRun sync = chaos("partition-primary");
+          remember();
+          JsonNode s = report("partition-primary");
+          assertThat(s.path("stack").path("data_safety").path("synchronous_mode").asText())
+              .isEqualTo("on");
+          assertThat(sync.out()).contains("synchronous_mode on");
+          s.path("ledger")
+              .forEach(
+                  l ->
+                      assertThat(l.path("lost").asInt())
+                          .as("synchronous_mode on: %s lost nothing%n%s", l.path("probe"), sync)
+                          .isZero());
+          assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
+        });
     assertHealthy();
   }
 
@@ -726,6 +638,77 @@ class ChaosIT {
       return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
     } catch (IOException | IndexOutOfBoundsException e) {
       return false;
+    }
+  }
+
+  /**
+   * throttle-replication judged by the ledger and the timeline: with the leader's replication link
+   * capped, the replicas fall behind (the timeline says by how much), and the crash then loses what
+   * the leader acknowledged and they had not received, all of it acknowledged after the cap went on
+   * and before the crash; with synchronous_mode on the same run loses nothing. Either way the cap
+   * is gone from lo and from nft afterwards.
+   */
+  @Test
+  @Order(17)
+  void
+      aSlowReplicationLinkLetsTheReplicasFallBehindSoACrashedLeaderLosesWhatTheyLackedUnlessSynchronous()
+          throws IOException {
+    whole();
+    CliRun r = chaos("throttle-replication");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    JsonNode rep = report("throttle-replication");
+    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
+    Map<String, JsonNode> faults = byId(rep.path("faults"), "action");
+    double crashAfterCap =
+        faults.get("crash_node").path("at_seconds").asDouble()
+            - faults.get("throttle").path("at_seconds").asDouble();
+    assertThat(faults.get("throttle").path("detail").asText()).contains("capped at 32kbit");
+    List<Long> lags = new ArrayList<>();
+    String healed = "";
+    for (JsonNode e : rep.path("events")) {
+      if (e.path("kind").asText().equals("replication_lag")
+          && !e.path("detail").asText().startsWith("caught up")) {
+        lags.add(Long.parseLong(e.path("detail").asText().split(" ")[0]));
+      }
+      if (e.path("kind").asText().equals("healed")) {
+        healed = e.path("detail").asText();
+      }
+    }
+    assertThat(lags).as("the replicas fell at least 64 KiB behind%n%s", r).isNotEmpty();
+    assertThat(lags).allMatch(b -> b >= 64 * 1024);
+    assertThat(healed).contains("the bandwidth cap on lo removed");
+    int lost = 0;
+    for (JsonNode l : rep.path("ledger")) {
+      lost += l.path("lost").asInt();
+      l.path("lost_acked_at_seconds")
+          .forEach(
+              at ->
+                  assertThat(at.asDouble())
+                      .as("lost by %s: acknowledged while the link was slow", l.path("probe"))
+                      .isBetween(0.0, crashAfterCap + 0.5));
+    }
+    assertThat(lost).as("async: what the replicas lacked at the crash is lost%n%s", r).isPositive();
+    assertNoCapLeft();
+    assertHealthy();
+
+    withSynchronousMode(
+        () -> {
+          CliRun sync = chaos("throttle-replication");
+          remember();
+          JsonNode s = report("throttle-replication");
+          assertThat(sync.out()).contains("synchronous_mode on");
+          assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
+          assertNothingLost(s);
+        });
+    assertNoCapLeft();
+    assertHealthy();
+  }
+
+  /** Neither the nft table that marks what a cap slows nor the qdisc on lo outlives a run. */
+  static void assertNoCapLeft() {
+    try (LocalDriver d = LocalDriver.attach(state)) {
+      assertThat(d.faults().leftoverPartitions()).isEmpty();
     }
   }
 }

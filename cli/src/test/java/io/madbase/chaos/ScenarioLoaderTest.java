@@ -1,6 +1,7 @@
 package io.madbase.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.madbase.ExitCode;
@@ -59,7 +60,8 @@ class ScenarioLoaderTest {
             "partition-primary",
             "partition-primary-from-dcs",
             "partition-etcd-leader",
-            "isolate-sentinel-master");
+            "isolate-sentinel-master",
+            "throttle-replication");
   }
 
   @Test
@@ -588,7 +590,95 @@ class ScenarioLoaderTest {
                 + "    target: redis_master\n",
             6,
             "method.0.target",
-            "only partition takes the target redis_master"));
+            "only partition and throttle take the target redis_master"));
+  }
+
+  static List<Bad> badThrottles() {
+    String head = "name: t\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: throttle\n";
+    return List.of(
+        new Bad("no rate", head + "    target: leader\n", 5, "method.0", "throttle needs a rate"),
+        new Bad(
+            "a rate in no unit",
+            head + "    rate: 64k\n",
+            6,
+            "method.0.rate",
+            "'64k' is not a bandwidth: write it as 64kbit"),
+        new Bad(
+            "a rate too low to carry a connection's acknowledgements",
+            head + "    rate: 1kbit\n",
+            6,
+            "method.0.rate",
+            "must be from 8kbit"),
+        new Bad(
+            "to names no group or member",
+            head + "    rate: 1mbit\n    to: [the-moon]\n",
+            7,
+            "method.0.to.0",
+            "'the-moon' is neither a group"),
+        new Bad(
+            "a direction, which only a partition has",
+            head + "    rate: 1mbit\n    direction: outgoing\n",
+            7,
+            "method.0.direction",
+            "throttle does not use 'direction'"),
+        new Bad(
+            "a cap forever",
+            head + "    rate: 1mbit\n    duration: 2h\n",
+            7,
+            "method.0.duration",
+            "at most 10m"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badThrottles")
+  void aBadThrottleStepIsRefusedWithLineAndField(Bad bad) {
+    aBadPartitionStepIsRefusedWithLineAndField(bad);
+  }
+
+  @Test
+  void bandwidthsReadAsTcWritesThemAndPrintBackTheSame() {
+    assertThat(io.madbase.driver.BitRate.parse("32kbit").bitsPerSecond()).isEqualTo(32_000);
+    assertThat(io.madbase.driver.BitRate.parse("1.5mbit").bitsPerSecond()).isEqualTo(1_500_000);
+    assertThat(io.madbase.driver.BitRate.parse("10MBIT").tc()).isEqualTo("10000000bit");
+    assertThat(io.madbase.driver.BitRate.parse("1.5mbit")).hasToString("1.5mbit");
+    assertThat(io.madbase.driver.BitRate.parse("64kbit")).hasToString("64kbit");
+    assertThat(io.madbase.driver.BitRate.parse("999bit")).hasToString("999bit");
+    assertThatThrownBy(() -> io.madbase.driver.BitRate.parse("0kbit"))
+        .hasMessageContaining("above zero");
+    assertThatThrownBy(() -> io.madbase.driver.BitRate.parse("fast"))
+        .hasMessageContaining("write it as 64kbit");
+  }
+
+  @Test
+  void dryRunOfAThrottleNamesTheLinkItSlowsAndWhatASlowLinkPutsAtRisk() throws Exception {
+    Path async = dir.resolve("async-t.yaml");
+    Files.writeString(async, "postgres:\n  synchronous_mode: \"off\"\n");
+    Path sync = dir.resolve("sync-t.yaml");
+    Files.writeString(sync, "postgres:\n  synchronous_mode: \"on\"\n");
+    CliRun a =
+        CliRun.run(
+            "chaos",
+            "throttle-replication",
+            "--dry-run",
+            "-f",
+            async.toString(),
+            "--state-dir",
+            dir.resolve("none").toString());
+    assertThat(a.exitCode()).as(a.toString()).isZero();
+    assertThat(a.out())
+        .contains("throttle target leader to postgres at 32kbit")
+        .contains("piles up as replication lag, and a failover before the replicas catch up");
+    CliRun s =
+        CliRun.run(
+            "chaos",
+            "throttle-replication",
+            "--dry-run",
+            "-f",
+            sync.toString(),
+            "--state-dir",
+            dir.resolve("none").toString());
+    assertThat(s.out())
+        .contains("PostgreSQL: none (synchronous_mode on: each commit waits until the synchronous");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -574,4 +574,15 @@ class TimelineAnalysisTest {
             .max();
     assertThat(strictMax).isEqualTo(on + 2 + 4);
   }
+
+  @Test
+  void aReplicasLagIsReportedAtSteppedDistancesFourTimesApart() {
+    assertThat(PatroniWatcher.lagStep(0)).isZero();
+    assertThat(PatroniWatcher.lagStep(64 * 1024 - 1)).isZero();
+    assertThat(PatroniWatcher.lagStep(64 * 1024)).isEqualTo(1);
+    assertThat(PatroniWatcher.lagStep(256 * 1024 - 1)).isEqualTo(1);
+    assertThat(PatroniWatcher.lagStep(256 * 1024)).isEqualTo(2);
+    assertThat(PatroniWatcher.lagStep(1024 * 1024)).isEqualTo(3);
+    assertThat(PatroniWatcher.lagStep(Long.MAX_VALUE)).isEqualTo(20);
+  }
 }

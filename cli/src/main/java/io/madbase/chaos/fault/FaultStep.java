@@ -25,6 +25,7 @@ public interface FaultStep {
       case CRASH_ETCD_MEMBER -> new CrashEtcdMember();
       case RESTART_FAULTED -> new RestartFaulted();
       case PARTITION -> new Partition();
+      case THROTTLE -> new Throttle();
       case HEAL -> new Heal();
       case SLEEP, AWAIT_RECOVERY ->
           throw new IllegalArgumentException(action.id() + " is no fault");

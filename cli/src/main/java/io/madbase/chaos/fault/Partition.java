@@ -54,7 +54,8 @@ final class Partition implements FaultStep {
           Targets.postgres(
               ctx,
               Action.PARTITION,
-              new ScenarioSpec.Step("partition", t, null, null, null, null, null, null));
+              new ScenarioSpec.Step(
+                  "partition", t, null, null, null, null, null, null, null, null));
       case "redis_master" -> {
         if (ctx.redisMaster().isEmpty()) {
           throw new MadbaseException(ExitCode.CHECK_FAILED, "the Sentinels name no Redis master");

@@ -20,15 +20,18 @@ import java.util.concurrent.TimeUnit;
  * is PID 1, and killing it takes every process of the member with it (postmaster and all), as a
  * node crash does. A signal goes to the container's main process through its init; a freeze is the
  * cgroup freezer (pause); a postmaster-only kill runs {@code kill} inside the container. A
- * partition is iptables rules in the cut-off member's network namespace ({@link DockerPartitions}).
+ * partition is iptables rules in the cut-off member's network namespace ({@link DockerPartitions}),
+ * a bandwidth cap a tc qdisc there ({@link DockerThrottles}).
  */
 final class DockerFaults implements FaultInjector {
   private final DockerDriver driver;
   private final DockerPartitions partitions;
+  private final DockerThrottles throttles;
 
   DockerFaults(DockerDriver driver) {
     this.driver = driver;
     this.partitions = new DockerPartitions(driver);
+    this.throttles = new DockerThrottles(partitions);
   }
 
   private DockerClient api() {
@@ -179,12 +182,19 @@ final class DockerFaults implements FaultInjector {
   }
 
   @Override
+  public String throttle(Throttle throttle) {
+    return throttles.apply(throttle);
+  }
+
+  @Override
   public String heal() {
-    return partitions.heal();
+    return DockerThrottles.joined(List.of(partitions.heal(), throttles.heal()));
   }
 
   @Override
   public List<String> leftoverPartitions() {
-    return partitions.leftovers();
+    List<String> out = new java.util.ArrayList<>(partitions.leftovers());
+    out.addAll(throttles.leftovers());
+    return out;
   }
 }

@@ -6,11 +6,12 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import io.madbase.MadbaseException;
 import io.madbase.driver.FaultInjector;
+import io.madbase.driver.HostCommand;
 import io.madbase.driver.OsUser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -52,7 +52,6 @@ import java.util.stream.Collectors;
  */
 final class DockerPartitions {
   static final String CHAIN = "MADBASE-PART";
-  private static final List<String> BIN_DIRS = List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin");
   private static final Pattern COUNTER =
       Pattern.compile("^\\s*(\\d+)\\s+\\d+\\s+DROP\\b.*/\\* (.*) \\*/", Pattern.MULTILINE);
 
@@ -97,7 +96,7 @@ final class DockerPartitions {
   }
 
   private static Optional<Path> binary(String name) {
-    return BIN_DIRS.stream().map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst();
+    return HostCommand.binary(name);
   }
 
   /** Adds the rules of {@code cut}; answers what it did, for the timeline. */
@@ -284,7 +283,7 @@ final class DockerPartitions {
    * The host PID of every running (or paused) container of the stack whose namespace madbase can
    * enter, by member; the members this process cut off first when {@code madeFirst}.
    */
-  private Map<String, Long> running(boolean madeFirst) {
+  Map<String, Long> running(boolean madeFirst) {
     Map<String, Container> all = driver.members().all();
     List<String> order = new ArrayList<>();
     if (madeFirst) {
@@ -329,14 +328,14 @@ final class DockerPartitions {
   }
 
   /** The PID whose network namespace is {@code member}'s; exit 3 when there is none to enter. */
-  private long namespacePid(String member) {
+  long namespacePid(String member) {
     driver.member(member);
     InspectContainerResponse r =
         inspect(driver.containerId(member))
             .orElseThrow(() -> MadbaseException.environment(member + " has no container"));
     if (!Boolean.TRUE.equals(r.getState().getRunning())) {
       throw MadbaseException.environment(
-          member + " is not running: a partition needs its network namespace");
+          member + " is not running: a network fault needs its network namespace");
     }
     return hostPid(r)
         .orElseThrow(
@@ -351,7 +350,7 @@ final class DockerPartitions {
   }
 
   /** The addresses {@code member}'s container has on its networks; empty when it is not running. */
-  private List<String> addresses(String member) {
+  List<String> addresses(String member) {
     Optional<Container> c = driver.members().find(member);
     if (c.isEmpty()) {
       return List.of();
@@ -395,36 +394,20 @@ final class DockerPartitions {
 
   /** {@code tool args} in the network namespace of {@code pid}, from the host. */
   private static String iptables(long pid, List<String> args, String stdin, String tool) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(binary("nsenter").map(Path::toString).orElse("nsenter"));
-    cmd.addAll(List.of("-t", Long.toString(pid), "-n"));
+    List<String> cmd = new ArrayList<>(inNamespace(pid));
     cmd.add(binary(tool).map(Path::toString).orElse(tool));
     cmd.addAll(args);
-    String what = tool + " " + String.join(" ", args) + " in the namespace of PID " + pid;
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(20, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw MadbaseException.environment(what + " did not finish");
-      }
-      String text = new String(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        throw MadbaseException.environment(what + " failed: " + text.strip());
-      }
-      return text;
-    } catch (IOException e) {
-      throw MadbaseException.environment(
-          "cannot run "
-              + what
-              + " ("
-              + e.getMessage()
-              + "): install util-linux and iptables (scripts/install-deps.sh)");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw MadbaseException.environment("interrupted running " + what);
-    }
+    return HostCommand.run(
+        cmd,
+        stdin,
+        Duration.ofSeconds(20),
+        tool + " " + String.join(" ", args) + " in the namespace of PID " + pid,
+        "install util-linux and iptables (scripts/install-deps.sh)");
+  }
+
+  /** What runs a host tool in the network namespace of {@code pid}. */
+  static List<String> inNamespace(long pid) {
+    return List.of(
+        binary("nsenter").map(Path::toString).orElse("nsenter"), "-t", Long.toString(pid), "-n");
   }
 }

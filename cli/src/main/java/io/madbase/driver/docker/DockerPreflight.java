@@ -119,7 +119,12 @@ public final class DockerPreflight {
                             + ")")
                 .orElse(
                     "partitions: iptables rules in each member's network namespace, made from the"
-                        + " host with nsenter"),
+                        + " host with nsenter; bandwidth caps: "
+                        + (io.madbase.driver.TcShaper.available()
+                            ? "an HTB qdisc there (tc)"
+                            : "not available (tc is missing: "
+                                + Preflight.installCommand(java.util.Set.of("iproute2"))
+                                + ")")),
             ""));
     boolean compose = Files.isExecutable(Path.of("/usr/bin/docker-compose"));
     out.add(

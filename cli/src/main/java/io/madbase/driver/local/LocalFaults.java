@@ -5,6 +5,7 @@ import io.madbase.common.Signal;
 import io.madbase.driver.FaultInjector;
 import io.madbase.driver.ManagedProcess;
 import io.madbase.driver.Progress;
+import io.madbase.driver.TcShaper;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.time.Duration;
@@ -123,30 +124,10 @@ final class LocalFaults implements FaultInjector {
 
   @Override
   public String partition(Cut cut) {
-    Cgroups cg =
-        driver
-            .cgroups()
-            .orElseThrow(
-                () ->
-                    MadbaseException.environment(
-                        "network partitions on the local driver need cgroup v2 and root: each"
-                            + " member runs in a cgroup of its own (madbase doctor shows what is"
-                            + " missing)"));
-    java.util.Map<String, String> addresses = new java.util.HashMap<>();
+    Cgroups cg = cgroups("network partitions");
     java.util.Set<String> involved = new java.util.LinkedHashSet<>(cut.members());
     involved.addAll(cut.from());
-    for (String name : involved) {
-      Member m = driver.member(name);
-      addresses.put(name, m.host());
-      java.util.Optional<ManagedProcess> p =
-          ManagedProcess.load(driver.layout().pidFile(name)).filter(ManagedProcess::alive);
-      if (!cg.exists(name) || (p.isPresent() && !cg.pids(name).contains(p.get().pid()))) {
-        throw MadbaseException.environment(
-            name
-                + " was started without a cgroup of its own (by an older madbase?), so its"
-                + " connections cannot be told apart: restart the stack (madbase down, madbase up)");
-      }
-    }
+    java.util.Map<String, String> addresses = ownAddresses(cg, involved);
     if (cut.members().stream().anyMatch(cut.from()::contains)) {
       throw MadbaseException.invalidInput(
           "a partition cannot cut a member off from itself: " + cut.describe());
@@ -158,32 +139,144 @@ final class LocalFaults implements FaultInjector {
   }
 
   @Override
+  public String throttle(Throttle t) {
+    Cgroups cg = cgroups("bandwidth caps");
+    java.util.Set<String> involved = new java.util.LinkedHashSet<>(List.of(t.member()));
+    involved.addAll(t.to());
+    java.util.Map<String, String> addresses = ownAddresses(cg, involved);
+    if (t.to().contains(t.member())) {
+      throw MadbaseException.invalidInput(
+          "a bandwidth cap cannot slow what a member sends to itself: " + t.describe());
+    }
+    if (!TcShaper.available()) {
+      throw MadbaseException.environment(
+          "bandwidth caps need tc, which is missing\n  fix: "
+              + io.madbase.driver.Preflight.installCommand(java.util.Set.of("iproute2")));
+    }
+    TcShaper lo = loopback();
+    String root = lo.root();
+    if (lo.installed() || driver.partitions().shaping()) {
+      throw MadbaseException.environment(
+          "a bandwidth cap of madbase's is already on lo (this stack's or another's on this"
+              + " machine): one at a time; madbase doctor names the stack that left it");
+    }
+    if (!root.startsWith("noqueue")) {
+      throw MadbaseException.environment(
+          "lo has a qdisc madbase did not make ("
+              + root
+              + "), and a bandwidth cap on the local driver needs lo's root: remove it (tc qdisc"
+              + " del dev lo root) or run the stack on the docker driver");
+    }
+    lo.install(t.rate(), List.of(NftPartitions.SHAPED));
+    try {
+      driver.partitions().shape(t.member(), t.to(), cg, addresses);
+    } catch (RuntimeException e) {
+      lo.remove();
+      throw e;
+    }
+    return "nft table inet "
+        + driver.partitions().table()
+        + " marks those packets (DSCP "
+        + NftPartitions.DSCP
+        + "), and an HTB qdisc on lo (handle "
+        + TcShaper.HANDLE
+        + ") holds them to "
+        + t.rate();
+  }
+
+  @Override
   public String heal() {
     NftPartitions p = driver.partitions();
     // without nft (or root) no partition can have been made: nothing to heal, and down goes on
-    if (!NftPartitions.available() || !p.exists()) {
+    if (!NftPartitions.available()) {
       return "";
     }
-    java.util.Map<String, Long> dropped = p.dropped();
-    p.heal();
-    long total = dropped.values().stream().mapToLong(Long::longValue).sum();
-    return "nft table inet "
-        + p.table()
-        + " deleted; it had dropped "
-        + total
-        + " packets ("
-        + dropped.entrySet().stream()
-            .map(e -> e.getKey() + ": " + e.getValue())
-            .collect(java.util.stream.Collectors.joining("; "))
-        + ")";
+    List<String> done = new ArrayList<>();
+    boolean shaped = p.exists() && p.shaping();
+    if (p.exists()) {
+      java.util.Map<String, Long> dropped = p.dropped();
+      p.heal();
+      long total = dropped.values().stream().mapToLong(Long::longValue).sum();
+      done.add(
+          "nft table inet "
+              + p.table()
+              + " deleted"
+              + (dropped.isEmpty()
+                  ? ""
+                  : "; it had dropped "
+                      + total
+                      + " packets ("
+                      + dropped.entrySet().stream()
+                          .map(e -> e.getKey() + ": " + e.getValue())
+                          .collect(java.util.stream.Collectors.joining("; "))
+                      + ")"));
+    }
+    // the cap on lo is this stack's when its table marked packets for it, and nobody's when no
+    // table marks any: either way it goes (the machine's loopback is left as it was)
+    if (TcShaper.available() && (shaped || NftPartitions.shapingTables().isEmpty())) {
+      loopback()
+          .remove()
+          .ifPresent(s -> done.add("the bandwidth cap on lo removed: " + s.describe()));
+    }
+    return String.join("; ", done);
   }
 
   @Override
   public List<String> leftoverPartitions() {
     NftPartitions p = driver.partitions();
-    return NftPartitions.available() && p.exists()
-        ? List.of("nft table inet " + p.table() + " (a partition of this stack, not healed)")
-        : List.of();
+    if (!NftPartitions.available()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    boolean shaped = p.exists() && p.shaping();
+    if (p.exists()) {
+      out.add(
+          "nft table inet "
+              + p.table()
+              + " (a partition or bandwidth cap of this stack, not healed)");
+    }
+    if (TcShaper.available()
+        && (shaped || NftPartitions.shapingTables().isEmpty())
+        && loopback().installed()) {
+      out.add("an HTB qdisc (handle " + TcShaper.HANDLE + ") on lo: a bandwidth cap, not removed");
+    }
+    return out;
+  }
+
+  static TcShaper loopback() {
+    return new TcShaper(List.of(), "lo", "lo");
+  }
+
+  private Cgroups cgroups(String what) {
+    return driver
+        .cgroups()
+        .orElseThrow(
+            () ->
+                MadbaseException.environment(
+                    what
+                        + " on the local driver need cgroup v2 and root: each member runs in a"
+                        + " cgroup of its own (madbase doctor shows what is missing)"));
+  }
+
+  /**
+   * Each member's address, after checking that it runs in a cgroup of its own (its connections can
+   * be told apart from the others').
+   */
+  private java.util.Map<String, String> ownAddresses(Cgroups cg, java.util.Set<String> members) {
+    java.util.Map<String, String> addresses = new java.util.HashMap<>();
+    for (String name : members) {
+      Member m = driver.member(name);
+      addresses.put(name, m.host());
+      java.util.Optional<ManagedProcess> p =
+          ManagedProcess.load(driver.layout().pidFile(name)).filter(ManagedProcess::alive);
+      if (!cg.exists(name) || (p.isPresent() && !cg.pids(name).contains(p.get().pid()))) {
+        throw MadbaseException.environment(
+            name
+                + " was started without a cgroup of its own (by an older madbase?), so its"
+                + " connections cannot be told apart: restart the stack (madbase down, madbase up)");
+      }
+    }
+    return addresses;
   }
 
   private String mainProcess(String member) {

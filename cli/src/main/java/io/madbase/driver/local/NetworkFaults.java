@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What {@code madbase doctor} says about network faults on the local driver: whether partitions
- * work here (cgroup v2, nft, root), which tc qdiscs the kernel has (tbf for a bandwidth cap, netem
- * for delay and loss), and any partition a killed chaos run left behind.
+ * work here (cgroup v2, nft, root), which tc qdiscs the kernel has (htb and tbf for a bandwidth
+ * cap, netem for delay and loss), and any partition or bandwidth cap a killed chaos run left
+ * behind.
  */
 public final class NetworkFaults {
   private NetworkFaults() {}
@@ -58,13 +59,30 @@ public final class NetworkFaults {
                     + t
                     + ")"));
       }
+      if (io.madbase.driver.TcShaper.available() && LocalFaults.loopback().installed()) {
+        List<String> shaping = NftPartitions.shapingTables();
+        out.add(
+            new Preflight.Finding(
+                "network",
+                false,
+                "an HTB qdisc (handle "
+                    + io.madbase.driver.TcShaper.HANDLE
+                    + ") on lo is a bandwidth cap a chaos run left"
+                    + (shaping.isEmpty()
+                        ? " (nothing marks packets for it any more)"
+                        : " (nft table inet " + String.join(", ", shaping) + " marks for it)"),
+                "madbase down --state-dir <that stack's state directory> (or: tc qdisc del dev lo"
+                    + " root)"));
+      }
     }
     if (OsUser.isRoot()) {
       out.add(
           new Preflight.Finding(
               "network",
               true,
-              "tc qdiscs in this kernel: tbf (bandwidth) "
+              "tc qdiscs in this kernel: htb (bandwidth caps: the throttle action) "
+                  + (qdiscWorks("htb") ? "yes" : "no")
+                  + ", tbf "
                   + (qdiscWorks("tbf rate 1mbit burst 32kbit latency 50ms") ? "yes" : "no")
                   + ", netem (delay, loss) "
                   + (qdiscWorks("netem delay 1ms") ? "yes" : "no"),

@@ -2,12 +2,11 @@ package io.madbase.driver.local;
 
 import io.madbase.MadbaseException;
 import io.madbase.driver.FaultInjector;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.madbase.driver.HostCommand;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,6 +30,17 @@ final class NftPartitions {
   static final String TABLE_PREFIX = "madbase_";
   private static final Pattern COUNTER =
       Pattern.compile("counter packets (\\d+) bytes \\d+ drop comment \"([^\"]*)\"");
+
+  /** The chain that marks what a bandwidth cap slows. */
+  static final String SHAPE_CHAIN = "shape";
+
+  /** DSCP value 45 (0x2d): the marked packets' tos byte is 0xb4. */
+  static final String DSCP = "0x2d";
+
+  /** The u32 selector that picks the marked packets on lo. */
+  static final String SHAPED = "match ip tos 0xb4 0xfc";
+
+  private static final String CT_MARK = "0x4d42";
 
   private final String table;
 
@@ -81,6 +91,86 @@ final class NftPartitions {
         + " -> "
         + String.join(" ", to)
         + "\"\n";
+  }
+
+  /**
+   * Marks the packets a bandwidth cap slows: what {@code member}'s sockets send to {@code to}'s
+   * addresses (connections it opens), and what they send back on connections {@code to} open to
+   * {@code member}'s address (a replica's replication stream from its primary). The second kind
+   * goes to 127.0.0.1 like every reply on loopback, so it is told apart by its connection: the
+   * opening side's packets mark it in conntrack, and the replies carrying that mark are marked too.
+   * The mark is DSCP {@value #DSCP} in the IP header, where tc's u32 on {@code lo} can see it
+   * (these kernels have no fw classifier to read a firewall mark); no standard per-hop behaviour
+   * uses that value, so nothing else on loopback carries it.
+   */
+  void shape(String member, List<String> to, Cgroups cgroups, Map<String, String> addresses) {
+    String level = "socket cgroupv2 level " + cgroups.nftLevel() + " ";
+    String daddrs = to.stream().map(addresses::get).distinct().collect(Collectors.joining(", "));
+    StringBuilder script = new StringBuilder();
+    script
+        .append("table inet ")
+        .append(table)
+        .append(" {\n  chain ")
+        .append(SHAPE_CHAIN)
+        .append(" {\n    type filter hook output priority 0; policy accept;\n  }\n}\n");
+    String add = "add rule inet " + table + " " + SHAPE_CHAIN + " ";
+    script
+        .append(add)
+        .append(level)
+        .append('"')
+        .append(cgroups.nftPath(member))
+        .append("\" ip daddr { ")
+        .append(daddrs)
+        .append(" } ip dscp set ")
+        .append(DSCP)
+        .append('\n');
+    for (String f : to) {
+      script
+          .append(add)
+          .append(level)
+          .append('"')
+          .append(cgroups.nftPath(f))
+          .append("\" ip daddr ")
+          .append(addresses.get(member))
+          .append(" ct mark set ")
+          .append(CT_MARK)
+          .append('\n');
+    }
+    script
+        .append(add)
+        .append(level)
+        .append('"')
+        .append(cgroups.nftPath(member))
+        .append("\" ct mark ")
+        .append(CT_MARK)
+        .append(" ip dscp set ")
+        .append(DSCP)
+        .append('\n');
+    nft(List.of("-f", "-"), script.toString());
+  }
+
+  /** Whether this stack's table marks packets for a bandwidth cap. */
+  boolean shaping() {
+    return shapingTables().contains(table);
+  }
+
+  /** The tables, of any stack, that mark packets for a bandwidth cap on lo. */
+  static List<String> shapingTables() {
+    List<String> out = new ArrayList<>();
+    String current = null;
+    for (String line : nft(List.of("list", "chains"), "").split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      if (f.length >= 3 && f[0].equals("table")) {
+        current = f[2];
+      } else if (f.length >= 2
+          && f[0].equals("chain")
+          && f[1].equals(SHAPE_CHAIN)
+          && current != null
+          && current.startsWith(TABLE_PREFIX)) {
+        out.add(current);
+      }
+    }
+    return out;
   }
 
   /** Whether this stack's table exists (a partition in force, or one a killed run left). */
@@ -141,29 +231,13 @@ final class NftPartitions {
 
   private static String nft(List<String> args, String stdin) {
     List<String> cmd = new ArrayList<>();
-    cmd.add("nft");
+    cmd.add(HostCommand.binary("nft").map(Object::toString).orElse("nft"));
     cmd.addAll(args);
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw MadbaseException.environment("nft " + String.join(" ", args) + " did not finish");
-      }
-      String text = new String(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        throw MadbaseException.environment(
-            "nft " + String.join(" ", args) + " failed: " + text.strip());
-      }
-      return text;
-    } catch (IOException e) {
-      throw MadbaseException.environment(
-          "cannot run nft (" + e.getMessage() + "): install nftables (scripts/install-deps.sh)");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw MadbaseException.environment("interrupted running nft");
-    }
+    return HostCommand.run(
+        cmd,
+        stdin,
+        Duration.ofSeconds(10),
+        "nft " + String.join(" ", args),
+        "install nftables (scripts/install-deps.sh)");
   }
 }

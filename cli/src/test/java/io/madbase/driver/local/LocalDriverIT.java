@@ -424,7 +424,8 @@ class LocalDriverIT {
 
   @Test
   @Order(13)
-  void aPartitionLeftByAKilledChaosRunIsReportedByDoctorAndRemovedByDown() throws Exception {
+  void aPartitionAndABandwidthCapLeftByAKilledChaosRunAreReportedByDoctorAndRemovedByDown()
+      throws Exception {
     Path scenario = dir.resolve("cut-leader.yaml");
     java.nio.file.Files.writeString(
         scenario,
@@ -433,6 +434,9 @@ class LocalDriverIT {
         probes:
           haproxy_writer: {interval: 200ms}
         method:
+          - action: throttle
+            target: leader
+            rate: 1mbit
           - action: partition
             target: leader
             from: [etcd, postgres]
@@ -462,16 +466,21 @@ class LocalDriverIT {
     try (LocalDriver d = LocalDriver.attach(state)) {
       org.awaitility.Awaitility.await("the run's partition in force")
           .atMost(Duration.ofSeconds(90))
-          .until(() -> d.partitions().exists() || !run.isAlive());
-      assertThat(d.partitions().exists())
-          .as("partition made; the run said:%n%s", java.nio.file.Files.readString(out))
-          .isTrue();
+          .until(
+              () ->
+                  (d.partitions().exists() && !d.partitions().dropped().isEmpty())
+                      || !run.isAlive());
+      assertThat(d.partitions().dropped())
+          .as("cap and partition made; the run said:%n%s", java.nio.file.Files.readString(out))
+          .isNotEmpty();
+      assertThat(d.partitions().shaping()).isTrue();
+      assertThat(LocalFaults.loopback().installed()).isTrue();
       run.destroyForcibly();
       assertThat(run.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       assertThat(d.faults().leftoverPartitions())
-          .singleElement()
-          .asString()
-          .contains(d.partitions().table());
+          .hasSize(2)
+          .anySatisfy(l -> assertThat(l).contains(d.partitions().table()))
+          .anySatisfy(l -> assertThat(l).contains("on lo: a bandwidth cap"));
 
       CliRun doctor =
           CliRun.run("doctor", "-f", specFile.toString(), "--state-dir", state.toString());
@@ -481,14 +490,18 @@ class LocalDriverIT {
           .isEqualTo(io.madbase.ExitCode.ENVIRONMENT);
       assertThat(doctor.out())
           .contains("nft table inet " + d.partitions().table())
-          .contains("a chaos run left");
+          .contains("a chaos run left")
+          .contains("on lo is a bandwidth cap a chaos run left");
 
       Path cgroups = d.cgroups().orElseThrow().stackDir();
       CliRun down = CliRun.run("down", "--state-dir", state.toString());
       rememberPids();
       assertThat(down.exitCode()).as(down.toString()).isZero();
-      assertThat(down.toString()).contains(d.partitions().table() + " deleted");
+      assertThat(down.toString())
+          .contains(d.partitions().table() + " deleted")
+          .contains("the bandwidth cap on lo removed");
       assertThat(d.partitions().exists()).isFalse();
+      assertThat(LocalFaults.loopback().root()).startsWith("noqueue");
       assertThat(cgroups).as("the members' cgroups removed with the stack").doesNotExist();
     } finally {
       run.destroyForcibly();
