@@ -656,39 +656,8 @@ class ChaosIT {
     whole();
     CliRun r = chaos("throttle-replication");
     remember();
-    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    JsonNode rep = report("throttle-replication");
-    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
-    Map<String, JsonNode> faults = byId(rep.path("faults"), "action");
-    double crashAfterCap =
-        faults.get("crash_node").path("at_seconds").asDouble()
-            - faults.get("throttle").path("at_seconds").asDouble();
-    assertThat(faults.get("throttle").path("detail").asText()).contains("capped at 32kbit");
-    List<Long> lags = new ArrayList<>();
-    String healed = "";
-    for (JsonNode e : rep.path("events")) {
-      if (e.path("kind").asText().equals("replication_lag")
-          && !e.path("detail").asText().startsWith("caught up")) {
-        lags.add(Long.parseLong(e.path("detail").asText().split(" ")[0]));
-      }
-      if (e.path("kind").asText().equals("healed")) {
-        healed = e.path("detail").asText();
-      }
-    }
-    assertThat(lags).as("the replicas fell at least 64 KiB behind%n%s", r).isNotEmpty();
-    assertThat(lags).allMatch(b -> b >= 64 * 1024);
-    assertThat(healed).contains("the bandwidth cap on lo removed");
-    int lost = 0;
-    for (JsonNode l : rep.path("ledger")) {
-      lost += l.path("lost").asInt();
-      l.path("lost_acked_at_seconds")
-          .forEach(
-              at ->
-                  assertThat(at.asDouble())
-                      .as("lost by %s: acknowledged while the link was slow", l.path("probe"))
-                      .isBetween(0.0, crashAfterCap + 0.5));
-    }
-    assertThat(lost).as("async: what the replicas lacked at the crash is lost%n%s", r).isPositive();
+    ChaosReports.assertSlowLinkLosses(
+        r, report("throttle-replication"), "HTB qdisc on lo", "the bandwidth cap on lo removed");
     assertNoCapLeft();
     assertHealthy();
 

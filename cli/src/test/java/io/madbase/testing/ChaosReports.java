@@ -80,4 +80,48 @@ public final class ChaosReports {
       assertThat(rep.path("notes").toString()).contains("Replication is asynchronous");
     }
   }
+
+  /**
+   * A throttle-replication run with asynchronous replication, judged by its report: the cap went on
+   * ({@code capDetail} in its timeline entry), the replicas fell at least 64 KiB behind, the crash
+   * lost writes and every one of them was acknowledged while the link was slow, and the heal took
+   * the cap off ({@code healedDetail}).
+   */
+  public static void assertSlowLinkLosses(
+      CliRun r, JsonNode rep, String capDetail, String healedDetail) {
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
+    Map<String, JsonNode> faults = byId(rep.path("faults"), "action");
+    double crashAfterCap =
+        faults.get("crash_node").path("at_seconds").asDouble()
+            - faults.get("throttle").path("at_seconds").asDouble();
+    assertThat(faults.get("throttle").path("detail").asText())
+        .contains("capped at 32kbit")
+        .contains(capDetail);
+    java.util.List<Long> lags = new java.util.ArrayList<>();
+    String healed = "";
+    for (JsonNode e : rep.path("events")) {
+      if (e.path("kind").asText().equals("replication_lag")
+          && !e.path("detail").asText().startsWith("caught up")) {
+        lags.add(Long.parseLong(e.path("detail").asText().split(" ")[0]));
+      }
+      if (e.path("kind").asText().equals("healed")) {
+        healed = e.path("detail").asText();
+      }
+    }
+    assertThat(lags).as("the replicas fell at least 64 KiB behind%n%s", r).isNotEmpty();
+    assertThat(lags).allMatch(b -> b >= 64 * 1024);
+    assertThat(healed).contains(healedDetail);
+    int lost = 0;
+    for (JsonNode l : rep.path("ledger")) {
+      lost += l.path("lost").asInt();
+      l.path("lost_acked_at_seconds")
+          .forEach(
+              at ->
+                  assertThat(at.asDouble())
+                      .as("lost by %s: acknowledged while the link was slow", l.path("probe"))
+                      .isBetween(0.0, crashAfterCap + 0.5));
+    }
+    assertThat(lost).as("async: what the replicas lacked at the crash is lost%n%s", r).isPositive();
+  }
 }

@@ -261,13 +261,35 @@ class DockerPartitionIT {
   }
 
   /**
-   * A chaos run killed with SIGKILL while its partition is in force (no shutdown hook, no rollback)
-   * leaves the chain in the leader's container: doctor reports it, down removes it before it stops
-   * anything. Last: it takes the stack down.
+   * throttle-replication on containers: the cap is a qdisc on the leader container's own interface,
+   * and the run is judged as on the local driver (ChaosIT): the replicas fall behind, the crash
+   * loses what they lacked, all of it acknowledged while the link was slow; the cap goes with the
+   * heal.
    */
   @Test
   @Order(3)
-  void aPartitionLeftByAKilledChaosRunIsReportedByDoctorAndRemovedByDown() throws Exception {
+  void aSlowReplicationLinkBetweenContainersLetsACrashedLeaderLoseWhatTheReplicasLacked()
+      throws IOException {
+    awaitHealthy();
+    CliRun r = chaos("throttle-replication");
+    JsonNode rep = ChaosReports.newest(reports, "throttle-replication");
+    assertThat(rep.path("stack").path("driver").asText()).isEqualTo("docker");
+    // the crash took the leader container's namespace, and its cap, with it: the heal finds none
+    ChaosReports.assertSlowLinkLosses(r, rep, "'s eth0", "healed by the rollback");
+    try (DockerDriver d = attach()) {
+      assertThat(d.faults().leftoverPartitions()).isEmpty();
+    }
+  }
+
+  /**
+   * A chaos run killed with SIGKILL while its partition and bandwidth cap are in force (no shutdown
+   * hook, no rollback) leaves the chain in the leader's container: doctor reports it, down removes
+   * it before it stops anything. Last: it takes the stack down.
+   */
+  @Test
+  @Order(4)
+  void aPartitionAndACapLeftByAKilledChaosRunAreReportedByDoctorAndRemovedByDown()
+      throws Exception {
     awaitHealthy();
     Path scenario = dir.resolve("cut-leader.yaml");
     Files.writeString(
@@ -277,6 +299,9 @@ class DockerPartitionIT {
         probes:
           haproxy_writer: {interval: 200ms}
         method:
+          - action: throttle
+            target: leader
+            rate: 1mbit
           - action: partition
             target: leader
             from: [etcd, postgres]
@@ -305,15 +330,16 @@ class DockerPartitionIT {
       String leader = d.observer().leader().orElseThrow().name();
       Awaitility.await("the run's partition in force")
           .atMost(Duration.ofSeconds(90))
-          .until(() -> !d.faults().leftoverPartitions().isEmpty() || !run.isAlive());
+          .until(() -> d.faults().leftoverPartitions().size() == 2 || !run.isAlive());
       run.destroyForcibly();
       assertThat(run.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(d.faults().leftoverPartitions())
           .as("the run said:%n%s", Files.readString(out))
-          .singleElement()
-          .asString()
-          .contains("MADBASE-PART")
-          .contains(leader + "'s network namespace");
+          .hasSize(2)
+          .anySatisfy(
+              l -> assertThat(l).contains("MADBASE-PART").contains(leader + "'s network namespace"))
+          .anySatisfy(
+              l -> assertThat(l).contains("HTB qdisc").contains("on " + leader + "'s eth0"));
 
       CliRun doctor =
           CliRun.run("doctor", "-f", specFile.toString(), "--state-dir", state.toString());
@@ -327,7 +353,9 @@ class DockerPartitionIT {
 
       CliRun down = CliRun.run("down", "--purge", "--state-dir", state.toString());
       assertThat(down.exitCode()).as(down.toString()).isZero();
-      assertThat(down.toString()).contains("MADBASE-PART removed from " + leader);
+      assertThat(down.toString())
+          .contains("MADBASE-PART removed from " + leader)
+          .contains("the bandwidth cap on " + leader + "'s eth0 removed");
     } finally {
       run.destroyForcibly();
     }
