@@ -104,48 +104,24 @@ final class NftPartitions {
    * uses that value, so nothing else on loopback carries it.
    */
   void shape(String member, List<String> to, Cgroups cgroups, Map<String, String> addresses) {
-    String level = "socket cgroupv2 level " + cgroups.nftLevel() + " ";
     String daddrs = to.stream().map(addresses::get).distinct().collect(Collectors.joining(", "));
-    StringBuilder script = new StringBuilder();
-    script
-        .append("table inet ")
-        .append(table)
-        .append(" {\n  chain ")
-        .append(SHAPE_CHAIN)
-        .append(" {\n    type filter hook output priority 0; policy accept;\n  }\n}\n");
-    String add = "add rule inet " + table + " " + SHAPE_CHAIN + " ";
-    script
-        .append(add)
-        .append(level)
-        .append('"')
-        .append(cgroups.nftPath(member))
-        .append("\" ip daddr { ")
-        .append(daddrs)
-        .append(" } ip dscp set ")
-        .append(DSCP)
-        .append('\n');
+    StringBuilder script =
+        new StringBuilder(
+            "table inet %s {\n  chain %s {\n    type filter hook output priority 0; policy accept;\n  }\n}\n"
+                .formatted(table, SHAPE_CHAIN));
+    String from =
+        "add rule inet " + table + " " + SHAPE_CHAIN + " socket cgroupv2 level %d \"%s\" ";
+    // connections the member opens to them
+    script.append(from.formatted(cgroups.nftLevel(), cgroups.nftPath(member)));
+    script.append("ip daddr { %s } ip dscp set %s%n".formatted(daddrs, DSCP));
+    // connections they open to the member: marked by their side's packets...
     for (String f : to) {
-      script
-          .append(add)
-          .append(level)
-          .append('"')
-          .append(cgroups.nftPath(f))
-          .append("\" ip daddr ")
-          .append(addresses.get(member))
-          .append(" ct mark set ")
-          .append(CT_MARK)
-          .append('\n');
+      script.append(from.formatted(cgroups.nftLevel(), cgroups.nftPath(f)));
+      script.append("ip daddr %s ct mark set %s%n".formatted(addresses.get(member), CT_MARK));
     }
-    script
-        .append(add)
-        .append(level)
-        .append('"')
-        .append(cgroups.nftPath(member))
-        .append("\" ct mark ")
-        .append(CT_MARK)
-        .append(" ip dscp set ")
-        .append(DSCP)
-        .append('\n');
+    // ...and the member's replies on them
+    script.append(from.formatted(cgroups.nftLevel(), cgroups.nftPath(member)));
+    script.append("ct mark %s ip dscp set %s%n".formatted(CT_MARK, DSCP));
     nft(List.of("-f", "-"), script.toString());
   }
 
