@@ -1,7 +1,7 @@
 {{prelude}}
 # {{postgres_note}}
 RUN apt-get update \
- && apt-get install -y --no-install-recommends patroni postgresql-{{postgres_major}} \
+ && apt-get install -y --no-install-recommends {{postgres_packages}} \
  && apt-get clean && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /var/lib/postgresql/data /run/postgresql \
  && chown -R postgres:postgres /var/lib/postgresql /run/postgresql \

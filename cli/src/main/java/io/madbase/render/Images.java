@@ -71,7 +71,7 @@ public enum Images {
                     + " ("
                     + release.codename()
                     + ").");
-        values.put("postgres_major", Integer.toString(release.postgresMajor()));
+        values.put("postgres_packages", String.join(" ", release.postgresPackages()));
         values.put("postgres_bin", release.postgresBin());
       }
       case GATEWAY -> values.put("java_package", release.javaPackage());

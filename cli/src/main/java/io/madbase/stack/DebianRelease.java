@@ -1,6 +1,7 @@
 package io.madbase.stack;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +20,7 @@ public enum DebianRelease {
       "bookworm",
       12,
       15,
+      List.of("patroni", "postgresql-15"),
       "openjdk-17-jre-headless",
       0,
       "PostgreSQL 15, Patroni 3.0.2, etcd 3.4, HAProxy 2.6, Redis 7.0, OpenJDK 17"),
@@ -30,6 +32,9 @@ public enum DebianRelease {
       "trixie",
       13,
       17,
+      // trixie's patroni lets python3-consul stand for its DCS client, and apt without recommends
+      // takes that: Patroni then finds no etcd ("Available implementations: consul, kubernetes")
+      List.of("patroni", "python3-etcd", "postgresql-17"),
       "openjdk-21-jre-headless",
       20,
       "PostgreSQL 17, Patroni 4.0.7, etcd 3.5, HAProxy 3.0, Redis 8.0, OpenJDK 21");
@@ -43,6 +48,7 @@ public enum DebianRelease {
   private final String codename;
   private final int version;
   private final int postgresMajor;
+  private final List<String> postgresPackages;
   private final String javaPackage;
   private final int patroniMinimumTtl;
   private final String versions;
@@ -51,12 +57,14 @@ public enum DebianRelease {
       String codename,
       int version,
       int postgresMajor,
+      List<String> postgresPackages,
       String javaPackage,
       int patroniMinimumTtl,
       String versions) {
     this.codename = codename;
     this.version = version;
     this.postgresMajor = postgresMajor;
+    this.postgresPackages = postgresPackages;
     this.javaPackage = javaPackage;
     this.patroniMinimumTtl = patroniMinimumTtl;
     this.versions = versions;
@@ -74,6 +82,11 @@ public enum DebianRelease {
   /** PostgreSQL's major version in this release: its package is postgresql-N. */
   public int postgresMajor() {
     return postgresMajor;
+  }
+
+  /** What the postgres image installs: Patroni, its etcd client, PostgreSQL. */
+  public List<String> postgresPackages() {
+    return postgresPackages;
   }
 
   /** Where Debian puts that PostgreSQL's programs (Patroni's bin_dir). */
