@@ -7,7 +7,7 @@ ENV DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8
 RUN printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d \
  && mkdir -p /etc/postgresql-common/createcluster.d \
  && echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/00-madbase.conf \
- && printf 'deb {{mirror}} bookworm main\ndeb {{mirror}} bookworm-updates main\ndeb {{security_mirror}} bookworm-security main\n' > /etc/apt/sources.list \
+ && printf 'deb {{mirror}} {{suite}} main\ndeb {{mirror}} {{suite}}-updates main\ndeb {{security_mirror}} {{suite}}-security main\n' > /etc/apt/sources.list \
  && rm -f /etc/apt/sources.list.d/debian.sources \
  && groupadd -r -g 999 postgres && useradd -r -u 999 -g postgres -d /var/lib/postgresql -s /bin/bash postgres \
  && groupadd -r -g 998 redis && useradd -r -u 998 -g redis -d /var/lib/redis -s /usr/sbin/nologin redis \

@@ -13,6 +13,8 @@
 #   KEEP_REPORTS=DIR scripts/bench/partitions.sh ...           copies every report to DIR
 #   DRIVER=docker scripts/bench/partitions.sh ...   on the docker driver (ports 17500+; needs a
 #                      Docker engine; the Patroni is the postgres image's: Debian 12's 3.0.2)
+#   DRIVER=docker DEBIAN=trixie scripts/bench/partitions.sh ...   images on Debian 13
+#                      (docker.debian): Patroni 4.0.7, so ttl 20 and hold_deadline 30s as above
 # Writes its section of docs/BENCHMARKS.md (one per driver and Patroni version).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -25,7 +27,8 @@ driver=${DRIVER:-local}
 base_extra=""
 if [ "$driver" = docker ]; then
   timeout 10 docker info >/dev/null 2>&1 || { echo "partitions.sh: no Docker engine answers (start dockerd)" >&2; exit 3; }
-  stack_spec="driver: docker\ndocker:\n  host_port_base: 17500\n"
+  stack_spec="driver: docker\ndocker:\n  host_port_base: 17500\n${DEBIAN:+  debian: $DEBIAN\n}"
+  [ "${DEBIAN:-bookworm}" = bookworm ] || base_extra='failover:\n  patroni:\n    ttl: 20\ngateway:\n  hold_deadline: 30s\n'
   patroni_version=""   # read from the running image below
   section_driver="docker-"
 else
@@ -90,10 +93,10 @@ body=$(mktemp)
 {
   echo "## Partitions: acknowledged writes lost, with and without the data-safety settings"
   echo
-  echo "Script: \`${DRIVER:+DRIVER=$DRIVER }${PATRONI:+PATRONI=$PATRONI }${ONLY:+ONLY=$ONLY }${SYNC:+SYNC=\"$SYNC\" }scripts/bench/partitions.sh $runs\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
+  echo "Script: \`${DRIVER:+DRIVER=$DRIVER }${DEBIAN:+DEBIAN=$DEBIAN }${PATRONI:+PATRONI=$PATRONI }${ONLY:+ONLY=$ONLY }${SYNC:+SYNC=\"$SYNC\" }scripts/bench/partitions.sh $runs\` ($(date -u +%Y-%m-%d)). Machine: $(machine). $patroni_version."
   [ -z "$base_extra" ] || echo "On Patroni 4 with \`failover.patroni.ttl: 20\` and \`gateway.hold_deadline: 30s\`."
   if [ "$driver" = docker ]; then
-    echo "Docker driver (dockerd $(docker version -f '{{.Server.Version}}' 2>/dev/null), images on debian:bookworm): every member a container,"
+    echo "Docker driver (dockerd $(docker version -f '{{.Server.Version}}' 2>/dev/null), images on debian:${DEBIAN:-bookworm}): every member a container,"
     echo "the cut an iptables chain in the cut-off container's network namespace. Fast profile, a fresh stack per setting. partition-primary cuts the leader off"
   else
     echo "Local driver, fast profile, a fresh stack per setting. partition-primary cuts the leader off"

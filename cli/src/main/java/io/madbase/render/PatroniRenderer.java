@@ -1,6 +1,7 @@
 package io.madbase.render;
 
 import io.madbase.common.SeedSchema;
+import io.madbase.stack.DebianRelease;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
 import java.util.ArrayList;
@@ -105,7 +106,8 @@ final class PatroniRenderer {
       v.put("client_network", "127.0.0.0/8");
     } else {
       v.put("data_dir", "/var/lib/postgresql/data/pgdata");
-      v.put("bin_dir", LocalLayout.POSTGRES_BIN);
+      // the image's PostgreSQL: 15 on bookworm, 17 on trixie (Images, postgres.Dockerfile)
+      v.put("bin_dir", DebianRelease.of(spec.docker()).postgresBin());
       v.put("pgpass", "/tmp/pgpass");
       v.put("socket_dir", "/run/postgresql");
       v.put("client_network", "0.0.0.0/0");

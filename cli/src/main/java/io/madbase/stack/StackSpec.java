@@ -35,7 +35,7 @@ public record StackSpec(
     name = Objects.requireNonNullElse(name, DEFAULT_NAME);
     driver = Objects.requireNonNullElse(driver, DEFAULT_DRIVER);
     local = Objects.requireNonNullElseGet(local, () -> new Local(null, null, null));
-    docker = Objects.requireNonNullElseGet(docker, () -> new Docker(null, null, null));
+    docker = Objects.requireNonNullElseGet(docker, () -> new Docker(null, null, null, null));
     etcd = Objects.requireNonNullElseGet(etcd, () -> new Etcd(null, null, null));
     postgres =
         Objects.requireNonNullElseGet(
@@ -163,18 +163,20 @@ public record StackSpec(
   }
 
   /**
-   * Where the docker driver runs the stack: images built from {@code baseImage} (a Debian bookworm
-   * image; when the engine has none and cannot pull it, madbase builds one from Debian's packages
-   * with debootstrap), and every port madbase itself connects to published on 127.0.0.1 from {@code
-   * hostPortBase} on (see {@link HostPorts}).
+   * Where the docker driver runs the stack: images built on the Debian release {@code debian}
+   * ({@link DebianRelease}: bookworm or trixie) from that release's packages, from {@code
+   * baseImage} (default {@code debian:<release>}; when the engine has none and cannot pull it,
+   * madbase builds one from Debian's packages with debootstrap), and every port madbase itself
+   * connects to published on 127.0.0.1 from {@code hostPortBase} on (see {@link HostPorts}).
    */
-  public record Docker(String baseImage, Integer hostPortBase, String debianMirror) {
-    public static final String DEFAULT_BASE_IMAGE = "debian:bookworm";
+  public record Docker(String baseImage, Integer hostPortBase, String debianMirror, String debian) {
     public static final int DEFAULT_HOST_PORT_BASE = 15400;
     public static final String DEFAULT_MIRROR = "http://deb.debian.org/debian";
 
     public Docker {
-      baseImage = Objects.requireNonNullElse(baseImage, DEFAULT_BASE_IMAGE);
+      debian = Objects.requireNonNullElse(debian, DebianRelease.DEFAULT.codename());
+      // the release's own image unless the file names another (the validator checks they agree)
+      baseImage = Objects.requireNonNullElse(baseImage, "debian:" + debian);
       hostPortBase = Objects.requireNonNullElse(hostPortBase, DEFAULT_HOST_PORT_BASE);
       debianMirror = Objects.requireNonNullElse(debianMirror, DEFAULT_MIRROR);
     }

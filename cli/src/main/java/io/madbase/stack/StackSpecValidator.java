@@ -52,12 +52,49 @@ public final class StackSpecValidator {
               + base
               + ")");
     }
-    if (s.docker().baseImage().isBlank() || s.docker().baseImage().contains(" ")) {
+    var release = DebianRelease.find(s.docker().debian());
+    if (release.isEmpty()) {
+      error(
+          "docker.debian",
+          "must be "
+              + DebianRelease.known()
+              + " (got '"
+              + Problems.shown(s.docker().debian())
+              + "')");
+    }
+    String baseImage = s.docker().baseImage();
+    String wanted = release.orElse(DebianRelease.DEFAULT).baseImage();
+    if (baseImage.isBlank() || baseImage.contains(" ")) {
       error(
           "docker.base_image",
-          "must name a Debian bookworm image such as debian:bookworm (got '"
-              + s.docker().baseImage()
+          "must name an image of the Debian release docker.debian names, such as "
+              + wanted
+              + " (got '"
+              + Problems.shown(baseImage)
               + "')");
+    } else if (release.isPresent()) {
+      // a base of another release would get this release's apt sources and packages on top
+      DebianRelease.named(baseImage)
+          .filter(named -> named != release.get())
+          .ifPresent(
+              named ->
+                  error(
+                      List.of("docker.base_image", "docker.debian"),
+                      baseImage
+                          + " is Debian "
+                          + named.version()
+                          + " ("
+                          + named.codename()
+                          + ") but docker.debian is "
+                          + release.get().codename()
+                          + ": the images install "
+                          + release.get().codename()
+                          + "'s packages on their base; leave docker.base_image out (it"
+                          + " follows docker.debian: "
+                          + wanted
+                          + ") or name a "
+                          + release.get().codename()
+                          + " image"));
     }
     if (!s.docker().debianMirror().matches("https?://[^\\s]+")) {
       error(
@@ -273,6 +310,29 @@ public final class StackSpecValidator {
               + p.ttl()
               + "), as Patroni requires");
     }
+    // Patroni 4 raises a ttl under its minimum and stores that: the stack would not run with what
+    // the spec says, and every prediction would be short by the difference (docs/scenarios.md,
+    // "On a fixed Patroni"). The local driver can only find this out from a running stack
+    // (EffectiveTiming); here the release says it beforehand.
+    DebianRelease.find(s.docker().debian())
+        .filter(r -> p.ttl() < r.patroniMinimumTtl())
+        .ifPresent(
+            r ->
+                error(
+                    List.of("failover.patroni.ttl", "failover.profile", "docker.debian"),
+                    r.codename()
+                        + " runs Patroni 4, which raises a ttl under "
+                        + r.patroniMinimumTtl()
+                        + " s to "
+                        + r.patroniMinimumTtl()
+                        + " s: the stack would run with ttl "
+                        + r.patroniMinimumTtl()
+                        + ", not "
+                        + p.ttl()
+                        + "; set failover.patroni.ttl: "
+                        + r.patroniMinimumTtl()
+                        + " (or more) so the spec says what runs, and gateway.hold_deadline: 30s"
+                        + " to hold writes through the longer failover, or stay on bookworm"));
     var h = t.haproxy();
     positive("failover.haproxy.inter", h.inter());
     positive("failover.haproxy.fastinter", h.fastinter());

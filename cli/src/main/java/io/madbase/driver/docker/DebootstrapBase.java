@@ -11,21 +11,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian bookworm from Debian's own packages, for an engine that has no base image and no registry
- * to pull one from: {@code debootstrap --variant=minbase} into a temporary folder, then the folder
- * as a tar into the engine's image import, under the base image's name. About 40 s on 2 cores.
+ * A Debian release (docker.debian: bookworm, trixie) from Debian's own packages, for an engine that
+ * has no base image and no registry to pull one from: {@code debootstrap --variant=minbase SUITE}
+ * into a temporary folder, then the folder as a tar into the engine's image import, under the base
+ * image's name. About 40-80 s on 2 cores.
  */
 final class DebootstrapBase {
   static final Duration TIMEOUT = Duration.ofMinutes(10);
   static final String DEBOOTSTRAP = "/usr/sbin/debootstrap";
 
   private final DockerClient api;
+  private final String suite;
   private final String mirror;
   private final Path logDir;
   private final Progress progress;
 
-  DebootstrapBase(DockerClient api, String mirror, Path logDir, Progress progress) {
+  DebootstrapBase(DockerClient api, String suite, String mirror, Path logDir, Progress progress) {
     this.api = api;
+    this.suite = suite;
     this.mirror = mirror;
     this.logDir = logDir;
     this.progress = progress;
@@ -46,14 +49,16 @@ final class DebootstrapBase {
     progress.step(
         "building the base image "
             + image
-            + " from Debian's packages with debootstrap (about 40 s; log: "
+            + " from Debian "
+            + suite
+            + "'s packages with debootstrap (about a minute; log: "
             + log
             + ")");
     try {
       Files.createDirectories(logDir);
       root = Files.createTempDirectory(Path.of("/var/tmp"), "madbase-rootfs-");
       run(
-          List.of(DEBOOTSTRAP, "--variant=minbase", "bookworm", root.toString(), mirror),
+          List.of(DEBOOTSTRAP, "--variant=minbase", suite, root.toString(), mirror),
           log,
           "debootstrap");
       importTar(root, image, log);
@@ -118,7 +123,9 @@ final class DebootstrapBase {
           "tar of the debootstrap tree");
       Files.writeString(
           context.resolve("Dockerfile"),
-          "# Debian bookworm (minbase) from Debian's packages, built by madbase with debootstrap\n"
+          "# Debian "
+              + suite
+              + " (minbase) from Debian's packages, built by madbase with debootstrap\n"
               + "FROM scratch\nADD rootfs.tar /\n"
               + "LABEL io.madbase.built-by=debootstrap\nCMD [\"bash\"]\n");
       try {

@@ -3,6 +3,7 @@ package io.madbase.driver.docker;
 import io.madbase.driver.OsUser;
 import io.madbase.driver.Preflight;
 import io.madbase.render.Images;
+import io.madbase.stack.DebianRelease;
 import io.madbase.stack.Member;
 import io.madbase.stack.StackSpec;
 import io.madbase.stack.Topology;
@@ -47,11 +48,13 @@ public final class DockerPreflight {
               "Docker engine " + engine.version().orElse("?") + " answers at " + engine.host(),
               ""));
       String base = spec.docker().baseImage();
+      // debootstrap builds only the release's own image (debian:<docker.debian>)
+      boolean buildable = base.equals(DebianRelease.of(spec.docker()).baseImage());
       boolean debootstrap = Files.isExecutable(Path.of(DebootstrapBase.DEBOOTSTRAP));
       if (ImageBuilder.exists(engine.api(), base)) {
         out.add(new Preflight.Finding("image", true, "base image " + base + " is present", ""));
       } else {
-        boolean fallback = base.equals(StackSpec.Docker.DEFAULT_BASE_IMAGE) && debootstrap;
+        boolean fallback = buildable && debootstrap;
         out.add(
             new Preflight.Finding(
                 "image",
@@ -61,7 +64,7 @@ public final class DockerPreflight {
                     + " is not present"
                     + (fallback
                         ? ": up pulls it, or builds it from Debian's packages with debootstrap"
-                        : base.equals(StackSpec.Docker.DEFAULT_BASE_IMAGE)
+                        : buildable
                             ? " and debootstrap is not installed to build it"
                             : ": up will try to pull it"),
                 fallback ? "" : "apt-get install debootstrap (or scripts/install-deps.sh)"));

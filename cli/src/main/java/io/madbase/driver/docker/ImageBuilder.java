@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.BuildResponseItem;
 import io.madbase.MadbaseException;
 import io.madbase.driver.Progress;
 import io.madbase.render.Images;
+import io.madbase.stack.DebianRelease;
 import io.madbase.stack.StackSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +25,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Makes sure a stack's images exist on the engine. The base ({@code docker.base_image}, Debian
- * bookworm) is used when present, pulled when a registry answers, and otherwise, for the default
- * name, built from Debian's packages with debootstrap and imported under that name. Each role's
- * image is built from its rendered folder unless an image of its name (which carries the hash of
- * what went into it) exists already: built once per machine, reused after.
+ * Makes sure a stack's images exist on the engine. The base ({@code docker.base_image}, by default
+ * {@code debian:<docker.debian>}) is used when present, pulled when a registry answers, and
+ * otherwise, for the default name, built from Debian's packages with debootstrap and imported under
+ * that name. Each role's image is built from its rendered folder unless an image of its name (which
+ * carries the hash of what went into it) exists already: built once per machine, reused after.
  */
 final class ImageBuilder {
   static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
@@ -81,15 +82,19 @@ final class ImageBuilder {
     if (pull(base)) {
       return;
     }
-    if (!base.equals(StackSpec.Docker.DEFAULT_BASE_IMAGE)) {
+    DebianRelease release = DebianRelease.of(spec.docker());
+    if (!base.equals(release.baseImage())) {
       throw MadbaseException.environment(
           "the base image "
               + base
               + " (docker.base_image) is neither on this engine nor can it be pulled\n"
               + "  fix: load it (docker load / docker pull), or leave docker.base_image unset:"
-              + " madbase then builds Debian bookworm from Debian's packages with debootstrap");
+              + " madbase then builds Debian "
+              + release.codename()
+              + " (docker.debian) from Debian's packages with debootstrap");
     }
-    new DebootstrapBase(api, spec.docker().debianMirror(), logDir, progress).build(base);
+    new DebootstrapBase(api, release.codename(), spec.docker().debianMirror(), logDir, progress)
+        .build(base);
   }
 
   private boolean pull(String image) {
