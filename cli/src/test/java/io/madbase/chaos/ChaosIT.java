@@ -156,18 +156,7 @@ class ChaosIT {
     assertThat(patroni.patchConfig("{\"synchronous_mode\": true}").ok()).isTrue();
     try {
       try (LocalDriver d = LocalDriver.attach(state)) {
-        org.awaitility.Awaitility.await("a synchronous standby")
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    d.observer()
-                        .leader()
-                        .flatMap(m -> d.observer().patroni(m).node())
-                        .map(
-                            n ->
-                                n.replication().stream()
-                                    .anyMatch(x -> "sync".equals(x.syncState())))
-                        .orElse(false));
+        ChaosReports.awaitSynchronousStandby(d);
       }
       run.run();
     } finally {
@@ -408,6 +397,101 @@ class ChaosIT {
     assertHealthy();
 
     // the same outage with Patroni's failsafe mode on (PATCH /config, as an operator would)
+    var patroni =
+        new io.madbase.observe.PatroniClient(
+            "127.0.7.1",
+            8008,
+            Duration.ofSeconds(2),
+            io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE))
+                .patroniApi());
+    assertThat(patroni.patchConfig("{\"failsafe_mode\": true}").ok()).isTrue();
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> patroni.dcsTiming().map(t -> t.failsafeMode()).orElse(false));
+      CliRun on = chaos("lose-etcd-quorum");
+      remember();
+      assertThat(on.exitCode()).as(on.toString()).isZero();
+      assertThat(on.out()).contains("failsafe_mode on (its GET /config)");
+      JsonNode fs = report("lose-etcd-quorum");
+      assertThat(byId(fs.path("phases"), "id")).doesNotContainKey("primary_demoted");
+      double onGap =
+          byId(fs.path("probes"), "probe")
+              .get("gateway_writer")
+              .path("unavailability_seconds")
+              .asDouble();
+      assertThat(onGap)
+          .as("failsafe_mode on: the leader stays primary (off: %.2f s without writes)", offGap)
+          .isLessThan(2.0);
+    } finally {
+      assertThat(patroni.patchConfig("{\"failsafe_mode\": false}").ok()).isTrue();
+    }
+    assertHealthy();
+  }
+
+  /**
+   * Issue 12's case: 500 req/s over 1000 connections (9 reads to 1 write) through a crashed
+   * primary. Writes are held until the new primary answers; reads keep flowing from the replicas,
+   * every second from the crash to recovery (p99 under 500 ms, at least 95 % of them completed); no
+   * request fails but a write in flight at the crash, reported as of unknown outcome.
+   */
+  @Test
+  @Order(8)
+  void aCrashedPrimaryUnderFiveHundredRequestsASecondKeepsReadsFlowingAndFailsNoWrite()
+      throws IOException {
+    whole();
+    // a gateway JVM warms up under the load before the crash: 20 s of it (the default 10 s left
+    // a gateway a test had just started short of 95 % of its reads in one second)
+    CliRun r =
+        chaos(
+            "kill-primary", "--load", "500", "--load-connections", "1000", "--load-warmup", "20s");
+    remember();
+    JsonNode rep = report("kill-primary");
+    assertNoWriteLostButInTheReplicationWindow(r, rep);
+    JsonNode reads = byId(rep.path("slos"), "name").get("load_reads_during_failover");
+    assertThat(reads.path("passed").asBoolean())
+        .as("reads through the failover: %s", reads.path("measured").asText())
+        .isTrue();
+    JsonNode load = rep.path("load");
+    assertThat(load.path("connections_held").path("held").asBoolean())
+        .as("1000 connections held")
+        .isTrue();
+    JsonNode kinds = load.path("errors_by_kind");
+    long unknown = kinds.path("http_504").asLong();
+    assertThat(load.path("counts").path("errors").asLong() - unknown)
+        .as("failed requests but writes of unknown outcome (%s; %s)", kinds, gatewayErrors())
+        .isZero();
+    assertThat(unknown).as("writes in flight at the crash").isLessThanOrEqualTo(1);
+    assertHealthy();
+  }
+
+  /**
+   * partition-primary judged by the ledger: with asynchronous replication the cut-off leader
+   * acknowledges writes until it demotes itself, and every one of them is lost when it rejoins;
+   * with synchronous_mode on (PATCH /config, authenticated) none is.
+   */
+  @Test
+  @Order(9)
+  void aCutOffLeaderLosesWhatItAcknowledgedUntilItDemotedUnlessReplicationIsSynchronous()
+      throws IOException {
+    whole();
+    CliRun r = chaos("partition-primary");
+    remember();
+    assertThat(r.exitCode()).as(r.toString()).isIn(0, 1);
+    JsonNode rep = report("partition-primary");
+    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double demoted = phases.get("primary_demoted").path("at_seconds").asDouble();
+    assertThat(demoted).as("the cut-off primary demotes itself").isBetween(1.0, 15.0);
+    assertThat(phases.get("new_leader_key").path("at_seconds").asDouble()).isGreaterThan(demoted);
+    int lost = ChaosReports.lostAckedBetween(rep, -0.5, demoted + 0.5, "by the cut-off primary");
+    assertThat(lost).as("async: the cut-off primary's acknowledged writes are lost").isPositive();
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(rep.path("notes").toString()).contains("acknowledged writes at risk in partition");
+    assertThat(rep.path("stack").path("data_safety").path("synchronous_mode").asText())
+        .isEqualTo("off");
+    assertHealthy();
+
     withSynchronousMode(
         () -> {
           CliRun sync = chaos("partition-primary");

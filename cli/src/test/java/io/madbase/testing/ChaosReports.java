@@ -112,6 +112,16 @@ public final class ChaosReports {
     assertThat(lags).as("the replicas fell at least 64 KiB behind%n%s", r).isNotEmpty();
     assertThat(lags).allMatch(b -> b >= 64 * 1024);
     assertThat(healed).contains(healedDetail);
+    int lost = lostAckedBetween(rep, 0.0, crashAfterCap + 0.5, "while the link was slow");
+    assertThat(lost).as("async: what the replicas lacked at the crash is lost%n%s", r).isPositive();
+  }
+
+  /**
+   * Every acknowledged write the ledger lost was acknowledged between {@code from} and {@code to}
+   * seconds after the first fault ({@code when} says what that window is); answers how many were
+   * lost in all.
+   */
+  public static int lostAckedBetween(JsonNode rep, double from, double to, String when) {
     int lost = 0;
     for (JsonNode l : rep.path("ledger")) {
       lost += l.path("lost").asInt();
@@ -119,9 +129,22 @@ public final class ChaosReports {
           .forEach(
               at ->
                   assertThat(at.asDouble())
-                      .as("lost by %s: acknowledged while the link was slow", l.path("probe"))
-                      .isBetween(0.0, crashAfterCap + 0.5));
+                      .as("lost by %s: acknowledged %s", l.path("probe"), when)
+                      .isBetween(from, to));
     }
-    assertThat(lost).as("async: what the replicas lacked at the crash is lost%n%s", r).isPositive();
+    return lost;
+  }
+
+  /** Waits (30 s at most) until the leader names a synchronous standby. */
+  public static void awaitSynchronousStandby(io.madbase.driver.StackLifecycle d) {
+    org.awaitility.Awaitility.await("a synchronous standby")
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(
+            () ->
+                d.observer()
+                    .leader()
+                    .flatMap(m -> d.observer().patroni(m).node())
+                    .map(n -> n.replication().stream().anyMatch(x -> "sync".equals(x.syncState())))
+                    .orElse(false));
   }
 }

@@ -165,16 +165,7 @@ class DockerPartitionIT {
     double demoted = phases.get("primary_demoted").path("at_seconds").asDouble();
     assertThat(demoted).as("the cut-off primary demotes itself%n%s", r).isBetween(1.0, 15.0);
     assertThat(phases.get("new_leader_key").path("at_seconds").asDouble()).isGreaterThan(demoted);
-    int lost = 0;
-    for (JsonNode l : rep.path("ledger")) {
-      lost += l.path("lost").asInt();
-      l.path("lost_acked_at_seconds")
-          .forEach(
-              at ->
-                  assertThat(at.asDouble())
-                      .as("lost by %s: acknowledged by the cut-off primary", l.path("probe"))
-                      .isBetween(-0.5, demoted + 0.5));
-    }
+    int lost = ChaosReports.lostAckedBetween(rep, -0.5, demoted + 0.5, "by the cut-off primary");
     assertThat(lost)
         .as("async: the cut-off primary's acknowledged writes are lost%n%s", r)
         .isPositive();
@@ -189,18 +180,7 @@ class DockerPartitionIT {
     }
     try {
       try (DockerDriver d = attach()) {
-        Awaitility.await("a synchronous standby")
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    d.observer()
-                        .leader()
-                        .flatMap(m -> d.observer().patroni(m).node())
-                        .map(
-                            n ->
-                                n.replication().stream()
-                                    .anyMatch(x -> "sync".equals(x.syncState())))
-                        .orElse(false));
+        ChaosReports.awaitSynchronousStandby(d);
       }
       CliRun sync = chaos("partition-primary");
       JsonNode s = ChaosReports.newest(reports, "partition-primary");
