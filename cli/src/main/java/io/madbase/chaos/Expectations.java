@@ -44,46 +44,16 @@ public final class Expectations {
       this(action, target, oldLeader, oldRedisMaster, nanos, null, 0, false, null);
     }
 
-    public Fault(
-        Action action,
-        String target,
-        String oldLeader,
-        String oldRedisMaster,
-        long nanos,
-        Duration duration,
-        int etcdDown) {
-      this(action, target, oldLeader, oldRedisMaster, nanos, duration, etcdDown, false, null);
+    /** The same fault, lasting {@code d} (a freeze, a partition with a duration). */
+    public Fault withDuration(Duration d) {
+      return new Fault(
+          action, target, oldLeader, oldRedisMaster, nanos, d, etcdDown, selfRestarting, cut);
     }
 
-    public Fault(
-        Action action,
-        String target,
-        String oldLeader,
-        String oldRedisMaster,
-        long nanos,
-        Duration duration,
-        int etcdDown,
-        boolean selfRestarting) {
-      this(
-          action,
-          target,
-          oldLeader,
-          oldRedisMaster,
-          nanos,
-          duration,
-          etcdDown,
-          selfRestarting,
-          null);
-    }
-
-    public Fault(
-        Action action,
-        String target,
-        String oldLeader,
-        String oldRedisMaster,
-        long nanos,
-        Duration duration) {
-      this(action, target, oldLeader, oldRedisMaster, nanos, duration, 0);
+    /** The same fault, with {@code n} etcd members down (crash_etcd_member, restart_faulted). */
+    public Fault withEtcdDown(int n) {
+      return new Fault(
+          action, target, oldLeader, oldRedisMaster, nanos, duration, n, selfRestarting, cut);
     }
 
     /**

@@ -81,7 +81,8 @@ class TimelineAnalysisTest {
     ev(fault + 5.4, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
     ev(fault + 5.6, "haproxy", Event.HAPROXY_PRIMARY, "", "");
     var crash =
-        new Expectations.Fault(Action.CRASH_ETCD_MEMBER, "e1 e2", "pg1", "r1", s(fault), null, 2);
+        new Expectations.Fault(Action.CRASH_ETCD_MEMBER, "e1 e2", "pg1", "r1", s(fault))
+            .withEtcdDown(2);
     Map<String, Optional<Long>> p = phases(crash, "gateway_writer");
     assertThat(p).containsOnlyKeys("etcd_no_leader", "primary_demoted", "haproxy_no_primary");
     assertThat(p.get("primary_demoted")).contains(s(fault + 5.4));
@@ -95,7 +96,8 @@ class TimelineAnalysisTest {
     // held through the outage, served once a primary is back
     op("gateway_writer", 7, fault + 6, restart + 2.5, Op.Outcome.OK, 9);
     var back =
-        new Expectations.Fault(Action.RESTART_FAULTED, "e1 e2", "pg1", "r1", s(restart), null, 2);
+        new Expectations.Fault(Action.RESTART_FAULTED, "e1 e2", "pg1", "r1", s(restart))
+            .withEtcdDown(2);
     p = phases(back, "gateway_writer");
     assertThat(p.get("etcd_quorum_back")).contains(s(restart + 1.6));
     assertThat(p.get("primary_writable_again")).contains(s(restart + 1.8));
@@ -107,13 +109,16 @@ class TimelineAnalysisTest {
   void withFailsafeModeLosingEtcdsMajorityExpectsWritesToGoOn() {
     StackSpec failsafe = StackSpec.defaults().withFailsafeMode(true);
     var crash =
-        new Expectations.Fault(Action.CRASH_ETCD_MEMBER, "e1 e2", "pg1", "r1", s(1), null, 2);
+        new Expectations.Fault(Action.CRASH_ETCD_MEMBER, "e1 e2", "pg1", "r1", s(1))
+            .withEtcdDown(2);
     Map<String, Optional<Long>> p = phases(crash, failsafe, "gateway_writer");
     assertThat(p).containsOnlyKeys("etcd_no_leader", "first_write_gateway");
-    var back = new Expectations.Fault(Action.RESTART_FAULTED, "e1 e2", "pg1", "r1", s(9), null, 2);
+    var back =
+        new Expectations.Fault(Action.RESTART_FAULTED, "e1 e2", "pg1", "r1", s(9)).withEtcdDown(2);
     assertThat(phases(back, failsafe, "gateway_writer")).containsOnlyKeys("etcd_quorum_back");
     // one member of three down is no loss of quorum: the old expectations hold
-    var one = new Expectations.Fault(Action.CRASH_ETCD_MEMBER, "e1", "pg1", "r1", s(1), null, 1);
+    var one =
+        new Expectations.Fault(Action.CRASH_ETCD_MEMBER, "e1", "pg1", "r1", s(1)).withEtcdDown(1);
     assertThat(phases(one, "gateway_writer")).containsKeys("member_down", "etcd_leader");
   }
 
@@ -262,8 +267,8 @@ class TimelineAnalysisTest {
     ev(fault + 37.1, "patroni", Event.PATRONI_ROLE, "pg1", "replica/running");
 
     var f =
-        new Expectations.Fault(
-            Action.FREEZE_NODE, "pg1", "pg1", "r1", s(fault), java.time.Duration.ofSeconds(35));
+        new Expectations.Fault(Action.FREEZE_NODE, "pg1", "pg1", "r1", s(fault))
+            .withDuration(java.time.Duration.ofSeconds(35));
     List<PhaseSpec> specs =
         Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>(List.of()));
     assertThat(specs).allMatch(PhaseSpec::required);
@@ -290,8 +295,8 @@ class TimelineAnalysisTest {
     ev(4.0, "madbase", Event.THAWED, "pg1", "resumed (SIGCONT)");
     op("haproxy_writer", 9, 3.9, 5.5, Op.Outcome.OK, 0);
     var f =
-        new Expectations.Fault(
-            Action.FREEZE_NODE, "pg1", "pg1", "r1", s(1), java.time.Duration.ofSeconds(3));
+        new Expectations.Fault(Action.FREEZE_NODE, "pg1", "pg1", "r1", s(1))
+            .withDuration(java.time.Duration.ofSeconds(3));
     List<PhaseSpec> specs =
         Expectations.phases(
             f, StackSpec.defaults(), new LinkedHashSet<>(List.of("haproxy_writer")));
@@ -309,8 +314,8 @@ class TimelineAnalysisTest {
   @Test
   void aFreezeAboutAsLongAsTheLeaseMakesTheFailoverPhasesOptional() {
     var f =
-        new Expectations.Fault(
-            Action.FREEZE_NODE, "pg1", "pg1", "r1", 0, java.time.Duration.ofSeconds(9));
+        new Expectations.Fault(Action.FREEZE_NODE, "pg1", "pg1", "r1", 0)
+            .withDuration(java.time.Duration.ofSeconds(9));
     List<PhaseSpec> specs =
         Expectations.phases(f, StackSpec.defaults(), new LinkedHashSet<>(List.of()));
     assertThat(specs)
