@@ -45,8 +45,9 @@ body=$(mktemp)
   echo "$driver driver, fast profile, a fresh stack per setting. throttle-replication caps what the"
   echo "leader sends to the other postgres nodes at 32kbit (4 kB/s) while the gateway_writer and"
   echo "haproxy_writer probes write every 100 ms, then crashes the leader 20 s later. \"Lag\" is the"
-  echo "largest distance a replica was reported behind (the watcher reports it when it crosses 64 KiB,"
-  echo "256 KiB, ...: a lower bound). \"Write unavailability\" is the gateway_writer's longest gap"
+  echo "largest distance a replica was reported behind before the crash (the watcher reports it when"
+  echo "it crosses 64 KiB, 256 KiB, ...: a lower bound; with synchronous_mode on it is the replica that"
+  echo "is not the synchronous standby). \"Write unavailability\" is the gateway_writer's longest gap"
   echo "between two successful writes; \"gateway write p50\" its median latency over the whole run."
   echo "Median (min-max) over the runs."
   echo
@@ -60,8 +61,10 @@ reports = sorted(glob.glob(f"{root}/*-x*/run-*/report.json")) or sorted(glob.glo
 lag, lost, gap, p50, failed = [], [], [], [], []
 for f in reports:
     r = json.load(open(f))
+    crash = next(f["at_seconds"] for f in r["faults"] if f["action"] == "crash_node")
     lags = [int(e["detail"].split(" ")[0]) for e in r["events"]
-            if e["kind"] == "replication_lag" and not e["detail"].startswith("caught up")]
+            if e["kind"] == "replication_lag" and not e["detail"].startswith("caught up")
+            and e["at_seconds"] < crash]
     lag.append(max(lags) / 1000 if lags else 0)
     lost.append(sum(l["lost"] for l in r["ledger"]))
     probes = {p["probe"]: p for p in r["probes"]}

@@ -35,8 +35,8 @@ public final class PatroniWatcher extends Watcher {
   @Override
   protected void poll() {
     List<String> primaries = new ArrayList<>();
-    Map<String, Long> received = new HashMap<>();
-    long leaderWal = -1;
+    Map<String, PatroniClient.NodeState> replicas = new HashMap<>();
+    PatroniClient.NodeState leader = null;
     for (var e : clients.entrySet()) {
       Optional<PatroniClient.NodeState> st = e.getValue().node();
       // Patroni 3 says a replica is "running", 4 that it is "streaming"
@@ -44,9 +44,9 @@ public final class PatroniWatcher extends Watcher {
           && List.of("running", "streaming").contains(st.get().state())
           && st.get().xlogLocation() > 0) {
         if (st.get().leader()) {
-          leaderWal = st.get().xlogLocation();
+          leader = st.get();
         } else {
-          received.put(e.getKey().name(), st.get().xlogLocation());
+          replicas.put(e.getKey().name(), st.get());
         }
       }
       String now =
@@ -71,9 +71,14 @@ public final class PatroniWatcher extends Watcher {
       emit("patroni", Event.SPLIT_BRAIN_END, String.join(",", primaries), "one primary again");
     }
     splitBrain = both;
-    if (!both && leaderWal > 0) {
-      for (var r : received.entrySet()) {
-        replicationLag(r.getKey(), Math.max(0, leaderWal - r.getValue()));
+    if (!both && leader != null) {
+      for (var r : replicas.entrySet()) {
+        // positions on another timeline (a replica not yet following a new leader, an old leader
+        // rejoining) are not distances
+        if (r.getValue().timeline() == leader.timeline()) {
+          replicationLag(
+              r.getKey(), Math.max(0, leader.xlogLocation() - r.getValue().xlogLocation()));
+        }
       }
     }
   }
