@@ -136,6 +136,15 @@ class ChaosIT {
     assertThat(s.exitCode()).as("stack left healthy:%n%s", s).isZero();
   }
 
+  /** pg1's Patroni REST API, with the stack's credentials (for PATCH /config). */
+  static io.madbase.observe.PatroniClient patroni() throws IOException {
+    return new io.madbase.observe.PatroniClient(
+        "127.0.7.1",
+        8008,
+        Duration.ofSeconds(2),
+        io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE)).patroniApi());
+  }
+
   /** A chaos run and the checks of its report. */
   interface ChaosRun {
     void run() throws IOException;
@@ -146,13 +155,7 @@ class ChaosIT {
    * awaited), and turns it off again however {@code run} ends.
    */
   static void withSynchronousMode(ChaosRun run) throws IOException {
-    var patroni =
-        new io.madbase.observe.PatroniClient(
-            "127.0.7.1",
-            8008,
-            Duration.ofSeconds(2),
-            io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE))
-                .patroniApi());
+    var patroni = patroni();
     assertThat(patroni.patchConfig("{\"synchronous_mode\": true}").ok()).isTrue();
     try {
       try (LocalDriver d = LocalDriver.attach(state)) {
@@ -397,13 +400,7 @@ class ChaosIT {
     assertHealthy();
 
     // the same outage with Patroni's failsafe mode on (PATCH /config, as an operator would)
-    var patroni =
-        new io.madbase.observe.PatroniClient(
-            "127.0.7.1",
-            8008,
-            Duration.ofSeconds(2),
-            io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE))
-                .patroniApi());
+    var patroni = patroni();
     assertThat(patroni.patchConfig("{\"failsafe_mode\": true}").ok()).isTrue();
     try {
       org.awaitility.Awaitility.await()

@@ -537,15 +537,7 @@ class ScenarioLoaderTest {
   void dryRunPrintsThePlanAndPredictedBoundsFromTheStacksSettings() throws Exception {
     Path spec = dir.resolve("madbase.yaml");
     Files.writeString(spec, "failover:\n  profile: patroni-defaults\n");
-    CliRun r =
-        CliRun.run(
-            "chaos",
-            "kill-primary",
-            "--dry-run",
-            "-f",
-            spec.toString(),
-            "--state-dir",
-            dir.resolve("none").toString());
+    CliRun r = dryRun("kill-primary", spec);
     assertThat(r.exitCode()).as(r.toString()).isZero();
     // patroni-defaults: ttl 30, loop_wait 10 -> the key expires 20-30.5 s after a crash
     assertThat(r.out())
@@ -655,28 +647,12 @@ class ScenarioLoaderTest {
     Files.writeString(async, "postgres:\n  synchronous_mode: \"off\"\n");
     Path sync = dir.resolve("sync-t.yaml");
     Files.writeString(sync, "postgres:\n  synchronous_mode: \"on\"\n");
-    CliRun a =
-        CliRun.run(
-            "chaos",
-            "throttle-replication",
-            "--dry-run",
-            "-f",
-            async.toString(),
-            "--state-dir",
-            dir.resolve("none").toString());
+    CliRun a = dryRun("throttle-replication", async);
     assertThat(a.exitCode()).as(a.toString()).isZero();
     assertThat(a.out())
         .contains("throttle target leader to postgres at 32kbit")
         .contains("piles up as replication lag, and a failover before the replicas catch up");
-    CliRun s =
-        CliRun.run(
-            "chaos",
-            "throttle-replication",
-            "--dry-run",
-            "-f",
-            sync.toString(),
-            "--state-dir",
-            dir.resolve("none").toString());
+    CliRun s = dryRun("throttle-replication", sync);
     assertThat(s.out())
         .contains("PostgreSQL: none (synchronous_mode on: each commit waits until the synchronous");
   }
@@ -699,44 +675,20 @@ class ScenarioLoaderTest {
     Files.writeString(async, "postgres:\n  synchronous_mode: \"off\"\n");
     Path sync = dir.resolve("sync.yaml");
     Files.writeString(sync, "postgres:\n  synchronous_mode: strict\n");
-    CliRun a =
-        CliRun.run(
-            "chaos",
-            "partition-primary",
-            "--dry-run",
-            "-f",
-            async.toString(),
-            "--state-dir",
-            dir.resolve("none").toString());
+    CliRun a = dryRun("partition-primary", async);
     assertThat(a.exitCode()).as(a.toString()).isZero();
     assertThat(a.out())
         .contains("partition target leader from etcd, postgres for 30s")
         .contains("cut-off primary demotes itself             4.0-10.0 s")
         .contains("acknowledged writes at risk: PostgreSQL: every write the cut-off primary");
-    CliRun s =
-        CliRun.run(
-            "chaos",
-            "partition-primary",
-            "--dry-run",
-            "-f",
-            sync.toString(),
-            "--state-dir",
-            dir.resolve("none").toString());
+    CliRun s = dryRun("partition-primary", sync);
     assertThat(s.out())
         .contains("data safety: synchronous_mode strict")
         .contains("acknowledged writes at risk: PostgreSQL: none (synchronous_mode strict");
     Path minReplicas = dir.resolve("redis.yaml");
     Files.writeString(
         minReplicas, "redis:\n  min_replicas_to_write: 1\n  min_replicas_max_lag: 3s\n");
-    CliRun r =
-        CliRun.run(
-            "chaos",
-            "isolate-sentinel-master",
-            "--dry-run",
-            "-f",
-            minReplicas.toString(),
-            "--state-dir",
-            dir.resolve("none").toString());
+    CliRun r = dryRun("isolate-sentinel-master", minReplicas);
     assertThat(r.out())
         .contains("cut-off master refuses writes (NOREPLICAS) 2.0-5.0 s")
         .contains("up to min-replicas-max-lag (3 s) + 1 s after the cut");
@@ -759,5 +711,17 @@ class ScenarioLoaderTest {
           .isNotBlank()
           .isEqualTo(ScenarioLoader.firstSentence(ScenarioLoader.load(name).spec().description()));
     }
+  }
+
+  /** {@code madbase chaos <scenario> --dry-run} on the stack spec {@code spec}, no stack needed. */
+  private CliRun dryRun(String scenario, Path spec) {
+    return CliRun.run(
+        "chaos",
+        scenario,
+        "--dry-run",
+        "-f",
+        spec.toString(),
+        "--state-dir",
+        dir.resolve("none").toString());
   }
 }
