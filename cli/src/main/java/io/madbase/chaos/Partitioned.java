@@ -158,10 +158,11 @@ final class Partitioned {
         f,
         t,
         probes,
-        Expectations.lease(t),
-        true,
-        true,
-        electionWaits ? PostgresFaults.FROZEN_MEMBER_WAIT : 0);
+        new PostgresFaults.Failover(
+            Expectations.lease(t),
+            true,
+            true,
+            electionWaits ? PostgresFaults.FROZEN_MEMBER_WAIT : 0));
     Expectations.strictWaitsForAStandby(out, spec);
     if (f.duration() != null) {
       double d = f.duration().toMillis() / 1000.0;

@@ -58,19 +58,29 @@ final class PostgresFaults {
   }
 
   /**
-   * The leader's key goes ({@code keyGone}), another node takes it and promotes itself, HAProxy
-   * routes to it and the clients' writes go through again. {@code required} false: the phases may
-   * not come at all (a freeze about as long as the lease).
+   * How a failover goes.
+   *
+   * @param keyGone when the old leader's key goes
+   * @param keyGoneRequired false: the key may be taken over without being seen gone (a crash)
+   * @param required false: the phases may not come at all (a freeze about as long as the lease)
+   * @param electionWait seconds the election waits for a member that does not answer (0: none)
+   */
+  record Failover(Bound keyGone, boolean keyGoneRequired, boolean required, double electionWait) {}
+
+  /**
+   * The leader's key goes, another node takes it and promotes itself, HAProxy routes to it and the
+   * clients' writes go through again.
    */
   static void failover(
       List<PhaseSpec> out,
       Expectations.Fault f,
       FailoverTiming t,
       Set<String> probes,
-      Bound keyGone,
-      boolean keyGoneRequired,
-      boolean required,
-      double electionWait) {
+      Failover how) {
+    Bound keyGone = how.keyGone();
+    boolean keyGoneRequired = how.keyGoneRequired();
+    boolean required = how.required();
+    double electionWait = how.electionWait();
     double loop = t.patroni().loopWait();
     out.add(
         new PhaseSpec(
@@ -237,7 +247,7 @@ final class PostgresFaults {
     boolean failsOver = d > lease.max() + 1;
     boolean keepsLead = d < lease.min() - 0.5;
     if (!keepsLead) {
-      failover(out, f, t, probes, lease, true, failsOver, FROZEN_MEMBER_WAIT);
+      failover(out, f, t, probes, new Failover(lease, true, failsOver, FROZEN_MEMBER_WAIT));
     }
     out.add(resumedPhase);
     if (failsOver) {
@@ -399,7 +409,7 @@ final class PostgresFaults {
                 0,
                 loop + 3,
                 "clean demotion: Patroni stops postgres, then releases the key (within loop_wait + shutdown)");
-    failover(out, f, t, probes, keyGone, crash, true, 0);
+    failover(out, f, t, probes, new Failover(keyGone, crash, true, 0));
     Expectations.strictWaitsForAStandby(out, spec);
   }
 
