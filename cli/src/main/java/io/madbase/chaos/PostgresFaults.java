@@ -285,27 +285,12 @@ final class PostgresFaults {
                   "postgres restarted as a replica of the new primary (pg_rewind first if its WAL went further)")));
     } else {
       out.add(
-          new PhaseSpec(
+          backAs(
               "back_in_cluster",
+              f,
+              resumed,
               "frozen node running again",
-              "Patroni REST",
-              true,
-              o ->
-                  resumed
-                      .apply(o)
-                      .flatMap(
-                          r ->
-                              lastRole(o, f.target(), r)
-                                  .filter(x -> x.endsWith("/running"))
-                                  .map(x -> r)
-                                  .or(
-                                      () ->
-                                          o.firstEventAfter(
-                                              r,
-                                              Event.PATRONI_ROLE,
-                                              e ->
-                                                  e.subject().equals(f.target())
-                                                      && e.detail().endsWith("/running")))),
+              role -> role.endsWith("/running"),
               new Bound(d, d + loop + 20, "it keeps its key, or rejoins as a replica")));
       if (keepsLead) {
         Expectations.writes(
@@ -330,8 +315,19 @@ final class PostgresFaults {
       String label,
       String role,
       Bound bound) {
+    return backAs("rejoined", f, resumed, label, role::equals, bound);
+  }
+
+  /** The same, phase {@code id}, for any role {@code matches} accepts. */
+  static PhaseSpec backAs(
+      String id,
+      Expectations.Fault f,
+      Function<Observed, Optional<Long>> resumed,
+      String label,
+      java.util.function.Predicate<String> matches,
+      Bound bound) {
     return new PhaseSpec(
-        "rejoined",
+        id,
         label,
         "Patroni REST",
         true,
@@ -341,7 +337,7 @@ final class PostgresFaults {
                 .flatMap(
                     r ->
                         lastRole(o, f.target(), r)
-                            .filter(role::equals)
+                            .filter(matches)
                             .map(x -> r)
                             .or(
                                 () ->
@@ -350,7 +346,7 @@ final class PostgresFaults {
                                         Event.PATRONI_ROLE,
                                         e ->
                                             e.subject().equals(f.target())
-                                                && e.detail().equals(role)))),
+                                                && matches.test(e.detail())))),
         bound);
   }
 

@@ -519,24 +519,8 @@ class ChaosIT {
     whole();
     CliRun r = chaos("isolate-sentinel-master");
     remember();
-    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-    JsonNode rep = report("isolate-sentinel-master");
-    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
-    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
-    double moved = phases.get("first_redis_write").path("at_seconds").asDouble();
-    assertThat(moved).as("the client reaches the new master after the heal").isGreaterThan(30.0);
-    JsonNode ledger = rep.path("ledger").get(0);
-    assertThat(ledger.path("probe").asText()).isEqualTo("redis_writer");
-    assertThat(ledger.path("lost").asInt()).as(r.toString()).isGreaterThan(100);
-    ledger
-        .path("lost_acked_at_seconds")
-        .forEach(at -> assertThat(at.asDouble()).isBetween(0.0, moved));
-    assertThat(
-            byId(rep.path("slos"), "name")
-                .get("lost_acknowledged_writes")
-                .path("passed")
-                .asBoolean())
-        .isFalse();
+    ChaosReports.assertCutOffRedisMasterLostWhatItTookAfterTheCut(
+        r, report("isolate-sentinel-master"));
     assertHealthy();
   }
 

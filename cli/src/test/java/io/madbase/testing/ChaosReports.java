@@ -147,4 +147,53 @@ public final class ChaosReports {
                     .map(n -> n.replication().stream().anyMatch(x -> "sync".equals(x.syncState())))
                     .orElse(false));
   }
+
+  /**
+   * An isolate-sentinel-master run judged by its ledger: the client reached the new master only
+   * after the heal (30 s), the cut-off master lost more than 100 acknowledged writes, every one of
+   * them acknowledged between the cut and then, and the lost-writes SLO failed.
+   *
+   * @return when the client first wrote to the new master, seconds after the cut
+   */
+  public static double assertCutOffRedisMasterLostWhatItTookAfterTheCut(CliRun r, JsonNode rep) {
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
+    Map<String, JsonNode> phases = byId(rep.path("phases"), "id");
+    double moved = phases.get("first_redis_write").path("at_seconds").asDouble();
+    assertThat(moved).as("the client reaches the new master after the heal").isGreaterThan(30.0);
+    JsonNode ledger = rep.path("ledger").get(0);
+    assertThat(ledger.path("probe").asText()).isEqualTo("redis_writer");
+    assertThat(ledger.path("lost").asInt()).as(r.toString()).isGreaterThan(100);
+    lostAckedBetween(rep, 0.0, moved, "by the cut-off master");
+    assertThat(
+            byId(rep.path("slos"), "name")
+                .get("lost_acknowledged_writes")
+                .path("passed")
+                .asBoolean())
+        .isFalse();
+    return moved;
+  }
+
+  /**
+   * {@code madbase chaos run <scenario>} in a JVM of its own, its output in {@code out}: a run a
+   * test can kill with SIGKILL (no shutdown hook, no rollback) to see what it leaves behind.
+   */
+  public static Process startRun(Path scenario, Path state, Path reports, Path out)
+      throws IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.madbase.cli.Main",
+            "chaos",
+            "run",
+            scenario.toString(),
+            "--state-dir",
+            state.toString(),
+            "--report-dir",
+            reports.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(out.toFile())
+        .start();
+  }
 }

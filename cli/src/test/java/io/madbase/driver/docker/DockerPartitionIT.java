@@ -216,28 +216,16 @@ class DockerPartitionIT {
   void aCutOffRedisMasterContainerLosesEveryWriteItAcknowledgedAfterTheCut() throws IOException {
     awaitHealthy();
     CliRun r = chaos("isolate-sentinel-master");
-    assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
     JsonNode rep = ChaosReports.newest(reports, "isolate-sentinel-master");
     assertThat(rep.path("stack").path("driver").asText()).isEqualTo("docker");
-    assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
-    Map<String, JsonNode> phases = ChaosReports.byId(rep.path("phases"), "id");
-    assertThat(phases.get("new_redis_master").path("at_seconds").asDouble())
+    assertThat(
+            ChaosReports.byId(rep.path("phases"), "id")
+                .get("new_redis_master")
+                .path("at_seconds")
+                .asDouble())
         .as("the Sentinels promote a replica while the master is cut off")
         .isLessThan(30.0);
-    double moved = phases.get("first_redis_write").path("at_seconds").asDouble();
-    assertThat(moved).as("the client reaches the new master after the heal").isGreaterThan(30.0);
-    JsonNode ledger = rep.path("ledger").get(0);
-    assertThat(ledger.path("probe").asText()).isEqualTo("redis_writer");
-    assertThat(ledger.path("lost").asInt()).as(r.toString()).isGreaterThan(100);
-    ledger
-        .path("lost_acked_at_seconds")
-        .forEach(at -> assertThat(at.asDouble()).isBetween(0.0, moved));
-    assertThat(
-            ChaosReports.byId(rep.path("slos"), "name")
-                .get("lost_acknowledged_writes")
-                .path("passed")
-                .asBoolean())
-        .isFalse();
+    ChaosReports.assertCutOffRedisMasterLostWhatItTookAfterTheCut(r, rep);
   }
 
   /**
@@ -290,22 +278,7 @@ class DockerPartitionIT {
             timeout: 5m
         """);
     Path out = dir.resolve("killed-run.log");
-    Process run =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.madbase.cli.Main",
-                "chaos",
-                "run",
-                scenario.toString(),
-                "--state-dir",
-                state.toString(),
-                "--report-dir",
-                dir.resolve("reports").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
+    Process run = ChaosReports.startRun(scenario, state, dir.resolve("reports"), out);
     try (DockerDriver d = attach()) {
       String leader = d.observer().leader().orElseThrow().name();
       Awaitility.await("the run's partition in force")

@@ -11,6 +11,7 @@ import io.madbase.driver.Progress;
 import io.madbase.observe.StackObserver;
 import io.madbase.stack.Member;
 import io.madbase.stack.Role;
+import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
 import java.net.InetSocketAddress;
@@ -447,22 +448,7 @@ class LocalDriverIT {
     // a chaos run in a JVM of its own, killed with SIGKILL while its partition is in force: no
     // shutdown hook, no rollback
     Path out = dir.resolve("killed-run.log");
-    Process run =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.madbase.cli.Main",
-                "chaos",
-                "run",
-                scenario.toString(),
-                "--state-dir",
-                state.toString(),
-                "--report-dir",
-                dir.resolve("reports").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
+    Process run = ChaosReports.startRun(scenario, state, dir.resolve("reports"), out);
     try (LocalDriver d = LocalDriver.attach(state)) {
       org.awaitility.Awaitility.await("the run's partition in force")
           .atMost(Duration.ofSeconds(90))
