@@ -99,10 +99,15 @@ class RedisSentinelTest {
    * Whether the node says it is a master now. Sentinel disconnects the clients of the node it
    * promotes, so a ROLE asked at that moment may see its connection closed: that is "not yet".
    */
+  /**
+   * Whether {@code node} says it is a master; false while it cannot answer. A Sentinel promoting a
+   * replica ends its clients' connections (CLIENT KILL TYPE normal), so a ROLE in flight then is
+   * reset, not answered.
+   */
   private static boolean isMaster(io.madbase.testkit.RedisServer node) {
     try {
       return node.command("ROLE") instanceof java.util.List<?> l && "master".equals(l.get(0));
-    } catch (java.io.UncheckedIOException e) {
+    } catch (io.lettuce.core.RedisException e) {
       return false;
     }
   }
