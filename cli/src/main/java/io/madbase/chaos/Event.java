@@ -26,6 +26,13 @@ public record Event(long nanos, String source, String kind, String subject, Stri
    */
   public static final String REPLICATION_LAG = "replication_lag";
 
+  /**
+   * No node holds the leader key and every replica that answers is further behind the last leader
+   * position than {@code maximum_lag_on_failover}: Patroni promotes none of them (the detail says
+   * how far each is).
+   */
+  public static final String NO_PROMOTABLE_REPLICA = "no_promotable_replica";
+
   public static final String SPLIT_BRAIN_END = "split_brain_end";
   public static final String THAWED = "thawed";
   public static final String HEALED = "healed";

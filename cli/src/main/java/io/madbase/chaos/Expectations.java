@@ -163,7 +163,11 @@ public final class Expectations {
                       + " link shows as slower commits, not as replicas behind)"
                   : "PostgreSQL: none while the leader lives; what it writes beyond the cap piles"
                       + " up as replication lag, and a failover before the replicas catch up loses"
-                      + " that much (asynchronous replication)");
+                      + " that much (asynchronous replication). A replica more than"
+                      + " maximum_lag_on_failover ("
+                      + ds.maximumLagOnFailover()
+                      + " B) behind is not promoted: when every one is, no failover comes and"
+                      + " writes wait for the old leader");
         }
         if (role.equals(Optional.of(io.madbase.stack.Role.REDIS))) {
           return Optional.of(

@@ -74,6 +74,9 @@ final class RunAnalysis {
     }
     io.madbase.stack.DataSafety safety = io.madbase.stack.DataSafety.of(spec);
     run.ledger().forEach(l -> lostInTheReplicationWindow(l, safety).ifPresent(allNotes::add));
+    if (!timeline.recovered()) {
+      noPromotableReplica(run.events()).ifPresent(allNotes::add);
+    }
     List<RunResult.TimedEvent> timed =
         run.events().all().stream()
             .map(
@@ -108,6 +111,24 @@ final class RunAnalysis {
         RunClock.seconds(run.clock().now()),
         run.ops().all().stream().sorted(Comparator.comparingLong(Op::intendedNanos)).toList(),
         load);
+  }
+
+  /**
+   * Why a run whose leader failed did not recover, when the Patroni watcher saw the reason: every
+   * replica too far behind to be promoted.
+   */
+  static Optional<String> noPromotableReplica(EventLog events) {
+    return events.all().stream()
+        .filter(e -> e.kind().equals(Event.NO_PROMOTABLE_REPLICA))
+        .findFirst()
+        .map(
+            e ->
+                "no failover: "
+                    + e.detail()
+                    + ". Patroni leaves the cluster without a primary rather than lose the writes"
+                    + " the replicas lack, until one of them catches up or the old leader comes"
+                    + " back; a larger postgres.maximum_lag_on_failover trades those writes for a"
+                    + " failover");
   }
 
   /**

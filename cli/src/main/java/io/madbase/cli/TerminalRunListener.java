@@ -16,6 +16,8 @@ final class TerminalRunListener implements RunListener {
           Event.LEADER_KEY_SET,
           Event.PATRONI_ROLE,
           Event.SPLIT_BRAIN,
+          Event.REPLICATION_LAG,
+          Event.NO_PROMOTABLE_REPLICA,
           Event.HAPROXY_PRIMARY,
           Event.SENTINEL_MASTER,
           Event.PROCESS_EXITED,

@@ -651,7 +651,8 @@ class ScenarioLoaderTest {
     assertThat(a.exitCode()).as(a.toString()).isZero();
     assertThat(a.out())
         .contains("throttle target leader to postgres at 32kbit")
-        .contains("piles up as replication lag, and a failover before the replicas catch up");
+        .contains("piles up as replication lag, and a failover before the replicas catch up")
+        .contains("more than maximum_lag_on_failover (1048576 B) behind is not promoted");
     CliRun s = dryRun("throttle-replication", sync);
     assertThat(s.out())
         .contains("PostgreSQL: none (synchronous_mode on: each commit waits until the synchronous");

@@ -32,6 +32,40 @@ public final class ChaosReports {
     }
   }
 
+  /** A step of a test: a chaos run and the checks of its report. */
+  public interface Step {
+    void run() throws IOException;
+  }
+
+  /** Where a test finds a Patroni REST API to change the cluster's dynamic configuration. */
+  public interface PatroniApi {
+    io.madbase.observe.PatroniClient get() throws IOException;
+  }
+
+  /**
+   * A maximum_lag_on_failover far above what the probes write in a run (64 MiB): with it a replica
+   * behind a slow link is always promoted, and the ledger counts what it lacked.
+   */
+  public static final String PROMOTE_ANY_LAG = "{\"maximum_lag_on_failover\": 67108864}";
+
+  /** The maximum_lag_on_failover madbase renders by default (1 MiB). */
+  public static final String DEFAULT_LAG = "{\"maximum_lag_on_failover\": 1048576}";
+
+  /**
+   * Runs {@code step} with Patroni's dynamic configuration patched by {@code json} ({@code PATCH
+   * /config}; every node takes it within a loop_wait), and patches {@code restore} back however the
+   * step ends, through a node {@code api} finds then.
+   */
+  public static void withPatroniConfig(PatroniApi api, String json, String restore, Step step)
+      throws IOException {
+    assertThat(api.get().patchConfig(json).ok()).as("PATCH /config %s", json).isTrue();
+    try {
+      step.run();
+    } finally {
+      assertThat(api.get().patchConfig(restore).ok()).as("PATCH /config %s", restore).isTrue();
+    }
+  }
+
   public static Map<String, JsonNode> byId(JsonNode array, String key) {
     Map<String, JsonNode> m = new HashMap<>();
     array.forEach(n -> m.put(n.path(key).asText(), n));

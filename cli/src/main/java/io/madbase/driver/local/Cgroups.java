@@ -1,8 +1,10 @@
 package io.madbase.driver.local;
 
+import io.madbase.common.Wait;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -88,31 +90,63 @@ final class Cgroups {
   }
 
   /**
-   * Removes the member directories that no process is left in, then the stack's and madbase's own
-   * if empty. A directory that still holds a process stays (rmdir refuses it).
+   * Removes the member directories once no process is left in them, then the stack's and madbase's
+   * own if empty. A process that was just stopped leaves its directory only when it has been reaped
+   * (its {@code cgroup.events} says {@code populated 0} then), so this waits up to {@code settle}
+   * for every member directory to empty. A directory that still holds a process after that stays
+   * (rmdir refuses it): the answer names it with the PIDs left in it.
    */
-  List<String> removeEmpty() {
+  List<String> removeEmpty(Duration settle) {
     List<String> kept = new java.util.ArrayList<>();
     Path stack = stackDir();
-    if (Files.isDirectory(stack)) {
-      try (Stream<Path> s = Files.list(stack)) {
-        for (Path d : s.filter(Files::isDirectory).toList()) {
-          try {
-            Files.delete(d);
-          } catch (IOException e) {
-            kept.add(d.getFileName().toString());
-          }
-        }
-      } catch (IOException e) {
-        kept.add(stack.toString());
-      }
+    if (!Files.isDirectory(stack)) {
+      return kept;
+    }
+    List<Path> members;
+    try (Stream<Path> s = Files.list(stack)) {
+      members = s.filter(Files::isDirectory).toList();
+    } catch (IOException e) {
+      return List.of(stack.toString());
+    }
+    try {
+      Wait.until(
+          "the stack's cgroups to empty",
+          settle,
+          Duration.ofMillis(50),
+          () -> {
+            List<String> busy =
+                members.stream()
+                    .filter(Cgroups::populated)
+                    .map(d -> d.getFileName().toString())
+                    .toList();
+            return busy.isEmpty() ? null : String.join(", ", busy) + " still hold processes";
+          });
+    } catch (Wait.TimedOut e) {
+      // what is still populated is named below, with its PIDs
+    }
+    for (Path d : members) {
       try {
-        Files.deleteIfExists(stack);
-        Files.deleteIfExists(stack.getParent());
+        Files.delete(d);
       } catch (IOException e) {
-        // another stack's directory is still there, or a member's
+        String member = d.getFileName().toString();
+        kept.add(member + " (PIDs " + pids(member) + ")");
       }
     }
+    try {
+      Files.deleteIfExists(stack);
+      Files.deleteIfExists(stack.getParent());
+    } catch (IOException e) {
+      // another stack's directory is still there, or a member's
+    }
     return kept;
+  }
+
+  /** Whether a process is in the directory or below it ({@code cgroup.events}). */
+  private static boolean populated(Path dir) {
+    try {
+      return Files.readAllLines(dir.resolve("cgroup.events")).contains("populated 1");
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -60,6 +60,9 @@ public final class LocalDriver implements StackLifecycle {
 
   static final String GATEWAY_MAIN = "io.madbase.cli.Main";
 
+  /** How long {@code down} lets stopped members' processes be reaped out of their cgroups. */
+  static final Duration CGROUP_SETTLE = Duration.ofSeconds(10);
+
   private final Path stateDir;
   private final StackSpec spec;
   private final String specSource;
@@ -834,7 +837,7 @@ public final class LocalDriver implements StackLifecycle {
     }
     cgroups.ifPresent(
         c -> {
-          List<String> kept = c.removeEmpty();
+          List<String> kept = c.removeEmpty(CGROUP_SETTLE);
           if (!kept.isEmpty()) {
             progress.note(
                 "cgroup directories still hold processes: "
