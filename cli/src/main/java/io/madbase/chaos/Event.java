@@ -22,7 +22,7 @@ public record Event(long nanos, String source, String kind, String subject, Stri
 
   /**
    * A replica's distance behind the leader's WAL crossed a step (64 KiB, 256 KiB, 1 MiB, ...) or
-   * fell back under the first: the detail says by how many bytes.
+   * fell back under half of its step's start: the detail says by how many bytes.
    */
   public static final String REPLICATION_LAG = "replication_lag";
 

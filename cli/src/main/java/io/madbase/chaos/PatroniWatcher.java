@@ -150,7 +150,7 @@ public final class PatroniWatcher extends Watcher {
   }
 
   private void replicationLag(String replica, long bytes) {
-    int step = lagStep(bytes);
+    int step = nextLagStep(lagStep.getOrDefault(replica, 0), bytes);
     if (step != lagStep.getOrDefault(replica, 0)) {
       lagStep.put(replica, step);
       emit(
@@ -161,6 +161,20 @@ public final class PatroniWatcher extends Watcher {
               ? "caught up: " + bytes + " bytes behind the leader"
               : bytes + " bytes behind the leader");
     }
+  }
+
+  /**
+   * The step a replica's lag is at after a poll that found it {@code bytes} behind, from step
+   * {@code was}: up as soon as it crosses a step, down only once it is under half of where its step
+   * starts, so that a distance hovering at a step's edge (as behind a slow link: the stream catches
+   * up a little between commits) is one event, not one per poll.
+   */
+  static int nextLagStep(int was, long bytes) {
+    int now = lagStep(bytes);
+    if (now < was && bytes >= (LAG_STEP_BYTES << (2 * (was - 1))) / 2) {
+      return was;
+    }
+    return now;
   }
 
   /** 0 under 64 KiB, 1 from 64 KiB, 2 from 256 KiB, 3 from 1 MiB: each step four times the last. */

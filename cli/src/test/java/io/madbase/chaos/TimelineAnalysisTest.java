@@ -590,4 +590,18 @@ class TimelineAnalysisTest {
     assertThat(PatroniWatcher.lagStep(1024 * 1024)).isEqualTo(3);
     assertThat(PatroniWatcher.lagStep(Long.MAX_VALUE)).isEqualTo(20);
   }
+
+  @Test
+  void aLagHoveringAtAStepsEdgeStaysOnItsStepUntilItHalves() {
+    assertThat(PatroniWatcher.nextLagStep(0, 66_672)).isEqualTo(1);
+    assertThat(PatroniWatcher.nextLagStep(1, 53_512)).as("just under 64 KiB").isEqualTo(1);
+    assertThat(PatroniWatcher.nextLagStep(1, 32 * 1024)).isEqualTo(1);
+    assertThat(PatroniWatcher.nextLagStep(1, 32 * 1024 - 1)).as("caught up").isZero();
+    assertThat(PatroniWatcher.nextLagStep(1, 300_000)).as("up at once").isEqualTo(2);
+    assertThat(PatroniWatcher.nextLagStep(3, 600 * 1024)).as("over half of 1 MiB").isEqualTo(3);
+    assertThat(PatroniWatcher.nextLagStep(3, 100 * 1024))
+        .as("under half: to its own step")
+        .isEqualTo(1);
+    assertThat(PatroniWatcher.nextLagStep(3, 0)).isZero();
+  }
 }
