@@ -49,16 +49,19 @@ body=$(mktemp)
   echo "it crosses 64 KiB, 256 KiB, ...: a lower bound; with synchronous_mode on it is the replica that"
   echo "is not the synchronous standby). \"Write unavailability\" is the gateway_writer's longest gap"
   echo "between two successful writes; \"gateway write p50\" its median latency over the whole run."
+  echo "\"No failover\" counts the runs where every replica was further behind than"
+  echo "maximum_lag_on_failover (1 MiB) when the leader key went (no_promotable_replica): Patroni"
+  echo "promoted none, and the writes waited for the rollback to restart the old leader."
   echo "Median (min-max) over the runs."
   echo
-  echo "| synchronous_mode | runs | lag reported (kB) | acknowledged writes lost | per run | write unavailability (s) | gateway write p50 (ms) | failed |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| synchronous_mode | runs | no failover | lag reported (kB) | acknowledged writes lost | per run | write unavailability (s) | gateway write p50 (ms) | failed |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for mode in ${SYNC:-off on}; do
     python3 - "$work/reports/$mode" "$mode" <<'PY'
 import glob, json, statistics, sys
 root, mode = sys.argv[1], sys.argv[2]
 reports = sorted(glob.glob(f"{root}/*-x*/run-*/report.json")) or sorted(glob.glob(f"{root}/*/report.json"))
-lag, lost, gap, p50, failed = [], [], [], [], []
+lag, lost, gap, p50, failed, refused = [], [], [], [], [], 0
 for f in reports:
     r = json.load(open(f))
     crash = next(f["at_seconds"] for f in r["faults"] if f["action"] == "crash_node")
@@ -71,11 +74,12 @@ for f in reports:
     gap.append(probes["gateway_writer"]["unavailability_seconds"])
     p50.append(probes["gateway_writer"]["p50_ms"])
     failed.append(sum(p["failed"] for p in r["probes"]))
+    refused += any(e["kind"] == "no_promotable_replica" for e in r["events"])
 def mmm(xs, fmt="{:.0f}"):
     if not xs: return "-"
     return f"{fmt.format(statistics.median(xs))} ({fmt.format(min(xs))}-{fmt.format(max(xs))})"
 label = mode + (" (default)" if mode == "off" else "")
-print(f"| {label} | {len(reports)} | {mmm(lag)} | {mmm(lost)} | {' '.join(str(x) for x in lost)} | {mmm(gap, '{:.1f}')} | {mmm(p50)} | {mmm(failed)} |")
+print(f"| {label} | {len(reports)} | {refused} | {mmm(lag)} | {mmm(lost)} | {' '.join(str(x) for x in lost)} | {mmm(gap, '{:.1f}')} | {mmm(p50)} | {mmm(failed)} |")
 PY
   done
 } > "$body"
