@@ -135,14 +135,6 @@ class ChaosIT {
   }
 
   /** Every probe's acknowledged writes are all there: some were made, none is lost. */
-  static void assertNothingLost(JsonNode rep) {
-    assertThat(rep.path("ledger")).as("a ledger was checked").isNotEmpty();
-    for (JsonNode l : rep.path("ledger")) {
-      assertThat(l.path("acknowledged").asInt()).as(l.path("probe").asText()).isPositive();
-      assertThat(l.path("lost").asInt()).as(l.path("probe").asText()).isZero();
-    }
-  }
-
   static void assertHealthy() {
     CliRun s = CliRun.run("status", "--state-dir", state.toString());
     assertThat(s.exitCode()).as("stack left healthy:%n%s", s).isZero();
@@ -504,12 +496,7 @@ class ChaosIT {
           assertThat(s.path("stack").path("data_safety").path("synchronous_mode").asText())
               .isEqualTo("on");
           assertThat(sync.out()).contains("synchronous_mode on");
-          s.path("ledger")
-              .forEach(
-                  l ->
-                      assertThat(l.path("lost").asInt())
-                          .as("synchronous_mode on: %s lost nothing%n%s", l.path("probe"), sync)
-                          .isZero());
+          ChaosReports.assertNothingLost(s, sync);
           assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
         });
     assertHealthy();
@@ -552,7 +539,7 @@ class ChaosIT {
     assertThat(slos.get("leader_changes").path("measured").asText()).isEqualTo("0");
     assertThat(byId(rep.path("probes"), "probe").get("gateway_writer").path("failed").asInt())
         .isZero();
-    assertNothingLost(rep);
+    ChaosReports.assertNothingLost(rep, r);
     assertHealthy();
   }
 
@@ -577,7 +564,7 @@ class ChaosIT {
     Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
     assertThat(slos.get("leader_changes").path("measured").asText()).isEqualTo("0");
     assertThat(slos.get("split_brain").path("passed").asBoolean()).isTrue();
-    assertNothingLost(rep);
+    ChaosReports.assertNothingLost(rep, r);
     assertHealthy();
   }
 
@@ -601,7 +588,7 @@ class ChaosIT {
         .isGreaterThanOrEqualTo(keyGone);
     assertThat(byId(rep.path("probes"), "probe").get("gateway_writer").path("failed").asInt())
         .isZero();
-    assertNothingLost(rep);
+    ChaosReports.assertNothingLost(rep, r);
     assertHealthy();
   }
 
@@ -699,7 +686,7 @@ class ChaosIT {
         .isBetween(0.0, 10.0);
     Map<String, JsonNode> slos = byId(rep.path("slos"), "name");
     assertThat(slos.get("leader_changes").path("measured").asText()).isEqualTo("0");
-    assertNothingLost(rep);
+    ChaosReports.assertNothingLost(rep, r);
     assertHealthy();
   }
 
@@ -751,7 +738,7 @@ class ChaosIT {
           JsonNode s = report("throttle-replication");
           assertThat(sync.out()).contains("synchronous_mode on");
           assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
-          assertNothingLost(s);
+          ChaosReports.assertNothingLost(s, sync);
         });
     assertNoCapLeft();
     assertHealthy();

@@ -643,17 +643,13 @@ class ScenarioLoaderTest {
 
   @Test
   void dryRunOfAThrottleNamesTheLinkItSlowsAndWhatASlowLinkPutsAtRisk() throws Exception {
-    Path async = dir.resolve("async-t.yaml");
-    Files.writeString(async, "postgres:\n  synchronous_mode: \"off\"\n");
-    Path sync = dir.resolve("sync-t.yaml");
-    Files.writeString(sync, "postgres:\n  synchronous_mode: \"on\"\n");
-    CliRun a = dryRun("throttle-replication", async);
+    CliRun a = dryRunWithSynchronousMode("throttle-replication", "\"off\"");
     assertThat(a.exitCode()).as(a.toString()).isZero();
     assertThat(a.out())
         .contains("throttle target leader to postgres at 32kbit")
         .contains("piles up as replication lag, and a failover before the replicas catch up")
         .contains("more than maximum_lag_on_failover (1048576 B) behind is not promoted");
-    CliRun s = dryRun("throttle-replication", sync);
+    CliRun s = dryRunWithSynchronousMode("throttle-replication", "\"on\"");
     assertThat(s.out())
         .contains("PostgreSQL: none (synchronous_mode on: each commit waits until the synchronous");
   }
@@ -672,17 +668,13 @@ class ScenarioLoaderTest {
 
   @Test
   void dryRunOfAPartitionSaysWhatItPutsAtRiskAndFollowsSynchronousMode() throws Exception {
-    Path async = dir.resolve("async.yaml");
-    Files.writeString(async, "postgres:\n  synchronous_mode: \"off\"\n");
-    Path sync = dir.resolve("sync.yaml");
-    Files.writeString(sync, "postgres:\n  synchronous_mode: strict\n");
-    CliRun a = dryRun("partition-primary", async);
+    CliRun a = dryRunWithSynchronousMode("partition-primary", "\"off\"");
     assertThat(a.exitCode()).as(a.toString()).isZero();
     assertThat(a.out())
         .contains("partition target leader from etcd, postgres for 30s")
         .contains("cut-off primary demotes itself             4.0-10.0 s")
         .contains("acknowledged writes at risk: PostgreSQL: every write the cut-off primary");
-    CliRun s = dryRun("partition-primary", sync);
+    CliRun s = dryRunWithSynchronousMode("partition-primary", "strict");
     assertThat(s.out())
         .contains("data safety: synchronous_mode strict")
         .contains("acknowledged writes at risk: PostgreSQL: none (synchronous_mode strict");
@@ -715,6 +707,15 @@ class ScenarioLoaderTest {
   }
 
   /** {@code madbase chaos <scenario> --dry-run} on the stack spec {@code spec}, no stack needed. */
+  /**
+   * A dry run on a stack whose madbase.yaml sets only postgres.synchronous_mode to {@code mode}.
+   */
+  private CliRun dryRunWithSynchronousMode(String scenario, String mode) throws Exception {
+    Path spec = Files.createTempFile(dir, "sync-", ".yaml");
+    Files.writeString(spec, "postgres:\n  synchronous_mode: " + mode + "\n");
+    return dryRun(scenario, spec);
+  }
+
   private CliRun dryRun(String scenario, Path spec) {
     return CliRun.run(
         "chaos",

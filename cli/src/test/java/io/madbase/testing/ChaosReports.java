@@ -66,6 +66,17 @@ public final class ChaosReports {
     }
   }
 
+  /** Every probe of {@code run}'s ledger acknowledged writes, and lost none of them. */
+  public static void assertNothingLost(JsonNode rep, CliRun run) {
+    assertThat(rep.path("ledger")).as("a ledger was checked%n%s", run).isNotEmpty();
+    for (JsonNode l : rep.path("ledger")) {
+      assertThat(l.path("acknowledged").asInt()).as(l.path("probe").asText()).isPositive();
+      assertThat(l.path("lost").asInt())
+          .as("%s lost nothing%n%s", l.path("probe").asText(), run)
+          .isZero();
+    }
+  }
+
   public static Map<String, JsonNode> byId(JsonNode array, String key) {
     Map<String, JsonNode> m = new HashMap<>();
     array.forEach(n -> m.put(n.path(key).asText(), n));

@@ -186,12 +186,7 @@ class DockerPartitionIT {
       JsonNode s = ChaosReports.newest(reports, "partition-primary");
       assertThat(s.path("stack").path("data_safety").path("synchronous_mode").asText())
           .isEqualTo("on");
-      s.path("ledger")
-          .forEach(
-              l ->
-                  assertThat(l.path("lost").asInt())
-                      .as("synchronous_mode on: %s lost nothing%n%s", l.path("probe"), sync)
-                      .isZero());
+      ChaosReports.assertNothingLost(s, sync);
       assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
     } finally {
       awaitHealthy();
