@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,82 +45,30 @@ class DockerDriverIT {
         discovery_interval: 5s
       """;
 
-  static Path dir;
-  static Path state;
-  static Path specFile;
-  static Path reports;
-  static DockerEngine engine;
+  static DockerTestStack stack;
 
   @BeforeAll
   static void up() {
-    engine = DockerEngine.connect();
-    dir = TestStack.newDir("madbase-docker-it");
-    state = dir.resolve(".madbase");
-    specFile = TestStack.spec(dir, SPEC);
-    // kept after the run (target/ of the module): a failure's reports are its story
-    reports =
-        Path.of("target", "docker-it-reports")
-            .toAbsolutePath()
-            .resolve(java.time.LocalDateTime.now().toString().replace(':', '-'));
-    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
-    assertThat(r.exitCode()).as(r.toString()).isZero();
+    stack = DockerTestStack.up("docker-it", SPEC);
   }
 
   @AfterAll
   static void down() {
-    try {
-      CliRun r = CliRun.run("down", "--purge", "--state-dir", state.toString());
-      assertThat(r.exitCode()).as(r.toString()).isZero();
-      String id = DockerDriver.stateId(state.toAbsolutePath().normalize());
-      var labels = Map.of(StackContainers.STATE, id);
-      assertThat(engine.api().listContainersCmd().withShowAll(true).withLabelFilter(labels).exec())
-          .as("containers left")
-          .isEmpty();
-      assertThat(
-              engine
-                  .api()
-                  .listVolumesCmd()
-                  .withFilter("label", List.of(StackContainers.STATE + "=" + id))
-                  .exec()
-                  .getVolumes())
-          .as("volumes left")
-          .isNullOrEmpty();
-      assertThat(engine.api().listNetworksCmd().withNameFilter("dockerit_default").exec())
-          .as("network left")
-          .noneMatch(n -> n.getName().equals("dockerit_default"));
-    } finally {
-      engine.close();
-      TestStack.deleteQuietly(dir);
-    }
+    stack.close();
   }
 
   static void awaitHealthy() {
-    Awaitility.await("the stack healthy (madbase status)")
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofSeconds(2))
-        .untilAsserted(
-            () -> {
-              CliRun s = CliRun.run("status", "--state-dir", state.toString());
-              assertThat(s.exitCode()).as(s.toString()).isZero();
-            });
+    stack.awaitHealthy(Duration.ofSeconds(120));
   }
 
   static CliRun chaos(String scenario) {
-    return CliRun.run(
-        "chaos",
-        scenario,
-        "--driver",
-        "docker",
-        "--state-dir",
-        state.toString(),
-        "--report-dir",
-        reports.toString());
+    return stack.chaos(scenario, "--driver", "docker");
   }
 
   @Test
   void everyMemberIsAContainerThatMadbaseReachesOnlyOnLoopback() throws IOException {
     awaitHealthy();
-    CliRun r = CliRun.run("status", "-o", "json", "--state-dir", state.toString());
+    CliRun r = CliRun.run("status", "-o", "json", "--state-dir", stack.state.toString());
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode status = new ObjectMapper().readTree(r.out());
     assertThat(status.path("driver").asText()).isEqualTo("docker");
@@ -130,13 +77,11 @@ class DockerDriverIT {
     assertThat(status.path("members")).hasSize(members);
 
     List<Container> containers =
-        engine
+        stack
+            .engine
             .api()
             .listContainersCmd()
-            .withLabelFilter(
-                Map.of(
-                    StackContainers.STATE,
-                    DockerDriver.stateId(state.toAbsolutePath().normalize())))
+            .withLabelFilter(Map.of(StackContainers.STATE, stack.stateId()))
             .exec();
     assertThat(containers).hasSize(members).allMatch(c -> "running".equals(c.getState()));
     List<String> published = new ArrayList<>();
@@ -156,7 +101,7 @@ class DockerDriverIT {
   void killPrimaryOnContainersObservesEveryPhaseAndLosesNoAcknowledgedWrite() throws IOException {
     awaitHealthy();
     CliRun r = chaos("kill-primary");
-    JsonNode rep = ChaosReports.newest(reports, "kill-primary");
+    JsonNode rep = ChaosReports.newest(stack.reports, "kill-primary");
     assertThat(rep.path("stack").path("driver").asText()).isEqualTo("docker");
     ChaosReports.assertNoWriteLostButInTheReplicationWindow(r, rep);
     Map<String, JsonNode> phases = ChaosReports.byId(rep.path("phases"), "id");
@@ -183,7 +128,7 @@ class DockerDriverIT {
   void killSentinelMasterOnContainersFailsOverAndLosesNoAcknowledgedWrite() throws IOException {
     awaitHealthy();
     CliRun r = chaos("kill-sentinel-master");
-    JsonNode rep = ChaosReports.newest(reports, "kill-sentinel-master");
+    JsonNode rep = ChaosReports.newest(stack.reports, "kill-sentinel-master");
     assertThat(rep.path("stack").path("driver").asText()).isEqualTo("docker");
     ChaosReports.assertNoWriteLostButInTheReplicationWindow(r, rep);
   }
@@ -192,7 +137,7 @@ class DockerDriverIT {
   void theRenderedProjectRunsByHandWithDockerComposeAndMadbaseAdoptsItWithoutOwningIt()
       throws Exception {
     awaitHealthy(); // the images exist: the project by hand builds nothing
-    Path hand = dir.resolve("by-hand");
+    Path hand = stack.dir.resolve("by-hand");
     Path project =
         renderProject(
             hand,
@@ -224,9 +169,9 @@ class DockerDriverIT {
               "chaos",
               "switchover",
               "--report-dir",
-              reports.resolve("by-hand").toString());
+              stack.reports.resolve("by-hand").toString());
       assertThat(chaos.exitCode()).as(chaos.toString()).isZero();
-      JsonNode rep = ChaosReports.newest(reports.resolve("by-hand"), "switchover");
+      JsonNode rep = ChaosReports.newest(stack.reports.resolve("by-hand"), "switchover");
       assertThat(rep.path("passed").asBoolean()).isTrue();
 
       // madbase never stops or removes what it did not start
@@ -262,7 +207,8 @@ class DockerDriverIT {
           .contains("madbase-test/no-such-base:1 (docker.base_image) is neither on this engine")
           .doesNotContain("Exception");
       assertThat(
-              engine
+              stack
+                  .engine
                   .api()
                   .listContainersCmd()
                   .withShowAll(true)
@@ -277,7 +223,7 @@ class DockerDriverIT {
 
   @Test
   void aCommandForTheOtherDriverIsRefusedAndTouchesNothing() {
-    CliRun r = CliRun.run("status", "--driver", "local", "--state-dir", state.toString());
+    CliRun r = CliRun.run("status", "--driver", "local", "--state-dir", stack.state.toString());
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
     assertThat(r.err()).contains("runs on the docker driver, not local");
   }
@@ -301,7 +247,8 @@ class DockerDriverIT {
       assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
       assertThat(r.err()).contains("127.0.0.1:16833 is taken").contains("nothing was started");
       assertThat(
-              engine
+              stack
+                  .engine
                   .api()
                   .listContainersCmd()
                   .withShowAll(true)

@@ -3,19 +3,13 @@ package io.madbase.driver.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Container;
-import io.madbase.driver.StackState;
 import io.madbase.stack.Member;
 import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
-import io.madbase.testing.TestStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -43,106 +37,29 @@ class DockerPartitionIT {
         count: 1
       """;
 
-  static Path dir;
-  static Path state;
-  static Path specFile;
-  static Path reports;
-  static DockerEngine engine;
+  static DockerTestStack stack;
 
   @BeforeAll
   static void up() {
-    engine = DockerEngine.connect();
-    dir = TestStack.newDir("madbase-docker-part-it");
-    state = dir.resolve(".madbase");
-    specFile = TestStack.spec(dir, SPEC);
-    reports =
-        Path.of("target", "docker-it-reports")
-            .toAbsolutePath()
-            .resolve("partitions-" + java.time.LocalDateTime.now().toString().replace(':', '-'));
-    CliRun r = CliRun.run("up", "-f", specFile.toString(), "--state-dir", state.toString());
-    assertThat(r.exitCode()).as(r.toString()).isZero();
+    stack = DockerTestStack.up("docker-part-it", SPEC);
   }
 
-  /**
-   * madbase down (unless the last test did); then whatever still carries the stack's label is
-   * removed anyway, and reported.
-   */
+  /** Last: whatever the class left is removed, and reported (the last test takes it down). */
   @AfterAll
   static void down() {
-    String id = DockerDriver.stateId(state.toAbsolutePath().normalize());
-    List<String> left = new ArrayList<>();
-    try {
-      // the last test takes the stack down itself
-      CliRun r =
-          StackState.load(state).isPresent()
-              ? CliRun.run("down", "--purge", "--state-dir", state.toString())
-              : new CliRun(0, "", "");
-      List<Container> containers =
-          engine
-              .api()
-              .listContainersCmd()
-              .withShowAll(true)
-              .withLabelFilter(Map.of(StackContainers.STATE, id))
-              .exec();
-      for (Container c : containers) {
-        left.add("container " + c.getNames()[0]);
-        removeQuietly(() -> engine.api().removeContainerCmd(c.getId()).withForce(true).exec());
-      }
-      engine.api().listNetworksCmd().exec().stream()
-          .filter(n -> id.equals(n.getLabels().get(StackContainers.STATE)))
-          .forEach(
-              n -> {
-                left.add("network " + n.getName());
-                removeQuietly(() -> engine.api().removeNetworkCmd(n.getId()).exec());
-              });
-      var volumes =
-          engine
-              .api()
-              .listVolumesCmd()
-              .withFilter("label", List.of(StackContainers.STATE + "=" + id))
-              .exec()
-              .getVolumes();
-      if (volumes != null) {
-        volumes.forEach(
-            v -> {
-              left.add("volume " + v.getName());
-              removeQuietly(() -> engine.api().removeVolumeCmd(v.getName()).exec());
-            });
-      }
-      assertThat(r.exitCode()).as(r.toString()).isZero();
-      assertThat(left).as("left after madbase down --purge").isEmpty();
-    } finally {
-      engine.close();
-      TestStack.deleteQuietly(dir);
-    }
-  }
-
-  private static void removeQuietly(Runnable r) {
-    try {
-      r.run();
-    } catch (NotFoundException e) {
-      // gone already
-    }
+    stack.close();
   }
 
   static DockerDriver attach() {
-    return DockerDriver.attach(state, StackState.load(state).orElseThrow());
+    return stack.attach();
   }
 
   static void awaitHealthy() {
-    Awaitility.await("the stack healthy (madbase status)")
-        .atMost(Duration.ofSeconds(150))
-        .pollInterval(Duration.ofSeconds(2))
-        .untilAsserted(
-            () -> {
-              CliRun s = CliRun.run("status", "--state-dir", state.toString());
-              assertThat(s.exitCode()).as(s.toString()).isZero();
-            });
+    stack.awaitHealthy(Duration.ofSeconds(150));
   }
 
   static CliRun chaos(String scenario) {
-    return CliRun.run(
-        "chaos", scenario, "--state-dir", state.toString(), "--report-dir", reports.toString());
+    return stack.chaos(scenario);
   }
 
   /**
@@ -157,7 +74,7 @@ class DockerPartitionIT {
       throws IOException {
     awaitHealthy();
     CliRun r = chaos("partition-primary");
-    JsonNode rep = ChaosReports.newest(reports, "partition-primary");
+    JsonNode rep = ChaosReports.newest(stack.reports, "partition-primary");
     assertThat(rep.path("stack").path("driver").asText()).isEqualTo("docker");
     assertThat(rep.path("recovered").asBoolean()).as(r.toString()).isTrue();
     assertThat(r.out() + rep.toString()).contains("MADBASE-PART");
@@ -183,7 +100,7 @@ class DockerPartitionIT {
         ChaosReports.awaitSynchronousStandby(d);
       }
       CliRun sync = chaos("partition-primary");
-      JsonNode s = ChaosReports.newest(reports, "partition-primary");
+      JsonNode s = ChaosReports.newest(stack.reports, "partition-primary");
       assertThat(s.path("stack").path("data_safety").path("synchronous_mode").asText())
           .isEqualTo("on");
       ChaosReports.assertNothingLost(s, sync);
@@ -211,7 +128,7 @@ class DockerPartitionIT {
   void aCutOffRedisMasterContainerLosesEveryWriteItAcknowledgedAfterTheCut() throws IOException {
     awaitHealthy();
     CliRun r = chaos("isolate-sentinel-master");
-    JsonNode rep = ChaosReports.newest(reports, "isolate-sentinel-master");
+    JsonNode rep = ChaosReports.newest(stack.reports, "isolate-sentinel-master");
     assertThat(rep.path("stack").path("driver").asText()).isEqualTo("docker");
     assertThat(
             ChaosReports.byId(rep.path("phases"), "id")
@@ -245,7 +162,7 @@ class DockerPartitionIT {
         ChaosReports.DEFAULT_LAG,
         () -> {
           CliRun r = chaos("throttle-replication");
-          JsonNode rep = ChaosReports.newest(reports, "throttle-replication");
+          JsonNode rep = ChaosReports.newest(stack.reports, "throttle-replication");
           assertThat(rep.path("stack").path("driver").asText()).isEqualTo("docker");
           // the crash took the leader container's namespace, and its cap, with it: the heal finds
           // none
@@ -266,7 +183,7 @@ class DockerPartitionIT {
   void aPartitionAndACapLeftByAKilledChaosRunAreReportedByDoctorAndRemovedByDown()
       throws Exception {
     awaitHealthy();
-    Path scenario = dir.resolve("cut-leader.yaml");
+    Path scenario = stack.dir.resolve("cut-leader.yaml");
     Files.writeString(
         scenario,
         """
@@ -284,8 +201,8 @@ class DockerPartitionIT {
           - action: await_recovery
             timeout: 5m
         """);
-    Path out = dir.resolve("killed-run.log");
-    Process run = ChaosReports.startRun(scenario, state, dir.resolve("reports"), out);
+    Path out = stack.dir.resolve("killed-run.log");
+    Process run = ChaosReports.startRun(scenario, stack.state, stack.dir.resolve("reports"), out);
     try (DockerDriver d = attach()) {
       String leader = d.observer().leader().orElseThrow().name();
       Awaitility.await("the run's partition in force")
@@ -302,7 +219,8 @@ class DockerPartitionIT {
               l -> assertThat(l).contains("HTB qdisc").contains("on " + leader + "'s eth0"));
 
       CliRun doctor =
-          CliRun.run("doctor", "-f", specFile.toString(), "--state-dir", state.toString());
+          CliRun.run(
+              "doctor", "-f", stack.specFile.toString(), "--state-dir", stack.state.toString());
       assertThat(doctor.exitCode())
           .as(doctor.toString())
           .isEqualTo(io.madbase.ExitCode.ENVIRONMENT);
@@ -311,7 +229,7 @@ class DockerPartitionIT {
           .contains("a chaos run was killed")
           .contains("fix: madbase down --state-dir");
 
-      CliRun down = CliRun.run("down", "--purge", "--state-dir", state.toString());
+      CliRun down = CliRun.run("down", "--purge", "--state-dir", stack.state.toString());
       assertThat(down.exitCode()).as(down.toString()).isZero();
       assertThat(down.toString())
           .contains("MADBASE-PART removed from " + leader)
