@@ -134,7 +134,6 @@ class ChaosIT {
     assertThat(r.exitCode()).as("the stack up and healthy before the test:%n%s", r).isZero();
   }
 
-  /** Every probe's acknowledged writes are all there: some were made, none is lost. */
   static void assertHealthy() {
     CliRun s = CliRun.run("status", "--state-dir", state.toString());
     assertThat(s.exitCode()).as("stack left healthy:%n%s", s).isZero();
