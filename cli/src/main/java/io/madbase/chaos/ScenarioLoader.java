@@ -203,6 +203,60 @@ public final class ScenarioLoader {
                 source, 1, 1, "", "the scenario is empty: it needs at least a name and a method")));
   }
 
+  /**
+   * A duration, when it runs out, heals every partition and bandwidth cap in force at once (the
+   * drivers remove them together), and a later network fault's duration replaces an earlier one's.
+   * So a partition or throttle step that comes while another may still be in force is refused when
+   * either has a duration: the run would end one of them earlier than its step says. "May still be
+   * in force": made with no duration and no heal step since, or with a duration longer than the
+   * sleep steps since (only sleeps count: how long other steps take is not known here).
+   */
+  static void checkNetworkOverlap(List<ScenarioSpec.Step> method, Problems p) {
+    Integer inForce = null;
+    Duration left = null;
+    Duration slept = Duration.ZERO;
+    for (int i = 0; i < method.size(); i++) {
+      ScenarioSpec.Step st = method.get(i);
+      Optional<Action> a = st.action() == null ? Optional.empty() : Action.find(st.action());
+      if (a.isEmpty() || inForce == null && !NETWORK.contains(a.get())) {
+        continue;
+      }
+      Action action = a.get();
+      if (action == Action.HEAL) {
+        inForce = null;
+      } else if (action == Action.SLEEP && st.duration() != null) {
+        slept = slept.plus(st.duration());
+        if (left != null && slept.compareTo(left) >= 0) {
+          inForce = null;
+        }
+      } else if (NETWORK.contains(action) && inForce == null) {
+        inForce = i;
+        left = st.duration();
+        slept = Duration.ZERO;
+      } else if (NETWORK.contains(action) && (left != null || st.duration() != null)) {
+        ScenarioSpec.Step earlier = method.get(inForce);
+        p.add(
+            "method." + i + (st.duration() != null ? ".duration" : ""),
+            "method."
+                + inForce
+                + "'s "
+                + earlier.action()
+                + " may still be in force here ("
+                + (left == null
+                    ? "it has no duration and no heal step came since"
+                    : "its duration, "
+                        + io.madbase.common.Durations.format(left)
+                        + ", is longer than the sleeps since ("
+                        + io.madbase.common.Durations.format(slept)
+                        + ")")
+                + "), and a duration heals every partition and bandwidth cap in force at once:"
+                + " give neither a duration and end both with a heal step, or heal the first"
+                + " before this one");
+        return;
+      }
+    }
+  }
+
   static void validate(ScenarioSpec s, Problems p) {
     if (s.name() == null) {
       p.add("name", "a scenario needs a name");
@@ -331,6 +385,7 @@ public final class ScenarioLoader {
         p.add(at + ".timeout", "at most " + MAX_WAIT.toMinutes() + "m (a run is bounded in time)");
       }
     }
+    checkNetworkOverlap(s.method(), p);
     if (!s.method().isEmpty() && !faultSeen) {
       p.add(
           "method",

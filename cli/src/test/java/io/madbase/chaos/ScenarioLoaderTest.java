@@ -585,9 +585,56 @@ class ScenarioLoaderTest {
             "only partition and throttle take the target redis_master"));
   }
 
+  @Test
+  void networkFaultsOneAfterAnotherLoadWhenTheFirstIsOverOrHealedOrNeitherHasADuration() {
+    String head = "name: n\nprobes:\n  haproxy_writer: {}\nmethod:\n";
+    for (String method :
+        List.of(
+            """
+              - {action: partition, duration: 3s}
+              - {action: sleep, duration: 2s}
+              - {action: sleep, duration: 1s}
+              - {action: throttle, rate: 1mbit, duration: 4s}
+            """,
+            """
+              - {action: partition}
+              - {action: heal}
+              - {action: throttle, rate: 1mbit, duration: 4s}
+            """,
+            """
+              - {action: throttle, rate: 1mbit}
+              - {action: partition, from: [etcd]}
+              - {action: sleep, duration: 5s}
+              - {action: heal}
+            """)) {
+      assertThat(ScenarioLoader.parse("n.yaml", head + method).method()).isNotEmpty();
+    }
+  }
+
   static List<Bad> badThrottles() {
     String head = "name: t\nprobes:\n  haproxy_writer: {}\nmethod:\n  - action: throttle\n";
+    String twoFaults = "name: t\nprobes:\n  haproxy_writer: {}\nmethod:\n";
     return List.of(
+        new Bad(
+            "a partition with a duration while a cap's duration runs",
+            twoFaults
+                + "  - {action: throttle, rate: 1mbit, duration: 4s}\n"
+                + "  - {action: sleep, duration: 1s}\n"
+                + "  - {action: partition, duration: 3s}\n",
+            7,
+            "method.2.duration",
+            "method.0's throttle may still be in force here (its duration, 4s, is longer than"
+                + " the sleeps since (1s)), and a duration heals every partition and bandwidth cap"),
+        new Bad(
+            "a cap with a duration while a partition with none is in force",
+            twoFaults
+                + "  - {action: partition}\n"
+                + "  - {action: crash_node}\n"
+                + "  - {action: throttle, rate: 1mbit, duration: 5s}\n",
+            7,
+            "method.2.duration",
+            "method.0's partition may still be in force here (it has no duration and no heal"
+                + " step came since)"),
         new Bad("no rate", head + "    target: leader\n", 5, "method.0", "throttle needs a rate"),
         new Bad(
             "a rate in no unit",

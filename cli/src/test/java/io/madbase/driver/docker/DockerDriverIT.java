@@ -17,6 +17,7 @@ import io.madbase.testing.ChaosReports;
 import io.madbase.testing.CliRun;
 import io.madbase.testing.TestStack;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,6 +174,54 @@ class DockerDriverIT {
       assertThat(chaos.exitCode()).as(chaos.toString()).isZero();
       JsonNode rep = ChaosReports.newest(stack.reports.resolve("by-hand"), "switchover");
       assertThat(rep.path("passed").asBoolean()).isTrue();
+
+      // network faults reach an adopted project's containers as they do madbase's own: a brief
+      // cap and cut on the leader, healed together by a heal step
+      Path brief = hand.resolve("brief-cut.yaml");
+      Files.writeString(
+          brief,
+          """
+          name: brief-cut
+          probes:
+            haproxy_writer: {interval: 200ms}
+          method:
+            - action: throttle
+              target: leader
+              rate: 1mbit
+            - action: partition
+              target: leader
+              from: [postgres]
+            - action: sleep
+              duration: 3s
+            - action: heal
+          """);
+      CliRun cut =
+          adopted(
+              hand,
+              "dockerhand",
+              "chaos",
+              "run",
+              brief.toString(),
+              "--report-dir",
+              stack.reports.resolve("by-hand").toString());
+      assertThat(cut.exitCode()).as(cut.toString()).isZero();
+      JsonNode cutRep = ChaosReports.newest(stack.reports.resolve("by-hand"), "brief-cut");
+      Map<String, JsonNode> faults = ChaosReports.byId(cutRep.path("faults"), "action");
+      assertThat(faults.get("throttle").path("detail").asText()).contains("capped at 1mbit");
+      assertThat(faults.get("partition").path("detail").asText()).contains("MADBASE-PART");
+      List<String> healed = new ArrayList<>();
+      cutRep
+          .path("events")
+          .forEach(
+              e -> {
+                if (e.path("kind").asText().equals("healed")) {
+                  healed.add(e.path("detail").asText());
+                }
+              });
+      assertThat(healed)
+          .as(cut.toString())
+          .anySatisfy(h -> assertThat(h).contains("the bandwidth cap on"))
+          .anySatisfy(h -> assertThat(h).contains("iptables chain MADBASE-PART removed"));
 
       // madbase never stops or removes what it did not start
       CliRun down = adopted(hand, "dockerhand", "down");

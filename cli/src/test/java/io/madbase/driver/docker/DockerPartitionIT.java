@@ -197,7 +197,6 @@ class DockerPartitionIT {
           - action: partition
             target: leader
             from: [etcd, postgres]
-            duration: 5m
           - action: await_recovery
             timeout: 5m
         """);

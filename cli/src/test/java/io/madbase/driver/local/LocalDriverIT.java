@@ -441,7 +441,6 @@ class LocalDriverIT {
           - action: partition
             target: leader
             from: [etcd, postgres]
-            duration: 5m
           - action: await_recovery
             timeout: 5m
         """);
