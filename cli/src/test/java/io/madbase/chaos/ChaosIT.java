@@ -148,21 +148,9 @@ class ChaosIT {
         io.madbase.stack.Secrets.load(state.resolve(io.madbase.stack.Secrets.FILE)).patroniApi());
   }
 
-  /**
-   * Runs {@code run} with Patroni's synchronous_mode on (PATCH /config, then a synchronous standby
-   * awaited), and turns it off again however {@code run} ends.
-   */
+  /** {@link ChaosReports#withSynchronousMode} on the test stack. */
   static void withSynchronousMode(ChaosReports.Step run) throws IOException {
-    ChaosReports.withPatroniConfig(
-        ChaosIT::patroni,
-        "{\"synchronous_mode\": true}",
-        "{\"synchronous_mode\": false}",
-        () -> {
-          try (LocalDriver d = LocalDriver.attach(state)) {
-            ChaosReports.awaitSynchronousStandby(d);
-          }
-          run.run();
-        });
+    ChaosReports.withSynchronousMode(ChaosIT::patroni, () -> LocalDriver.attach(state), run);
   }
 
   @Test

@@ -609,6 +609,15 @@ class ScenarioLoaderTest {
             """)) {
       assertThat(ScenarioLoader.parse("n.yaml", head + method).method()).isNotEmpty();
     }
+    // the cap and cut the driver ITs run, with the steps they add
+    ScenarioSpec capAndCut =
+        ScenarioLoader.parse(
+            "c.yaml",
+            io.madbase.testing.ChaosReports.capAndCutLeader(
+                "c", "[postgres]", "  - action: sleep\n    duration: 3s\n  - action: heal\n"));
+    assertThat(capAndCut.method())
+        .extracting(ScenarioSpec.Step::action)
+        .containsExactly("throttle", "partition", "sleep", "heal");
   }
 
   static List<Bad> badThrottles() {

@@ -66,6 +66,49 @@ public final class ChaosReports {
     }
   }
 
+  /**
+   * Runs {@code step} with Patroni's synchronous_mode on (PATCH /config, then a synchronous standby
+   * awaited on the stack {@code attach} opens), and turns it off again however {@code step} ends.
+   */
+  public static void withSynchronousMode(
+      PatroniApi api,
+      java.util.function.Supplier<? extends io.madbase.driver.StackLifecycle> attach,
+      Step step)
+      throws IOException {
+    withPatroniConfig(
+        api,
+        "{\"synchronous_mode\": true}",
+        "{\"synchronous_mode\": false}",
+        () -> {
+          try (io.madbase.driver.StackLifecycle d = attach.get()) {
+            awaitSynchronousStandby(d);
+          }
+          step.run();
+        });
+  }
+
+  /**
+   * A scenario named {@code name} that caps the leader's link at 1mbit, cuts the leader off from
+   * {@code from} (neither with a duration: the run keeps both until a heal or its end), then goes
+   * on with {@code then}: more method steps, each line indented as a step (" - action: ...").
+   */
+  public static String capAndCutLeader(String name, String from, String then) {
+    return """
+        name: %s
+        probes:
+          haproxy_writer: {interval: 200ms}
+        method:
+          - action: throttle
+            target: leader
+            rate: 1mbit
+          - action: partition
+            target: leader
+            from: %s
+        """
+            .formatted(name, from)
+        + then;
+  }
+
   /** Every probe of {@code run}'s ledger acknowledged writes, and lost none of them. */
   public static void assertNothingLost(JsonNode rep, CliRun run) {
     assertThat(rep.path("ledger")).as("a ledger was checked%n%s", run).isNotEmpty();

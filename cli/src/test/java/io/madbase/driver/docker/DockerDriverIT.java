@@ -180,21 +180,14 @@ class DockerDriverIT {
       Path brief = hand.resolve("brief-cut.yaml");
       Files.writeString(
           brief,
-          """
-          name: brief-cut
-          probes:
-            haproxy_writer: {interval: 200ms}
-          method:
-            - action: throttle
-              target: leader
-              rate: 1mbit
-            - action: partition
-              target: leader
-              from: [postgres]
-            - action: sleep
-              duration: 3s
-            - action: heal
-          """);
+          ChaosReports.capAndCutLeader(
+              "brief-cut",
+              "[postgres]",
+              """
+                - action: sleep
+                  duration: 3s
+                - action: heal
+              """));
       CliRun cut =
           adopted(
               hand,

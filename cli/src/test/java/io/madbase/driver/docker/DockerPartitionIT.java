@@ -93,29 +93,27 @@ class DockerPartitionIT {
     awaitHealthy();
     try (DockerDriver d = attach()) {
       assertThat(d.faults().leftoverPartitions()).as("healed after 30 s").isEmpty();
-      assertThat(patroni(d).patchConfig("{\"synchronous_mode\": true}").ok()).isTrue();
     }
-    try {
-      try (DockerDriver d = attach()) {
-        ChaosReports.awaitSynchronousStandby(d);
-      }
-      CliRun sync = chaos("partition-primary");
-      JsonNode s = ChaosReports.newest(stack.reports, "partition-primary");
-      assertThat(s.path("stack").path("data_safety").path("synchronous_mode").asText())
-          .isEqualTo("on");
-      ChaosReports.assertNothingLost(s, sync);
-      assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
-    } finally {
-      awaitHealthy();
-      try (DockerDriver d = attach()) {
-        assertThat(patroni(d).patchConfig("{\"synchronous_mode\": false}").ok()).isTrue();
-      }
-    }
+    ChaosReports.withSynchronousMode(
+        DockerPartitionIT::leaderApi,
+        DockerPartitionIT::attach,
+        () -> {
+          CliRun sync = chaos("partition-primary");
+          JsonNode s = ChaosReports.newest(stack.reports, "partition-primary");
+          assertThat(s.path("stack").path("data_safety").path("synchronous_mode").asText())
+              .isEqualTo("on");
+          ChaosReports.assertNothingLost(s, sync);
+          assertThat(s.path("recovered").asBoolean()).as(sync.toString()).isTrue();
+        });
   }
 
-  private static io.madbase.observe.PatroniClient patroni(DockerDriver d) {
-    Member leader = d.observer().leader().orElseThrow();
-    return d.observer().patroni(leader);
+  /** The Patroni REST API of the leader, once the stack is healthy (after a run's rollback). */
+  private static io.madbase.observe.PatroniClient leaderApi() {
+    awaitHealthy();
+    try (DockerDriver d = attach()) {
+      Member leader = d.observer().leader().orElseThrow();
+      return d.observer().patroni(leader);
+    }
   }
 
   /**
@@ -153,11 +151,7 @@ class DockerPartitionIT {
       throws IOException {
     awaitHealthy();
     ChaosReports.withPatroniConfig(
-        () -> {
-          try (DockerDriver d = attach()) {
-            return patroni(d);
-          }
-        },
+        DockerPartitionIT::leaderApi,
         ChaosReports.PROMOTE_ANY_LAG,
         ChaosReports.DEFAULT_LAG,
         () -> {
@@ -186,20 +180,13 @@ class DockerPartitionIT {
     Path scenario = stack.dir.resolve("cut-leader.yaml");
     Files.writeString(
         scenario,
-        """
-        name: cut-leader
-        probes:
-          haproxy_writer: {interval: 200ms}
-        method:
-          - action: throttle
-            target: leader
-            rate: 1mbit
-          - action: partition
-            target: leader
-            from: [etcd, postgres]
-          - action: await_recovery
-            timeout: 5m
-        """);
+        ChaosReports.capAndCutLeader(
+            "cut-leader",
+            "[etcd, postgres]",
+            """
+              - action: await_recovery
+                timeout: 5m
+            """));
     Path out = stack.dir.resolve("killed-run.log");
     Process run = ChaosReports.startRun(scenario, stack.state, stack.dir.resolve("reports"), out);
     try (DockerDriver d = attach()) {

@@ -430,20 +430,13 @@ class LocalDriverIT {
     Path scenario = dir.resolve("cut-leader.yaml");
     java.nio.file.Files.writeString(
         scenario,
-        """
-        name: cut-leader
-        probes:
-          haproxy_writer: {interval: 200ms}
-        method:
-          - action: throttle
-            target: leader
-            rate: 1mbit
-          - action: partition
-            target: leader
-            from: [etcd, postgres]
-          - action: await_recovery
-            timeout: 5m
-        """);
+        ChaosReports.capAndCutLeader(
+            "cut-leader",
+            "[etcd, postgres]",
+            """
+              - action: await_recovery
+                timeout: 5m
+            """));
     // a chaos run in a JVM of its own, killed with SIGKILL while its partition is in force: no
     // shutdown hook, no rollback
     Path out = dir.resolve("killed-run.log");
